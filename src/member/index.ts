@@ -1,0 +1,12 @@
+export type * from './types.js';
+export { parsePeople, type ParsedPeople, type PeopleIssue } from './people.js';
+export { displayName } from './names.js';
+export { MemberResolver, type Located, type SpeakerRef } from './resolve.js';
+export {
+  diagnoseSpeaker,
+  listUnresolvable,
+  type DatedSpeakerRef,
+  type SpeakerProblem,
+  type UnresolvedReason,
+  type UnresolvedSpeaker,
+} from './unresolved.js';
