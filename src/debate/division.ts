@@ -1,0 +1,103 @@
+import { flag, memberRef, optional } from './attrs.js';
+import { readElementText, skipElement } from './inline-html.js';
+import type { Issues } from './issues.js';
+import type { Place } from './speech.js';
+import type { ParsedDivision, ParsedVote } from './types.js';
+import { OPEN, TEXT, type Attributes, type XmlScanner } from './xml-scanner.js';
+
+/** Attributes of a `divisioncount` that describe the division rather than count votes. */
+const NOT_COUNTS = new Set(['id', 'divnumber', 'divdate', 'url', 'colnum', 'time', 'nospeaker']);
+const COUNT = /^\d+$/;
+
+function addCounts(counts: Record<string, number>, attrs: Attributes, sc: XmlScanner, issues: Issues): void {
+  for (const [name, value] of Object.entries(attrs)) {
+    if (NOT_COUNTS.has(name)) continue;
+    const trimmed = value.trim();
+    if (COUNT.test(trimmed)) counts[name] = Number(trimmed);
+    else issues.warn(sc.start, `divisioncount@${name}`, `count "${value}" is not a whole number`);
+  }
+}
+
+/** One `<mpname>`, `<lord>` or `<mspname>`; tellers' votes read `tellaye`, `tellno`, … */
+function readVote(sc: XmlScanner, issues: Issues, listVote: string | null): ParsedVote | null {
+  const attrs = sc.attributes();
+  const at = sc.start;
+  const element = sc.name;
+  const name = readElementText(sc) || (optional(attrs, 'membername') ?? '');
+  const vote = optional(attrs, 'vote') ?? listVote;
+  if (vote === null) {
+    issues.warn(at, `${element}@vote`, `vote of "${name}" not given; skipped`);
+    return null;
+  }
+  return {
+    memberId:
+      memberRef(attrs, 'id', issues, at, element) ?? memberRef(attrs, 'memberid', issues, at, element),
+    personId: memberRef(attrs, 'person_id', issues, at, element),
+    name,
+    vote: flag(attrs, 'teller') ? `tell${vote}` : vote,
+  };
+}
+
+function readVoteList(sc: XmlScanner, issues: Issues, votes: ParsedVote[]): void {
+  const listVote = optional(sc.attributes(), 'vote');
+  for (let kind = sc.next(); kind === TEXT || kind === OPEN; kind = sc.next()) {
+    if (kind !== OPEN) continue;
+    const vote = readVote(sc, issues, listVote);
+    if (vote !== null) votes.push(vote);
+  }
+}
+
+/** Children of a division: its counts and the vote lists (`mplist`, `lordlist`, `msplist`). */
+function readDivisionBody(sc: XmlScanner, issues: Issues, division: ParsedDivision): void {
+  for (let kind = sc.next(); kind === TEXT || kind === OPEN; kind = sc.next()) {
+    if (kind !== OPEN) continue;
+    if (sc.name === 'divisioncount') {
+      addCounts(division.counts, sc.attributes(), sc, issues);
+      readDivisionBody(sc, issues, division);
+    } else if (sc.name.endsWith('list')) readVoteList(sc, issues, division.votes);
+    else {
+      issues.warnOnce(
+        `division:${sc.name}`,
+        sc.start,
+        `<${sc.name}>`,
+        'unknown element in a division skipped',
+      );
+      skipElement(sc);
+    }
+  }
+}
+
+function emptyDivision(gid: string, attrs: Attributes, place: Place): ParsedDivision {
+  return {
+    gid,
+    seq: place.seq,
+    date: optional(attrs, 'divdate'),
+    number: optional(attrs, 'divnumber'),
+    colnum: optional(attrs, 'colnum'),
+    time: optional(attrs, 'time'),
+    url: optional(attrs, 'url'),
+    majorHeadingGid: place.majorHeadingGid,
+    minorHeadingGid: place.minorHeadingGid,
+    counts: {},
+    votes: [],
+  };
+}
+
+/**
+ * Reads a `<division>` at the current OPEN token — or, in standing committee files, a
+ * top-level `<divisioncount>`, which is the whole division (id, number and counts as its
+ * attributes, vote lists inside). Null when it has no id.
+ */
+export function readDivision(sc: XmlScanner, issues: Issues, place: Place): ParsedDivision | null {
+  const attrs = sc.attributes();
+  const gid = optional(attrs, 'id');
+  if (gid === null) {
+    issues.warn(sc.start, `${sc.name}@id`, `<${sc.name}> without an id skipped`);
+    skipElement(sc);
+    return null;
+  }
+  const division = emptyDivision(gid, attrs, place);
+  if (sc.name === 'divisioncount') addCounts(division.counts, attrs, sc, issues);
+  readDivisionBody(sc, issues, division);
+  return division;
+}

@@ -1,0 +1,63 @@
+import { FEED_TYPES, ParseError, type FeedFileName, type FeedType } from './types.js';
+
+/** parlparse's file-name prefix for each feed (the folder name differs for several). */
+const PREFIX_TYPES: ReadonlyMap<string, FeedType> = new Map<string, FeedType>([
+  ['debates', 'debates'],
+  ['westminster', 'westminhall'],
+  ['daylord', 'lordspages'],
+  ['ministerial', 'wms'],
+  ['lordswms', 'lordswms'],
+  ['answers', 'wrans'],
+  ['lordswrans', 'lordswrans'],
+  ['sp', 'sp'],
+  ['spwa', 'sp-written'],
+  ['ni', 'ni'],
+  ['standing', 'standing'],
+]);
+
+const DATE = /\d{4}-\d{2}-\d{2}/g;
+// The version letter sits directly after the (last) date: `…2009-10-26b.xml`.
+const VERSION = /\d([a-z]?)\.xml$/i;
+
+function baseName(name: string): string {
+  const cut = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
+  return cut < 0 ? name : name.slice(cut + 1);
+}
+
+function typeFromPrefix(name: string): FeedType | undefined {
+  const prefix = /^[a-z]+/i.exec(name)?.[0].toLowerCase() ?? '';
+  return PREFIX_TYPES.get(prefix);
+}
+
+/** Names the file as the caller gave it (a path helps more than the bare name). */
+function fail(name: string, message: string): never {
+  throw new ParseError({ severity: 'error', file: name, field: 'file name', message });
+}
+
+/**
+ * Reads what a parlparse file name says. The type comes from the name's prefix unless
+ * given (folders and prefixes differ: `westminster…` lives in `westminhall/`).
+ */
+export function parseFeedFileName(name: string, type?: FeedType): FeedFileName {
+  const bare = baseName(name);
+  if (type !== undefined && !(FEED_TYPES as readonly string[]).includes(type)) {
+    fail(name, `unknown feed type "${String(type)}"`);
+  }
+  const resolved = type ?? typeFromPrefix(bare);
+  if (resolved === undefined) fail(name, 'cannot tell the feed type from the file name');
+  const version = VERSION.exec(bare);
+  if (version === null) fail(name, 'expected a name ending in a date, an optional version letter and ".xml"');
+  const dates = bare.match(DATE);
+  // Standing committee names carry the bill's session start first and the sitting date last.
+  const date = dates?.[dates.length - 1];
+  if (date === undefined) fail(name, 'no YYYY-MM-DD date in the file name');
+  const letter = (version[1] ?? '').toLowerCase();
+  const groupKey = bare.slice(0, bare.length - '.xml'.length - letter.length);
+  return { type: resolved, name: bare, groupKey, date, version: letter };
+}
+
+/** Orders version letters: '' (unversioned) < 'a' < 'b' < … < 'z' < 'aa'. */
+export function compareVersions(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,141 @@
+import { optional } from './attrs.js';
+import { decodeFeedBytes } from './decode.js';
+import { readDivision } from './division.js';
+import { parseFeedFileName } from './feed-file.js';
+import { readElementText, skipElement } from './inline-html.js';
+import { Issues } from './issues.js';
+import { readSpeech, type Place } from './speech.js';
+import type { FeedType, HeadingKind, ParsedDocument, SpeechKind } from './types.js';
+import { OPEN, TEXT, XmlScanner } from './xml-scanner.js';
+
+const HEADINGS: ReadonlyMap<string, HeadingKind> = new Map([
+  ['major-heading', 'major'],
+  ['minor-heading', 'minor'],
+  ['oral-heading', 'oral'],
+]);
+const SPEECHES: ReadonlySet<string> = new Set<SpeechKind>(['speech', 'ques', 'reply']);
+/** Top-level feed elements that carry nothing for the contract (markers, committee lists). */
+const IGNORED: ReadonlySet<string> = new Set(['place-holder', 'source', 'bill', 'committee']);
+
+/** Walks `<publicwhip>`'s children in order, keeping track of the headings in force. */
+class DocumentWalk {
+  private seq = 0;
+  private major: string | null = null;
+  private minor: string | null = null;
+  private readonly gids = new Set<string>();
+
+  constructor(
+    private readonly sc: XmlScanner,
+    private readonly issues: Issues,
+    private readonly doc: ParsedDocument,
+  ) {}
+
+  run(): void {
+    const sc = this.sc;
+    for (;;) {
+      const kind = sc.next();
+      if (kind === OPEN) this.item();
+      else if (kind !== TEXT) return;
+      else if (!sc.isBlank())
+        this.issues.warnOnce('top-text', sc.start, 'publicwhip', 'text between items ignored');
+    }
+  }
+
+  private place(): Place {
+    return { seq: this.seq, majorHeadingGid: this.major, minorHeadingGid: this.minor };
+  }
+
+  private item(): void {
+    const { sc, issues, doc } = this;
+    const name = sc.name;
+    const at = sc.start;
+    const heading = HEADINGS.get(name);
+    if (heading !== undefined) this.heading(heading);
+    else if (SPEECHES.has(name))
+      this.counted(doc.speeches, readSpeech(sc, issues, name as SpeechKind, this.place()), at);
+    else if (name === 'division' || name === 'divisioncount')
+      this.counted(doc.divisions, readDivision(sc, issues, this.place()), at);
+    else if (name === 'gidredirect') this.redirect();
+    else {
+      if (!IGNORED.has(name))
+        issues.warnOnce(`top:${name}`, sc.start, `<${name}>`, 'unknown element skipped');
+      skipElement(sc);
+    }
+  }
+
+  private counted<T extends { gid: string }>(list: T[], item: T | null, at: number): void {
+    if (item === null) return;
+    // Kept (nothing is lost) but flagged: the store keys items by gid.
+    if (this.gids.has(item.gid)) this.issues.warn(at, 'id', `duplicate id "${item.gid}"`);
+    this.gids.add(item.gid);
+    list.push(item);
+    this.seq++;
+  }
+
+  private heading(kind: HeadingKind): void {
+    const attrs = this.sc.attributes();
+    const at = this.sc.start;
+    const gid = optional(attrs, 'id');
+    const title = readElementText(this.sc);
+    // An oral heading ("Oral Answers to Questions") opens a section like a major heading does.
+    const parentGid = kind === 'minor' ? this.major : null;
+    if (kind === 'minor') this.minor = gid;
+    else [this.major, this.minor] = [gid, null];
+    if (gid === null) {
+      this.issues.warn(at, `${kind}-heading@id`, 'heading without an id skipped');
+      return;
+    }
+    const [colnum, time, url] = [optional(attrs, 'colnum'), optional(attrs, 'time'), optional(attrs, 'url')];
+    this.counted(this.doc.headings, { gid, seq: this.seq, kind, title, colnum, time, url, parentGid }, at);
+  }
+
+  private redirect(): void {
+    const attrs = this.sc.attributes();
+    const [oldGid, newGid, matchType] = [
+      optional(attrs, 'oldgid'),
+      optional(attrs, 'newgid'),
+      optional(attrs, 'matchtype'),
+    ];
+    if (oldGid === null || newGid === null)
+      this.issues.warn(this.sc.start, 'gidredirect', 'redirect without oldgid or newgid skipped');
+    else this.doc.redirects.push({ oldGid, newGid, matchType: matchType ?? '' });
+    skipElement(this.sc);
+  }
+}
+
+function latestOf(value: string | null, issues: Issues, at: number): boolean | null {
+  if (value === 'yes' || value === 'true') return true;
+  if (value === 'no' || value === 'false') return false;
+  if (value !== null) issues.warn(at, 'publicwhip@latest', `unexpected value "${value}"`);
+  return null;
+}
+
+/**
+ * Parses one parlparse XML file (any of the eleven feeds) into plain, structured-cloneable
+ * data. Pure: no I/O, safe in a worker thread. Throws ParseError when the file cannot be
+ * trusted at all (not XML, truncated, wrong root); anything else becomes a warning.
+ */
+export function parseFeedFile(bytes: Uint8Array, fileName: string, type?: FeedType): ParsedDocument {
+  const file = parseFeedFileName(fileName, type);
+  const issues = new Issues(fileName);
+  const src = decodeFeedBytes(bytes, issues);
+  issues.setSource(src);
+  const sc = new XmlScanner(src, issues);
+  sc.readProlog();
+  sc.next();
+  if (sc.name !== 'publicwhip') issues.fail(sc.start, `root element is <${sc.name}>, expected <publicwhip>`);
+  const root = sc.attributes();
+  const doc: ParsedDocument = {
+    file,
+    latest: latestOf(optional(root, 'latest'), issues, sc.start),
+    scrapeVersion: optional(root, 'scrapeversion'),
+    headings: [],
+    speeches: [],
+    divisions: [],
+    redirects: [],
+    warnings: issues.warnings,
+  };
+  new DocumentWalk(sc, issues, doc).run();
+  sc.readEpilog();
+  return doc;
+}
