@@ -1,0 +1,57 @@
+/**
+ * Ingest throughput: ≥ 100 MB of replicated corpus into real Postgres, end to end (read →
+ * parse on worker threads → resolve speakers → committed rows), beside fast-xml-parser's
+ * parse-only speed on the same bytes measured in this run. Target: ≥ 20 MB/s end to end.
+ */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import { pino } from 'pino';
+import pg from 'pg';
+import { decodeXml } from '../src/debate/decode.js';
+import { ingestFiles } from '../src/ingest/ingest.js';
+import { listSourceFiles } from '../src/ingest/source-files.js';
+import { parsePeople } from '../src/member/people.js';
+import { openDb } from '../src/store/db.js';
+import { migrate } from '../src/store/migrate.js';
+import { corpusDir, mbps, replicateCorpus, requireCorpus } from './support.js';
+
+export async function main(args: string[]): Promise<void> {
+  requireCorpus();
+  const minMb = Number(args[0] ?? 100);
+  const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const workers = Number(process.env.HW_INGEST_WORKERS ?? os.availableParallelism());
+  const { dir, bytes, files } = replicateCorpus(minMb * 1e6);
+  console.log(`corpus: ${files} files, ${(bytes / 1e6).toFixed(1)} MB (replicated from ${corpusDir})`);
+
+  const sources = listSourceFiles(dir);
+  const texts = sources.map((f) => decodeXml(readFileSync(f.path)));
+  const parser = new XMLParser();
+  let t = performance.now();
+  for (const text of texts) parser.parse(text);
+  const parseOnly = mbps(bytes, (performance.now() - t) / 1000);
+  console.log(`baseline  fast-xml-parser parse only (1 thread, decoded text): ${parseOnly.toFixed(1)} MB/s`);
+
+  const schema = `hw_bench_${Date.now()}`;
+  const db = await openDb({ databaseUrl: url, schema });
+  try {
+    await migrate(db);
+    const people = parsePeople(JSON.parse(readFileSync(path.join(corpusDir, 'members', 'people.json'), 'utf8'))).data;
+    t = performance.now();
+    const summary = await ingestFiles(db, sources, { workers, people, log: pino({ level: 'warn' }) });
+    const seconds = (performance.now() - t) / 1000;
+    const endToEnd = mbps(summary.bytes, seconds);
+    console.log(
+      `hansard-watch ingest end to end (${workers} parse workers → Postgres): ${endToEnd.toFixed(1)} MB/s ` +
+        `(${summary.speeches} speeches, ${summary.paragraphs} paragraphs, ${summary.failed.length} failed, ${seconds.toFixed(1)} s)`,
+    );
+    console.log(`ratio end-to-end / parse-only: ${(endToEnd / parseOnly).toFixed(2)}  target: >= 20 MB/s end to end`);
+  } finally {
+    await db.close();
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+  }
+}

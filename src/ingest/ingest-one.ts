@@ -1,0 +1,70 @@
+import type { FeedFileName, FeedType, ParseIssue } from '../debate/types.js';
+import { parseFeedFileName } from '../debate/feed-file.js';
+import type { Logger } from '../log.js';
+import type { Db } from '../store/db.js';
+import { toIssue } from './parse-pool.js';
+import { checksumOf, prepareFile, type SpeakerResolver } from './rows.js';
+import { indexPendingParagraphs } from './search-index.js';
+import { insertIssues, SittingRepository, type ApplyStatus } from './sitting-repository.js';
+
+export interface IngestOneResult {
+  status: ApplyStatus | 'invalid';
+  file: FeedFileName;
+  checksum: string;
+  speeches: number;
+  paragraphs: number;
+  changedSpeechGids: string[];
+  /** Why the file was refused, when status is 'invalid'. */
+  issue?: ParseIssue;
+}
+
+/** Records a file that could not be ingested, so `hansard-watch errors` lists it. */
+export async function recordFailure(db: Db, fileName: string, issue: ParseIssue, log: Logger): Promise<void> {
+  log.error({ file: fileName, line: issue.line, column: issue.column, field: issue.field, err: issue.message }, 'ingest failed');
+  await insertIssues(db, fileName, [{ ...issue, severity: 'error' }]).catch((e: unknown) =>
+    log.error({ file: fileName, err: String(e) }, 'could not record ingest error'),
+  );
+}
+
+/**
+ * Ingests one file's bytes on the calling thread: the unit a queue job works on. Bad input
+ * is recorded and returned as 'invalid' (retrying cannot help); store failures throw, so
+ * the job is retried.
+ */
+export async function ingestBytes(
+  db: Db,
+  input: { name: string; type?: FeedType | undefined; bytes: Uint8Array },
+  resolver: SpeakerResolver | null,
+  log: Logger,
+): Promise<IngestOneResult> {
+  const checksum = checksumOf(input.bytes);
+  let prepared;
+  try {
+    prepared = prepareFile(input.bytes, input.name, input.type, resolver, checksum);
+  } catch (err) {
+    const issue = toIssue(err, input.name);
+    await recordFailure(db, input.name, issue, log);
+    const file = safeName(input.name, input.type);
+    return { status: 'invalid', file, checksum, speeches: 0, paragraphs: 0, changedSpeechGids: [], issue };
+  }
+  const res = await new SittingRepository(db).apply(prepared);
+  const counted = res.status === 'current';
+  // After the commit: the speeches are safe; search catches up a moment later.
+  if (counted) await indexPendingParagraphs(db);
+  return {
+    status: res.status,
+    file: prepared.file,
+    checksum,
+    speeches: counted ? prepared.speechCount : 0,
+    paragraphs: counted ? prepared.paragraphCount : 0,
+    changedSpeechGids: res.changedSpeechGids,
+  };
+}
+
+function safeName(name: string, type: FeedType | undefined): FeedFileName {
+  try {
+    return parseFeedFileName(name, type);
+  } catch {
+    return { type: type ?? 'debates', name, groupKey: name, date: '', version: '' };
+  }
+}

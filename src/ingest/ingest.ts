@@ -1,0 +1,148 @@
+import { readFile } from 'node:fs/promises';
+import { compareVersions } from '../debate/feed-file.js';
+import type { Logger } from '../log.js';
+import type { PeopleData } from '../member/types.js';
+import type { Db } from '../store/db.js';
+import { ParsePool, PrepareError, toIssue } from './parse-pool.js';
+import { checksumOf, type PreparedFile } from './rows.js';
+import { recordFailure } from './ingest-one.js';
+import { SittingRepository, type ApplyResult } from './sitting-repository.js';
+import { indexPendingParagraphs, startSearchIndexer } from './search-index.js';
+import type { SourceFile } from './source-files.js';
+
+export interface IngestSummary {
+  files: number;
+  /** Became the current version of their day. */
+  ingested: number;
+  /** Older versions of a day already stored in a newer one: redirects recorded. */
+  superseded: number;
+  unchanged: number;
+  failed: { file: string; message: string }[];
+  /** Speeches and paragraphs stored, after the run, for the days its files belong to. */
+  speeches: number;
+  paragraphs: number;
+  warnings: number;
+  bytes: number;
+  /** Until the last file's rows were committed. */
+  committedSeconds: number;
+  /** Until everything was also full-text indexed (the whole run). */
+  seconds: number;
+  /** Paragraphs given their search vector by this run. */
+  indexed: number;
+  /** Speeches new or changed by this run, for tagging and alerts downstream. */
+  changedSpeechGids: string[];
+}
+
+export interface IngestOptions {
+  /** Parse worker threads; 0 parses on the main thread. */
+  workers: number;
+  people: PeopleData | null;
+  log: Logger;
+  onFile?: (file: SourceFile, outcome: ApplyResult['status'] | 'failed') => void;
+  /** Fill paragraphs' search vectors as part of the run (default true). */
+  searchIndex?: boolean;
+}
+
+function emptySummary(files: number): IngestSummary {
+  return { files, ingested: 0, superseded: 0, unchanged: 0, failed: [], speeches: 0, paragraphs: 0, warnings: 0, bytes: 0, committedSeconds: 0, seconds: 0, indexed: 0, changedSpeechGids: [] };
+}
+
+/**
+ * Ingests a batch: parsing runs on the pool while the previous file is written, writes go
+ * one file per transaction, and a file that fails is recorded and skipped, never stopping
+ * the batch.
+ */
+export async function ingestFiles(db: Db, files: SourceFile[], opts: IngestOptions): Promise<IngestSummary> {
+  const started = performance.now();
+  const repo = new SittingRepository(db);
+  const known = await repo.knownChecksums();
+  const pool = new ParsePool(opts.workers, opts.people);
+  // On a server, search indexing runs beside the writes on its own connection; PGlite has
+  // one connection, so there it follows them.
+  const indexer = opts.searchIndex !== false && db.kind === 'postgres' ? startSearchIndexer(db) : null;
+  const summary = emptySummary(files.length);
+  let writes: Promise<void> = Promise.resolve();
+  const inFlight = new Set<Promise<void>>();
+  const maxInFlight = Math.max(2, opts.workers * 2);
+
+  const fail = async (file: SourceFile, err: unknown) => {
+    const issue = err instanceof PrepareError ? err.issue : toIssue(err, file.name);
+    summary.failed.push({ file: file.path, message: issue.message + (issue.line !== undefined ? ` (line ${issue.line})` : '') });
+    await recordFailure(db, file.name, issue, opts.log);
+    opts.onFile?.(file, 'failed');
+  };
+
+  const write = (file: SourceFile, prepared: PreparedFile) =>
+    (writes = writes.then(async () => {
+      try {
+        const res = await repo.apply(prepared);
+        tally(summary, prepared, res);
+        opts.onFile?.(file, res.status);
+      } catch (err) {
+        await fail(file, err);
+      }
+    }));
+
+  try {
+    for (const file of newestFirst(files)) {
+      const bytes = await readFile(file.path);
+      const checksum = checksumOf(bytes);
+      summary.bytes += bytes.length;
+      if (known.get(file.name) === checksum) {
+        summary.unchanged++;
+        opts.onFile?.(file, 'unchanged');
+        continue;
+      }
+      const job = pool.prepare(bytes, file.name, file.type, checksum).then(
+        (prepared) => write(file, prepared),
+        (err: unknown) => fail(file, err),
+      );
+      inFlight.add(job);
+      void job.finally(() => inFlight.delete(job));
+      if (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    await writes;
+    summary.committedSeconds = (performance.now() - started) / 1000;
+    if (indexer) summary.indexed = await indexer.stop();
+    else if (opts.searchIndex !== false) summary.indexed = await indexPendingParagraphs(db);
+  } finally {
+    await indexer?.stop().catch(() => undefined);
+    await pool.close();
+  }
+  await countStored(db, files, summary);
+  summary.seconds = (performance.now() - started) / 1000;
+  return summary;
+}
+
+/**
+ * Within a batch, each day's newest version goes first: the older ones then only add their
+ * redirects instead of being written and replaced. The end state is the same in any order.
+ */
+export function newestFirst(files: SourceFile[]): SourceFile[] {
+  const groups = new Map<string, SourceFile[]>();
+  for (const f of files) groups.set(f.groupKey, [...(groups.get(f.groupKey) ?? []), f]);
+  return [...groups.values()].flatMap((g) => g.sort((a, b) => compareVersions(b.version, a.version)));
+}
+
+/** Speeches and paragraphs now stored for the days the batch touched: what a person checks against the feed. */
+async function countStored(db: Db, files: SourceFile[], summary: IngestSummary): Promise<void> {
+  const groups = [...new Set(files.map((f) => f.groupKey))];
+  const [row] = await db.query<{ speeches: number; paragraphs: number }>(
+    `SELECT count(DISTINCT s.gid)::int AS speeches, count(p.seq)::int AS paragraphs
+       FROM speeches s LEFT JOIN paragraphs p ON p.speech_gid = s.gid WHERE s.group_key = ANY($1::text[])`,
+    [groups],
+  );
+  summary.speeches = row?.speeches ?? 0;
+  summary.paragraphs = row?.paragraphs ?? 0;
+}
+
+function tally(summary: IngestSummary, prepared: PreparedFile, res: ApplyResult): void {
+  summary.warnings += res.status === 'unchanged' ? 0 : prepared.issues.length;
+  if (res.status === 'unchanged') summary.unchanged++;
+  else if (res.status === 'superseded') summary.superseded++;
+  else {
+    summary.ingested++;
+    summary.changedSpeechGids.push(...res.changedSpeechGids);
+  }
+}

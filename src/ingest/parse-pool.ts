@@ -1,0 +1,105 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ParseError, type FeedType, type ParseIssue } from '../debate/types.js';
+import { MemberResolver } from '../member/resolve.js';
+import type { PeopleData } from '../member/types.js';
+import { prepareFile, type PreparedFile } from './rows.js';
+
+export interface PrepareRequest {
+  id: number;
+  bytes: Uint8Array;
+  name: string;
+  type: FeedType | undefined;
+  checksum: string;
+}
+
+export type PrepareResponse = { id: number; prepared: PreparedFile } | { id: number; issue: ParseIssue };
+
+/** A file that could not be prepared, carrying the issue to record. */
+export class PrepareError extends Error {
+  constructor(readonly issue: ParseIssue) {
+    super(issue.line !== undefined ? `${issue.file}:${issue.line}: ${issue.message}` : `${issue.file}: ${issue.message}`);
+    this.name = 'PrepareError';
+  }
+}
+
+export function toIssue(err: unknown, file: string): ParseIssue {
+  if (err instanceof ParseError) return err.issue;
+  return { severity: 'error', file, message: err instanceof Error ? err.message : String(err) };
+}
+
+/**
+ * Under vitest/tsx this module is TypeScript source, and Node 20 does not apply `--import`
+ * loader hooks to a worker's entry module, so the worker registers tsx itself first.
+ */
+function startWorker(people: PeopleData | null): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: { people } });
+  const require = createRequire(import.meta.url);
+  const entry = fileURLToPath(new URL('./parse-worker.ts', import.meta.url));
+  const boot = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(entry)});`;
+  return new Worker(boot, { eval: true, workerData: { people } });
+}
+
+/**
+ * Parses files on worker threads so parsing uses every core while the main thread talks to
+ * Postgres. Size 0 runs in-thread (small batches, tests, one-core machines).
+ */
+export class ParsePool {
+  private readonly workers: Worker[] = [];
+  private readonly pending = new Map<number, { resolve: (p: PreparedFile) => void; reject: (e: Error) => void }>();
+  private readonly load = new Map<Worker, number>();
+  private nextId = 0;
+  private readonly resolver: MemberResolver | null;
+
+  constructor(size: number, people: PeopleData | null) {
+    this.resolver = size === 0 && people ? new MemberResolver(people) : null;
+    for (let i = 0; i < size; i++) this.spawn(people);
+  }
+
+  private spawn(people: PeopleData | null): void {
+    const worker = startWorker(people);
+    worker.on('message', (res: PrepareResponse) => this.settle(worker, res));
+    worker.on('error', (err) => this.failAll(err));
+    worker.on('exit', (code) => {
+      if (this.pending.size > 0) this.failAll(new Error(`parse worker exited with code ${code}`));
+    });
+    this.workers.push(worker);
+    this.load.set(worker, 0);
+  }
+
+  private settle(worker: Worker, res: PrepareResponse): void {
+    this.load.set(worker, (this.load.get(worker) ?? 1) - 1);
+    const waiter = this.pending.get(res.id);
+    this.pending.delete(res.id);
+    if (!waiter) return;
+    if ('prepared' in res) waiter.resolve(res.prepared);
+    else waiter.reject(new PrepareError(res.issue));
+  }
+
+  private failAll(err: Error): void {
+    for (const w of this.pending.values()) w.reject(err);
+    this.pending.clear();
+  }
+
+  async prepare(bytes: Uint8Array, name: string, type: FeedType | undefined, checksum: string): Promise<PreparedFile> {
+    if (this.workers.length === 0) {
+      try {
+        return prepareFile(bytes, name, type, this.resolver, checksum);
+      } catch (err) {
+        throw new PrepareError(toIssue(err, name));
+      }
+    }
+    const worker = [...this.load.entries()].sort((a, b) => a[1] - b[1])[0]![0];
+    this.load.set(worker, (this.load.get(worker) ?? 0) + 1);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, bytes, name, type, checksum } satisfies PrepareRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,19 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { MemberResolver } from '../member/resolve.js';
+import type { PeopleData } from '../member/types.js';
+import { prepareFile } from './rows.js';
+import { toIssue, type PrepareRequest, type PrepareResponse } from './parse-pool.js';
+
+// One resolver per worker, built once from the members snapshot handed over at start.
+const people = (workerData as { people: PeopleData | null }).people;
+const resolver = people ? new MemberResolver(people) : null;
+
+parentPort?.on('message', (req: PrepareRequest) => {
+  let res: PrepareResponse;
+  try {
+    res = { id: req.id, prepared: prepareFile(req.bytes, req.name, req.type, resolver, req.checksum) };
+  } catch (err) {
+    res = { id: req.id, issue: toIssue(err, req.name) };
+  }
+  parentPort?.postMessage(res);
+});

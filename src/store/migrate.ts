@@ -1,0 +1,54 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { migrationsDir } from '../paths.js';
+import type { Db } from './db.js';
+
+export interface MigrationResult {
+  applied: string[];
+  alreadyApplied: string[];
+}
+
+/**
+ * Applies `migrations/NNN_name.sql` in order, each in its own transaction, recording them
+ * in `schema_migrations`. An advisory lock stops two workers starting at once from racing.
+ */
+export async function migrate(db: Db, dir: string = migrationsDir): Promise<MigrationResult> {
+  const files = readdirSync(dir)
+    .filter((f) => /^\d+_.*\.sql$/.test(f))
+    .sort();
+  await db.exec(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+  );
+  return db.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('hansard-watch:migrate'))`);
+    const done = new Set(
+      (await tx.query<{ name: string }>('SELECT name FROM schema_migrations')).map((r) => r.name),
+    );
+    const result: MigrationResult = { applied: [], alreadyApplied: [] };
+    for (const file of files) {
+      if (done.has(file)) {
+        result.alreadyApplied.push(file);
+        continue;
+      }
+      await runScript(tx, readFileSync(path.join(dir, file), 'utf8'), file);
+      await tx.query('INSERT INTO schema_migrations (name) VALUES ($1)', [file]);
+      result.applied.push(file);
+    }
+    return result;
+  });
+}
+
+/** Statements are split on lines that end with `;` so scripts run through a parameterised channel. */
+async function runScript(tx: { query(sql: string): Promise<unknown> }, sql: string, file: string): Promise<void> {
+  const statements = sql
+    .split(/;\s*$/m)
+    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+    .filter((s) => s.length > 0);
+  for (const stmt of statements) {
+    try {
+      await tx.query(stmt);
+    } catch (err) {
+      throw new Error(`Migration ${file} failed at: ${stmt.slice(0, 120)}…: ${(err as Error).message}`, { cause: err });
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import path from 'node:path';
+import type { Config } from '../config.js';
+import { openDb, type Db } from './db.js';
+import { migrate } from './migrate.js';
+
+/**
+ * Opens the configured store and brings its schema up to date: Postgres when DATABASE_URL
+ * is set, otherwise embedded PGlite under HW_DATA_DIR, so a fresh checkout needs no server.
+ */
+export async function openStore(config: Config, opts: { schema?: string } = {}): Promise<Db> {
+  const db = await openDb({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: path.join(config.HW_DATA_DIR, 'pglite'),
+    ...(opts.schema ? { schema: opts.schema } : {}),
+  });
+  await migrate(db);
+  return db;
+}
