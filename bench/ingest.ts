@@ -37,7 +37,9 @@ export async function main(args: string[]): Promise<void> {
   const db = await openDb({ databaseUrl: url, schema });
   try {
     await migrate(db);
-    const people = parsePeople(JSON.parse(readFileSync(path.join(corpusDir, 'members', 'people.json'), 'utf8'))).data;
+    const people = parsePeople(
+      JSON.parse(readFileSync(path.join(corpusDir, 'members', 'people.json'), 'utf8')),
+    ).data;
     t = performance.now();
     const summary = await ingestFiles(db, sources, { workers, people, log: pino({ level: 'warn' }) });
     const seconds = (performance.now() - t) / 1000;
@@ -46,7 +48,9 @@ export async function main(args: string[]): Promise<void> {
       `hansard-watch ingest end to end (${workers} parse workers → Postgres): ${endToEnd.toFixed(1)} MB/s ` +
         `(${summary.speeches} speeches, ${summary.paragraphs} paragraphs, ${summary.failed.length} failed, ${seconds.toFixed(1)} s)`,
     );
-    console.log(`ratio end-to-end / parse-only: ${(endToEnd / parseOnly).toFixed(2)}  target: >= 20 MB/s end to end`);
+    console.log(
+      `ratio end-to-end / parse-only: ${(endToEnd / parseOnly).toFixed(2)}  target: >= 20 MB/s end to end`,
+    );
   } finally {
     await db.close();
     const admin = new pg.Client({ connectionString: url });

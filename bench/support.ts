@@ -18,7 +18,10 @@ export function requireCorpus(): void {
  * at least `minBytes`: copy k moves 2009 to 2100+k. Bytes are rewritten as latin1 so the
  * files' own encodings survive untouched. Returns the directory and its size.
  */
-export function replicateCorpus(minBytes: number, dir = path.join(os.tmpdir(), 'hw-bench-corpus')): { dir: string; bytes: number; files: number } {
+export function replicateCorpus(
+  minBytes: number,
+  dir = path.join(os.tmpdir(), 'hw-bench-corpus'),
+): { dir: string; bytes: number; files: number } {
   const src = path.join(corpusDir, 'scrapedxml');
   const types = readdirSync(src);
   let bytes = 0;
@@ -39,7 +42,9 @@ export function replicateCorpus(minBytes: number, dir = path.join(os.tmpdir(), '
         files++;
         changes.push(`${1_000_000 + files},${newName}`);
       }
-      writeFileSync(path.join(out, 'changedates.txt'), changes.join('\n') + '\n', { flag: k === 0 ? 'w' : 'a' });
+      writeFileSync(path.join(out, 'changedates.txt'), changes.join('\n') + '\n', {
+        flag: k === 0 ? 'w' : 'a',
+      });
     }
   }
   return { dir, bytes, files };

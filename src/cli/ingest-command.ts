@@ -27,7 +27,8 @@ function parseTypes(list: string | undefined): FeedType[] | undefined {
 }
 
 function checkDate(flag: string, v: string | undefined): string | undefined {
-  if (v !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new Error(`${flag} must be a date like 2009-10-26, got ${v}`);
+  if (v !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(v))
+    throw new Error(`${flag} must be a date like 2009-10-26, got ${v}`);
   return v;
 }
 
@@ -41,12 +42,20 @@ export async function runIngest(args: IngestArgs): Promise<number> {
     const peopleFile = path.join(args.source, 'members', 'people.json');
     if (args.members && existsSync(peopleFile)) {
       const res = await loadMembersFile(db, peopleFile, log);
-      process.stderr.write(`members: ${res.status} ${res.persons} persons (${res.issues.length} records skipped)\n`);
+      process.stderr.write(
+        `members: ${res.status} ${res.persons} persons (${res.issues.length} records skipped)\n`,
+      );
     }
     const people = await new MemberRepository(db).load();
-    const workers = args.workers !== undefined ? Number(args.workers) : (config.HW_INGEST_WORKERS ?? Math.min(os.availableParallelism(), 4));
+    const workers =
+      args.workers !== undefined
+        ? Number(args.workers)
+        : (config.HW_INGEST_WORKERS ?? Math.min(os.availableParallelism(), 4));
     const bar = process.stderr.isTTY
-      ? new cliProgress.SingleBar({ format: 'ingest [{bar}] {value}/{total} files | {file}', clearOnComplete: true }, cliProgress.Presets.shades_classic)
+      ? new cliProgress.SingleBar(
+          { format: 'ingest [{bar}] {value}/{total} files | {file}', clearOnComplete: true },
+          cliProgress.Presets.shades_classic,
+        )
       : null;
     bar?.start(files.length, 0, { file: '' });
     const summary = await ingestFiles(db, files, {

@@ -7,7 +7,9 @@ import { SpeechRepository } from '../speech/speech-repository.js';
 import { listIngestErrors } from '../ingest/error-repository.js';
 
 const program = new Command();
-program.name('hansard-watch').description('Track what Parliament says about NHS outsourcing, privatisation, STPs and ACOs');
+program
+  .name('hansard-watch')
+  .description('Track what Parliament says about NHS outsourcing, privatisation, STPs and ACOs');
 
 program
   .command('migrate')
@@ -16,7 +18,9 @@ program
     withStore(async ({ db }) => {
       // openStore already migrated; report what the store holds.
       const res = await migrate(db);
-      process.stdout.write(`migrations: ${res.applied.length} applied, ${res.alreadyApplied.length} already applied\n`);
+      process.stdout.write(
+        `migrations: ${res.applied.length} applied, ${res.alreadyApplied.length} already applied\n`,
+      );
     }),
   );
 
@@ -65,7 +69,9 @@ program
       }
       const who = [speech.speakerName, speech.party, speech.constituency].filter(Boolean).join(', ');
       const moved = speech.gid !== gid ? ` (redirected from ${gid})` : '';
-      process.stdout.write(`${speech.gid}${moved}\n${speech.sittingDate} ${speech.type} · ${speech.majorHeading ?? ''} / ${speech.minorHeading ?? ''}\n${who || '(no speaker)'}\n\n`);
+      process.stdout.write(
+        `${speech.gid}${moved}\n${speech.sittingDate} ${speech.type} · ${speech.majorHeading ?? ''} / ${speech.minorHeading ?? ''}\n${who || '(no speaker)'}\n\n`,
+      );
       for (const p of speech.paragraphs) process.stdout.write(`${p.body}\n\n`);
     }),
   );
@@ -80,7 +86,9 @@ program
       if (rows.length === 0) process.stdout.write('no open ingest errors\n');
       for (const r of rows) {
         const where = r.line !== null ? `:${r.line}${r.col !== null ? `:${r.col}` : ''}` : '';
-        process.stdout.write(`${r.severity.toUpperCase()} ${r.file_name}${where} ${r.field ?? ''} ${r.message}${r.resolved_at ? ' (resolved)' : ''}\n`);
+        process.stdout.write(
+          `${r.severity.toUpperCase()} ${r.file_name}${where} ${r.field ?? ''} ${r.message}${r.resolved_at ? ' (resolved)' : ''}\n`,
+        );
       }
     }),
   );

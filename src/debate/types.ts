@@ -136,7 +136,8 @@ export interface ParsedDocument {
 /** A file that cannot be parsed at all (truncated, not XML, wrong root). */
 export class ParseError extends Error {
   constructor(readonly issue: ParseIssue) {
-    const where = issue.line !== undefined ? `:${issue.line}${issue.column !== undefined ? `:${issue.column}` : ''}` : '';
+    const where =
+      issue.line !== undefined ? `:${issue.line}${issue.column !== undefined ? `:${issue.column}` : ''}` : '';
     super(`${issue.file}${where}: ${issue.message}`);
     this.name = 'ParseError';
   }

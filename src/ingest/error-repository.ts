@@ -16,7 +16,10 @@ export async function listIngestErrors(
   db: Queryable,
   opts: { includeResolved?: boolean; includeWarnings?: boolean } = {},
 ): Promise<IngestErrorRow[]> {
-  const where = [opts.includeResolved ? 'true' : 'resolved_at IS NULL', opts.includeWarnings ? 'true' : `severity = 'error'`];
+  const where = [
+    opts.includeResolved ? 'true' : 'resolved_at IS NULL',
+    opts.includeWarnings ? 'true' : `severity = 'error'`,
+  ];
   return db.query<IngestErrorRow>(
     `SELECT file_name, severity, line, col, field, message, created_at::text, resolved_at::text
        FROM ingest_errors WHERE ${where.join(' AND ')} ORDER BY created_at, id`,

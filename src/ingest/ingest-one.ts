@@ -20,7 +20,10 @@ export interface IngestOneResult {
 
 /** Records a file that could not be ingested, so `hansard-watch errors` lists it. */
 export async function recordFailure(db: Db, fileName: string, issue: ParseIssue, log: Logger): Promise<void> {
-  log.error({ file: fileName, line: issue.line, column: issue.column, field: issue.field, err: issue.message }, 'ingest failed');
+  log.error(
+    { file: fileName, line: issue.line, column: issue.column, field: issue.field, err: issue.message },
+    'ingest failed',
+  );
   await insertIssues(db, fileName, [{ ...issue, severity: 'error' }]).catch((e: unknown) =>
     log.error({ file: fileName, err: String(e) }, 'could not record ingest error'),
   );

@@ -44,7 +44,21 @@ export interface IngestOptions {
 }
 
 function emptySummary(files: number): IngestSummary {
-  return { files, ingested: 0, superseded: 0, unchanged: 0, failed: [], speeches: 0, paragraphs: 0, warnings: 0, bytes: 0, committedSeconds: 0, seconds: 0, indexed: 0, changedSpeechGids: [] };
+  return {
+    files,
+    ingested: 0,
+    superseded: 0,
+    unchanged: 0,
+    failed: [],
+    speeches: 0,
+    paragraphs: 0,
+    warnings: 0,
+    bytes: 0,
+    committedSeconds: 0,
+    seconds: 0,
+    indexed: 0,
+    changedSpeechGids: [],
+  };
 }
 
 /**
@@ -67,7 +81,10 @@ export async function ingestFiles(db: Db, files: SourceFile[], opts: IngestOptio
 
   const fail = async (file: SourceFile, err: unknown) => {
     const issue = err instanceof PrepareError ? err.issue : toIssue(err, file.name);
-    summary.failed.push({ file: file.path, message: issue.message + (issue.line !== undefined ? ` (line ${issue.line})` : '') });
+    summary.failed.push({
+      file: file.path,
+      message: issue.message + (issue.line !== undefined ? ` (line ${issue.line})` : ''),
+    });
     await recordFailure(db, file.name, issue, opts.log);
     opts.onFile?.(file, 'failed');
   };

@@ -19,7 +19,11 @@ export type PrepareResponse = { id: number; prepared: PreparedFile } | { id: num
 /** A file that could not be prepared, carrying the issue to record. */
 export class PrepareError extends Error {
   constructor(readonly issue: ParseIssue) {
-    super(issue.line !== undefined ? `${issue.file}:${issue.line}: ${issue.message}` : `${issue.file}: ${issue.message}`);
+    super(
+      issue.line !== undefined
+        ? `${issue.file}:${issue.line}: ${issue.message}`
+        : `${issue.file}: ${issue.message}`,
+    );
     this.name = 'PrepareError';
   }
 }
@@ -34,7 +38,8 @@ export function toIssue(err: unknown, file: string): ParseIssue {
  * loader hooks to a worker's entry module, so the worker registers tsx itself first.
  */
 function startWorker(people: PeopleData | null): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: { people } });
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: { people } });
   const require = createRequire(import.meta.url);
   const entry = fileURLToPath(new URL('./parse-worker.ts', import.meta.url));
   const boot = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(entry)});`;
@@ -47,7 +52,10 @@ function startWorker(people: PeopleData | null): Worker {
  */
 export class ParsePool {
   private readonly workers: Worker[] = [];
-  private readonly pending = new Map<number, { resolve: (p: PreparedFile) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (p: PreparedFile) => void; reject: (e: Error) => void }
+  >();
   private readonly load = new Map<Worker, number>();
   private nextId = 0;
   private readonly resolver: MemberResolver | null;
@@ -82,7 +90,12 @@ export class ParsePool {
     this.pending.clear();
   }
 
-  async prepare(bytes: Uint8Array, name: string, type: FeedType | undefined, checksum: string): Promise<PreparedFile> {
+  async prepare(
+    bytes: Uint8Array,
+    name: string,
+    type: FeedType | undefined,
+    checksum: string,
+  ): Promise<PreparedFile> {
     if (this.workers.length === 0) {
       try {
         return prepareFile(bytes, name, type, this.resolver, checksum);

@@ -65,7 +65,14 @@ export const TABLES = {
     minor_heading_gid: 'text',
     counts: 'jsonb',
   },
-  votes: { division_gid: 'text', seq: 'int4', member_id: 'text', person_id: 'text', name: 'text', vote: 'text' },
+  votes: {
+    division_gid: 'text',
+    seq: 'int4',
+    member_id: 'text',
+    person_id: 'text',
+    name: 'text',
+    vote: 'text',
+  },
   gid_redirects: { old_gid: 'text', new_gid: 'text', match_type: 'text', file_name: 'text' },
 } as const;
 
@@ -123,7 +130,17 @@ export function prepareRows(
   const issues = [...doc.warnings];
   const base = { group_key: file.groupKey, type: file.type, sitting_date: file.date };
   for (const h of doc.headings) {
-    push(rows.headings, { ...base, gid: h.gid, seq: h.seq, kind: h.kind, title: h.title, parent_gid: h.parentGid, colnum: h.colnum, time: h.time, url: h.url });
+    push(rows.headings, {
+      ...base,
+      gid: h.gid,
+      seq: h.seq,
+      kind: h.kind,
+      title: h.title,
+      parent_gid: h.parentGid,
+      colnum: h.colnum,
+      time: h.time,
+      url: h.url,
+    });
   }
   let paragraphCount = 0;
   for (const s of doc.speeches) {
@@ -150,7 +167,14 @@ export function prepareRows(
       content_hash: contentHash(s),
     });
     for (const p of s.paragraphs) {
-      push(rows.paragraphs, { speech_gid: s.gid, seq: p.seq, pid: p.pid, cls: p.cls, html: p.html, body: p.text });
+      push(rows.paragraphs, {
+        speech_gid: s.gid,
+        seq: p.seq,
+        pid: p.pid,
+        cls: p.cls,
+        html: p.html,
+        body: p.text,
+      });
     }
     paragraphCount += s.paragraphs.length;
   }
@@ -169,13 +193,34 @@ export function prepareRows(
     });
     d.votes.forEach((v, seq) => {
       const who = v.memberId || v.personId ? resolver?.resolve(v, d.date ?? file.date) : null;
-      push(rows.votes, { division_gid: d.gid, seq, member_id: v.memberId, person_id: who?.personId ?? v.personId, name: v.name, vote: v.vote });
+      push(rows.votes, {
+        division_gid: d.gid,
+        seq,
+        member_id: v.memberId,
+        person_id: who?.personId ?? v.personId,
+        name: v.name,
+        vote: v.vote,
+      });
     });
   }
   for (const r of doc.redirects) {
-    push(rows.gid_redirects, { old_gid: r.oldGid, new_gid: r.newGid, match_type: r.matchType, file_name: file.name });
+    push(rows.gid_redirects, {
+      old_gid: r.oldGid,
+      new_gid: r.newGid,
+      match_type: r.matchType,
+      file_name: file.name,
+    });
   }
-  return { file, checksum: meta.checksum, bytes: meta.bytes, latest: doc.latest, rows, issues, speechCount: doc.speeches.length, paragraphCount };
+  return {
+    file,
+    checksum: meta.checksum,
+    bytes: meta.bytes,
+    latest: doc.latest,
+    rows,
+    issues,
+    speechCount: doc.speeches.length,
+    paragraphCount,
+  };
 }
 
 function resolveSpeaker(

@@ -8,7 +8,10 @@ const BATCH = 2000;
  * connection (and core) without deadlocking against a day being replaced.
  * Returns how many paragraphs it indexed.
  */
-export async function indexPendingParagraphs(db: Queryable, opts: { batch?: number; signal?: AbortSignal } = {}): Promise<number> {
+export async function indexPendingParagraphs(
+  db: Queryable,
+  opts: { batch?: number; signal?: AbortSignal } = {},
+): Promise<number> {
   let total = 0;
   for (;;) {
     if (opts.signal?.aborted) return total;

@@ -49,38 +49,51 @@ export class SittingRepository {
 
   /** name → checksum for every stored feed file, so a batch can skip unchanged files before parsing them. */
   async knownChecksums(): Promise<Map<string, string>> {
-    const rows = await this.db.query<{ name: string; checksum: string }>('SELECT name, checksum FROM feed_files');
+    const rows = await this.db.query<{ name: string; checksum: string }>(
+      'SELECT name, checksum FROM feed_files',
+    );
     return new Map(rows.map((r) => [r.name, r.checksum]));
   }
 
   async apply(prepared: PreparedFile): Promise<ApplyResult> {
-    return this.db.transaction(async (tx) => {
-      const { file } = prepared;
-      // Two workers ingesting versions of the same day must not interleave.
-      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [file.groupKey]);
-      const stored = await tx.query<{ checksum: string }>('SELECT checksum FROM feed_files WHERE name = $1', [file.name]);
-      if (stored[0]?.checksum === prepared.checksum) return { status: 'unchanged', changedSpeechGids: [], removedSpeeches: 0 };
+    return this.db.transaction(
+      async (tx) => {
+        const { file } = prepared;
+        // Two workers ingesting versions of the same day must not interleave.
+        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [file.groupKey]);
+        const stored = await tx.query<{ checksum: string }>(
+          'SELECT checksum FROM feed_files WHERE name = $1',
+          [file.name],
+        );
+        if (stored[0]?.checksum === prepared.checksum)
+          return { status: 'unchanged', changedSpeechGids: [], removedSpeeches: 0 };
 
-      const current = await tx.query<{ current_version: string }>(
-        'SELECT current_version FROM sittings WHERE group_key = $1',
-        [file.groupKey],
-      );
-      const owns = current[0] === undefined || compareVersions(file.version, current[0].current_version) >= 0;
-      const outcome = owns ? await this.replaceContent(tx, prepared) : { changedSpeechGids: [], removedSpeeches: 0 };
+        const current = await tx.query<{ current_version: string }>(
+          'SELECT current_version FROM sittings WHERE group_key = $1',
+          [file.groupKey],
+        );
+        const owns =
+          current[0] === undefined || compareVersions(file.version, current[0].current_version) >= 0;
+        const outcome = owns
+          ? await this.replaceContent(tx, prepared)
+          : { changedSpeechGids: [], removedSpeeches: 0 };
 
-      await tx.query('DELETE FROM gid_redirects WHERE file_name = $1', [file.name]);
-      await upsertRedirects(tx, prepared.rows);
-      await this.recordFile(tx, prepared);
-      return { status: owns ? 'current' : 'superseded', ...outcome };
-      // A lost commit loses its feed_files row with it, so the file is simply ingested again.
-    }, { asyncCommit: true });
+        await tx.query('DELETE FROM gid_redirects WHERE file_name = $1', [file.name]);
+        await upsertRedirects(tx, prepared.rows);
+        await this.recordFile(tx, prepared);
+        return { status: owns ? 'current' : 'superseded', ...outcome };
+        // A lost commit loses its feed_files row with it, so the file is simply ingested again.
+      },
+      { asyncCommit: true },
+    );
   }
 
   private async replaceContent(tx: Queryable, prepared: PreparedFile): Promise<Omit<ApplyResult, 'status'>> {
     const { file } = prepared;
-    const before = await tx.query<{ content_hash: string }>('SELECT content_hash FROM speeches WHERE group_key = $1', [
-      file.groupKey,
-    ]);
+    const before = await tx.query<{ content_hash: string }>(
+      'SELECT content_hash FROM speeches WHERE group_key = $1',
+      [file.groupKey],
+    );
     // Children go with their parents (ON DELETE CASCADE).
     for (const table of ['speeches', 'headings', 'divisions']) {
       await tx.query(`DELETE FROM ${table} WHERE group_key = $1`, [file.groupKey]);
@@ -96,7 +109,10 @@ export class SittingRepository {
       prepared.rows.speeches.gid as string[],
       prepared.rows.speeches.content_hash as string[],
     );
-    return { changedSpeechGids: changed, removedSpeeches: Math.max(0, before.length - (prepared.speechCount - changed.length)) };
+    return {
+      changedSpeechGids: changed,
+      removedSpeeches: Math.max(0, before.length - (prepared.speechCount - changed.length)),
+    };
   }
 
   private async recordFile(tx: Queryable, prepared: PreparedFile): Promise<void> {
@@ -106,9 +122,23 @@ export class SittingRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, bytes = EXCLUDED.bytes, latest = EXCLUDED.latest,
          speeches = EXCLUDED.speeches, paragraphs = EXCLUDED.paragraphs, ingested_at = now()`,
-      [file.name, file.type, file.groupKey, file.version, file.date, prepared.checksum, prepared.bytes, prepared.latest, prepared.speechCount, prepared.paragraphCount],
+      [
+        file.name,
+        file.type,
+        file.groupKey,
+        file.version,
+        file.date,
+        prepared.checksum,
+        prepared.bytes,
+        prepared.latest,
+        prepared.speechCount,
+        prepared.paragraphCount,
+      ],
     );
-    await tx.query('UPDATE ingest_errors SET resolved_at = now() WHERE file_name = $1 AND resolved_at IS NULL', [file.name]);
+    await tx.query(
+      'UPDATE ingest_errors SET resolved_at = now() WHERE file_name = $1 AND resolved_at IS NULL',
+      [file.name],
+    );
     await insertIssues(tx, file.name, prepared.issues);
   }
 }

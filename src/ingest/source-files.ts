@@ -21,7 +21,8 @@ export interface SourceFilter {
  */
 export function listSourceFiles(sourceDir: string, filter: SourceFilter = {}): SourceFile[] {
   const root = path.join(sourceDir, 'scrapedxml');
-  if (!existsSync(root)) throw new Error(`${sourceDir}: no scrapedxml/ folder (expected a TheyWorkForYou pwdata layout)`);
+  if (!existsSync(root))
+    throw new Error(`${sourceDir}: no scrapedxml/ folder (expected a TheyWorkForYou pwdata layout)`);
   const types = filter.types ?? FEED_TYPES.filter((t) => existsSync(path.join(root, t)));
   const out: SourceFile[] = [];
   for (const type of types) {

@@ -59,7 +59,10 @@ export class SpeechRepository {
     for (let hop = 0; hop <= MAX_REDIRECT_HOPS; hop++) {
       const found = await this.db.query('SELECT 1 FROM speeches WHERE gid = $1', [current]);
       if (found.length > 0) return current;
-      const next = await this.db.query<{ new_gid: string }>('SELECT new_gid FROM gid_redirects WHERE old_gid = $1', [current]);
+      const next = await this.db.query<{ new_gid: string }>(
+        'SELECT new_gid FROM gid_redirects WHERE old_gid = $1',
+        [current],
+      );
       if (!next[0]) return null;
       current = next[0].new_gid;
     }

@@ -47,7 +47,9 @@ export interface DbOptions {
 }
 
 export async function openDb(opts: DbOptions): Promise<Db> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts) : openPglite(opts.dataDir ?? './data/pglite', opts);
+  return opts.databaseUrl
+    ? openPostgres(opts.databaseUrl, opts)
+    : openPglite(opts.dataDir ?? './data/pglite', opts);
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -115,7 +117,8 @@ async function openPglite(dataDir: string, opts: DbOptions): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const db: PGliteType = await PGlite.create(dataDir);
-  if (opts.schema) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}; SET search_path TO ${opts.schema}`);
+  if (opts.schema)
+    await db.exec(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}; SET search_path TO ${opts.schema}`);
   const wrap = (c: PGliteType | Transaction): Queryable => ({
     async query<R>(sql: string, params?: unknown[]) {
       const res = await c.query<R>(sql, params);
@@ -155,7 +158,12 @@ function copyField(v: unknown): string {
 
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
-async function copyIn(client: pg.PoolClient, table: string, columns: [string, string][], data: unknown[][]): Promise<void> {
+async function copyIn(
+  client: pg.PoolClient,
+  table: string,
+  columns: [string, string][],
+  data: unknown[][],
+): Promise<void> {
   const rows = data[0]?.length ?? 0;
   const cols = columns.length;
   // Chunks of rows rather than one string: a file's paragraphs can run to megabytes.

@@ -39,7 +39,11 @@ export async function migrate(db: Db, dir: string = migrationsDir): Promise<Migr
 }
 
 /** Statements are split on lines that end with `;` so scripts run through a parameterised channel. */
-async function runScript(tx: { query(sql: string): Promise<unknown> }, sql: string, file: string): Promise<void> {
+async function runScript(
+  tx: { query(sql: string): Promise<unknown> },
+  sql: string,
+  file: string,
+): Promise<void> {
   const statements = sql
     .split(/;\s*$/m)
     .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
@@ -48,7 +52,9 @@ async function runScript(tx: { query(sql: string): Promise<unknown> }, sql: stri
     try {
       await tx.query(stmt);
     } catch (err) {
-      throw new Error(`Migration ${file} failed at: ${stmt.slice(0, 120)}…: ${(err as Error).message}`, { cause: err });
+      throw new Error(`Migration ${file} failed at: ${stmt.slice(0, 120)}…: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
 }

@@ -39,7 +39,9 @@ describe.skipIf(!corpusAvailable()).each(KINDS)('the shared week on %s', (kind) 
   afterAll(async () => db?.close());
 
   it('holds exactly the speech-like elements of the latest versions, per type', async () => {
-    const rows = await db.query<{ type: string; n: number }>('SELECT type, count(*)::int AS n FROM speeches GROUP BY type');
+    const rows = await db.query<{ type: string; n: number }>(
+      'SELECT type, count(*)::int AS n FROM speeches GROUP BY type',
+    );
     expect(Object.fromEntries(rows.map((r) => [r.type, r.n]))).toEqual(EXPECTED);
     const [{ n } = { n: 0 }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM paragraphs');
     // 19,318 `<p>` plus 396 tables that stand directly in a speech, each kept as a paragraph of its own.
@@ -92,17 +94,22 @@ describe.skipIf(!corpusAvailable())('revisions of 26 October 2009 (Commons)', ()
     await ingest(ba, pick(corpusDir, b, a), people);
     await ingest(bOnly, pick(corpusDir, b), people);
 
-    const gids = async (db: Db) => (await db.query<{ gid: string }>('SELECT gid FROM speeches ORDER BY gid')).map((r) => r.gid);
+    const gids = async (db: Db) =>
+      (await db.query<{ gid: string }>('SELECT gid FROM speeches ORDER BY gid')).map((r) => r.gid);
     expect(await gids(ab)).toEqual(await gids(bOnly));
     expect((await gids(ab)).every((g) => g.includes('2009-10-26b'))).toBe(true);
 
-    const aGids = await ab.query<{ old_gid: string }>('SELECT old_gid FROM gid_redirects WHERE file_name = $1', [a]);
+    const aGids = await ab.query<{ old_gid: string }>(
+      'SELECT old_gid FROM gid_redirects WHERE file_name = $1',
+      [a],
+    );
     expect(aGids.length).toBeGreaterThan(400);
     const speeches = new SpeechRepository(ab);
     // Every speech-like element of 26a resolves to a stored 26b speech…
     const aDoc = parseFeedFile(readFileSync(path.join(corpusDir, 'scrapedxml', 'debates', a)), a);
     expect(aDoc.speeches.length).toBeGreaterThan(50);
-    for (const sp of aDoc.speeches) expect((await speeches.get(sp.gid))?.gid, sp.gid).toContain('2009-10-26b');
+    for (const sp of aDoc.speeches)
+      expect((await speeches.get(sp.gid))?.gid, sp.gid).toContain('2009-10-26b');
     // …and every other id it redirects lands on a 26b speech, heading or division.
     for (const { old_gid } of aGids) {
       const s = await speeches.get(old_gid);

@@ -46,7 +46,11 @@ describe.each<StoreKind>(['postgres', 'pglite'])('ingest on %s', (kind) => {
     const gids = await db.query<{ gid: string }>('SELECT gid FROM speeches ORDER BY seq');
     expect(gids.map((r) => r.gid)).toEqual([gid('b.10.1'), gid('b.10.2'), gid('b.10.3')]);
     const speeches = new SpeechRepository(db);
-    for (const [old, now] of [['a.10.1', 'b.10.1'], ['a.10.2', 'b.10.2'], ['a.10.3', 'b.10.2']]) {
+    for (const [old, now] of [
+      ['a.10.1', 'b.10.1'],
+      ['a.10.2', 'b.10.2'],
+      ['a.10.3', 'b.10.2'],
+    ]) {
       expect((await speeches.get(gid(old!)))?.gid).toBe(gid(now!));
     }
     expect(await speeches.get(gid('z.1.1'))).toBeNull();
@@ -75,10 +79,17 @@ describe.each<StoreKind>(['postgres', 'pglite'])('ingest on %s', (kind) => {
     const db = await store();
     await ingest(db, pick(mini, B), people);
     const s = await new SpeechRepository(db).get(gid('b.10.3'));
-    expect(s?.paragraphs.map((p) => p.body)).toEqual(['Will the Minister publish the tender documents?', 'Staff deserve to know.']);
+    expect(s?.paragraphs.map((p) => p.body)).toEqual([
+      'Will the Minister publish the tender documents?',
+      'Staff deserve to know.',
+    ]);
     expect(s?.paragraphs[0]?.html).toContain('<i>tender</i>');
     // Ann Example sat for Wexbury North as Labour until 2029, then Wexbury South as Green.
-    expect(s).toMatchObject({ personId: 'uk.org.publicwhip/person/90001', party: 'Green', constituency: 'Wexbury South' });
+    expect(s).toMatchObject({
+      personId: 'uk.org.publicwhip/person/90001',
+      party: 'Green',
+      constituency: 'Wexbury South',
+    });
     const tsv = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM paragraphs WHERE tsv @@ websearch_to_tsquery('english', 'tenders')`,
     );
@@ -91,20 +102,35 @@ describe.each<StoreKind>(['postgres', 'pglite'])('ingest on %s', (kind) => {
     mkdirSync(debates, { recursive: true });
     copyFileSync(path.join(mini, 'scrapedxml', 'debates', B), path.join(debates, B));
     const full = readFileSync(path.join(mini, 'scrapedxml', 'debates', A));
-    writeFileSync(path.join(debates, 'debates2030-01-08a.xml'), full.subarray(0, Math.floor(full.length * 0.6)));
+    writeFileSync(
+      path.join(debates, 'debates2030-01-08a.xml'),
+      full.subarray(0, Math.floor(full.length * 0.6)),
+    );
     writeFileSync(path.join(debates, 'debates2030-01-09a.xml'), 'this is not <xml at all');
     const db = await store();
     const files = pick(dir, 'debates2030-01-08a.xml', B, 'debates2030-01-09a.xml');
     const res = await ingest(db, files, people);
     expect(res.ingested).toBe(1);
-    expect(res.failed.map((f) => path.basename(f.file)).sort()).toEqual(['debates2030-01-08a.xml', 'debates2030-01-09a.xml']);
+    expect(res.failed.map((f) => path.basename(f.file)).sort()).toEqual([
+      'debates2030-01-08a.xml',
+      'debates2030-01-09a.xml',
+    ]);
     for (const f of res.failed) expect(f.message.length).toBeGreaterThan(5);
     const open = await listIngestErrors(db);
     expect(open.map((e) => e.file_name).sort()).toEqual(['debates2030-01-08a.xml', 'debates2030-01-09a.xml']);
 
     // Once a good copy of the file arrives, its error is marked resolved.
     copyFileSync(path.join(mini, 'scrapedxml', 'debates', A), path.join(debates, 'debates2030-01-08a.xml'));
-    const fixed = await ingest(db, [{ ...parseFeedFileName('debates2030-01-08a.xml'), path: path.join(debates, 'debates2030-01-08a.xml') }], people);
+    const fixed = await ingest(
+      db,
+      [
+        {
+          ...parseFeedFileName('debates2030-01-08a.xml'),
+          path: path.join(debates, 'debates2030-01-08a.xml'),
+        },
+      ],
+      people,
+    );
     expect(fixed.failed).toEqual([]);
     expect((await listIngestErrors(db)).map((e) => e.file_name)).toEqual(['debates2030-01-09a.xml']);
   });

@@ -59,7 +59,10 @@ export const CONTENT_TABLES = [
 ];
 
 /** An order-independent digest per table: equal digests mean equal rows. */
-export async function storeDigest(db: Db, opts: { ignoreVolatile?: boolean } = {}): Promise<Record<string, string>> {
+export async function storeDigest(
+  db: Db,
+  opts: { ignoreVolatile?: boolean } = {},
+): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const table of CONTENT_TABLES) {
     const drop = opts.ignoreVolatile === false ? [] : (VOLATILE[table] ?? []);

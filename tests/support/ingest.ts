@@ -12,7 +12,12 @@ export function readPeople(file: string): PeopleData {
   return parsePeople(JSON.parse(readFileSync(file, 'utf8')), file).data;
 }
 
-export function ingest(db: Db, files: SourceFile[], people: PeopleData | null, workers = 0): Promise<IngestSummary> {
+export function ingest(
+  db: Db,
+  files: SourceFile[],
+  people: PeopleData | null,
+  workers = 0,
+): Promise<IngestSummary> {
   return ingestFiles(db, files, { workers, people, log: silentLog });
 }
 
