@@ -89,8 +89,16 @@ export async function ingestFiles(db: Db, files: SourceFile[], opts: IngestOptio
     opts.onFile?.(file, 'failed');
   };
 
-  const write = (file: SourceFile, prepared: PreparedFile) =>
+  // Writes happen in submission order (so each day's newest version lands first) while
+  // the pool parses ahead.
+  const write = (file: SourceFile, preparing: Promise<PreparedFile>) =>
     (writes = writes.then(async () => {
+      let prepared: PreparedFile;
+      try {
+        prepared = await preparing;
+      } catch (err) {
+        return fail(file, err);
+      }
       try {
         const res = await repo.apply(prepared);
         tally(summary, prepared, res);
@@ -110,10 +118,10 @@ export async function ingestFiles(db: Db, files: SourceFile[], opts: IngestOptio
         opts.onFile?.(file, 'unchanged');
         continue;
       }
-      const job = pool.prepare(bytes, file.name, file.type, checksum).then(
-        (prepared) => write(file, prepared),
-        (err: unknown) => fail(file, err),
-      );
+      const preparing = pool.prepare(bytes, file.name, file.type, checksum);
+      // Handled when its turn to be written comes; until then it must not count as unhandled.
+      preparing.catch(() => undefined);
+      const job = write(file, preparing);
       inFlight.add(job);
       void job.finally(() => inFlight.delete(job));
       if (inFlight.size >= maxInFlight) await Promise.race(inFlight);
