@@ -77,13 +77,28 @@ CREATE TABLE paragraphs (
   cls         text,
   html        text NOT NULL,
   body        text NOT NULL,
-  -- Filled by the search indexer just after the paragraph is committed (see
-  -- docs/architecture.md): to_tsvector costs more than the rest of ingest together.
-  tsv         tsvector,
   PRIMARY KEY (speech_gid, seq)
 );
-CREATE INDEX paragraphs_tsv ON paragraphs USING gin (tsv);
-CREATE INDEX paragraphs_unindexed ON paragraphs (speech_gid) WHERE tsv IS NULL;
+
+-- Full-text vectors live beside the paragraphs, filled by the search indexer right after
+-- a day's rows commit (docs/architecture.md): to_tsvector costs more than the rest of
+-- ingest together, so it must not hold up the commit, and inserting here is far cheaper
+-- than rewriting paragraph rows with UPDATE.
+CREATE TABLE paragraph_search (
+  speech_gid  text NOT NULL,
+  seq         integer NOT NULL,
+  tsv         tsvector NOT NULL,
+  PRIMARY KEY (speech_gid, seq),
+  FOREIGN KEY (speech_gid, seq) REFERENCES paragraphs (speech_gid, seq) ON DELETE CASCADE
+);
+CREATE INDEX paragraph_search_tsv ON paragraph_search USING gin (tsv);
+
+-- Days whose current content still awaits indexing; written in the ingest transaction,
+-- so a crash between commit and indexing leaves the day queued, not forgotten.
+CREATE TABLE search_pending (
+  group_key   text PRIMARY KEY,
+  queued_at   timestamptz NOT NULL DEFAULT now()
+);
 
 CREATE TABLE divisions (
   gid               text PRIMARY KEY,

@@ -15,6 +15,9 @@ CREATE TABLE feed_cursors (
   last_error      text,
   -- In 'index' mode, when changedates.txt was last looked for (it is retried daily).
   changedates_checked_at timestamptz,
+  -- In 'changedates' mode, when the directory index was last compared with what is known,
+  -- to pick up files changedates.txt never mentioned (it is done daily).
+  index_checked_at timestamptz,
   updated_at      timestamptz NOT NULL DEFAULT now()
 );
 

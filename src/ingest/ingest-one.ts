@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import type { Db } from '../store/db.js';
 import { toIssue } from './parse-pool.js';
 import { checksumOf, prepareFile, type SpeakerResolver } from './rows.js';
-import { indexPendingParagraphs } from './search-index.js';
+import { indexPendingDays } from './search-index.js';
 import { insertIssues, SittingRepository, type ApplyStatus } from './sitting-repository.js';
 
 export interface IngestOneResult {
@@ -53,7 +53,7 @@ export async function ingestBytes(
   const res = await new SittingRepository(db).apply(prepared);
   const counted = res.status === 'current';
   // After the commit: the speeches are safe; search catches up a moment later.
-  if (counted) await indexPendingParagraphs(db);
+  if (counted) await indexPendingDays(db);
   return {
     status: res.status,
     file: prepared.file,

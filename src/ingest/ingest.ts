@@ -7,7 +7,7 @@ import { ParsePool, PrepareError, toIssue } from './parse-pool.js';
 import { checksumOf, type PreparedFile } from './rows.js';
 import { recordFailure } from './ingest-one.js';
 import { SittingRepository, type ApplyResult } from './sitting-repository.js';
-import { indexPendingParagraphs, startSearchIndexer } from './search-index.js';
+import { indexPendingDays } from './search-index.js';
 import type { SourceFile } from './source-files.js';
 
 export interface IngestSummary {
@@ -71,11 +71,14 @@ export async function ingestFiles(db: Db, files: SourceFile[], opts: IngestOptio
   const repo = new SittingRepository(db);
   const known = await repo.knownChecksums();
   const pool = new ParsePool(opts.workers, opts.people);
-  // On a server, search indexing runs beside the writes on its own connection; PGlite has
-  // one connection, so there it follows them.
-  const indexer = opts.searchIndex !== false && db.kind === 'postgres' ? startSearchIndexer(db) : null;
   const summary = emptySummary(files.length);
-  let writes: Promise<void> = Promise.resolve();
+  // Write lanes: a server takes files of different days on separate connections at once;
+  // one day always goes to the same lane, so its versions still land newest first.
+  const lanes: Promise<void>[] = Array.from({ length: db.kind === 'postgres' ? 2 : 1 }, () =>
+    Promise.resolve(),
+  );
+  const laneOf = (groupKey: string) =>
+    [...groupKey].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % lanes.length;
   const inFlight = new Set<Promise<void>>();
   const maxInFlight = Math.max(2, opts.workers * 2);
 
@@ -92,7 +95,7 @@ export async function ingestFiles(db: Db, files: SourceFile[], opts: IngestOptio
   // Writes happen in submission order (so each day's newest version lands first) while
   // the pool parses ahead.
   const write = (file: SourceFile, preparing: Promise<PreparedFile>) =>
-    (writes = writes.then(async () => {
+    (lanes[laneOf(file.groupKey)] = lanes[laneOf(file.groupKey)]!.then(async () => {
       let prepared: PreparedFile;
       try {
         prepared = await preparing;
@@ -127,12 +130,13 @@ export async function ingestFiles(db: Db, files: SourceFile[], opts: IngestOptio
       if (inFlight.size >= maxInFlight) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
-    await writes;
+    await Promise.all(lanes);
     summary.committedSeconds = (performance.now() - started) / 1000;
-    if (indexer) summary.indexed = await indexer.stop();
-    else if (opts.searchIndex !== false) summary.indexed = await indexPendingParagraphs(db);
+    // Indexing after the writes, not beside them: measured, overlapping only made both
+    // fight for the same two cores. On a server it uses two connections.
+    if (opts.searchIndex !== false)
+      summary.indexed = await indexPendingDays(db, db.kind === 'postgres' ? 2 : 1);
   } finally {
-    await indexer?.stop().catch(() => undefined);
     await pool.close();
   }
   await countStored(db, files, summary);

@@ -1,53 +1,39 @@
-import type { Queryable } from '../store/db.js';
-
-const BATCH = 2000;
+import type { Db } from '../store/db.js';
 
 /**
- * Fills `paragraphs.tsv` for rows committed without it, in small transactions. SKIP LOCKED
- * means it never waits on a file being written, so it can run beside ingest on its own
- * connection (and core) without deadlocking against a day being replaced.
- * Returns how many paragraphs it indexed.
+ * Gives one queued day's paragraphs their full-text vectors, in one transaction. SKIP
+ * LOCKED lets several indexers (connections, processes) share the queue without waiting
+ * on each other or on a day being written. Returns the day indexed, or null when none waits.
  */
-export async function indexPendingParagraphs(
-  db: Queryable,
-  opts: { batch?: number; signal?: AbortSignal } = {},
-): Promise<number> {
-  let total = 0;
-  for (;;) {
-    if (opts.signal?.aborted) return total;
-    const rows = await db.query<{ n: number }>(
-      `WITH todo AS (
-         SELECT speech_gid, seq FROM paragraphs WHERE tsv IS NULL LIMIT $1 FOR UPDATE SKIP LOCKED)
-       UPDATE paragraphs p SET tsv = to_tsvector('english', p.body)
-         FROM todo WHERE p.speech_gid = todo.speech_gid AND p.seq = todo.seq
-       RETURNING 1 AS n`,
-      [opts.batch ?? BATCH],
+export async function indexNextDay(db: Db): Promise<{ groupKey: string; paragraphs: number } | null> {
+  return db.transaction(async (tx) => {
+    const [next] = await tx.query<{ group_key: string }>(
+      'SELECT group_key FROM search_pending ORDER BY queued_at LIMIT 1 FOR UPDATE SKIP LOCKED',
     );
-    total += rows.length;
-    if (rows.length === 0) return total;
-  }
+    if (!next) return null;
+    const rows = await tx.query<{ n: number }>(
+      `WITH added AS (
+         INSERT INTO paragraph_search (speech_gid, seq, tsv)
+         SELECT p.speech_gid, p.seq, to_tsvector('english', p.body)
+           FROM paragraphs p JOIN speeches s ON s.gid = p.speech_gid
+          WHERE s.group_key = $1
+         ON CONFLICT (speech_gid, seq) DO UPDATE SET tsv = EXCLUDED.tsv
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM added`,
+      [next.group_key],
+    );
+    await tx.query('DELETE FROM search_pending WHERE group_key = $1', [next.group_key]);
+    return { groupKey: next.group_key, paragraphs: rows[0]?.n ?? 0 };
+  });
 }
 
-/**
- * Keeps indexing until `stop()` is called and then drains what is left: used while a batch
- * ingests, so indexing overlaps with writing instead of following it.
- */
-export function startSearchIndexer(db: Queryable, idleMs = 50): { stop(): Promise<number> } {
-  let stopping = false;
-  let total = 0;
-  const loop = (async () => {
-    while (!stopping) {
-      const n = await indexPendingParagraphs(db);
-      total += n;
-      if (n === 0) await new Promise((r) => setTimeout(r, idleMs));
-    }
-    total += await indexPendingParagraphs(db);
-  })();
-  return {
-    async stop() {
-      stopping = true;
-      await loop;
-      return total;
-    },
+/** Indexes queued days until none is left, with `parallel` indexers; returns the paragraphs indexed. */
+export async function indexPendingDays(db: Db, parallel = 1): Promise<number> {
+  const drain = async () => {
+    let total = 0;
+    for (let day = await indexNextDay(db); day; day = await indexNextDay(db)) total += day.paragraphs;
+    return total;
   };
+  const totals = await Promise.all(Array.from({ length: parallel }, drain));
+  return totals.reduce((a, b) => a + b, 0);
 }

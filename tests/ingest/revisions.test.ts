@@ -91,7 +91,7 @@ describe.each<StoreKind>(['postgres', 'pglite'])('ingest on %s', (kind) => {
       constituency: 'Wexbury South',
     });
     const tsv = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM paragraphs WHERE tsv @@ websearch_to_tsquery('english', 'tenders')`,
+      `SELECT count(*)::int AS n FROM paragraph_search WHERE tsv @@ websearch_to_tsquery('english', 'tenders')`,
     );
     expect(tsv[0]?.n).toBe(1);
   });

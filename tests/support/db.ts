@@ -39,6 +39,7 @@ const VOLATILE: Record<string, string[]> = {
   feed_files: ['ingested_at'],
   ingest_errors: ['id', 'created_at', 'resolved_at'],
   people_sources: ['loaded_at'],
+  search_pending: ['queued_at'],
 };
 
 export const CONTENT_TABLES = [
@@ -47,6 +48,8 @@ export const CONTENT_TABLES = [
   'headings',
   'speeches',
   'paragraphs',
+  'paragraph_search',
+  'search_pending',
   'divisions',
   'votes',
   'gid_redirects',
@@ -70,7 +73,7 @@ export async function storeDigest(
       `SELECT column_name FROM information_schema.columns WHERE table_name = $1 AND table_schema = current_schema() ORDER BY ordinal_position`,
       [table],
     );
-    const keep = cols.map((c) => c.column_name).filter((c) => !drop.includes(c) && c !== 'tsv');
+    const keep = cols.map((c) => c.column_name).filter((c) => !drop.includes(c));
     const rows = await db.query<{ n: number; d: string | null }>(
       `SELECT count(*)::int AS n, md5(string_agg(r, '|' ORDER BY r)) AS d FROM (SELECT row(${keep.join(', ')})::text AS r FROM ${table}) x`,
     );

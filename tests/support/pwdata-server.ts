@@ -5,6 +5,8 @@
  * Last-Modified, 304s, gzip on request. With `releaseOrder: 'manual'` files appear over
  * time in changedates order (across all types, by timestamp), as the real feed grows.
  * Faults (error statuses, delays, hangs, resets, cut-off bodies) are injected per path.
+ * `scrapedxml/<type>/` answers with an Apache mod_autoindex page of the visible files
+ * (for types without changedates.txt and for backfills).
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
@@ -94,6 +96,7 @@ export interface PwdataServer {
 const BASE = '/pwdata/';
 const CHANGEDATES = /^scrapedxml\/([^/]+)\/changedates\.txt$/;
 const FILE = /^scrapedxml\/([^/]+)\/([^/]+)$/;
+const INDEX = /^scrapedxml\/([^/]+)\/$/;
 
 export async function startPwdataServer(options: PwdataServerOptions): Promise<PwdataServer> {
   const state = new ServerState(options);
@@ -227,6 +230,8 @@ class ServerState {
 
   /** The bytes visible at `rel` now, with their modification time; null = 404. */
   private async content(rel: string): Promise<{ body: Buffer; mtime: Date } | null> {
+    const index = INDEX.exec(rel);
+    if (index?.[1] !== undefined) return this.indexPage(index[1]);
     const manual = this.options.releaseOrder === 'manual';
     const listing = CHANGEDATES.exec(rel);
     if (manual && listing?.[1] !== undefined && this.rawLines.has(listing[1]))
@@ -243,6 +248,41 @@ class ServerState {
     } catch {
       return null;
     }
+  }
+
+  /**
+   * The directory listing Apache's mod_autoindex gives for `scrapedxml/<type>/`: one row per
+   * visible .xml file with its modification time (its latest released changedates time when
+   * listed there) to the minute and a rounded size.
+   */
+  private async indexPage(type: string): Promise<{ body: Buffer; mtime: Date } | null> {
+    const dir = path.join(this.root, 'scrapedxml', type);
+    if (!dir.startsWith(this.root + path.sep) || !existsSync(dir)) return null;
+    const released = this.timeline.slice(0, this.releasedCount).filter((e) => e.type === type);
+    const rows: string[] = [];
+    let newest = 0;
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.xml')).sort()) {
+      if (this.options.releaseOrder === 'manual' && !this.isVisible(type, name)) continue;
+      const info = await stat(path.join(dir, name));
+      const listed = released.filter((e) => e.name === name).map((e) => e.time * 1000);
+      const mtime = listed.length > 0 ? Math.max(...listed) : info.mtime.getTime();
+      newest = Math.max(newest, mtime);
+      rows.push(
+        `<tr><td valign="top"><img src="/icons/text.gif" alt="[TXT]"></td><td><a href="${encodeURIComponent(name)}">${name}</a></td>` +
+          `<td align="right">${apacheDate(mtime)}  </td><td align="right">${apacheSize(info.size)}</td><td>&nbsp;</td></tr>`,
+      );
+    }
+    const title = `Index of ${BASE}scrapedxml/${type}`;
+    const html = [
+      '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">',
+      `<html>\n <head>\n  <title>${title}</title>\n </head>\n <body>\n<h1>${title}</h1>\n  <table>`,
+      '   <tr><th valign="top"><img src="/icons/blank.gif" alt="[ICO]"></th><th><a href="?C=N;O=D">Name</a></th><th><a href="?C=M;O=A">Last modified</a></th><th><a href="?C=S;O=A">Size</a></th><th><a href="?C=D;O=A">Description</a></th></tr>',
+      '   <tr><th colspan="5"><hr></th></tr>',
+      `<tr><td valign="top"><img src="/icons/back.gif" alt="[PARENTDIR]"></td><td><a href="${BASE}scrapedxml/">Parent Directory</a></td><td>&nbsp;</td><td align="right">  - </td><td>&nbsp;</td></tr>`,
+      ...rows,
+      '   <tr><th colspan="5"><hr></th></tr>\n</table>\n</body></html>\n',
+    ].join('\n');
+    return { body: Buffer.from(html, 'utf8'), mtime: new Date(newest) };
   }
 
   /** A file is visible once any of its changedates lines is; files no changedates lists always are. */
@@ -304,7 +344,22 @@ function relativePath(url: string): string | null {
   const pathname = new URL(url, 'http://x').pathname;
   if (!pathname.startsWith(BASE)) return null;
   const rel = decodeURIComponent(pathname.slice(BASE.length));
-  return rel.split('/').some((s) => s === '..' || s === '') ? null : rel;
+  // A trailing slash (a directory index) is the only empty segment allowed.
+  const segments = rel.split('/');
+  if (segments.at(-1) === '' && segments.length > 1) segments.pop();
+  return segments.some((s) => s === '..' || s === '') ? null : rel;
+}
+
+/** Apache's autoindex date column: `2009-10-26 17:59`, UTC here. */
+function apacheDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** Apache's rounded size column: bytes below 1K, then K/M with one decimal under 10. */
+function apacheSize(bytes: number): string {
+  if (bytes < 1024) return String(bytes);
+  const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'K'] : [bytes / 1024 / 1024, 'M'];
+  return value < 10 ? `${value.toFixed(1)}${unit}` : `${Math.round(value)}${unit}`;
 }
 
 function matches(pattern: string | RegExp | undefined, rel: string): boolean {
@@ -361,6 +416,7 @@ function sendTruncated(
 }
 
 function contentType(rel: string): string {
+  if (rel.endsWith('/')) return 'text/html;charset=UTF-8';
   if (rel.endsWith('.xml')) return 'text/xml';
   if (rel.endsWith('.json')) return 'application/json';
   return 'text/plain';
