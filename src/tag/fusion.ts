@@ -1,0 +1,44 @@
+/**
+ * How rules and classifier are combined for one tag, in log-odds. The classifier has
+ * already seen which patterns matched (they are among its features), so:
+ * - a strong pattern (weight ≥ keywordThreshold) adds its own log-odds on top, because
+ *   the rules are the precise, reviewable part: it tags unless the classifier is nearly
+ *   sure it should not;
+ * - a weak pattern (a hint such as "tender") adds nothing beyond what the classifier made of it;
+ * - no pattern at all subtracts the log-odds of the tag's `noMatchPrior`, so the
+ *   classifier alone must be confident (it is least reliable on text no rule recognises).
+ * Plain arithmetic, kept apart so tests and evaluation can reason about it.
+ */
+import type { TagMethod } from './types.js';
+
+export interface DecisionRules {
+  keywordThreshold: number;
+  noMatchPrior: number;
+}
+
+export interface Decision {
+  positive: boolean;
+  confidence: number;
+  method: TagMethod;
+}
+
+const EDGE = 1e-4;
+
+function logit(p: number): number {
+  const q = Math.min(1 - EDGE, Math.max(EDGE, p));
+  return Math.log(q / (1 - q));
+}
+
+export function keywordDecision(strength: number, rules: DecisionRules): Decision {
+  return { positive: strength >= rules.keywordThreshold, confidence: strength, method: 'keyword' };
+}
+
+/** `probability` is null when the model has no classifier for this tag (a user-added tag). */
+export function combine(strength: number, probability: number | null, rules: DecisionRules): Decision {
+  if (probability === null) return keywordDecision(strength, rules);
+  const shift =
+    strength >= rules.keywordThreshold ? logit(strength) : strength > 0 ? 0 : logit(rules.noMatchPrior);
+  const z = logit(probability) + shift;
+  const confidence = 1 / (1 + Math.exp(-z));
+  return { positive: confidence >= 0.5, confidence, method: strength > 0 ? 'combined' : 'classifier' };
+}

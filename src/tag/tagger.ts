@@ -1,0 +1,150 @@
+/**
+ * The tagger: keyword rules plus per-tag classifiers, combined into one decision per tag
+ * per paragraph, and paragraph tags aggregated per speech. Built from plain data (the
+ * validated taxonomy and model JSON), so a worker thread can receive both by
+ * structured clone and call createTagger itself.
+ */
+import {
+  classifierEvidence,
+  compileClassifiers,
+  paragraphVector,
+  probability,
+  type Classifiers,
+} from './classifier.js';
+import type { SparseVector } from './features.js';
+import { combine, keywordDecision } from './fusion.js';
+import {
+  compileKeywordRules,
+  conceptsPresent,
+  matchTag,
+  strongestWeight,
+  type MatchOptions,
+} from './keyword.js';
+import type { TagModel } from './model.js';
+import { taxonomyHash, type Taxonomy } from './taxonomy.js';
+import { words } from './text.js';
+import type {
+  EvidenceTerm,
+  KeywordMatch,
+  ParagraphTag,
+  SpeechParagraphInput,
+  SpeechTag,
+  SpeechTagging,
+  TagScore,
+} from './types.js';
+import { aggregateSpeech } from './speech.js';
+
+export interface TaggerInput {
+  taxonomy: Taxonomy;
+  /** Null runs the rules alone (no model trained yet). */
+  model: TagModel | null;
+}
+
+export interface Tagger {
+  /** Identifies model and rules, stored with every tag so a rules or model change can be re-tagged. */
+  readonly modelVersion: string;
+  readonly tags: readonly string[];
+  /** Keyword, classifier and combined scores for every tag, positive or not. */
+  scoreParagraph(text: string, opts?: MatchOptions): TagScore[];
+  /** Tags given to one paragraph (combined decision), with evidence. */
+  tagParagraph(text: string, opts?: MatchOptions): ParagraphTag[];
+  /** Paragraph tags (neighbouring paragraphs supply acronym context) and speech-level tags. */
+  tagSpeech(paragraphs: readonly SpeechParagraphInput[]): SpeechTagging;
+}
+
+interface Analysis {
+  scores: TagScore[];
+  vector: SparseVector | null;
+}
+
+export function createTagger({ taxonomy, model }: TaggerInput): Tagger {
+  const rules = compileKeywordRules(taxonomy);
+  const classifiers = model === null ? null : compileClassifiers(model);
+  const modelVersion = `${model?.id ?? 'rules-only'}/taxonomy-${taxonomyHash(taxonomy)}`;
+
+  function analyse(text: string, opts: MatchOptions): Analysis {
+    const matches = rules.tags.map((t) => matchTag(t, text, opts));
+    const strengths = matches.map(strongestWeight);
+    const vector =
+      classifiers === null
+        ? null
+        : paragraphVector(classifiers, words(text), {
+            matches: matches.flat(),
+            concepts: conceptsPresent(rules, text),
+          });
+    const scores = rules.tags.map((t, i) => {
+      const strength = strengths[i] ?? 0;
+      const k = classifiers?.byTag.get(t.tag);
+      const p =
+        classifiers !== null && vector !== null && k !== undefined
+          ? probability(classifiers, k, vector)
+          : null;
+      return {
+        tag: t.tag,
+        keyword: {
+          positive: keywordDecision(strength, t).positive,
+          confidence: strength,
+          matches: matches[i]!,
+        },
+        classifier: p === null ? null : { positive: p >= 0.5, probability: p },
+        combined: combine(strength, p, t),
+      };
+    });
+    return { scores, vector };
+  }
+
+  function tagParagraph(text: string, opts: MatchOptions = {}): ParagraphTag[] {
+    const a = analyse(text, opts);
+    return a.scores.filter((s) => s.combined.positive).map((s) => toParagraphTag(s, a, classifiers, text));
+  }
+
+  return {
+    modelVersion,
+    tags: rules.tags.map((t) => t.tag),
+    scoreParagraph: (text, opts = {}) => analyse(text, opts).scores,
+    tagParagraph,
+    tagSpeech: (paragraphs) => tagSpeech(paragraphs, tagParagraph),
+  };
+}
+
+function toParagraphTag(s: TagScore, a: Analysis, c: Classifiers | null, text: string): ParagraphTag {
+  const k = c?.byTag.get(s.tag);
+  const fromModel = c !== null && k !== undefined && a.vector !== null && s.combined.method !== 'keyword';
+  const fromRules = s.keyword.matches.map(keywordEvidence);
+  // A word the rules already cite is not repeated as classifier evidence.
+  const fromClassifier = (fromModel ? classifierEvidence(c, k, a.vector!, text) : []).filter(
+    (e) => !fromRules.some((r) => r.start < e.end && e.start < r.end),
+  );
+  const evidence: EvidenceTerm[] = [...fromRules, ...fromClassifier];
+  return {
+    tag: s.tag,
+    confidence: round3(s.combined.confidence),
+    method: s.combined.method,
+    keywordConfidence: s.keyword.matches.length > 0 ? s.keyword.confidence : null,
+    classifierConfidence: s.classifier === null ? null : round3(s.classifier.probability),
+    evidence,
+  };
+}
+
+function keywordEvidence(m: KeywordMatch): EvidenceTerm {
+  return { term: m.term, start: m.start, end: m.end, source: 'keyword', ref: m.patternId, weight: m.weight };
+}
+
+function tagSpeech(
+  paragraphs: readonly SpeechParagraphInput[],
+  tagParagraph: (text: string, opts: MatchOptions) => ParagraphTag[],
+): SpeechTagging {
+  const ordered = [...paragraphs].sort((a, b) => a.seq - b.seq);
+  const tagged = ordered.map((p, i) => {
+    const neighbourText = [ordered[i - 1]?.text, ordered[i + 1]?.text]
+      .filter((t) => t !== undefined)
+      .join('\n');
+    return { pid: p.pid, seq: p.seq, tags: tagParagraph(p.text, { neighbourText }) };
+  });
+  const speech: SpeechTag[] = aggregateSpeech(tagged);
+  return { paragraphs: tagged, speech };
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

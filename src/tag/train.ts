@@ -1,0 +1,230 @@
+/**
+ * Deterministic training of the per-tag classifiers. Same data, same taxonomy, same
+ * options → byte-identical model file: the vocabulary is sorted, training is full-batch
+ * (no shuffling, no random initialisation) and weights are rounded before writing.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { assertDisjoint, loadTrainingExamples, readJsonl, type Example } from './data.js';
+import {
+  buildSpace,
+  compileSpace,
+  round,
+  ruleFeatureNames,
+  ruleValues,
+  vectorize,
+  type RuleHits,
+  type SparseVector,
+} from './features.js';
+import { compileKeywordRules, conceptsPresent, matchTag } from './keyword.js';
+import { trainLogReg, type LogRegOptions } from './logreg.js';
+import {
+  CURRENT_POINTER,
+  MODEL_FORMAT,
+  currentModelFile,
+  latestModelNumber,
+  parseModel,
+  type TagModel,
+} from './model.js';
+import { tagPaths } from './paths.js';
+import { loadTaxonomy, taxonomyHash, type Taxonomy } from './taxonomy.js';
+import { terms, words, type Term } from './text.js';
+
+export interface TrainOptions extends LogRegOptions {
+  /** A term must occur in this many training paragraphs to enter the vocabulary. */
+  minDf: number;
+  /** Upper bound on the positive-class loss weight (it is sqrt(negatives / positives) below that). */
+  maxPositiveWeight: number;
+  /** 1: rule hits (tag strengths, patterns, concepts) are classifier features; 0: the classifier reads text only. */
+  keywordFeatures: number;
+}
+
+/**
+ * Chosen by 5-fold cross-validation on the training data (text-only classifiers were far
+ * weaker than ones that also see the rule hits, so keywordFeatures is on); the dev set was
+ * only used to compare a handful of these settings, never to fit weights.
+ */
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  minDf: 2,
+  iterations: 300,
+  learningRate: 0.05,
+  l2: 3e-4,
+  positiveWeight: 1,
+  maxPositiveWeight: 4,
+  keywordFeatures: 1,
+};
+
+const WEIGHT_DIGITS = 4;
+
+export function trainModels(
+  examples: readonly Example[],
+  taxonomy: Taxonomy,
+  id = 'model-v1',
+  options: TrainOptions = DEFAULT_TRAIN_OPTIONS,
+): TagModel {
+  const sorted = [...examples].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const rules = compileKeywordRules(taxonomy);
+  const tags = rules.tags.map((t) => t.tag);
+  const hits: RuleHits[] = sorted.map((e) =>
+    options.keywordFeatures
+      ? { matches: rules.tags.flatMap((t) => matchTag(t, e.text)), concepts: conceptsPresent(rules, e.text) }
+      : { matches: [], concepts: [] },
+  );
+  const keywordNames = options.keywordFeatures ? ruleFeatureNames(tags, hits, options.minDf) : [];
+  const termLists: Term[][] = sorted.map((e) => terms(e.text));
+  const space = buildSpace(termLists, keywordNames, options.minDf);
+  const compiled = compileSpace(space);
+  const xs: SparseVector[] = sorted.map((e, i) =>
+    vectorize(compiled, words(e.text), ruleValues(keywordNames, hits[i]!)),
+  );
+  const positives: Record<string, number> = {};
+  const classifiers = tags.flatMap((tag) => {
+    const ys = sorted.map((e) => (e.labels.includes(tag) ? 1 : 0));
+    const pos = ys.reduce<number>((s, y) => s + y, 0);
+    positives[tag] = pos;
+    if (pos === 0 || pos === ys.length) return []; // nothing to learn: the tag runs on its rules alone
+    const positiveWeight = Math.min(options.maxPositiveWeight, Math.sqrt((ys.length - pos) / pos));
+    const m = trainLogReg(xs, ys, compiled.dim, { ...options, positiveWeight });
+    return [
+      {
+        tag,
+        bias: round(m.bias, WEIGHT_DIGITS),
+        weights: Array.from(m.weights, (w) => round(w, WEIGHT_DIGITS)),
+      },
+    ];
+  });
+  return {
+    format: MODEL_FORMAT,
+    id,
+    training: {
+      examples: sorted.length,
+      positives,
+      dataHash: dataHash(sorted),
+      taxonomyHash: taxonomyHash(taxonomy),
+      options: { ...options },
+    },
+    features: space,
+    classifiers,
+  };
+}
+
+function dataHash(examples: readonly Example[]): string {
+  const h = createHash('sha1');
+  for (const e of examples) h.update(`${e.id}\u0000${e.text}\u0000${e.labels.join(',')}\n`);
+  return h.digest('hex').slice(0, 12);
+}
+
+export interface RunTrainOptions {
+  /** Labelled training data (default: tags/training). Held-out files in it are skipped. */
+  dataDir?: string;
+  /**
+   * Where to write the model. Default: tags/models/model-v<N+1>.json, or nothing when the
+   * result is identical to the current model. current.json is pointed at the new file when
+   * it lies in the models directory.
+   */
+  outFile?: string;
+  taxonomyFile?: string;
+  /** Corpus root for corpus references (default: HW_CORPUS or ../shared/corpus/twfy-2009-10). */
+  corpusDir?: string;
+  /** JSONL evaluation sets that must share no text with the training data (default: the dev set, when present). */
+  evalFiles?: string[];
+}
+
+export interface TrainReport {
+  outFile: string;
+  modelId: string;
+  /** True when training reproduced the current model exactly, so nothing was written. */
+  unchanged: boolean;
+  examples: number;
+  positives: Record<string, number>;
+  summary: string;
+}
+
+export async function runTrain(opts: RunTrainOptions = {}): Promise<TrainReport> {
+  const paths = tagPaths();
+  const dataDir = opts.dataDir ?? paths.trainingDir;
+  const taxonomy = loadTaxonomy(opts.taxonomyFile ?? paths.taxonomy);
+  const corpusDir = opts.corpusDir ?? defaultCorpusDir(paths.tagsDir);
+  const examples = loadTrainingExamples(dataDir, { corpusDir });
+  for (const file of opts.evalFiles ?? defaultEvalFiles(corpusDir)) {
+    assertDisjoint(
+      examples,
+      readJsonl(file).map((r) => String((r as { text?: unknown }).text ?? '')),
+      file,
+    );
+  }
+  const started = Date.now();
+  const target = chooseTarget(paths.modelsDir, opts.outFile);
+  const model = trainModels(examples, taxonomy, target.id);
+  const json = `${JSON.stringify(model)}\n`;
+  const unchanged =
+    target.compareWith !== null &&
+    existsSync(target.compareWith) &&
+    sameModelApartFromId(readFileSync(target.compareWith, 'utf8'), model);
+  const outFile = unchanged ? target.compareWith! : target.file;
+  if (!unchanged) writeModel(outFile, json, paths.modelsDir);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const counts = Object.entries(model.training.positives)
+    .map(([t, n]) => `${t} ${n}`)
+    .join(', ');
+  const modelId = unchanged ? path.basename(outFile, '.json') : model.id;
+  const summary = `${unchanged ? 'Model unchanged' : `Wrote ${outFile}`} (${modelId}): ${examples.length} examples (positives: ${counts}), ${model.features.terms.length} terms, trained in ${seconds}s`;
+  return {
+    outFile,
+    modelId,
+    unchanged,
+    examples: examples.length,
+    positives: model.training.positives,
+    summary,
+  };
+}
+
+function defaultCorpusDir(tagsDir: string): string {
+  return path.resolve(
+    process.env.HW_CORPUS ?? path.join(tagsDir, '..', '..', 'shared', 'corpus', 'twfy-2009-10'),
+  );
+}
+
+function defaultEvalFiles(corpusDir: string): string[] {
+  const dev = path.resolve(corpusDir, '..', '..', 'tagging', 'dev-2009.jsonl');
+  return existsSync(dev) ? [dev] : [];
+}
+
+interface Target {
+  file: string;
+  id: string;
+  /** The current model, to detect a retrain that changed nothing. */
+  compareWith: string | null;
+}
+
+function chooseTarget(modelsDir: string, outFile: string | undefined): Target {
+  const current = currentModelFile(modelsDir);
+  const compareWith = current === null ? null : path.join(modelsDir, current);
+  if (outFile !== undefined) {
+    const n = /model-v(\d+)\.json$/.exec(outFile)?.[1];
+    return {
+      file: path.resolve(outFile),
+      id: `model-v${n ?? latestModelNumber(modelsDir) + 1}`,
+      compareWith: null,
+    };
+  }
+  const next = latestModelNumber(modelsDir) + 1;
+  return { file: path.join(modelsDir, `model-v${next}.json`), id: `model-v${next}`, compareWith };
+}
+
+function sameModelApartFromId(existingJson: string, fresh: TagModel): boolean {
+  const existing = parseModel(JSON.parse(existingJson));
+  return JSON.stringify({ ...existing, id: '' }) === JSON.stringify({ ...fresh, id: '' });
+}
+
+function writeModel(file: string, json: string, modelsDir: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, json);
+  if (path.resolve(path.dirname(file)) === path.resolve(modelsDir)) {
+    writeFileSync(
+      path.join(modelsDir, CURRENT_POINTER),
+      `${JSON.stringify({ model: path.basename(file) }, null, 2)}\n`,
+    );
+  }
+}
