@@ -7,6 +7,7 @@ import { ingestFiles, type IngestSummary } from '../ingest/ingest.js';
 import { listSourceFiles } from '../ingest/source-files.js';
 import { loadMembersFile } from '../member/member-service.js';
 import { MemberRepository } from '../member/member-repository.js';
+import { createDefaultTagger } from '../tag/index.js';
 import { withStore } from './context.js';
 
 export interface IngestArgs {
@@ -16,6 +17,7 @@ export interface IngestArgs {
   to?: string;
   workers?: string;
   members: boolean;
+  tag: boolean;
 }
 
 function parseTypes(list: string | undefined): FeedType[] | undefined {
@@ -63,6 +65,7 @@ export async function runIngest(args: IngestArgs): Promise<number> {
       people: people.persons.length ? people : null,
       log,
       onFile: (f) => bar?.increment({ file: f.name }),
+      tagger: args.tag ? createDefaultTagger() : null,
     });
     bar?.stop();
     process.stdout.write(formatSummary(summary));
@@ -79,7 +82,8 @@ export function formatSummary(s: IngestSummary): string {
     `warnings    ${s.warnings}`,
     `errors      ${s.failed.length}`,
     `indexed     ${s.indexed} paragraphs for search`,
-    `read        ${mb.toFixed(1)} MB; committed in ${s.committedSeconds.toFixed(1)} s (${(mb / Math.max(s.committedSeconds, 1e-9)).toFixed(1)} MB/s), searchable in ${s.seconds.toFixed(1)} s`,
+    `tagged      ${s.tagged} speeches`,
+    `read        ${mb.toFixed(1)} MB; committed in ${s.committedSeconds.toFixed(1)} s (${(mb / Math.max(s.committedSeconds, 1e-9)).toFixed(1)} MB/s), indexed and tagged in ${s.seconds.toFixed(1)} s`,
   ];
   for (const f of s.failed) lines.push(`  FAILED ${f.file}: ${f.message}`);
   return lines.join('\n') + '\n';

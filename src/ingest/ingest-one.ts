@@ -5,6 +5,8 @@ import type { Db } from '../store/db.js';
 import { toIssue } from './parse-pool.js';
 import { checksumOf, prepareFile, type SpeakerResolver } from './rows.js';
 import { indexPendingDays } from './search-index.js';
+import { tagPendingDays } from '../tag/tag-service.js';
+import type { Tagger } from '../tag/tagger.js';
 import { insertIssues, SittingRepository, type ApplyStatus } from './sitting-repository.js';
 
 export interface IngestOneResult {
@@ -39,6 +41,7 @@ export async function ingestBytes(
   input: { name: string; type?: FeedType | undefined; bytes: Uint8Array },
   resolver: SpeakerResolver | null,
   log: Logger,
+  tagger: Tagger | null = null,
 ): Promise<IngestOneResult> {
   const checksum = checksumOf(input.bytes);
   let prepared;
@@ -53,7 +56,11 @@ export async function ingestBytes(
   const res = await new SittingRepository(db).apply(prepared);
   const counted = res.status === 'current';
   // After the commit: the speeches are safe; search catches up a moment later.
-  if (counted) await indexPendingDays(db);
+  // Tags exist before the speeches are announced downstream (alerts match on them).
+  if (counted) {
+    await indexPendingDays(db);
+    if (tagger) await tagPendingDays(db, tagger);
+  }
   return {
     status: res.status,
     file: prepared.file,

@@ -8,6 +8,8 @@ import { checksumOf, type PreparedFile } from './rows.js';
 import { recordFailure } from './ingest-one.js';
 import { SittingRepository, type ApplyResult } from './sitting-repository.js';
 import { indexPendingDays } from './search-index.js';
+import { tagPendingDays } from '../tag/tag-service.js';
+import type { Tagger } from '../tag/tagger.js';
 import type { SourceFile } from './source-files.js';
 
 export interface IngestSummary {
@@ -29,6 +31,8 @@ export interface IngestSummary {
   seconds: number;
   /** Paragraphs given their search vector by this run. */
   indexed: number;
+  /** Speeches tagged by this run. */
+  tagged: number;
   /** Speeches new or changed by this run, for tagging and alerts downstream. */
   changedSpeechGids: string[];
 }
@@ -41,6 +45,8 @@ export interface IngestOptions {
   onFile?: (file: SourceFile, outcome: ApplyResult['status'] | 'failed') => void;
   /** Fill paragraphs' search vectors as part of the run (default true). */
   searchIndex?: boolean;
+  /** Tag the days the run wrote (null: leave them queued for a tagging worker). */
+  tagger?: Tagger | null;
 }
 
 function emptySummary(files: number): IngestSummary {
@@ -57,6 +63,7 @@ function emptySummary(files: number): IngestSummary {
     committedSeconds: 0,
     seconds: 0,
     indexed: 0,
+    tagged: 0,
     changedSpeechGids: [],
   };
 }
@@ -136,6 +143,7 @@ export async function ingestFiles(db: Db, files: SourceFile[], opts: IngestOptio
     // fight for the same two cores. On a server it uses two connections.
     if (opts.searchIndex !== false)
       summary.indexed = await indexPendingDays(db, db.kind === 'postgres' ? 2 : 1);
+    if (opts.tagger) summary.tagged = (await tagPendingDays(db, opts.tagger)).speeches;
   } finally {
     await pool.close();
   }

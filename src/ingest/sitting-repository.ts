@@ -99,9 +99,11 @@ export class SittingRepository {
       await tx.query(`DELETE FROM ${table} WHERE group_key = $1`, [file.groupKey]);
     }
     for (const table of CONTENT_TABLES) await insertColumns(tx, table, prepared.rows);
-    await tx.query('INSERT INTO search_pending (group_key) VALUES ($1) ON CONFLICT DO NOTHING', [
-      file.groupKey,
-    ]);
+    // Search indexing and tagging follow the commit; queuing them here means a crash in
+    // between cannot forget the day.
+    for (const queue of ['search_pending', 'tag_pending']) {
+      await tx.query(`INSERT INTO ${queue} (group_key) VALUES ($1) ON CONFLICT DO NOTHING`, [file.groupKey]);
+    }
     await tx.query(
       `INSERT INTO sittings (group_key, type, sitting_date, current_file, current_version) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (group_key) DO UPDATE SET current_file = EXCLUDED.current_file, current_version = EXCLUDED.current_version`,

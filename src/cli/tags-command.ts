@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { createDefaultTagger, runEval, runTrain } from '../tag/index.js';
+import { TagRepository } from '../tag/tag-repository.js';
+import { tagPendingDays } from '../tag/tag-service.js';
+import { withStore } from './context.js';
+
+/** `hansard-watch tags train|eval|retag`. */
+export function registerTagCommands(program: Command): void {
+  const tags = program.command('tags').description('topic tags: train, evaluate, re-tag stored speeches');
+
+  tags
+    .command('train')
+    .description('train the classifiers deterministically and write a versioned model file under tags/models')
+    .action(async () => {
+      const report = await runTrain();
+      process.stdout.write(`${report.summary}\n`);
+    });
+
+  tags
+    .command('eval <file>')
+    .description('precision, recall and F1 per tag on a labelled JSONL file (text, labels)')
+    .option('--errors', 'list the misclassified paragraphs')
+    .action((file: string, opts: { errors?: boolean }) => {
+      process.stdout.write(runEval({ file, showErrors: !!opts.errors }));
+    });
+
+  tags
+    .command('retag')
+    .description('re-tag stored speeches after a rules or model change, and report how many tags changed')
+    .option('--since <date>', 'only days from this sitting date (YYYY-MM-DD)')
+    .option('--tag <tag...>', 'only these tags')
+    .action((opts: { since?: string; tag?: string[] }) =>
+      withStore(async ({ db }) => {
+        if (opts.since && !/^\d{4}-\d{2}-\d{2}$/.test(opts.since))
+          throw new Error(`--since must be YYYY-MM-DD, got ${opts.since}`);
+        const tagger = createDefaultTagger();
+        const unknown = (opts.tag ?? []).filter((t) => !tagger.tags.includes(t));
+        if (unknown.length)
+          throw new Error(`Unknown --tag ${unknown.join(', ')}; known: ${tagger.tags.join(', ')}`);
+        const repo = new TagRepository(db);
+        await repo.queueDays(opts.since ?? null);
+        const total = await repo.pendingCount();
+        const bar = process.stderr.isTTY
+          ? new cliProgress.SingleBar({ format: 'retag [{bar}] {value}/{total} days' })
+          : null;
+        bar?.start(total, 0);
+        const sum = await tagPendingDays(db, tagger, {
+          only: opts.tag ?? null,
+          onDay: () => bar?.increment(),
+        });
+        bar?.stop();
+        process.stdout.write(
+          `retagged ${sum.speeches} speeches in ${sum.days} days with ${tagger.modelVersion}: ` +
+            `${sum.added} speech tags added, ${sum.removed} removed\n`,
+        );
+      }),
+    );
+}

@@ -1,0 +1,79 @@
+import type { Db } from '../store/db.js';
+import { TagRepository, type DayParagraph } from './tag-repository.js';
+import type { Tagger } from './tagger.js';
+import type { SpeechTagging } from './types.js';
+
+export interface DayTagResult {
+  groupKey: string;
+  speeches: number;
+  /** Speech tags that appeared or disappeared compared with what was stored. */
+  added: number;
+  removed: number;
+}
+
+function groupBySpeech(rows: DayParagraph[]): Map<string, DayParagraph[]> {
+  const out = new Map<string, DayParagraph[]>();
+  for (const r of rows) {
+    const list = out.get(r.speech_gid);
+    if (list) list.push(r);
+    else out.set(r.speech_gid, [r]);
+  }
+  return out;
+}
+
+/**
+ * Tags one queued day in one transaction: every speech of the day's current version (a
+ * revised day's unchanged speeches have new gids, so all are tagged again, not just the
+ * changed ones). Returns null when no day is queued.
+ */
+export async function tagNextDay(
+  db: Db,
+  tagger: Tagger,
+  only: string[] | null = null,
+): Promise<DayTagResult | null> {
+  const repo = new TagRepository(db);
+  return db.transaction(async (tx) => {
+    const groupKey = await repo.claimDay(tx);
+    if (!groupKey) return null;
+    const bySpeech = groupBySpeech(await repo.dayParagraphs(tx, groupKey));
+    const tagged = new Map<string, SpeechTagging>();
+    for (const [gid, paras] of bySpeech) {
+      tagged.set(gid, tagger.tagSpeech(paras.map((p) => ({ pid: p.pid, seq: p.seq, text: p.body }))));
+    }
+    const before = await repo.daySpeechTags(tx, groupKey, only);
+    await repo.replaceDay(tx, groupKey, tagged, tagger.modelVersion, only);
+    const after = await repo.daySpeechTags(tx, groupKey, only);
+    await repo.finishDay(tx, groupKey);
+    const added = [...after].filter((k) => !before.has(k)).length;
+    const removed = [...before].filter((k) => !after.has(k)).length;
+    return { groupKey, speeches: bySpeech.size, added, removed };
+  });
+}
+
+export interface TagRunSummary {
+  days: number;
+  speeches: number;
+  added: number;
+  removed: number;
+}
+
+/** Tags queued days until none is left. */
+export async function tagPendingDays(
+  db: Db,
+  tagger: Tagger,
+  opts: { only?: string[] | null; onDay?: (r: DayTagResult) => void } = {},
+): Promise<TagRunSummary> {
+  const sum: TagRunSummary = { days: 0, speeches: 0, added: 0, removed: 0 };
+  for (
+    let r = await tagNextDay(db, tagger, opts.only ?? null);
+    r;
+    r = await tagNextDay(db, tagger, opts.only ?? null)
+  ) {
+    sum.days++;
+    sum.speeches += r.speeches;
+    sum.added += r.added;
+    sum.removed += r.removed;
+    opts.onDay?.(r);
+  }
+  return sum;
+}
