@@ -27,3 +27,18 @@ export function corpusAvailable(): boolean {
   console.warn(`[skip] corpus not found at ${corpusDir}; set HW_CORPUS to run corpus tests`);
   return false;
 }
+
+/** Speech-like elements (speech, ques, reply) per type in the latest versions of the week (shared/README.md). */
+export const EXPECTED_SPEECHES: Readonly<Record<string, number>> = {
+  debates: 1787,
+  lordspages: 703,
+  westminhall: 276,
+  wrans: 2676,
+  lordswrans: 284,
+  wms: 35,
+  lordswms: 33,
+  sp: 497,
+  'sp-written': 482,
+  ni: 350,
+  standing: 819,
+};
