@@ -81,6 +81,28 @@ describe('held-out split of our own data', () => {
   });
 });
 
+// Written in 2016–2019 style before model-v2's rules and data were tuned, and never looked at
+// while tuning; model-v2 measures outsourcing 0.857, privatisation 0.889, stp 0.923, aco 1.0.
+describe('second held-out split (heldout-2, written before tuning)', () => {
+  const file = path.join(repoTagsDir, 'training', 'heldout-2.jsonl');
+  const report = evaluate(readEvalRows(file), committedTagger());
+
+  it('has at least 80 paragraphs', () => {
+    expect(report.rows).toBeGreaterThanOrEqual(80);
+  });
+
+  it('combined beats keyword-only for outsourcing and privatisation', () => {
+    for (const tag of ['outsourcing', 'privatisation'])
+      expect(f1(report, 'combined', tag)).toBeGreaterThan(f1(report, 'keyword', tag));
+  });
+
+  it('holds model-v2 quality: combined F1 >= 0.85 outsourcing, >= 0.88 privatisation, >= 0.9 stp and aco', () => {
+    expect(f1(report, 'combined', 'outsourcing')).toBeGreaterThanOrEqual(0.85);
+    expect(f1(report, 'combined', 'privatisation')).toBeGreaterThanOrEqual(0.88);
+    for (const tag of ['stp', 'aco']) expect(f1(report, 'combined', tag)).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
 describe.skipIf(!corpusAvailable())('dev-2009 (never trained on)', () => {
   const report = evaluate(readEvalRows(devSetPath), committedTagger());
 
@@ -95,10 +117,11 @@ describe.skipIf(!corpusAvailable())('dev-2009 (never trained on)', () => {
       expect(combined.perTag.find((t) => t.tag === tag)).toMatchObject({ tp: 0, fp: 0 });
   });
 
-  // The issue's target is combined F1 >= 0.90 for both; model-v1 measures 0.863 and 0.889
-  // (issue 4 stays open). This guards the quality reached so far against regressions.
-  it('holds model-v1 quality: combined F1 >= 0.86 outsourcing, >= 0.88 privatisation', () => {
-    expect(f1(report, 'combined', 'outsourcing')).toBeGreaterThanOrEqual(0.86);
+  // The issue's target is combined F1 >= 0.90 for both; model-v2 measures 0.872 and 0.889
+  // (model-v1: 0.863 and 0.889), so issue 4 stays open. This guards the quality reached so
+  // far against regressions.
+  it('holds model-v2 quality: combined F1 >= 0.87 outsourcing, >= 0.88 privatisation', () => {
+    expect(f1(report, 'combined', 'outsourcing')).toBeGreaterThanOrEqual(0.87);
     expect(f1(report, 'combined', 'privatisation')).toBeGreaterThanOrEqual(0.88);
   });
 });
