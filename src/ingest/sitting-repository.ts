@@ -149,6 +149,18 @@ export class SittingRepository {
 }
 
 /**
+ * The day lock the writer holds while replacing a day. Indexers and taggers only *try* it,
+ * after locking their queue row: waiting would deadlock against a writer that is waiting
+ * for that same queue row.
+ */
+export async function tryLockDay(tx: Queryable, groupKey: string): Promise<boolean> {
+  const [row] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [
+    groupKey,
+  ]);
+  return row?.ok === true;
+}
+
+/**
  * A speech is unchanged when the previous version had one with the same content; hashes
  * are consumed as a multiset so two identical procedural lines are not both "unchanged"
  * against one predecessor.

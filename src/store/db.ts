@@ -92,6 +92,14 @@ async function openPostgres(url: string, opts: DbOptions): Promise<Db> {
     },
     async transaction(fn, txOpts) {
       const client = await pool.connect();
+      // A checked-out client whose server connection drops emits 'error'; unheard, that
+      // kills the process. The failing query rejects anyway, and the broken client is
+      // destroyed on release instead of going back to the pool.
+      let broken: Error | undefined;
+      const onError = (err: Error) => {
+        broken = err;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         if (txOpts?.asyncCommit) await client.query('SET LOCAL synchronous_commit = off');
@@ -100,9 +108,11 @@ async function openPostgres(url: string, opts: DbOptions): Promise<Db> {
         return out;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
+        broken ??= err instanceof Error && /terminat|connection/i.test(err.message) ? err : undefined;
         throw err;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken);
       }
     },
     async close() {

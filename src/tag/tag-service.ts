@@ -1,3 +1,4 @@
+import { tryLockDay } from '../ingest/sitting-repository.js';
 import type { Db } from '../store/db.js';
 import { TagRepository, type DayParagraph } from './tag-repository.js';
 import type { Tagger } from './tagger.js';
@@ -9,6 +10,8 @@ export interface DayTagResult {
   /** Speech tags that appeared or disappeared compared with what was stored. */
   added: number;
   removed: number;
+  /** The day was being rewritten; it stays queued. */
+  busy?: boolean;
 }
 
 function groupBySpeech(rows: DayParagraph[]): Map<string, DayParagraph[]> {
@@ -35,6 +38,7 @@ export async function tagNextDay(
   return db.transaction(async (tx) => {
     const groupKey = await repo.claimDay(tx);
     if (!groupKey) return null;
+    if (!(await tryLockDay(tx, groupKey))) return { groupKey, speeches: 0, added: 0, removed: 0, busy: true };
     const bySpeech = groupBySpeech(await repo.dayParagraphs(tx, groupKey));
     const tagged = new Map<string, SpeechTagging>();
     for (const [gid, paras] of bySpeech) {
@@ -69,6 +73,10 @@ export async function tagPendingDays(
     r;
     r = await tagNextDay(db, tagger, opts.only ?? null)
   ) {
+    if (r.busy) {
+      await new Promise((res) => setTimeout(res, 50));
+      continue;
+    }
     sum.days++;
     sum.speeches += r.speeches;
     sum.added += r.added;
