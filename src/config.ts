@@ -1,4 +1,47 @@
 import { z } from 'zod';
+import { FEED_TYPES, type FeedType } from './debate/types.js';
+import { DEFAULT_PWDATA_URL } from './feed/http-source.js';
+import { cronProblem, minCronIntervalSeconds, MIN_POLL_INTERVAL_SECONDS } from './pipeline/cron.js';
+import { alertEnv } from './alert/settings.js';
+
+const int = (min: number, max: number) =>
+  z.coerce
+    .number()
+    .int(`must be a whole number`)
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+
+/** `FEED_TYPES=debates,wrans`: every name must be a known parlparse folder. */
+const feedTypes = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== ''),
+  )
+  .superRefine((list, ctx) => {
+    const unknown = list.filter((t) => !(FEED_TYPES as readonly string[]).includes(t));
+    if (list.length === 0) ctx.addIssue({ code: 'custom', message: 'must name at least one feed type' });
+    if (unknown.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown feed type(s) ${unknown.join(', ')}; known: ${FEED_TYPES.join(', ')}`,
+      });
+  })
+  .transform((list) => [...new Set(list)] as FeedType[]);
+
+/** A cron expression no more frequent than every MIN_POLL_INTERVAL_SECONDS. */
+const pollCron = z.string().superRefine((expr, ctx) => {
+  const problem = cronProblem(expr);
+  if (problem) return void ctx.addIssue({ code: 'custom', message: `not a cron expression: ${problem}` });
+  const gap = minCronIntervalSeconds(expr);
+  if (gap < MIN_POLL_INTERVAL_SECONDS)
+    ctx.addIssue({
+      code: 'custom',
+      message: `polls every ${gap} s; the minimum is ${MIN_POLL_INTERVAL_SECONDS} s (be polite to pwdata)`,
+    });
+});
 
 /**
  * Every setting comes from the environment and is validated once at start-up, so a
@@ -17,6 +60,51 @@ const schema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HW_INGEST_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
+
+  // Live feeds (src/pipeline). FEED_DIR (an rsync'd pwdata mirror) takes precedence over FEED_BASE_URL.
+  FEED_BASE_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL')
+    .default(DEFAULT_PWDATA_URL),
+  FEED_DIR: z.string().min(1).optional(),
+  FEED_TYPES: feedTypes.default([...FEED_TYPES]),
+  /** Polls ignore files whose sitting date is earlier (history is what `backfill` is for). */
+  FEED_SINCE: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2016-01-01')
+    .optional(),
+  FEED_MIN_INTERVAL_MS: int(0, 60_000).default(1000),
+  FEED_TIMEOUT_MS: int(1000, 600_000).default(30_000),
+  FEED_USER_AGENT: z.string().min(1).optional(),
+  POLL_CRON: pollCron.default('*/5 * * * *'),
+  PEOPLE_REFRESH_HOURS: z.coerce
+    .number()
+    .min(0.01, 'must be positive')
+    .max(24 * 30, 'must be at most 720')
+    .default(24),
+
+  // Queue (BullMQ on REDIS_URL, else in-process).
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only (no ":")')
+    .default('hw'),
+  QUEUE_CONCURRENCY: int(1, 64).default(2),
+  QUEUE_ATTEMPTS: int(1, 100).default(8),
+  QUEUE_BACKOFF_MS: int(10, 3_600_000).default(5000),
+  /** How long a worker's claim on a job lasts without renewal: a killed worker's job is retried after this. */
+  QUEUE_LOCK_MS: int(1000, 600_000).default(30_000),
+  /** Feed requests for files, across all workers. */
+  FETCH_MAX_PER_MINUTE: int(1, 100_000).default(120),
+  BACKFILL_PER_MINUTE: int(1, 100_000).default(30),
+
+  // Web server and operations.
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  PORT: int(0, 65_535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(30_000),
+
+  // Alerts (src/alert/settings.ts): off unless ALERT_SECRET is set.
+  ...alertEnv,
 });
 
 export type Config = z.infer<typeof schema>;

@@ -1,10 +1,17 @@
 import { Command } from 'commander';
+import { registerTagCommands } from './tags-command.js';
 import { runIngest, type IngestArgs } from './ingest-command.js';
 import { withStore } from './context.js';
 import { migrate } from '../store/migrate.js';
 import { loadMembersFile } from '../member/member-service.js';
 import { SpeechRepository } from '../speech/speech-repository.js';
 import { listIngestErrors } from '../ingest/error-repository.js';
+import { runBackfill, type BackfillArgs } from './backfill-command.js';
+import { runFailed, runRetry } from './jobs-command.js';
+import { runStart } from './start-command.js';
+import { runStatus } from './status-command.js';
+import { runServe, type ServeArgs } from './serve-command.js';
+import { runExport, type ExportArgs } from './export-command.js';
 
 const program = new Command();
 program
@@ -33,6 +40,7 @@ program
   .option('--to <date>', 'last sitting date, YYYY-MM-DD')
   .option('--workers <n>', 'parse worker threads (0 = main thread)')
   .option('--no-members', 'do not load <source>/members/people.json first')
+  .option('--no-tag', 'leave the days untagged (queued for a tagging worker)')
   .action(async (args: IngestArgs) => {
     process.exitCode = await runIngest(args);
   });
@@ -92,6 +100,81 @@ program
       }
     }),
   );
+
+program
+  .command('start')
+  .description('serve, poll on POLL_CRON and work the pipeline (embedded unless REDIS_URL/DATABASE_URL)')
+  .option('--no-worker', 'leave the queue to `npm run worker` processes (REDIS_URL only)')
+  .action((opts: { worker: boolean }) => runStart(opts));
+
+program
+  .command('status')
+  .description('feed cursors, last poll, queue depths and failed jobs')
+  .option('--json', 'print JSON')
+  .action(async (opts: { json?: boolean }) => {
+    process.exitCode = await runStatus(opts);
+  });
+
+program
+  .command('backfill')
+  .description('queue historic files (from the directory index) behind live work, at BACKFILL_PER_MINUTE')
+  .requiredOption('--from <date>', 'first sitting date, YYYY-MM-DD')
+  .option('--to <date>', 'last sitting date, YYYY-MM-DD')
+  .option('--types <list>', 'comma-separated feed types (default: FEED_TYPES)')
+  .option('--force', 'also queue files the store already holds (fetched conditionally)')
+  .option('--no-wait', 'queue and return instead of showing progress (REDIS_URL only)')
+  .action(async (args: BackfillArgs) => {
+    process.exitCode = await runBackfill(args);
+  });
+
+const jobs = program.command('jobs').description('pipeline jobs');
+jobs
+  .command('retry [id]')
+  .description('retry a failed job by id, or every failed job with --all')
+  .option('--all', 'retry every failed job')
+  .action(async (id: string | undefined, opts: { all?: boolean }) => {
+    process.exitCode = await runRetry(id, opts);
+  });
+jobs
+  .command('failed')
+  .description('list failed jobs with their reasons')
+  .option('--json', 'print JSON')
+  .action(async (opts: { json?: boolean }) => {
+    process.exitCode = await runFailed(opts);
+  });
+
+program
+  .command('serve')
+  .description('serve the site and REST API over the store (no polling or workers; see start)')
+  .option('--port <n>', 'port to listen on (default: PORT)')
+  .option('--host <host>', 'address to listen on (default: HOST)')
+  .option('--rate-limit <n>', 'requests per minute per client address, 0 = off (default 300)')
+  .option('--trust-proxy', 'take client addresses from X-Forwarded-For (behind a reverse proxy)')
+  .action((args: ServeArgs) => runServe(args));
+
+program
+  .command('export')
+  .description('research export: one row per paragraph or speech, with citations, to a file (or - for stdout)')
+  .requiredOption('--format <format>', 'csv, jsonl or parquet')
+  .requiredOption('--out <file>', 'file to write (- for stdout)')
+  .option('--per <unit>', 'paragraph (default) or speech')
+  .option('--q <query>', 'full-text query: "phrase", OR, -word')
+  .option('--tag <tags>', 'comma-separated tags (any of them)')
+  .option('--min-confidence <n>', 'lowest tag confidence, 0 to 1 (default 0.5)')
+  .option('--tagged', 'only rows with some tag')
+  .option('--person <id>', 'person id (10586 or uk.org.publicwhip/person/10586)')
+  .option('--party <name>', 'party at the time of the speech')
+  .option('--house <houses>', 'comma-separated: house-of-commons, house-of-lords, scottish-parliament, northern-ireland-assembly')
+  .option('--type <types>', 'comma-separated feed types')
+  .option('--from <date>', 'first sitting date, YYYY-MM-DD')
+  .option('--to <date>', 'last sitting date, YYYY-MM-DD')
+  .option('--excel', 'CSV for spreadsheets: byte order mark, formula-like cells neutralised')
+  .action(async (args: ExportArgs) => {
+    process.exitCode = await runExport(args);
+  });
+
+registerTagCommands(program);
+(await import('./alerts-command.js')).registerAlertCommands(program);
 
 program.parseAsync().catch((err: unknown) => {
   process.stderr.write(`hansard-watch: ${err instanceof Error ? err.message : String(err)}\n`);

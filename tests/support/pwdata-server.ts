@@ -261,7 +261,8 @@ class ServerState {
     const released = this.timeline.slice(0, this.releasedCount).filter((e) => e.type === type);
     const rows: string[] = [];
     let newest = 0;
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.xml')).sort()) {
+    const names = readdirSync(dir).filter((n) => n.endsWith('.xml'));
+    for (const name of names.sort()) {
       if (this.options.releaseOrder === 'manual' && !this.isVisible(type, name)) continue;
       const info = await stat(path.join(dir, name));
       const listed = released.filter((e) => e.name === name).map((e) => e.time * 1000);

@@ -1,0 +1,234 @@
+/**
+ * New and changed speeches → logged matches. Loads the batch's speeches once, matches
+ * them against every active subscription in memory (src/alert/match), fetches excerpts
+ * (one query per slice of matches, each distinct paragraph and query once), and records
+ * the matches in the delivery log, which decides what is new. The compiled subscriptions
+ * are cached and reloaded only when the subscription tables' generation counter moves.
+ */
+import { twfyUrl } from '../export/twfy-url.js';
+import type { Logger } from '../log.js';
+import type { Db } from '../store/db.js';
+import { DeliveryRepository, type DeliveryInput } from './delivery-repository.js';
+import { compileSubscription } from './match/compile.js';
+import { matchBatch } from './match/matcher.js';
+import type { CompiledSubscription, Criteria, Match } from './match/types.js';
+import type { QueryNode } from './query/tsquery.js';
+import { AlertSpeechSource, type ExcerptRequest, type LoadedSpeech } from './speech-source.js';
+import { SubscriptionRepository } from './subscription-repository.js';
+import type { AlertItem, MatchReason } from './types.js';
+
+export interface MatchOutcome {
+  speeches: number;
+  matches: number;
+  /** New in the delivery log (the rest were already known: replays, revisions). */
+  recorded: number;
+  /** Immediate messages queued. */
+  queued: number;
+}
+
+/** Matches turned into log rows per transaction. */
+const RECORD_SLICE = 5000;
+
+interface Compiled {
+  generation: string;
+  subs: CompiledSubscription[];
+  /** tsquery text per ordinal, for excerpts. */
+  queries: (string | null)[];
+}
+
+export class AlertMatcher {
+  private cache: Compiled | null = null;
+  private readonly subscriptions: SubscriptionRepository;
+  private readonly speeches: AlertSpeechSource;
+  private readonly deliveries: DeliveryRepository;
+
+  constructor(
+    db: Db,
+    private readonly log: Logger,
+  ) {
+    this.subscriptions = new SubscriptionRepository(db);
+    this.speeches = new AlertSpeechSource(db);
+    this.deliveries = new DeliveryRepository(db);
+  }
+
+  /** Every active subscription, compiled; cached until a subscription changes. */
+  async compiled(): Promise<Compiled> {
+    const generation = await this.subscriptions.generation();
+    if (this.cache?.generation === generation) return this.cache;
+    const loaded = await this.subscriptions.activeCriteria();
+    const subs: CompiledSubscription[] = [];
+    const queries: (string | null)[] = [];
+    const parsed = new Map<string, QueryNode | null>();
+    for (const { id, criteria } of loaded.subscriptions) {
+      try {
+        subs.push(compileSubscription(id, criteria, subs.length, parsed));
+        queries.push(criteria.query);
+      } catch (err) {
+        // One unreadable stored query must not stop everyone else's alerts.
+        this.log.error(
+          { subscription: id, err: (err as Error).message },
+          'subscription skipped: cannot compile its query',
+        );
+      }
+    }
+    this.cache = { generation: loaded.generation, subs, queries };
+    return this.cache;
+  }
+
+  /** Matches without recording. */
+  async match(
+    gids: readonly string[],
+  ): Promise<{ speeches: LoadedSpeech[]; matches: Match[]; compiled: Compiled }> {
+    const compiled = await this.compiled();
+    const speeches = await this.speeches.load(gids);
+    const matches = matchBatch(
+      compiled.subs,
+      speeches.map((s) => s.doc),
+    );
+    return { speeches, matches, compiled };
+  }
+
+  /** What one subscription (in any state) would match among `gids`: `alerts test`. */
+  async preview(criteria: Criteria, gids: readonly string[]): Promise<AlertItem[]> {
+    const sub = compileSubscription('preview', criteria, 0);
+    const speeches = await this.speeches.load(gids);
+    const matches = matchBatch(
+      [sub],
+      speeches.map((s) => s.doc),
+    );
+    return this.items(speeches, matches, { generation: '', subs: [sub], queries: [criteria.query] });
+  }
+
+  /** The pipeline hook's work: match a batch and log what is new. Idempotent per speech. */
+  async handle(gids: readonly string[]): Promise<MatchOutcome> {
+    if (gids.length === 0) return { speeches: 0, matches: 0, recorded: 0, queued: 0 };
+    const { speeches, matches, compiled } = await this.match(gids);
+    let recorded = 0;
+    let queued = 0;
+    // In slices, so a huge batch (a backfill, a first run) never builds every item at once.
+    for (let i = 0; i < matches.length; i += RECORD_SLICE) {
+      const rows = await this.deliveryRows(speeches, matches.slice(i, i + RECORD_SLICE), compiled);
+      const done = await this.deliveries.record(rows);
+      recorded += done.recorded;
+      queued += done.queued;
+    }
+    await this.speeches.queueRematchIfUntagged(speeches.map((s) => s.meta.groupKey));
+    return { speeches: speeches.length, matches: matches.length, recorded, queued };
+  }
+
+  /** Matches again the days queued while untagged, now that they are tagged. */
+  async rematchTagged(): Promise<MatchOutcome[]> {
+    const out: MatchOutcome[] = [];
+    for (const due of await this.speeches.rematchesDue()) {
+      out.push(await this.handle(due.gids));
+      await this.speeches.rematchDone(due.groupKey);
+    }
+    return out;
+  }
+
+  /** Items (with excerpts, in one query) for matches. */
+  async items(
+    speeches: readonly LoadedSpeech[],
+    matches: readonly Match[],
+    compiled: Compiled,
+  ): Promise<AlertItem[]> {
+    const byGid = new Map(speeches.map((s) => [s.meta.gid, s]));
+    const requests: (ExcerptRequest | null)[] = matches.map((m) =>
+      excerptRequest(m, byGid.get(m.speech.gid)!, compiled.queries[m.subscription.ordinal] ?? null),
+    );
+    // Thousands may follow the same words: one ts_headline per (paragraph, query).
+    const keyOf = (r: ExcerptRequest) => `${r.gid}\u0000${r.seq}\u0000${r.query ?? ''}`;
+    const unique = new Map<string, ExcerptRequest>();
+    for (const r of requests) if (r) unique.set(keyOf(r), r);
+    const texts = await this.speeches.excerpts([...unique.values()]);
+    const byKey = new Map([...unique.keys()].map((k, i) => [k, texts[i] ?? '']));
+    return matches.map((m, i) => {
+      const request = requests[i];
+      const excerpt = request ? (byKey.get(keyOf(request)) ?? '') : '';
+      return toItem(
+        byGid.get(m.speech.gid)!,
+        m,
+        requests[i]?.seq ?? null,
+        excerpt,
+        compiled.queries[m.subscription.ordinal] ?? null,
+      );
+    });
+  }
+
+  private async deliveryRows(
+    speeches: readonly LoadedSpeech[],
+    matches: readonly Match[],
+    compiled: Compiled,
+  ): Promise<DeliveryInput[]> {
+    const items = await this.items(speeches, matches, compiled);
+    const byGid = new Map(speeches.map((s) => [s.meta.gid, s.meta]));
+    return matches.map((m, i) => {
+      const meta = byGid.get(m.speech.gid)!;
+      return {
+        subscriptionId: m.subscription.id,
+        gid: meta.gid,
+        groupKey: meta.groupKey,
+        contentHash: meta.contentHash,
+        sittingDate: meta.sittingDate,
+        item: items[i]!,
+      };
+    });
+  }
+}
+
+/** Which paragraph to quote: the first keyword match, else the strongest paragraph for a wanted tag, else the first. */
+function excerptRequest(m: Match, speech: LoadedSpeech, query: string | null): ExcerptRequest | null {
+  const paragraphs = speech.doc.paragraphs;
+  if (paragraphs.length === 0) return null;
+  if (m.paragraph !== null) return { gid: speech.meta.gid, seq: paragraphs[m.paragraph]!.seq, query };
+  let best: { seq: number; confidence: number } | null = null;
+  for (const [seq, tags] of speech.paragraphTags)
+    for (const tag of m.subscription.tags) {
+      const c = tags.get(tag) ?? -1;
+      if (
+        c >= m.subscription.minConfidence &&
+        (!best || c > best.confidence || (c === best.confidence && seq < best.seq))
+      )
+        best = { seq, confidence: c };
+    }
+  return { gid: speech.meta.gid, seq: best?.seq ?? paragraphs[0]!.seq, query: null };
+}
+
+function toItem(
+  speech: LoadedSpeech,
+  m: Match,
+  seq: number | null,
+  excerpt: string,
+  query: string | null,
+): AlertItem {
+  const meta = speech.meta;
+  const reason: MatchReason = {
+    query,
+    tags: m.subscription.tags.flatMap((tag) => {
+      const confidence = speech.doc.tags.get(tag);
+      return confidence !== undefined && confidence >= m.subscription.minConfidence
+        ? [{ tag, confidence: Math.round(confidence * 1000) / 1000 }]
+        : [];
+    }),
+    person: m.subscription.personIds.length > 0 ? meta.personId : null,
+  };
+  return {
+    gid: meta.gid,
+    sittingDate: meta.sittingDate,
+    type: meta.type,
+    house: meta.house,
+    speakerName: meta.speakerName,
+    party: meta.party,
+    constituency: meta.constituency,
+    time: meta.time,
+    colnum: meta.colnum,
+    majorHeading: meta.majorHeading,
+    minorHeading: meta.minorHeading,
+    debateGid: meta.debateGid,
+    twfyUrl: twfyUrl(meta.gid),
+    hansardUrl: meta.url,
+    paragraphSeq: seq,
+    excerpt,
+    reason,
+  };
+}

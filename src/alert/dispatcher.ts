@@ -1,0 +1,263 @@
+/**
+ * Sends what the outbox holds. Each message is leased (status 'sending') before it is
+ * sent and marked sent only after the SMTP server or webhook receiver accepted it; a
+ * failure schedules a retry with exponential backoff, and after the last attempt the
+ * message is dead-lettered for `hansard-watch alerts failures`. Several processes may run
+ * a dispatcher on the same database: leases and SKIP LOCKED keep them apart.
+ *
+ * The one window no bookkeeping can close is a crash after the receiver accepted a
+ * message and before it was marked sent: the lease lapses and the message goes again.
+ * E-mails then carry the same Message-ID and webhooks the same delivery id, so the copy
+ * can be recognised.
+ */
+import type { Logger } from '../log.js';
+import type { MailTransport } from './channels/mail.js';
+import type { WebhookSender } from './channels/webhook.js';
+import { DeliveryRepository, type ClaimedRow } from './delivery-repository.js';
+import { dailyPeriod, weeklyPeriod, type DigestSchedule } from './digest-schedule.js';
+import type { AlertLinks } from './links.js';
+import {
+  renderAlertEmail,
+  renderConfirmEmail,
+  renderDigestEmail,
+  renderManageEmail,
+} from './render/email.js';
+import {
+  DELIVERY_HEADER,
+  EVENT_HEADER,
+  SIGNATURE_HEADER,
+  signBody,
+  webhookPayload,
+} from './render/webhook-payload.js';
+import { SubscriptionRepository } from './subscription-repository.js';
+import type { AlertItem, Subscription } from './types.js';
+
+export interface DispatcherOptions {
+  deliveries: DeliveryRepository;
+  subscriptions: SubscriptionRepository;
+  links: AlertLinks;
+  mail: MailTransport | null;
+  webhooks: WebhookSender;
+  retry: { maxAttempts: number; baseMs: number };
+  digest: DigestSchedule;
+  log: Logger;
+  /** Messages sent at once. */
+  concurrency?: number;
+  /** How long a claimed message stays this worker's. */
+  leaseMs?: number;
+  /** Run once a minute beside the digest check (housekeeping). */
+  onMinute?: () => Promise<void>;
+  now?: () => Date;
+}
+
+export interface DispatchResult {
+  sent: number;
+  failed: number;
+  dead: number;
+  skipped: number;
+}
+
+const MAX_BACKOFF_MS = 3_600_000;
+const BATCH = 50;
+
+/** Doubling delay with half jitter, capped at an hour. */
+export function backoffMs(attempt: number, baseMs: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(MAX_BACKOFF_MS, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.floor(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** A message that has nothing left to send (subscription confirmed meanwhile, no alerts left): not an error. */
+class Skip extends Error {}
+
+export class AlertDispatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private lastDigestCheck = 0;
+  private readonly now: () => Date;
+
+  constructor(private readonly o: DispatcherOptions) {
+    this.now = o.now ?? (() => new Date());
+  }
+
+  /** Polls every `intervalMs` (retries, other processes' matches) and checks digests every minute. */
+  start(intervalMs: number): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.kick(), intervalMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Runs a pass soon; passes never overlap, and a kick during one runs another after it. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        try {
+          await this.maybeDigests();
+          await this.drain();
+        } catch (err) {
+          this.o.log.error({ err: (err as Error).message }, 'alert dispatch pass failed');
+        }
+      } while (this.again && !this.stopped);
+    })().finally(() => (this.running = null));
+  }
+
+  /** Waits for the pass in progress, if any (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.idle();
+  }
+
+  private async maybeDigests(): Promise<void> {
+    const t = this.now().getTime();
+    if (t - this.lastDigestCheck < 60_000) return;
+    this.lastDigestCheck = t;
+    await this.runDigests();
+    await this.o.onMinute?.();
+  }
+
+  /** Creates the digests now due (safe to call any time, from any process). */
+  async runDigests(now = this.now()): Promise<number> {
+    const daily = dailyPeriod(now, this.o.digest);
+    const weekly = weeklyPeriod(now, this.o.digest);
+    const made =
+      (await this.o.deliveries.createDigests('daily', daily.key, daily.cutoff)) +
+      (await this.o.deliveries.createDigests('weekly', weekly.key, weekly.cutoff));
+    if (made > 0) this.o.log.info({ digests: made, daily: daily.key, weekly: weekly.key }, 'digests queued');
+    return made;
+  }
+
+  /** Sends everything due now; returns what happened. */
+  async drain(): Promise<DispatchResult> {
+    const total: DispatchResult = { sent: 0, failed: 0, dead: 0, skipped: 0 };
+    for (;;) {
+      const claimed = await this.o.deliveries.claim(BATCH, this.o.leaseMs ?? 300_000);
+      if (claimed.length === 0) return total;
+      const context = await this.context(claimed);
+      await forEachLimited(claimed, this.o.concurrency ?? 4, async (row) => {
+        const outcome = await this.sendOne(row, context);
+        total[outcome]++;
+      });
+      if (claimed.length < BATCH || this.stopped) return total;
+    }
+  }
+
+  private async context(
+    rows: readonly ClaimedRow[],
+  ): Promise<{ subs: Map<string, Subscription>; items: Map<string, AlertItem[]> }> {
+    const ids = [...new Set(rows.flatMap((r) => (r.subscriptionId ? [r.subscriptionId] : [])))];
+    const subs = new Map<string, Subscription>();
+    for (const id of ids) {
+      const sub = await this.o.subscriptions.get(id);
+      if (sub) subs.set(id, sub);
+    }
+    const items = await this.o.deliveries.itemsOf(
+      rows.filter((r) => r.kind === 'alert' || r.kind === 'digest').map((r) => r.id),
+    );
+    return { subs, items };
+  }
+
+  private async sendOne(
+    row: ClaimedRow,
+    ctx: { subs: Map<string, Subscription>; items: Map<string, AlertItem[]> },
+  ): Promise<keyof DispatchResult> {
+    const log = this.o.log.child({ message: row.id, kind: row.kind, attempt: row.attempts });
+    try {
+      await this.deliver(
+        row,
+        row.subscriptionId ? (ctx.subs.get(row.subscriptionId) ?? null) : null,
+        ctx.items.get(row.id) ?? [],
+      );
+      await this.o.deliveries.markSent(row.id);
+      log.info({ subscription: row.subscriptionId }, 'alert message sent');
+      return 'sent';
+    } catch (err) {
+      if (err instanceof Skip) {
+        await this.o.deliveries.markSent(row.id);
+        log.debug({ reason: err.message }, 'alert message skipped');
+        return 'skipped';
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      const dead = row.attempts >= this.o.retry.maxAttempts;
+      const delay = dead ? null : backoffMs(row.attempts, this.o.retry.baseMs);
+      await this.o.deliveries.markFailed(row.id, message, delay);
+      log[dead ? 'error' : 'warn'](
+        { err: message, retryInMs: delay },
+        dead ? 'alert message dead-lettered' : 'alert message failed; will retry',
+      );
+      return dead ? 'dead' : 'failed';
+    }
+  }
+
+  private async deliver(row: ClaimedRow, sub: Subscription | null, items: AlertItem[]): Promise<void> {
+    const now = this.now();
+    if (row.kind === 'manage') return this.sendManage(row);
+    if (!sub) throw new Skip('subscription deleted');
+    if (row.kind === 'confirm') {
+      if (sub.status !== 'pending' || !sub.email) throw new Skip('no longer awaiting confirmation');
+      return this.mail(renderConfirmEmail(sub, this.o.links, now), row.id);
+    }
+    if (items.length === 0) throw new Skip('no speeches left to send');
+    if (sub.channel === 'email') {
+      const mail =
+        row.kind === 'digest'
+          ? renderDigestEmail(sub, items, this.o.links, now)
+          : renderAlertEmail(sub, items[0]!, this.o.links, now);
+      return this.mail(mail, row.id);
+    }
+    if (sub.channel === 'webhook' && sub.webhookUrl) return this.webhook(row, sub, items, now);
+    throw new Skip(`nothing to send on channel ${sub.channel}`);
+  }
+
+  private async sendManage(row: ClaimedRow): Promise<void> {
+    if (!row.recipient) throw new Skip('no recipient');
+    const count = (await this.o.subscriptions.byEmail(row.recipient)).length;
+    // Said the same to the requester either way; only addresses with alerts get mail.
+    if (count === 0) throw new Skip('address has no alerts');
+    return this.mail(renderManageEmail(row.recipient, count, this.o.links, this.now()), row.id);
+  }
+
+  private async mail(mail: Parameters<MailTransport['send']>[0], messageId: string): Promise<void> {
+    if (!this.o.mail) throw new Error('e-mail is not configured on this server (SMTP_URL)');
+    await this.o.mail.send(mail, messageId);
+  }
+
+  private async webhook(row: ClaimedRow, sub: Subscription, items: AlertItem[], now: Date): Promise<void> {
+    const event = row.kind === 'digest' ? 'digest' : 'alert';
+    const body = JSON.stringify(webhookPayload(row.id, event, sub, items, now));
+    const secret = this.o.links.signer.derive('webhook', sub.id, sub.secretNonce);
+    await this.o.webhooks.send({
+      url: sub.webhookUrl!,
+      body,
+      headers: {
+        [SIGNATURE_HEADER]: signBody(secret, body),
+        [DELIVERY_HEADER]: row.id,
+        [EVENT_HEADER]: event,
+      },
+    });
+  }
+}
+
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

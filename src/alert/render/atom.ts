@@ -1,0 +1,54 @@
+/** An Atom (RFC 4287) feed of a subscription's matches. */
+import { escapeHtml, excerptHtml, excerptText } from '../../search/highlight.js';
+import { html, type SafeHtml } from '../../web/pages/html.js';
+import type { AlertItem, Subscription } from '../types.js';
+import { describeSubscription, headingOf, speakerOf } from './describe.js';
+
+export interface FeedEntry {
+  id: string;
+  matchedAt: string;
+  item: AlertItem;
+}
+
+/** Ids stay the same forever (RFC 4287 §4.2.6): tag URIs over the subscription and speech. */
+function entryId(sub: Subscription, item: AlertItem): string {
+  return `tag:hansard-watch,2024:alert/${sub.id}/${item.gid}`;
+}
+
+function entry(sub: Subscription, e: FeedEntry): SafeHtml {
+  const { item } = e;
+  const link = item.twfyUrl ?? item.hansardUrl;
+  const content = `<p><strong>${escapeHtml(speakerOf(item))}</strong></p><blockquote>${excerptHtml(item.excerpt)}</blockquote>${
+    item.hansardUrl ? `<p><a href="${escapeHtml(item.hansardUrl)}">Official Report (Hansard)</a></p>` : ''
+  }`;
+  return html`<entry>
+    <id>${entryId(sub, item)}</id>
+    <title>${item.speakerName ?? 'Statement'}: ${headingOf(item)}</title>
+    <updated>${e.matchedAt}</updated>
+    <published>${e.matchedAt}</published>
+    <author><name>${item.speakerName ?? 'Parliament'}</name></author>
+    ${link ? html`<link rel="alternate" type="text/html" href="${link}" />` : ''}
+    <summary>${excerptText(item.excerpt)}</summary>
+    <content type="html">${content}</content>
+  </entry>`;
+}
+
+export function renderAtom(
+  sub: Subscription,
+  entries: readonly FeedEntry[],
+  selfUrl: string,
+  now = new Date(),
+): string {
+  const updated = entries[0]?.matchedAt ?? now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const title = `hansard-watch: ${describeSubscription(sub)}`;
+  return `<?xml version="1.0" encoding="utf-8"?>\n${
+    html`<feed xmlns="http://www.w3.org/2005/Atom">
+      <id>tag:hansard-watch,2024:alert/${sub.id}</id>
+      <title>${title}</title>
+      <updated>${updated}</updated>
+      <link rel="self" type="application/atom+xml" href="${selfUrl}" />
+      <generator>hansard-watch</generator>
+      ${entries.map((e) => entry(sub, e))}
+    </feed>`.value
+  }\n`;
+}

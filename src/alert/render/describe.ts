@@ -1,0 +1,72 @@
+/** Words for a subscription and a speech, shared by e-mails, webhooks, feeds and pages. */
+import { HOUSE_LABELS, type House } from '../../search/filters.js';
+import type { AlertItem, Subscription } from '../types.js';
+
+const PERSON_PREFIX = 'uk.org.publicwhip/person/';
+
+/** `"private sector" OR outsourcing · tags privatisation, outsourcing · person 10586`. */
+export function describeSubscription(sub: Pick<Subscription, 'queryText' | 'criteria'>): string {
+  const c = sub.criteria;
+  const parts: string[] = [];
+  if (sub.queryText) parts.push(sub.queryText);
+  if (c.tags.length) parts.push(`tag${c.tags.length > 1 ? 's' : ''} ${c.tags.join(', ')}`);
+  if (c.personIds.length)
+    parts.push(
+      `${c.personIds.length > 1 ? 'people' : 'person'} ${c.personIds.map((p) => p.replace(PERSON_PREFIX, '')).join(', ')}`,
+    );
+  if (c.houses.length) parts.push(c.houses.map((h) => HOUSE_LABELS[h as House] ?? h).join(', '));
+  if (c.types.length) parts.push(c.types.join(', '));
+  return parts.join(' · ') || 'everything';
+}
+
+/** `Community Health Services: Wexbury` — the debate a speech belongs to. */
+export function headingOf(item: AlertItem): string {
+  return (
+    [item.majorHeading, item.minorHeading].filter((h): h is string => !!h && h.trim() !== '').join(': ') ||
+    '(untitled debate)'
+  );
+}
+
+/** `Ann Example (Green, Wexbury South)`. */
+export function speakerOf(item: AlertItem): string {
+  const extra = [item.party, item.constituency].filter(Boolean).join(', ');
+  const name = item.speakerName ?? 'Statement';
+  return extra ? `${name} (${extra})` : name;
+}
+
+/** `26 October 2009` from an ISO date. */
+export function longDate(iso: string): string {
+  const d = new Date(`${iso}T12:00:00Z`);
+  return Number.isNaN(d.getTime())
+    ? iso
+    : d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+export function houseOf(item: AlertItem): string | null {
+  return item.house ? (HOUSE_LABELS[item.house as House] ?? item.house) : null;
+}
+
+/**
+ * Items grouped by debate, in order of first appearance: what a digest shows. A debate is
+ * its headings on its sitting day, not its heading gid, which changes when a day is revised.
+ */
+export function groupByDebate(
+  items: readonly AlertItem[],
+): { heading: string; sittingDate: string; items: AlertItem[] }[] {
+  const groups = new Map<string, { heading: string; sittingDate: string; items: AlertItem[] }>();
+  for (const item of items) {
+    const key = `${item.sittingDate}\u0000${headingOf(item)}`;
+    const g = groups.get(key) ?? { heading: headingOf(item), sittingDate: item.sittingDate, items: [] };
+    g.items.push(item);
+    groups.set(key, g);
+  }
+  return [...groups.values()];
+}
+
+/** Cuts a subject line at a word near `max` characters. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
+}

@@ -1,0 +1,50 @@
+/** The JSON a webhook receives, and its signature. */
+import { createHmac } from 'node:crypto';
+import { excerptHtml, excerptText } from '../../search/highlight.js';
+import type { AlertItem, Subscription } from '../types.js';
+import { describeSubscription } from './describe.js';
+
+export const SIGNATURE_HEADER = 'x-hansard-watch-signature';
+export const DELIVERY_HEADER = 'x-hansard-watch-delivery';
+export const EVENT_HEADER = 'x-hansard-watch-event';
+
+export interface WebhookSpeech extends Omit<AlertItem, 'excerpt'> {
+  /** Plain text. */
+  excerpt: string;
+  /** HTML-escaped, matched words in <mark>. */
+  excerptHtml: string;
+}
+
+export interface WebhookPayload {
+  event: 'alert' | 'digest';
+  /** Same on every retry of this message: receivers can use it to drop a repeat. */
+  deliveryId: string;
+  subscription: { id: string; description: string; frequency: string };
+  sentAt: string;
+  speeches: WebhookSpeech[];
+}
+
+export function webhookPayload(
+  messageId: string,
+  event: 'alert' | 'digest',
+  sub: Subscription,
+  items: readonly AlertItem[],
+  now: Date,
+): WebhookPayload {
+  return {
+    event,
+    deliveryId: messageId,
+    subscription: { id: sub.id, description: describeSubscription(sub), frequency: sub.frequency },
+    sentAt: now.toISOString(),
+    speeches: items.map((i) => ({
+      ...i,
+      excerpt: excerptText(i.excerpt),
+      excerptHtml: excerptHtml(i.excerpt),
+    })),
+  };
+}
+
+/** `sha256=<hex HMAC-SHA256 of the exact body bytes>`, as GitHub signs its webhooks. */
+export function signBody(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}

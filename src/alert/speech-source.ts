@@ -1,0 +1,249 @@
+/**
+ * Reading speeches for alerts: what the matcher needs (person, house, type, tags, and each
+ * paragraph's lexemes with positions from paragraph_search), what an alert shows
+ * (headings, speaker, links), and highlighted excerpts from Postgres's ts_headline, the
+ * same highlighter search uses. One query per table per batch, never one per speech.
+ */
+import type { Queryable } from '../store/db.js';
+import { HEADLINE_OPTIONS, truncateWords } from '../search/highlight.js';
+import { speechDoc } from './match/compile.js';
+import type { SpeechDoc } from './match/types.js';
+import { parseTsVector, type LexemePositions } from './query/tsvector.js';
+
+export interface SpeechMeta {
+  gid: string;
+  groupKey: string;
+  contentHash: string;
+  sittingDate: string;
+  type: string;
+  house: string | null;
+  personId: string | null;
+  speakerName: string | null;
+  party: string | null;
+  constituency: string | null;
+  time: string | null;
+  colnum: string | null;
+  url: string | null;
+  majorHeading: string | null;
+  minorHeading: string | null;
+  debateGid: string | null;
+}
+
+export interface LoadedSpeech {
+  meta: SpeechMeta;
+  doc: SpeechDoc;
+  /** Paragraph seq → tag → confidence, for picking the excerpt of a tag-only match. */
+  paragraphTags: Map<number, Map<string, number>>;
+}
+
+interface MetaRow {
+  gid: string;
+  group_key: string;
+  content_hash: string;
+  sitting_date: string;
+  type: string;
+  house: string | null;
+  person_id: string | null;
+  speaker_name: string | null;
+  party: string | null;
+  constituency: string | null;
+  time: string | null;
+  colnum: string | null;
+  url: string | null;
+  major_heading: string | null;
+  minor_heading: string | null;
+  debate_gid: string | null;
+}
+
+export interface ExcerptRequest {
+  gid: string;
+  seq: number;
+  /** tsquery text to highlight, or null for the paragraph's opening words. */
+  query: string | null;
+}
+
+/** Characters of a paragraph shown when there are no keywords to highlight. */
+const PLAIN_EXCERPT_CHARS = 320;
+
+export class AlertSpeechSource {
+  constructor(private readonly db: Queryable) {}
+
+  /** The speeches of `gids` that exist (a gid replaced since by a newer version is skipped). */
+  async load(gids: readonly string[]): Promise<LoadedSpeech[]> {
+    if (gids.length === 0) return [];
+    const unique = [...new Set(gids)];
+    const [metas, paragraphs, tags, paragraphTags] = await Promise.all([
+      this.metas(unique),
+      this.paragraphVectors(unique),
+      this.speechTags(unique),
+      this.paragraphTagRows(unique),
+    ]);
+    return metas.map((meta) => ({
+      meta,
+      doc: speechDoc({
+        gid: meta.gid,
+        personId: meta.personId,
+        house: meta.house,
+        type: meta.type,
+        tags: tags.get(meta.gid) ?? new Map(),
+        paragraphs: paragraphs.get(meta.gid) ?? [],
+      }),
+      paragraphTags: paragraphTags.get(meta.gid) ?? new Map(),
+    }));
+  }
+
+  private async metas(gids: string[]): Promise<SpeechMeta[]> {
+    const rows = await this.db.query<MetaRow>(
+      `SELECT s.gid, s.group_key, s.content_hash, to_char(s.sitting_date, 'YYYY-MM-DD') AS sitting_date, s.type, s.house,
+              s.person_id, s.speaker_name, s.party, s.constituency, s.time, s.colnum, s.url,
+              mh.title AS major_heading, nh.title AS minor_heading,
+              COALESCE(s.minor_heading_gid, s.major_heading_gid) AS debate_gid
+         FROM speeches s
+         LEFT JOIN headings mh ON mh.gid = s.major_heading_gid
+         LEFT JOIN headings nh ON nh.gid = s.minor_heading_gid
+        WHERE s.gid = ANY($1::text[])
+        ORDER BY s.sitting_date, s.group_key, s.seq`,
+      [gids],
+    );
+    return rows.map(toMeta);
+  }
+
+  /**
+   * Each paragraph's lexemes and positions. The search indexer fills paragraph_search
+   * right after a day commits; should a batch arrive before it has, the vector is computed
+   * here the same way (to_tsvector('english', body)), so matching never waits or misses.
+   */
+  private async paragraphVectors(
+    gids: string[],
+  ): Promise<Map<string, { seq: number; lexemes: LexemePositions }[]>> {
+    const rows = await this.db.query<{ speech_gid: string; seq: number; tsv: string }>(
+      `SELECT p.speech_gid, p.seq, COALESCE(ps.tsv, to_tsvector('english', p.body))::text AS tsv
+         FROM paragraphs p
+         LEFT JOIN paragraph_search ps ON ps.speech_gid = p.speech_gid AND ps.seq = p.seq
+        WHERE p.speech_gid = ANY($1::text[])`,
+      [gids],
+    );
+    const out = new Map<string, { seq: number; lexemes: LexemePositions }[]>();
+    for (const r of rows) {
+      const list = out.get(r.speech_gid) ?? [];
+      list.push({ seq: r.seq, lexemes: parseTsVector(r.tsv) });
+      out.set(r.speech_gid, list);
+    }
+    return out;
+  }
+
+  private async speechTags(gids: string[]): Promise<Map<string, Map<string, number>>> {
+    const rows = await this.db.query<{ speech_gid: string; tag: string; confidence: number }>(
+      'SELECT speech_gid, tag, confidence FROM speech_tags WHERE speech_gid = ANY($1::text[])',
+      [gids],
+    );
+    const out = new Map<string, Map<string, number>>();
+    for (const r of rows) {
+      const m = out.get(r.speech_gid) ?? new Map<string, number>();
+      m.set(r.tag, Number(r.confidence));
+      out.set(r.speech_gid, m);
+    }
+    return out;
+  }
+
+  private async paragraphTagRows(gids: string[]): Promise<Map<string, Map<number, Map<string, number>>>> {
+    const rows = await this.db.query<{ speech_gid: string; seq: number; tag: string; confidence: number }>(
+      'SELECT speech_gid, seq, tag, confidence FROM paragraph_tags WHERE speech_gid = ANY($1::text[])',
+      [gids],
+    );
+    const out = new Map<string, Map<number, Map<string, number>>>();
+    for (const r of rows) {
+      const bySeq = out.get(r.speech_gid) ?? new Map<number, Map<string, number>>();
+      const tags = bySeq.get(r.seq) ?? new Map<string, number>();
+      tags.set(r.tag, Number(r.confidence));
+      bySeq.set(r.seq, tags);
+      out.set(r.speech_gid, bySeq);
+    }
+    return out;
+  }
+
+  /**
+   * Excerpts, in request order: ts_headline with the subscription's query (matches wrapped
+   * in the \u0001/\u0002 markers of src/search/highlight.ts), or the paragraph's opening.
+   */
+  async excerpts(requests: readonly ExcerptRequest[]): Promise<string[]> {
+    if (requests.length === 0) return [];
+    const rows = await this.db.query<{ i: number; excerpt: string | null }>(
+      `SELECT x.i::int AS i,
+              CASE WHEN x.q IS NULL THEN left(p.body, ${PLAIN_EXCERPT_CHARS + 40})
+                   ELSE ts_headline('english', p.body, x.q::tsquery, $5) END AS excerpt
+         FROM unnest($1::text[], $2::int[], $3::text[], $4::int[]) AS x(gid, seq, q, i)
+         JOIN paragraphs p ON p.speech_gid = x.gid AND p.seq = x.seq`,
+      [
+        requests.map((r) => r.gid),
+        requests.map((r) => r.seq),
+        requests.map((r) => r.query),
+        requests.map((_, i) => i),
+        HEADLINE_OPTIONS,
+      ],
+    );
+    const out = requests.map(() => '');
+    for (const r of rows) {
+      const text = r.excerpt ?? '';
+      out[r.i] = requests[r.i]?.query ? text : truncateWords(text, PLAIN_EXCERPT_CHARS);
+    }
+    return out;
+  }
+
+  /** Of these days, the ones still waiting for the tagger; they are queued to be matched again once tagged. */
+  async queueRematchIfUntagged(groupKeys: readonly string[]): Promise<number> {
+    if (groupKeys.length === 0) return 0;
+    const rows = await this.db.query(
+      `INSERT INTO alert_rematch (group_key)
+       SELECT t.group_key FROM tag_pending t WHERE t.group_key = ANY($1::text[])
+       ON CONFLICT (group_key) DO NOTHING RETURNING 1`,
+      [[...new Set(groupKeys)]],
+    );
+    return rows.length;
+  }
+
+  /** Queued days the tagger has finished with, and their current speeches. */
+  async rematchesDue(): Promise<{ groupKey: string; gids: string[] }[]> {
+    const rows = await this.db.query<{ group_key: string; gids: string[] | null }>(
+      `SELECT r.group_key, (SELECT array_agg(s.gid) FROM speeches s WHERE s.group_key = r.group_key) AS gids
+         FROM alert_rematch r WHERE NOT EXISTS (SELECT 1 FROM tag_pending t WHERE t.group_key = r.group_key)`,
+    );
+    return rows.map((r) => ({ groupKey: r.group_key, gids: r.gids ?? [] }));
+  }
+
+  async rematchDone(groupKey: string): Promise<void> {
+    await this.db.query('DELETE FROM alert_rematch WHERE group_key = $1', [groupKey]);
+  }
+
+  /** Gids of recent speeches (newest sittings first), for `alerts test`. */
+  async recentGids(days: number, limit: number): Promise<string[]> {
+    const rows = await this.db.query<{ gid: string }>(
+      `SELECT s.gid FROM speeches s
+        WHERE s.sitting_date >= (SELECT max(sitting_date) FROM speeches) - $1::int
+        ORDER BY s.sitting_date DESC, s.group_key, s.seq LIMIT $2`,
+      [days, limit],
+    );
+    return rows.map((r) => r.gid);
+  }
+}
+
+function toMeta(r: MetaRow): SpeechMeta {
+  return {
+    gid: r.gid,
+    groupKey: r.group_key,
+    contentHash: r.content_hash,
+    sittingDate: r.sitting_date,
+    type: r.type,
+    house: r.house,
+    personId: r.person_id,
+    speakerName: r.speaker_name,
+    party: r.party,
+    constituency: r.constituency,
+    time: r.time,
+    colnum: r.colnum,
+    url: r.url,
+    majorHeading: r.major_heading,
+    minorHeading: r.minor_heading,
+    debateGid: r.debate_gid,
+  };
+}

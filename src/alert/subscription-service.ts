@@ -1,0 +1,502 @@
+/**
+ * Creating and managing subscriptions: validation (every problem named by field, nothing
+ * stored on any of them), double opt-in for e-mail, API keys for webhook and feed owners,
+ * signed links for confirming, unsubscribing and managing without an account, and the
+ * rate limits on subscribing.
+ *
+ * Rate limits are in-memory token buckets (src/web/api/rate-limit.ts), per client IP and
+ * per e-mail address: right for the single self-hosted instance this project deploys as;
+ * behind a balancer each instance would allow the full rate.
+ */
+import { FEED_TYPES } from '../debate/types.js';
+import { HOUSES, normalisePersonId } from '../search/filters.js';
+import { TokenBuckets } from '../web/api/rate-limit.js';
+import type { SubscriptionRequest, SubscriptionResult } from '../web/api/context.js';
+import { AlertInputError, AlertRateLimitError, AlertUnavailableError, type FieldIssue } from './errors.js';
+import type { AlertLinks } from './links.js';
+import { querySyntaxProblem, queryMeaningProblem } from './query/syntax.js';
+import { parseTsQuery, TsQueryParseError, type QueryNode } from './query/tsquery.js';
+import type { Criteria } from './match/types.js';
+import { DeliveryRepository } from './delivery-repository.js';
+import { SubscriptionRepository } from './subscription-repository.js';
+import { newId, randomToken, sha256Hex } from './tokens.js';
+import { CHANNELS, FREQUENCIES, type Channel, type Frequency, type Subscription } from './types.js';
+import { TargetRefusedError, type TargetPolicy } from './webhook/target-policy.js';
+
+export interface SubscribeInput {
+  channel: Channel;
+  email?: string | null | undefined;
+  url?: string | null | undefined;
+  q?: string | null | undefined;
+  tags?: readonly string[] | undefined;
+  persons?: readonly string[] | undefined;
+  houses?: readonly string[] | undefined;
+  types?: readonly string[] | undefined;
+  minConfidence?: number | undefined;
+  frequency?: Frequency | undefined;
+}
+
+export interface RequestMeta {
+  /** Client address, for the per-IP limit. */
+  ip?: string | undefined;
+  /** Authenticated API key (required for webhook and feed subscriptions). */
+  apiKeyId?: string | undefined;
+  /**
+   * The operator, from the CLI: may create any channel without a key, is not rate-limited,
+   * and may vouch that an address has already consented (`confirmed`: no opt-in e-mail).
+   */
+  operator?: { confirmed: boolean } | undefined;
+}
+
+export interface SubscribeOutcome {
+  subscription: Subscription;
+  /** false when an identical subscription already existed and was returned instead. */
+  created: boolean;
+  /** Webhook and feed subscriptions get their feed URL at once; e-mail ones on confirming. */
+  feedUrl: string | null;
+  /** Webhooks: the key their signatures are made with (shown once; derivable again only by this server). */
+  webhookSecret: string | null;
+  message: string;
+}
+
+export type ConfirmOutcome =
+  | { status: 'confirmed'; subscription: Subscription; feedUrl: string }
+  | { status: 'already'; subscription: Subscription }
+  | { status: 'invalid' };
+
+export type ManageAction = 'pause' | 'resume' | 'delete' | 'feed';
+
+export interface SubscriptionServiceOptions {
+  subscriptions: SubscriptionRepository;
+  deliveries: DeliveryRepository;
+  links: AlertLinks;
+  policy: TargetPolicy;
+  /** E-mail channel available (SMTP configured). */
+  emailEnabled: boolean;
+  rateLimits: { perIpPerHour: number; perAddressPerDay: number };
+  /** Tag ids subscriptions may use; undefined accepts any well-formed id. */
+  knownTags?: () => Promise<readonly string[]> | readonly string[];
+  /** Something was queued for sending (wake the dispatcher). */
+  onQueued?: () => void;
+  now?: () => Date;
+}
+
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+const TAG_ID = /^[a-z][a-z0-9_-]{0,63}$/;
+const DEFAULT_MIN_CONFIDENCE = 0.5;
+
+export class AlertSubscriptionService {
+  private readonly perIp: TokenBuckets;
+  private readonly perAddress: TokenBuckets;
+
+  constructor(private readonly o: SubscriptionServiceOptions) {
+    const { perIpPerHour, perAddressPerDay } = o.rateLimits;
+    this.perIp = new TokenBuckets({ perMinute: perIpPerHour / 60, burst: perIpPerHour });
+    this.perAddress = new TokenBuckets({ perMinute: perAddressPerDay / 1440, burst: perAddressPerDay });
+  }
+
+  /** The web form's entry point (src/web/api/subscription-routes.ts): e-mail alerts. */
+  async subscribe(request: SubscriptionRequest, meta: RequestMeta = {}): Promise<SubscriptionResult> {
+    const out = await this.create(
+      {
+        channel: 'email',
+        email: request.email,
+        q: request.query,
+        tags: request.tags,
+        persons: request.personId ? [request.personId] : [],
+        minConfidence: request.minConfidence,
+        frequency: request.frequency,
+      },
+      meta,
+    );
+    return {
+      id: out.subscription.id,
+      status: out.subscription.status === 'pending' ? 'pending-confirmation' : out.subscription.status,
+      message: out.message,
+    };
+  }
+
+  async create(input: SubscribeInput, meta: RequestMeta = {}): Promise<SubscribeOutcome> {
+    const limited = input.channel === 'email' && !meta.operator;
+    if (limited) this.limit(this.perIp, meta.ip, 'Too many subscription requests from your address.');
+    const valid = await this.validate(input, meta);
+    if (limited && valid.email)
+      this.limit(this.perAddress, valid.email, `Too many subscription requests for ${valid.email}.`);
+    if (valid.channel === 'email') {
+      const existing = await this.findSame(valid);
+      if (existing) return this.repeat(existing);
+    }
+    const sub: Subscription = {
+      ...valid,
+      id: newId('al'),
+      secretNonce: randomToken(9),
+      status: valid.channel === 'email' && !meta.operator?.confirmed ? 'pending' : 'active',
+      hasFeed: false,
+      createdAt: (this.o.now?.() ?? new Date()).toISOString(),
+      confirmedAt: null,
+    };
+    await this.o.subscriptions.insert([sub]);
+    if (sub.status === 'pending') {
+      await this.o.deliveries.queueConfirmation(sub.id);
+      this.o.onQueued?.();
+      return {
+        subscription: sub,
+        created: true,
+        feedUrl: null,
+        webhookSecret: null,
+        message: `Check your inbox: we have sent a confirmation link to ${sub.email}. Nothing will be sent until you confirm.`,
+      };
+    }
+    const feedUrl = await this.newFeedUrl(sub.id);
+    const webhookSecret = sub.channel === 'webhook' ? this.webhookSecret(sub) : null;
+    return {
+      subscription: { ...sub, hasFeed: true },
+      created: true,
+      feedUrl,
+      webhookSecret,
+      message: 'Subscription created and active.',
+    };
+  }
+
+  /** The secret a webhook's signatures are made with. */
+  webhookSecret(sub: Subscription): string {
+    return this.o.links.signer.derive('webhook', sub.id, sub.secretNonce);
+  }
+
+  private limit(buckets: TokenBuckets, key: string | undefined, message: string): void {
+    if (key === undefined) return;
+    const wait = buckets.take(key);
+    if (wait > 0) throw new AlertRateLimitError(message, Math.ceil(wait / 1000));
+  }
+
+  /** An identical e-mail subscription: repeat its confirmation if still pending, else just say so. */
+  private async repeat(existing: Subscription): Promise<SubscribeOutcome> {
+    if (existing.status === 'pending') {
+      await this.o.deliveries.queueConfirmation(existing.id);
+      this.o.onQueued?.();
+      return {
+        subscription: existing,
+        created: false,
+        feedUrl: null,
+        webhookSecret: null,
+        message: `Check your inbox: we have sent the confirmation link to ${existing.email} again.`,
+      };
+    }
+    return {
+      subscription: existing,
+      created: false,
+      feedUrl: null,
+      webhookSecret: null,
+      message: `${existing.email} already has this alert.`,
+    };
+  }
+
+  private async findSame(
+    sub: Omit<Subscription, 'id' | 'secretNonce' | 'status' | 'hasFeed' | 'createdAt' | 'confirmedAt'>,
+  ): Promise<Subscription | null> {
+    const key = criteriaKey(sub.criteria, sub.frequency);
+    return (
+      (await this.o.subscriptions.byEmail(sub.email ?? '')).find(
+        (s) => criteriaKey(s.criteria, s.frequency) === key,
+      ) ?? null
+    );
+  }
+
+  /** Every check; throws AlertInputError listing all the problems found. */
+  private async validate(
+    input: SubscribeInput,
+    meta: RequestMeta,
+  ): Promise<Omit<Subscription, 'id' | 'secretNonce' | 'status' | 'hasFeed' | 'createdAt' | 'confirmedAt'>> {
+    const issues: FieldIssue[] = [];
+    const channel = this.checkChannel(input, meta, issues);
+    const email = channel === 'email' ? checkEmail(input.email, issues) : null;
+    const webhookUrl = channel === 'webhook' ? await this.checkUrl(input.url, issues) : null;
+    const tags = await this.checkTags(input.tags ?? [], issues);
+    const persons = await this.checkPersons(input.persons ?? [], issues);
+    const houses = checkEnum(input.houses ?? [], HOUSES, 'house', issues);
+    const types = checkEnum(input.types ?? [], FEED_TYPES, 'type', issues);
+    const minConfidence = checkConfidence(input.minConfidence, issues);
+    const frequency = checkEnum(
+      [input.frequency ?? 'immediate'],
+      FREQUENCIES,
+      'frequency',
+      issues,
+    )[0] as Frequency;
+    const hasOther = tags.length > 0 || persons.length > 0;
+    const query = await this.checkQuery(input.q ?? null, hasOther, issues);
+    if (!input.q?.trim() && !hasOther)
+      issues.push({ field: 'q', message: 'give words to search for, a tag or a person to follow' });
+    if (issues.length > 0) throw new AlertInputError(issues);
+    return {
+      channel,
+      email,
+      webhookUrl,
+      apiKeyId: channel === 'email' ? null : (meta.apiKeyId ?? null),
+      queryText: input.q?.trim() || null,
+      criteria: { query, tags, minConfidence, personIds: persons, houses, types },
+      frequency,
+    };
+  }
+
+  private checkChannel(input: SubscribeInput, meta: RequestMeta, issues: FieldIssue[]): Channel {
+    if (!CHANNELS.includes(input.channel)) {
+      issues.push({ field: 'channel', message: `must be one of ${CHANNELS.join(', ')}` });
+      return 'email';
+    }
+    if (input.channel === 'email' && !this.o.emailEnabled)
+      throw new AlertUnavailableError(
+        'E-mail alerts are not available: this server has no SMTP_URL configured.',
+      );
+    if (input.channel !== 'email' && !meta.apiKeyId && !meta.operator)
+      issues.push({
+        field: 'channel',
+        message: `${input.channel} subscriptions need an API key (Authorization: Bearer <key>)`,
+      });
+    return input.channel;
+  }
+
+  private async checkUrl(raw: string | null | undefined, issues: FieldIssue[]): Promise<string | null> {
+    const url = raw?.trim();
+    if (!url) {
+      issues.push({ field: 'url', message: 'is required for a webhook' });
+      return null;
+    }
+    try {
+      await this.o.policy.check(url);
+      return url;
+    } catch (err) {
+      if (!(err instanceof TargetRefusedError)) throw err;
+      issues.push({ field: 'url', message: `is not allowed: ${err.message}` });
+      return null;
+    }
+  }
+
+  private async checkTags(tags: readonly string[], issues: FieldIssue[]): Promise<string[]> {
+    const unique = [...new Set(tags.map((t) => t.trim()).filter(Boolean))];
+    const malformed = unique.filter((t) => !TAG_ID.test(t));
+    if (malformed.length > 0)
+      issues.push({
+        field: 'tag',
+        message: `must be tag ids like privatisation or outsourcing (not ${malformed.join(', ')})`,
+      });
+    if (unique.length > 20) issues.push({ field: 'tag', message: 'at most 20 tags' });
+    // An empty catalogue (taxonomy not loaded) checks nothing rather than refusing every tag.
+    const known = this.o.knownTags ? await this.o.knownTags() : null;
+    if (known?.length === 0) return unique.sort();
+    const unknown = known ? unique.filter((t) => TAG_ID.test(t) && !known.includes(t)) : [];
+    if (unknown.length > 0)
+      issues.push({
+        field: 'tag',
+        message: `unknown tag${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; known: ${known!.join(', ')}`,
+      });
+    return unique.sort();
+  }
+
+  private async checkPersons(persons: readonly string[], issues: FieldIssue[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const raw of new Set(persons.map((p) => p.trim()).filter(Boolean))) {
+      const id = normalisePersonId(raw);
+      if (!id)
+        issues.push({
+          field: 'person',
+          message: `must be a person id like 10586 or uk.org.publicwhip/person/10586 (not ${raw})`,
+        });
+      else if (!(await this.o.subscriptions.personExists(id)))
+        issues.push({ field: 'person', message: `no MP or peer has the id ${raw}` });
+      else out.push(id);
+    }
+    if (out.length > 20) issues.push({ field: 'person', message: 'at most 20 people' });
+    return out.sort();
+  }
+
+  /** The query as Postgres reads it (tsquery text), after the syntax checks; null for none. */
+  private async checkQuery(
+    raw: string | null,
+    hasOther: boolean,
+    issues: FieldIssue[],
+  ): Promise<string | null> {
+    const text = raw?.trim() ?? '';
+    if (text === '') return null;
+    const syntax = querySyntaxProblem(text);
+    if (syntax) {
+      issues.push({ field: 'q', message: syntax });
+      return null;
+    }
+    const [normalised = ''] = await this.o.subscriptions.normaliseQueries([text]);
+    let node: QueryNode | null;
+    try {
+      node = parseTsQuery(normalised);
+    } catch (err) {
+      if (!(err instanceof TsQueryParseError)) throw err;
+      issues.push({ field: 'q', message: 'could not be understood' });
+      return null;
+    }
+    const meaning = queryMeaningProblem(node, hasOther);
+    if (meaning) issues.push({ field: 'q', message: meaning });
+    return normalised || null;
+  }
+
+  /** Confirms an e-mail subscription from its signed link, and hands out its feed URL. */
+  async confirm(token: string): Promise<ConfirmOutcome> {
+    const id = this.o.links.signer.verify('confirm', token, this.o.now?.());
+    const sub = id ? await this.o.subscriptions.get(id) : null;
+    if (!sub) return { status: 'invalid' };
+    if (!(await this.o.subscriptions.confirm(sub.id))) return { status: 'already', subscription: sub };
+    const feedUrl = await this.newFeedUrl(sub.id);
+    return { status: 'confirmed', subscription: { ...sub, status: 'active', hasFeed: true }, feedUrl };
+  }
+
+  /** The subscription a valid confirm link names (shown before the confirm button). */
+  async peekConfirm(token: string): Promise<Subscription | null> {
+    const id = this.o.links.signer.verify('confirm', token, this.o.now?.());
+    return id ? this.o.subscriptions.get(id) : null;
+  }
+
+  /** Deletes the subscription named by a signed unsubscribe link; null when the link is not genuine. */
+  async unsubscribe(token: string): Promise<{ removed: boolean; subscription: Subscription | null } | null> {
+    const id = this.o.links.signer.verify('unsubscribe', token);
+    if (!id) return null;
+    const sub = await this.o.subscriptions.get(id);
+    return { removed: await this.o.subscriptions.delete(id), subscription: sub };
+  }
+
+  /** The subscription a signed unsubscribe link names (to show before unsubscribing). */
+  async peekUnsubscribe(token: string): Promise<Subscription | null | 'invalid'> {
+    const id = this.o.links.signer.verify('unsubscribe', token);
+    return id ? this.o.subscriptions.get(id) : 'invalid';
+  }
+
+  /** Queues a management link to `email`. Answers the same whether or not it has alerts. */
+  async requestManageLink(rawEmail: string, meta: RequestMeta = {}): Promise<void> {
+    this.limit(this.perIp, meta.ip, 'Too many requests from your address.');
+    const issues: FieldIssue[] = [];
+    const email = checkEmail(rawEmail, issues);
+    if (!email) throw new AlertInputError(issues);
+    if (!this.o.emailEnabled)
+      throw new AlertUnavailableError('E-mail is not available: this server has no SMTP_URL configured.');
+    this.limit(this.perAddress, email, `Too many requests for ${email}.`);
+    await this.o.deliveries.queueManageLink(email);
+    this.o.onQueued?.();
+  }
+
+  /** The address a management link is for, and its subscriptions; null for a bad or expired link. */
+  async manage(token: string): Promise<{ email: string; subscriptions: Subscription[] } | null> {
+    const email = this.o.links.signer.verify('manage', token, this.o.now?.());
+    if (!email) return null;
+    return { email, subscriptions: await this.o.subscriptions.byEmail(email) };
+  }
+
+  /** Applies an action from the management page; returns a new feed URL for 'feed'. */
+  async manageAction(
+    token: string,
+    id: string,
+    action: ManageAction,
+  ): Promise<{ ok: boolean; feedUrl?: string }> {
+    const email = this.o.links.signer.verify('manage', token, this.o.now?.());
+    const sub = email ? await this.o.subscriptions.get(id) : null;
+    if (!sub || sub.email !== email) return { ok: false };
+    return this.apply(sub, action);
+  }
+
+  private async apply(sub: Subscription, action: ManageAction): Promise<{ ok: boolean; feedUrl?: string }> {
+    switch (action) {
+      case 'pause':
+        return { ok: await this.o.subscriptions.setPaused(sub.id, true) };
+      case 'resume':
+        return { ok: await this.o.subscriptions.setPaused(sub.id, false) };
+      case 'delete':
+        return { ok: await this.o.subscriptions.delete(sub.id) };
+      case 'feed':
+        if (sub.status === 'pending') return { ok: false };
+        return { ok: true, feedUrl: await this.newFeedUrl(sub.id) };
+    }
+  }
+
+  /** API-key owners manage their own webhook and feed subscriptions. */
+  async ownedBy(apiKeyId: string): Promise<Subscription[]> {
+    return this.o.subscriptions.byApiKey(apiKeyId);
+  }
+
+  async ownerAction(
+    apiKeyId: string,
+    id: string,
+    action: ManageAction,
+  ): Promise<{ ok: boolean; feedUrl?: string } | null> {
+    const sub = await this.o.subscriptions.get(id);
+    if (!sub || sub.apiKeyId !== apiKeyId) return null;
+    return this.apply(sub, action);
+  }
+
+  async ownedSubscription(apiKeyId: string, id: string): Promise<Subscription | null> {
+    const sub = await this.o.subscriptions.get(id);
+    return sub && sub.apiKeyId === apiKeyId ? sub : null;
+  }
+
+  /** A new API key: returned once, stored as its hash. */
+  async createApiKey(label: string): Promise<{ id: string; key: string }> {
+    const id = newId('key');
+    const key = `hwk_${randomToken(32)}`;
+    await this.o.subscriptions.insertApiKey(id, sha256Hex(key), label);
+    return { id, key };
+  }
+
+  async authenticate(key: string): Promise<string | null> {
+    if (!/^hwk_[A-Za-z0-9_-]{20,100}$/.test(key)) return null;
+    return this.o.subscriptions.apiKeyIdByHash(sha256Hex(key));
+  }
+
+  /** The subscription behind a feed URL's token. */
+  async byFeedToken(token: string): Promise<Subscription | null> {
+    if (!/^[A-Za-z0-9_-]{16,100}$/.test(token)) return null;
+    return this.o.subscriptions.byFeedTokenHash(sha256Hex(token));
+  }
+
+  /** A fresh unguessable feed URL (the previous one stops working). */
+  private async newFeedUrl(id: string): Promise<string> {
+    const token = randomToken(24);
+    await this.o.subscriptions.setFeedTokenHash(id, sha256Hex(token));
+    return this.o.links.feed(token);
+  }
+}
+
+function checkEmail(raw: string | null | undefined, issues: FieldIssue[]): string | null {
+  const email = raw?.trim().toLowerCase() ?? '';
+  if (email === '') issues.push({ field: 'email', message: 'is required' });
+  else if (email.length > 254 || !EMAIL.test(email))
+    issues.push({ field: 'email', message: 'must be an email address like name@example.org' });
+  else return email;
+  return null;
+}
+
+function checkEnum<T extends string>(
+  values: readonly string[],
+  allowed: readonly T[],
+  field: string,
+  issues: FieldIssue[],
+): T[] {
+  const bad = values.filter((v) => !(allowed as readonly string[]).includes(v));
+  if (bad.length > 0)
+    issues.push({ field, message: `must be one of ${allowed.join(', ')} (not ${bad.join(', ')})` });
+  return [...new Set(values.filter((v): v is T => (allowed as readonly string[]).includes(v)))].sort();
+}
+
+function checkConfidence(value: number | undefined, issues: FieldIssue[]): number {
+  if (value === undefined) return DEFAULT_MIN_CONFIDENCE;
+  if (!Number.isFinite(value) || value < 0 || value > 1) {
+    issues.push({ field: 'minConfidence', message: 'must be a number from 0 to 1' });
+    return DEFAULT_MIN_CONFIDENCE;
+  }
+  return value;
+}
+
+function criteriaKey(c: Criteria, frequency: Frequency): string {
+  return JSON.stringify([
+    c.query,
+    [...c.tags].sort(),
+    c.minConfidence,
+    [...c.personIds].sort(),
+    [...c.houses].sort(),
+    [...c.types].sort(),
+    frequency,
+  ]);
+}

@@ -1,0 +1,74 @@
+/** The alert feature's records: subscriptions, what an alert shows, messages. */
+import type { Criteria } from './match/types.js';
+
+export const CHANNELS = ['email', 'webhook', 'feed'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const FREQUENCIES = ['immediate', 'daily', 'weekly'] as const;
+export type Frequency = (typeof FREQUENCIES)[number];
+
+export type SubscriptionStatus = 'pending' | 'active' | 'paused';
+
+export interface Subscription {
+  id: string;
+  channel: Channel;
+  email: string | null;
+  webhookUrl: string | null;
+  apiKeyId: string | null;
+  secretNonce: string;
+  /** What the person typed; `criteria.query` holds Postgres's reading of it. */
+  queryText: string | null;
+  criteria: Criteria;
+  frequency: Frequency;
+  status: SubscriptionStatus;
+  hasFeed: boolean;
+  createdAt: string;
+  confirmedAt: string | null;
+}
+
+export type NewSubscription = Omit<Subscription, 'hasFeed' | 'createdAt' | 'confirmedAt'>;
+
+/** Why a speech matched, shown in the alert. */
+export interface MatchReason {
+  query: string | null;
+  tags: { tag: string; confidence: number }[];
+  person: string | null;
+}
+
+/** One matched speech as an alert shows it; frozen in the delivery log when matched. */
+export interface AlertItem {
+  gid: string;
+  sittingDate: string;
+  type: string;
+  house: string | null;
+  speakerName: string | null;
+  party: string | null;
+  constituency: string | null;
+  time: string | null;
+  colnum: string | null;
+  majorHeading: string | null;
+  minorHeading: string | null;
+  /** Heading gid the speech sits under: digests group by it. */
+  debateGid: string | null;
+  twfyUrl: string | null;
+  hansardUrl: string | null;
+  /** Paragraph the excerpt is from. */
+  paragraphSeq: number | null;
+  /** Plain text with matched words between \u0001 and \u0002 (src/search/highlight.ts). */
+  excerpt: string;
+  reason: MatchReason;
+}
+
+export type MessageKind = 'alert' | 'digest' | 'confirm' | 'manage';
+export type MessageStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'dead';
+
+/** A message taken from the outbox to send, with everything needed to render it. */
+export interface OutboxMessage {
+  id: string;
+  kind: MessageKind;
+  attempts: number;
+  recipient: string | null;
+  digestKey: string | null;
+  subscription: Subscription | null;
+  items: AlertItem[];
+}

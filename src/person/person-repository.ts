@@ -1,0 +1,303 @@
+/**
+ * An MP's (or peer's, MSP's, MLA's) speaking record: who they are (names, parties and
+ * seats over time, from the Popolo member tables) and how often they spoke, per tag, per
+ * house and feed type, and per month. Counts are of speeches; a speech counts for a tag
+ * when its speech-level tag reaches the minimum confidence.
+ */
+import type { Db } from '../store/db.js';
+import { RecordSummary, SUMMARY_MIN_CONFIDENCE } from './record-summary.js';
+
+export interface PersonSummary {
+  id: string;
+  name: string;
+  /** The most recent membership's party, seat and house. */
+  party: string | null;
+  constituency: string | null;
+  house: string | null;
+  houseName: string | null;
+}
+
+export interface PersonNameSpan {
+  display: string;
+  startDate: string | null;
+  endDate: string | null;
+}
+
+export interface MembershipSpan {
+  id: string;
+  /** House organisation id and name (`house-of-commons`, `House of Commons`). */
+  house: string | null;
+  houseName: string | null;
+  partyId: string | null;
+  party: string | null;
+  /** Constituency or region; null in the Lords. */
+  constituency: string | null;
+  startDate: string | null;
+  endDate: string | null;
+  startReason: string | null;
+  endReason: string | null;
+}
+
+export interface PersonProfile extends PersonSummary {
+  /** Names over time (a knighthood, a peerage), oldest first, consecutive repeats merged. */
+  names: PersonNameSpan[];
+  /** Newest first. */
+  memberships: MembershipSpan[];
+}
+
+export interface RecordFilters {
+  minConfidence: number;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+export interface MonthCount {
+  /** `YYYY-MM`. */
+  month: string;
+  speeches: number;
+  /** Speeches carrying each tag that month (a speech with two tags counts under both). */
+  tags: Record<string, number>;
+  /** Speeches with at least one tag that month, each counted once. */
+  tagged: number;
+}
+
+export interface SpeakingRecord {
+  personId: string;
+  filters: RecordFilters;
+  speeches: number;
+  firstDate: string | null;
+  lastDate: string | null;
+  /** Speeches per tag, most first. */
+  byTag: { tag: string; speeches: number }[];
+  /** Speeches per house and feed type, most first. */
+  byHouseType: { house: string | null; type: string; speeches: number }[];
+  /** Every month with a speech, oldest first. */
+  byMonth: MonthCount[];
+}
+
+interface SummaryRow {
+  id: string;
+  name: string;
+  party: string | null;
+  constituency: string | null;
+  house: string | null;
+  house_name: string | null;
+}
+
+/** The newest membership of `p`, with party, seat and house names. */
+const LATEST_MEMBERSHIP = `
+  LEFT JOIN LATERAL (
+    SELECT po.name AS party, ps.area AS constituency, m.organization_id AS house, ho.name AS house_name
+      FROM memberships m
+      LEFT JOIN organizations po ON po.id = m.party_id
+      LEFT JOIN posts ps ON ps.id = m.post_id
+      LEFT JOIN organizations ho ON ho.id = COALESCE(m.organization_id, ps.organization_id)
+     WHERE m.person_id = p.id
+     ORDER BY m.start_date DESC NULLS LAST LIMIT 1) lm ON true`;
+
+/** LIKE's own wildcards in user text match literally. */
+function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export class PersonRepository {
+  private readonly summary: RecordSummary;
+
+  constructor(
+    private readonly db: Db,
+    summary?: RecordSummary,
+  ) {
+    this.summary = summary ?? new RecordSummary(db);
+  }
+
+  /**
+   * People whose name (any name they have had) contains `q`: names with a word starting
+   * with `q` first ("hope" finds Phil Hope before Christopher Chope), then people who
+   * have spoken in the record, then by name.
+   */
+  async searchByName(q: string, limit: number): Promise<PersonSummary[]> {
+    const text = likeEscape(q);
+    const rows = await this.db.query<SummaryRow>(
+      `SELECT p.id, p.name, lm.party, lm.constituency, lm.house, lm.house_name
+         FROM persons p ${LATEST_MEMBERSHIP}
+        WHERE EXISTS (SELECT 1 FROM person_names n WHERE n.person_id = p.id AND n.display ILIKE $1)
+        ORDER BY EXISTS (SELECT 1 FROM person_names n WHERE n.person_id = p.id AND (n.display ILIKE $2 OR n.display ILIKE $3)) DESC,
+                 EXISTS (SELECT 1 FROM speeches s WHERE s.person_id = p.id) DESC, p.name, p.id
+        LIMIT $4`,
+      [`%${text}%`, `${text}%`, `% ${text}%`, limit],
+    );
+    return rows.map(toSummary);
+  }
+
+  async profile(personId: string): Promise<PersonProfile | null> {
+    const rows = await this.db.query<SummaryRow>(
+      `SELECT p.id, p.name, lm.party, lm.constituency, lm.house, lm.house_name FROM persons p ${LATEST_MEMBERSHIP} WHERE p.id = $1`,
+      [personId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const [names, memberships] = await Promise.all([this.names(personId), this.memberships(personId)]);
+    return { ...toSummary(row), names, memberships };
+  }
+
+  private async names(personId: string): Promise<PersonNameSpan[]> {
+    const rows = await this.db.query<{ display: string; start_date: string | null; end_date: string | null }>(
+      `SELECT display, start_date, end_date FROM person_names WHERE person_id = $1
+        ORDER BY start_date NULLS FIRST, seq`,
+      [personId],
+    );
+    return mergeNames(rows.map((r) => ({ display: r.display, startDate: r.start_date, endDate: r.end_date })));
+  }
+
+  private async memberships(personId: string): Promise<MembershipSpan[]> {
+    const rows = await this.db.query<{
+      id: string;
+      house: string | null;
+      house_name: string | null;
+      party_id: string | null;
+      party: string | null;
+      constituency: string | null;
+      start_date: string | null;
+      end_date: string | null;
+      start_reason: string | null;
+      end_reason: string | null;
+    }>(
+      `SELECT m.id, COALESCE(m.organization_id, ps.organization_id) AS house, ho.name AS house_name,
+              m.party_id, po.name AS party, ps.area AS constituency, m.start_date, m.end_date,
+              m.start_reason, m.end_reason
+         FROM memberships m
+         LEFT JOIN organizations po ON po.id = m.party_id
+         LEFT JOIN posts ps ON ps.id = m.post_id
+         LEFT JOIN organizations ho ON ho.id = COALESCE(m.organization_id, ps.organization_id)
+        WHERE m.person_id = $1
+        ORDER BY m.start_date DESC NULLS LAST, m.id`,
+      [personId],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      house: r.house,
+      houseName: r.house_name,
+      partyId: r.party_id,
+      party: r.party,
+      constituency: r.constituency,
+      startDate: r.start_date,
+      endDate: r.end_date,
+      startReason: r.start_reason,
+      endReason: r.end_reason,
+    }));
+  }
+
+  /**
+   * From the per-day summary when it is fresh and the threshold is the summary's own;
+   * otherwise counted from the speeches, grouped by day all the same. Either way a few
+   * rows per sitting day reach this process and are summed into the record here.
+   */
+  async record(personId: string, filters: RecordFilters): Promise<SpeakingRecord> {
+    const useSummary = filters.minConfidence === SUMMARY_MIN_CONFIDENCE && (await this.summary.ensureFresh());
+    const [days, tags] = await Promise.all([
+      this.db.query<DayRow>(useSummary ? SUMMARY_DAYS : LIVE_DAYS, rangeParams(personId, filters)),
+      useSummary
+        ? this.db.query<TagDayRow>(SUMMARY_TAGS, rangeParams(personId, filters))
+        : this.db.query<TagDayRow>(LIVE_TAGS, [...rangeParams(personId, filters), filters.minConfidence]),
+    ]);
+    return assembleRecord(personId, filters, days, tags);
+  }
+}
+
+interface DayRow {
+  house: string;
+  type: string;
+  d: string;
+  n: number;
+}
+
+interface TagDayRow {
+  /** '*' for the day's speeches with any tag. */
+  tag: string;
+  d: string;
+  n: number;
+}
+
+/** $1 person, $2 first date or null, $3 last date or null (LIVE_TAGS adds $4, the threshold). */
+function rangeParams(personId: string, f: RecordFilters): unknown[] {
+  return [personId, f.from ?? null, f.to ?? null];
+}
+
+const RANGE = `sitting_date >= COALESCE($2::date, '-infinity') AND sitting_date <= COALESCE($3::date, 'infinity')`;
+
+const SUMMARY_DAYS = `SELECT house, type, sitting_date::text AS d, speeches AS n FROM person_day_speeches WHERE person_id = $1 AND ${RANGE}`;
+
+const SUMMARY_TAGS = `SELECT tag, sitting_date::text AS d, speeches AS n FROM person_day_tags WHERE person_id = $1 AND ${RANGE}`;
+
+const LIVE_DAYS = `SELECT COALESCE(house, '') AS house, type, sitting_date::text AS d, count(*)::int AS n
+  FROM speeches WHERE person_id = $1 AND ${RANGE} GROUP BY 1, 2, sitting_date`;
+
+const LIVE_TAGS = `SELECT COALESCE(t.tag, '*') AS tag, s.sitting_date::text AS d, count(DISTINCT s.gid)::int AS n
+  FROM speeches s JOIN speech_tags t ON t.speech_gid = s.gid
+ WHERE s.person_id = $1 AND ${RANGE.replace(/sitting_date/g, 's.sitting_date')} AND t.confidence >= $4::real
+ GROUP BY GROUPING SETS ((t.tag, s.sitting_date), (s.sitting_date))`;
+
+function add<K>(map: Map<K, number>, key: K, n: number): void {
+  map.set(key, (map.get(key) ?? 0) + n);
+}
+
+function assembleRecord(personId: string, filters: RecordFilters, days: DayRow[], tags: TagDayRow[]): SpeakingRecord {
+  const houseType = new Map<string, number>();
+  const months = new Map<string, MonthCount>();
+  const month = (d: string): MonthCount => {
+    const key = d.slice(0, 7);
+    let m = months.get(key);
+    if (!m) months.set(key, (m = { month: key, speeches: 0, tags: {}, tagged: 0 }));
+    return m;
+  };
+  let first: string | null = null;
+  let last: string | null = null;
+  for (const r of days) {
+    add(houseType, `${r.house}\u0000${r.type}`, r.n);
+    month(r.d).speeches += r.n;
+    if (first === null || r.d < first) first = r.d;
+    if (last === null || r.d > last) last = r.d;
+  }
+  const byTag = new Map<string, number>();
+  for (const t of tags) {
+    const m = month(t.d);
+    if (t.tag === '*') m.tagged += t.n;
+    else {
+      m.tags[t.tag] = (m.tags[t.tag] ?? 0) + t.n;
+      add(byTag, t.tag, t.n);
+    }
+  }
+  return {
+    personId,
+    filters,
+    speeches: days.reduce((sum, r) => sum + r.n, 0),
+    firstDate: first,
+    lastDate: last,
+    byTag: [...byTag].map(([tag, speeches]) => ({ tag, speeches })).sort((a, b) => b.speeches - a.speeches || a.tag.localeCompare(b.tag)),
+    byHouseType: [...houseType]
+      .map(([key, speeches]) => {
+        const [house = '', type = ''] = key.split('\u0000');
+        return { house: house === '' ? null : house, type, speeches };
+      })
+      .sort((a, b) => b.speeches - a.speeches || a.type.localeCompare(b.type)),
+    byMonth: [...months.values()].sort((a, b) => a.month.localeCompare(b.month)),
+  };
+}
+
+function toSummary(r: SummaryRow): PersonSummary {
+  return { id: r.id, name: r.name, party: r.party, constituency: r.constituency, house: r.house, houseName: r.house_name };
+}
+
+/** people.json repeats the same name for each membership; show each name once per run of use. */
+function mergeNames(names: PersonNameSpan[]): PersonNameSpan[] {
+  const out: PersonNameSpan[] = [];
+  for (const n of names) {
+    const prev = out[out.length - 1];
+    if (prev && prev.display === n.display) {
+      prev.endDate = n.endDate === null || (prev.endDate !== null && n.endDate > prev.endDate) ? n.endDate : prev.endDate;
+      continue;
+    }
+    out.push({ ...n });
+  }
+  return out;
+}

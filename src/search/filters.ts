@@ -1,0 +1,154 @@
+/**
+ * The filters shared by search, the MP record, tag counts and the research export, and
+ * their validation from a query string. One schema so that a link copied from the search
+ * page exports exactly what it showed, and every 400 names the field that was wrong.
+ */
+import { z } from 'zod';
+import { FEED_TYPES, type FeedType } from '../debate/types.js';
+
+/** House organisation ids as stored on speeches (the speaker's house at the time). */
+export const HOUSES = [
+  'house-of-commons',
+  'house-of-lords',
+  'scottish-parliament',
+  'northern-ireland-assembly',
+] as const;
+export type House = (typeof HOUSES)[number];
+
+export const HOUSE_LABELS: Readonly<Record<House, string>> = {
+  'house-of-commons': 'House of Commons',
+  'house-of-lords': 'House of Lords',
+  'scottish-parliament': 'Scottish Parliament',
+  'northern-ireland-assembly': 'Northern Ireland Assembly',
+};
+
+/** Confidence a tag must reach to count when the caller does not say (the tagger's own threshold). */
+export const DEFAULT_MIN_CONFIDENCE = 0.5;
+
+export interface SpeechFilters {
+  /** websearch_to_tsquery syntax: "phrases", OR, -negation. */
+  q?: string;
+  /** Speech carries at least one of these tags (at or above minConfidence). */
+  tags?: string[];
+  minConfidence: number;
+  /** Only speeches (or paragraphs) with some tag at or above minConfidence. */
+  tagged?: boolean;
+  personId?: string;
+  /** Party name as at the time of the speech (`Labour`), case-insensitive. */
+  party?: string;
+  houses?: House[];
+  types?: FeedType[];
+  /** Inclusive ISO dates on the sitting date. */
+  from?: string;
+  to?: string;
+}
+
+const PERSON_PREFIX = 'uk.org.publicwhip/person/';
+
+/** `10586` or `uk.org.publicwhip/person/10586` → the stored person id; null when neither. */
+export function normalisePersonId(value: string): string | null {
+  const v = value.trim();
+  if (/^\d{1,9}$/.test(v)) return PERSON_PREFIX + v;
+  if (new RegExp(`^${PERSON_PREFIX.replace(/[./]/g, '\\$&')}\\d{1,9}$`).test(v)) return v;
+  return null;
+}
+
+/** The short form used in page URLs (`/people/10586`). */
+export function shortPersonId(personId: string): string {
+  return personId.startsWith(PERSON_PREFIX) ? personId.slice(PERSON_PREFIX.length) : personId;
+}
+
+/** Query strings give a string, or an array when the key repeats; a comma list also works. */
+const list = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()))
+  .transform((v) => v.filter((s) => s !== ''));
+
+/** Optional text: an empty form field means "not given". */
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .transform((s) => (s === '' ? undefined : s))
+    .optional();
+
+function isRealDate(s: string): boolean {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+const date = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .refine((s) => s === undefined || (/^\d{4}-\d{2}-\d{2}$/.test(s) && isRealDate(s)), 'must be a date like 2009-10-26')
+  .optional();
+
+const tagId = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'must be tag ids like privatisation or outsourcing');
+
+const bool = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'on', ''])])
+  .transform((v) => v === true || v === 'true' || v === '1' || v === 'on')
+  .optional();
+
+/** The filter fields as they arrive in a query string (shared by every endpoint that filters). */
+export const filterFields = {
+  q: text(500),
+  tag: list.pipe(z.array(tagId).max(20, 'at most 20 tags')).optional(),
+  minConfidence: z
+    .union([z.number(), z.string().trim()])
+    .transform((v) => (v === '' ? undefined : Number(v)))
+    .refine((n) => n === undefined || (Number.isFinite(n) && n >= 0 && n <= 1), 'must be a number from 0 to 1')
+    .optional(),
+  tagged: bool,
+  person: z
+    .string()
+    .transform((s) => (s.trim() === '' ? undefined : s))
+    .refine((s) => s === undefined || normalisePersonId(s) !== null, 'must be a person id like 10586 or uk.org.publicwhip/person/10586')
+    .optional(),
+  party: text(100),
+  house: list.pipe(z.array(z.enum(HOUSES, { error: `must be one of ${HOUSES.join(', ')}` }))).optional(),
+  type: list.pipe(z.array(z.enum(FEED_TYPES, { error: `must be one of ${FEED_TYPES.join(', ')}` }))).optional(),
+  from: date,
+  to: date,
+};
+
+type FilterInput = z.output<z.ZodObject<typeof filterFields>>;
+
+/** Turns parsed query fields into SpeechFilters (dropping what was not given). */
+export function toSpeechFilters(f: FilterInput): SpeechFilters {
+  const out: SpeechFilters = { minConfidence: f.minConfidence ?? DEFAULT_MIN_CONFIDENCE };
+  if (f.q !== undefined) out.q = f.q;
+  if (f.tag?.length) out.tags = [...new Set(f.tag)];
+  if (f.tagged) out.tagged = true;
+  if (f.person !== undefined) out.personId = normalisePersonId(f.person) ?? undefined;
+  if (f.party !== undefined) out.party = f.party;
+  if (f.house?.length) out.houses = [...new Set(f.house)];
+  if (f.type?.length) out.types = [...new Set(f.type)];
+  if (f.from !== undefined) out.from = f.from;
+  if (f.to !== undefined) out.to = f.to;
+  return out;
+}
+
+/** from must not be after to: checked once both are known, and reported on `to`. */
+export function checkDateOrder(f: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (f.from && f.to && f.from > f.to)
+    ctx.addIssue({ code: 'custom', path: ['to'], message: `must not be before from (${f.from})` });
+}
+
+/** One invalid field, for a 400 body or a form's error list. */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+/** Zod issues → field + message; unknown keys are reported each under its own name. */
+export function fieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.flatMap((issue): FieldIssue[] => {
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((k) => ({ field: k, message: 'is not a known parameter' }));
+    const field = issue.path.filter((p) => typeof p === 'string').join('.') || '(query)';
+    return [{ field, message: issue.message }];
+  });
+}

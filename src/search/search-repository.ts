@@ -1,0 +1,233 @@
+/**
+ * Speech search: full text over paragraphs, filters on the speech and its tags, newest
+ * first, keyset-paginated on (sitting_date, gid). A speech matches `q` when one of its
+ * paragraphs does (tags, highlights and exports are per paragraph too), and the first
+ * such paragraph is its highlighted excerpt.
+ */
+import type { Queryable } from '../store/db.js';
+import { twfyUrl } from '../export/twfy-url.js';
+import { decodeCursor, encodeCursor, type PageKey } from './cursor.js';
+import type { SpeechFilters } from './filters.js';
+import { excerptHtml, excerptText, HEADLINE_OPTIONS, truncateWords } from './highlight.js';
+import { Params, speechConditions, tsQuery, whereClause } from './sql.js';
+
+export interface TagScore {
+  tag: string;
+  confidence: number;
+}
+
+export interface SearchHit {
+  gid: string;
+  sittingDate: string;
+  type: string;
+  house: string | null;
+  speakerName: string | null;
+  personId: string | null;
+  /** At the time of the speech. */
+  party: string | null;
+  constituency: string | null;
+  majorHeading: string | null;
+  minorHeading: string | null;
+  /** The heading whose debate page shows this speech. */
+  debateGid: string | null;
+  colnum: string | null;
+  hansardUrl: string | null;
+  twfyUrl: string | null;
+  /** Paragraph the excerpt comes from (the first match, or the first paragraph without q). */
+  paragraphSeq: number | null;
+  /** Plain text. */
+  excerpt: string;
+  /** HTML-escaped, with <mark> around matched words. */
+  excerptHtml: string;
+  /** At or above the filters' minConfidence, strongest first. */
+  tags: TagScore[];
+}
+
+export interface SearchPage {
+  results: SearchHit[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface SearchOptions {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('is not a cursor returned by this API');
+  }
+}
+
+interface HitRow {
+  gid: string;
+  sitting_date: string;
+  type: string;
+  house: string | null;
+  speaker_name: string | null;
+  person_id: string | null;
+  party: string | null;
+  constituency: string | null;
+  major_heading: string | null;
+  minor_heading: string | null;
+  debate_gid: string | null;
+  colnum: string | null;
+  url: string | null;
+  paragraph_seq: number | null;
+  excerpt: string | null;
+  tags: TagScore[] | null;
+}
+
+/** Characters of the first paragraph shown when there is no query to highlight. */
+const PLAIN_EXCERPT_CHARS = 320;
+
+/**
+ * How a search finds its speeches. `scan` walks speeches newest first and tests each (the
+ * planner's usual choice, and the right one when matches are common: twenty are found
+ * soon). When matches are rare that walk visits millions of speeches, so `text` (and
+ * `tags`) first collect the few matching speeches from the GIN (or tag) index and sort
+ * only those. Postgres cannot tell the two cases apart itself: its estimate for a rare
+ * word is a default guess and phrases are underestimated by orders of magnitude.
+ */
+export type SearchDriver = 'scan' | 'text' | 'tags';
+
+/** Matching paragraphs (or tagged speeches) up to which collecting them first is cheaper. */
+export const DRIVER_CAP = 15_000;
+/** Estimated matching paragraphs above which a word is common enough to scan for. */
+const COMMON_MATCHES = 50_000;
+
+export class SearchRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async search(filters: SpeechFilters, opts: SearchOptions): Promise<SearchPage> {
+    const after = opts.cursor === undefined ? null : decodeCursor(opts.cursor);
+    if (opts.cursor !== undefined && !after) throw new InvalidCursorError();
+    const rows = await this.rows(filters, after, opts.limit + 1);
+    const more = rows.length > opts.limit;
+    const page = rows.slice(0, opts.limit).map(toHit);
+    const last = page[page.length - 1];
+    return {
+      results: page,
+      nextCursor: more && last ? encodeCursor({ sittingDate: last.sittingDate, gid: last.gid }) : null,
+    };
+  }
+
+  /** Tries the index-driven plans that apply, falling back to the scan when their matches exceed the cap. */
+  private async rows(f: SpeechFilters, after: PageKey | null, limit: number): Promise<HitRow[]> {
+    const drivers: SearchDriver[] = [];
+    if (f.q && (await this.estimatedMatches(f.q)) < COMMON_MATCHES) drivers.push('text');
+    if (f.tags?.length || f.tagged) drivers.push('tags');
+    for (const driver of drivers) {
+      const { sql, values } = buildSearchSql(f, after, limit, driver);
+      const rows = await this.db.query<HitRow & { hits: number }>(sql, values);
+      if ((rows[0]?.hits ?? 0) <= DRIVER_CAP) return rows.filter((r) => r.gid !== null);
+    }
+    const { sql, values } = buildSearchSql(f, after, limit, 'scan');
+    return this.db.query<HitRow>(sql, values);
+  }
+
+  /** The planner's estimate of paragraphs matching `q` (good for common words, which is what it is used for). */
+  private async estimatedMatches(q: string): Promise<number> {
+    const rows = await this.db.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] | string }>(
+      `EXPLAIN (FORMAT JSON) SELECT 1 FROM paragraph_search WHERE tsv @@ websearch_to_tsquery('english', $1)`,
+      [q],
+    );
+    const plan = rows[0]?.['QUERY PLAN'];
+    const parsed = typeof plan === 'string' ? (JSON.parse(plan) as [{ Plan: { 'Plan Rows': number } }]) : plan;
+    return parsed?.[0]?.Plan['Plan Rows'] ?? Number.POSITIVE_INFINITY;
+  }
+}
+
+/** The matching set an index-driven search starts from, capped one past DRIVER_CAP. */
+function driverHits(driver: SearchDriver, f: SpeechFilters, params: Params, tsq: string | null): string {
+  if (driver === 'text') return `SELECT speech_gid FROM paragraph_search WHERE tsv @@ ${tsq} LIMIT ${DRIVER_CAP + 1}`;
+  const tagClause = f.tags?.length ? `tag = ANY(${params.add(f.tags)}::text[]) AND ` : '';
+  return `SELECT speech_gid FROM speech_tags WHERE ${tagClause}confidence >= ${params.add(f.minConfidence)}::real LIMIT ${DRIVER_CAP + 1}`;
+}
+
+/**
+ * The page of speeches first (cheap columns only), then headings, excerpt and tags for
+ * those rows alone. Index-driven plans also return `hits`, the size of their (capped)
+ * matching set, on every row, and one row of nulls when the page is empty.
+ */
+export function buildSearchSql(
+  f: SpeechFilters,
+  after: PageKey | null,
+  limit: number,
+  driver: SearchDriver = 'scan',
+): { sql: string; values: unknown[] } {
+  const params = new Params();
+  const conditions = speechConditions(f, params);
+  const tsq = f.q ? tsQuery(params, f.q) : null;
+  // Driven by the text index, every candidate already matches: testing again would detoast each vector twice.
+  if (tsq && driver !== 'text')
+    conditions.push(`EXISTS (SELECT 1 FROM paragraph_search ps WHERE ps.speech_gid = s.gid AND ps.tsv @@ ${tsq})`);
+  if (after)
+    conditions.push(`(s.sitting_date, s.gid) < (${params.add(after.sittingDate)}::date, ${params.add(after.gid)}::text)`);
+  const hits = driver === 'scan' ? null : driverHits(driver, f, params, tsq);
+  // Past the cap the result is discarded for a scan: the guard stops the page being worked out for nothing.
+  if (hits) conditions.push(`s.gid IN (SELECT speech_gid FROM hits)`, `(SELECT count(*) FROM hits) <= ${DRIVER_CAP}`);
+  const excerpt = tsq
+    ? `SELECT p.seq, ts_headline('english', p.body, ${tsq}, ${params.add(HEADLINE_OPTIONS)}) AS excerpt
+         FROM paragraph_search ps JOIN paragraphs p ON p.speech_gid = ps.speech_gid AND p.seq = ps.seq
+        WHERE ps.speech_gid = page.gid AND (ps.tsv @@ ${tsq}) IS TRUE ORDER BY ps.seq LIMIT 1`
+    : `SELECT p.seq, left(p.body, ${PLAIN_EXCERPT_CHARS + 40}) AS excerpt
+         FROM paragraphs p WHERE p.speech_gid = page.gid ORDER BY p.seq LIMIT 1`;
+  const minConfidence = params.add(f.minConfidence);
+  // Keys first (answerable from speeches_search_keys without the wide rows), then the page's rows.
+  const pageSql = `
+      SELECT s.gid, s.sitting_date, s.type, s.house, s.speaker_name, s.person_id, s.party, s.constituency,
+             s.major_heading_gid, s.minor_heading_gid, s.colnum, s.url
+        FROM (SELECT s.gid FROM speeches s
+               ${whereClause(conditions)}
+               ORDER BY s.sitting_date DESC, s.gid DESC
+               LIMIT ${params.add(limit)}) k
+        JOIN speeches s ON s.gid = k.gid`;
+  const decorated = `
+    SELECT page.gid, page.sitting_date::text AS sitting_date, page.type, page.house, page.speaker_name,
+           page.person_id, page.party, page.constituency, page.colnum, page.url,
+           mh.title AS major_heading, nh.title AS minor_heading,
+           COALESCE(page.minor_heading_gid, page.major_heading_gid) AS debate_gid,
+           ex.seq AS paragraph_seq, ex.excerpt,
+           (SELECT json_agg(json_build_object('tag', t.tag, 'confidence', round(t.confidence::numeric, 3)::float8)
+                            ORDER BY t.confidence DESC, t.tag)
+              FROM speech_tags t WHERE t.speech_gid = page.gid AND t.confidence >= ${minConfidence}::real) AS tags
+      FROM page
+      LEFT JOIN headings mh ON mh.gid = page.major_heading_gid
+      LEFT JOIN headings nh ON nh.gid = page.minor_heading_gid
+      LEFT JOIN LATERAL (${excerpt}) ex ON true`;
+  const sql = hits
+    ? `WITH hits AS MATERIALIZED (${hits}), page AS (${pageSql}), decorated AS (${decorated})
+       SELECT (SELECT count(*) FROM hits)::int AS hits, d.* FROM (SELECT 1) one LEFT JOIN decorated d ON true
+        ORDER BY d.sitting_date DESC, d.gid DESC`
+    : `WITH page AS (${pageSql}) ${decorated} ORDER BY page.sitting_date DESC, page.gid DESC`;
+  return { sql, values: params.values };
+}
+
+function toHit(r: HitRow): SearchHit {
+  const marked = r.excerpt ?? '';
+  const plain = r.paragraph_seq === null ? '' : excerptText(marked);
+  // Without a query the excerpt is the paragraph's start; cut it at a word like a headline would be.
+  const shown = marked.includes('\u0001') ? marked : truncateWords(plain, PLAIN_EXCERPT_CHARS);
+  return {
+    gid: r.gid,
+    sittingDate: r.sitting_date,
+    type: r.type,
+    house: r.house,
+    speakerName: r.speaker_name,
+    personId: r.person_id,
+    party: r.party,
+    constituency: r.constituency,
+    majorHeading: r.major_heading,
+    minorHeading: r.minor_heading,
+    debateGid: r.debate_gid,
+    colnum: r.colnum,
+    hansardUrl: r.url,
+    twfyUrl: twfyUrl(r.gid),
+    paragraphSeq: r.paragraph_seq,
+    excerpt: excerptText(shown),
+    excerptHtml: excerptHtml(shown),
+    tags: r.tags ?? [],
+  };
+}

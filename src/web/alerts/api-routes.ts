@@ -1,0 +1,152 @@
+/**
+ * /api/v1/alerts: create alert subscriptions of any channel, and (with an API key) list
+ * and manage one's webhook and feed subscriptions. E-mail subscriptions need no key but
+ * are double opt-in and rate-limited; the key is `Authorization: Bearer hwk_…`, issued
+ * with `hansard-watch alerts key create <label>`.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AlertInputError } from '../../alert/errors.js';
+import { describeSubscription } from '../../alert/render/describe.js';
+import type { AlertSubscriptionService, ManageAction } from '../../alert/subscription-service.js';
+import { CHANNELS, FREQUENCIES, type Subscription } from '../../alert/types.js';
+
+const list = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) =>
+    (Array.isArray(v) ? v : [v])
+      .flatMap((s) => s.split(','))
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .optional();
+
+const createBody = z.strictObject({
+  channel: z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(', ')}` }).default('email'),
+  email: z.string().max(320, 'must be at most 320 characters').optional(),
+  url: z.string().max(2000, 'must be at most 2000 characters').optional(),
+  q: z.string().max(1000, 'must be at most 1000 characters').optional(),
+  tag: list,
+  person: list,
+  house: list,
+  type: list,
+  minConfidence: z
+    .union([z.number(), z.string().trim()])
+    .transform((v) => (v === '' ? undefined : Number(v)))
+    .optional(),
+  frequency: z.enum(FREQUENCIES, { error: `must be one of ${FREQUENCIES.join(', ')}` }).optional(),
+});
+
+/** The JSON shape of a subscription (no secrets). */
+export function subscriptionJson(s: Subscription) {
+  return {
+    id: s.id,
+    channel: s.channel,
+    status: s.status,
+    description: describeSubscription(s),
+    email: s.email,
+    url: s.webhookUrl,
+    q: s.queryText,
+    tsquery: s.criteria.query,
+    tags: s.criteria.tags,
+    minConfidence: s.criteria.minConfidence,
+    persons: s.criteria.personIds,
+    houses: s.criteria.houses,
+    types: s.criteria.types,
+    frequency: s.frequency,
+    createdAt: s.createdAt,
+    confirmedAt: s.confirmedAt,
+  };
+}
+
+async function apiKeyOf(req: FastifyRequest, service: AlertSubscriptionService): Promise<string | null> {
+  const auth = req.headers.authorization ?? '';
+  const m = /^Bearer\s+(\S+)$/i.exec(auth);
+  return m ? service.authenticate(m[1]!) : null;
+}
+
+async function requireKey(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  service: AlertSubscriptionService,
+): Promise<string | null> {
+  const key = await apiKeyOf(req, service);
+  if (!key) {
+    await reply
+      .code(401)
+      .header('www-authenticate', 'Bearer')
+      .send({ error: 'Unauthorized', message: 'Send an API key: Authorization: Bearer hwk_…' });
+    return null;
+  }
+  return key;
+}
+
+export function alertApiRoutes(app: FastifyInstance, service: AlertSubscriptionService): void {
+  app.post('/', async (req, reply) => {
+    const parsed = createBody.safeParse(req.body ?? {});
+    if (!parsed.success)
+      throw new AlertInputError(
+        parsed.error.issues.flatMap((i) =>
+          i.code === 'unrecognized_keys'
+            ? i.keys.map((k) => ({ field: k, message: 'is not a known field' }))
+            : [{ field: i.path.join('.') || '(body)', message: i.message }],
+        ),
+      );
+    const b = parsed.data;
+    const apiKeyId = req.headers.authorization ? await requireKey(req, reply, service) : undefined;
+    if (apiKeyId === null) return reply;
+    const out = await service.create(
+      {
+        channel: b.channel,
+        email: b.email,
+        url: b.url,
+        q: b.q,
+        tags: b.tag,
+        persons: b.person,
+        houses: b.house,
+        types: b.type,
+        minConfidence: b.minConfidence,
+        frequency: b.frequency,
+      },
+      { ip: req.ip, apiKeyId },
+    );
+    return reply.code(out.created ? (out.subscription.status === 'pending' ? 202 : 201) : 200).send({
+      ...subscriptionJson(out.subscription),
+      message: out.message,
+      ...(out.feedUrl ? { feedUrl: out.feedUrl } : {}),
+      ...(out.webhookSecret ? { webhookSecret: out.webhookSecret } : {}),
+    });
+  });
+
+  app.get('/', async (req, reply) => {
+    const key = await requireKey(req, reply, service);
+    if (!key) return reply;
+    return { results: (await service.ownedBy(key)).map(subscriptionJson) };
+  });
+
+  app.get('/:id', async (req, reply) => {
+    const key = await requireKey(req, reply, service);
+    if (!key) return reply;
+    const sub = await service.ownedSubscription(key, (req.params as { id: string }).id);
+    if (!sub)
+      return reply.code(404).send({ error: 'Not Found', message: 'No such subscription for this key.' });
+    return subscriptionJson(sub);
+  });
+
+  const action = (name: ManageAction) => async (req: FastifyRequest, reply: FastifyReply) => {
+    const key = await requireKey(req, reply, service);
+    if (!key) return reply;
+    const out = await service.ownerAction(key, (req.params as { id: string }).id, name);
+    if (!out)
+      return reply.code(404).send({ error: 'Not Found', message: 'No such subscription for this key.' });
+    if (!out.ok)
+      return reply.code(409).send({ error: 'Conflict', message: `Cannot ${name} it in its current state.` });
+    return name === 'delete'
+      ? reply.code(204).send()
+      : { ok: true, ...(out.feedUrl ? { feedUrl: out.feedUrl } : {}) };
+  };
+  app.delete('/:id', action('delete'));
+  app.post('/:id/pause', action('pause'));
+  app.post('/:id/resume', action('resume'));
+  app.post('/:id/feed', action('feed'));
+}

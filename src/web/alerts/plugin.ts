@@ -1,0 +1,225 @@
+/**
+ * Alert routes, one plugin for the server to register (at the root; paths are absolute):
+ *
+ *   await app.register(alertsPlugin, { alerts });
+ *
+ * Pages: GET/POST /alerts/confirm, GET/POST /alerts/unsubscribe (POST is also RFC 8058
+ * one-click), GET/POST /alerts/manage, POST /alerts/manage/action, GET /alerts/feed/:token.
+ * API: POST /api/v1/alerts (e-mail: public, double opt-in; webhook and feed: API key),
+ * and, with an API key, GET /api/v1/alerts, GET|DELETE /api/v1/alerts/:id,
+ * POST /api/v1/alerts/:id/pause|resume.
+ *
+ * The web form's POST /api/v1/subscriptions (src/web/api) uses the same service: pass
+ * `alerts.service` as the web plugin's `subscriptions` option.
+ */
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify';
+import type { Alerts } from '../../alert/alerts.js';
+import { AlertInputError, AlertRateLimitError, AlertUnavailableError } from '../../alert/errors.js';
+import { ALERT_PATHS } from '../../alert/links.js';
+import { renderAtom } from '../../alert/render/atom.js';
+import { parseForm } from '../api/plugin.js';
+import { addSecurityHeaders } from '../api/security.js';
+import { alertApiRoutes } from './api-routes.js';
+import {
+  confirmedPage,
+  confirmPage,
+  invalidLinkPage,
+  managePage,
+  manageRequestPage,
+  unsubscribedPage,
+  unsubscribePage,
+} from './pages.js';
+
+export interface AlertsPluginOptions {
+  alerts: Pick<Alerts, 'service' | 'deliveries' | 'links'>;
+}
+
+const FEED_ENTRIES = 50;
+
+export const alertsPlugin: FastifyPluginAsync<AlertsPluginOptions> = async (app, { alerts }) => {
+  addSecurityHeaders(app);
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, parseForm(String(body))),
+  );
+  // RFC 8058 lets mail providers post the one-click body as multipart; its content is not needed.
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'string' }, (_req, _body, done) =>
+    done(null, {}),
+  );
+  app.setErrorHandler(alertErrorHandler);
+  pageRoutes(app, alerts);
+  await app.register(async (api) => alertApiRoutes(api, alerts.service), { prefix: '/api/v1/alerts' });
+};
+
+function field(body: unknown, name: string): string | undefined {
+  const v = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+function tokenOf(req: FastifyRequest): string {
+  return field(req.query, 'token') ?? field(req.body, 'token') ?? '';
+}
+
+/** Pages reached through secret links: never cached, never indexed. */
+function htmlPage(reply: FastifyReply, body: string, status = 200): FastifyReply {
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .header('x-robots-tag', 'noindex')
+    .type('text/html; charset=utf-8')
+    .send(body);
+}
+
+function pageRoutes(app: FastifyInstance, alerts: AlertsPluginOptions['alerts']): void {
+  const { service } = alerts;
+
+  app.get(ALERT_PATHS.confirm, async (req, reply) => {
+    const token = tokenOf(req);
+    const sub = await service.peekConfirm(token);
+    return htmlPage(reply, confirmPage(token, sub), sub ? 200 : 400);
+  });
+
+  app.post(ALERT_PATHS.confirm, async (req, reply) => {
+    const out = await service.confirm(tokenOf(req));
+    if (out.status === 'invalid')
+      return htmlPage(
+        reply,
+        invalidLinkPage(
+          'This confirmation link is not valid or has expired. Subscribe again to get a new one.',
+        ),
+        400,
+      );
+    return htmlPage(
+      reply,
+      confirmedPage(
+        out.subscription,
+        out.status === 'confirmed' ? out.feedUrl : null,
+        out.status === 'already',
+      ),
+    );
+  });
+
+  app.get(ALERT_PATHS.unsubscribe, async (req, reply) => {
+    const token = tokenOf(req);
+    const sub = await service.peekUnsubscribe(token);
+    if (sub === 'invalid')
+      return htmlPage(reply, invalidLinkPage('This unsubscribe link is not valid.'), 400);
+    return htmlPage(reply, unsubscribePage(token, sub));
+  });
+
+  app.post(ALERT_PATHS.unsubscribe, async (req, reply) => {
+    const out = await service.unsubscribe(tokenOf(req));
+    if (!out) return htmlPage(reply, invalidLinkPage('This unsubscribe link is not valid.'), 400);
+    return htmlPage(reply, unsubscribedPage(out.subscription));
+  });
+
+  app.get(ALERT_PATHS.manage, async (req, reply) => {
+    const token = tokenOf(req);
+    if (!token) return htmlPage(reply, manageRequestPage(null));
+    const view = await service.manage(token);
+    if (!view)
+      return htmlPage(
+        reply,
+        manageRequestPage(null, 'That link is not valid or has expired: ask for a new one below.'),
+        400,
+      );
+    return htmlPage(
+      reply,
+      managePage(token, view.email, view.subscriptions, field(req.query, 'notice') ?? null),
+    );
+  });
+
+  app.post(ALERT_PATHS.manage, async (req, reply) => {
+    try {
+      await service.requestManageLink(field(req.body, 'email') ?? '', { ip: req.ip });
+    } catch (err) {
+      if (err instanceof AlertInputError)
+        return htmlPage(
+          reply,
+          manageRequestPage(null, err.issues.map((i) => `${i.field}: ${i.message}`).join('; ')),
+          400,
+        );
+      throw err;
+    }
+    return htmlPage(
+      reply,
+      manageRequestPage(
+        'If that address has alerts, a link to manage them is on its way. It works for 24 hours.',
+      ),
+      202,
+    );
+  });
+
+  app.post(`${ALERT_PATHS.manage}/action`, async (req, reply) => {
+    const token = field(req.body, 'token') ?? '';
+    const action = field(req.body, 'action');
+    if (action !== 'pause' && action !== 'resume' && action !== 'delete' && action !== 'feed')
+      return htmlPage(reply, invalidLinkPage('Unknown action.'), 400);
+    const out = await service.manageAction(token, field(req.body, 'id') ?? '', action);
+    if (!out.ok)
+      return htmlPage(
+        reply,
+        invalidLinkPage('That did not work: the link may have expired, or the alert is gone.'),
+        400,
+      );
+    const notice =
+      action === 'feed'
+        ? `New feed address (the old one no longer works): ${out.feedUrl}`
+        : `Done: ${action === 'delete' ? 'deleted' : `${action}d`}.`;
+    return reply.redirect(
+      `${ALERT_PATHS.manage}?token=${encodeURIComponent(token)}&notice=${encodeURIComponent(notice)}`,
+      303,
+    );
+  });
+
+  app.get(`${ALERT_PATHS.feed}/:token`, async (req, reply) => {
+    const { token } = req.params as { token: string };
+    const sub = await service.byFeedToken(token);
+    if (!sub || sub.status === 'pending')
+      return reply.code(404).type('text/plain; charset=utf-8').send('No such feed.');
+    const entries = await alerts.deliveries.recentItems(sub.id, FEED_ENTRIES);
+    const self = alerts.links.feed(token);
+    return reply
+      .header('cache-control', 'private, max-age=300')
+      .header('x-robots-tag', 'noindex')
+      .type('application/atom+xml; charset=utf-8')
+      .send(renderAtom(sub, entries, self));
+  });
+}
+
+export async function alertErrorHandler(
+  err: FastifyError | Error,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  if (err instanceof AlertInputError) {
+    await reply.code(400).send({ error: 'Bad Request', message: err.message, issues: err.issues });
+    return;
+  }
+  if (err instanceof AlertRateLimitError) {
+    await reply
+      .code(429)
+      .header('retry-after', String(err.retryAfterSeconds))
+      .send({ error: 'Too Many Requests', message: err.message });
+    return;
+  }
+  if (err instanceof AlertUnavailableError) {
+    await reply.code(503).send({ error: 'Service Unavailable', message: err.message });
+    return;
+  }
+  const status = (err as FastifyError).statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    await reply.code(status).send({ error: 'Bad Request', message: err.message });
+    return;
+  }
+  req.log.error({ err, url: req.url }, 'alert request failed');
+  await reply.code(500).send({
+    error: 'Internal Server Error',
+    message: 'Something went wrong on the server; it has been logged.',
+  });
+}

@@ -1,0 +1,111 @@
+/**
+ * What the API and page routes share: the store's repositories and the tag catalogue.
+ * Built once per server from the plugin options.
+ */
+import type { Db } from '../../store/db.js';
+import { ExportRepository } from '../../export/export-repository.js';
+import { PersonRepository } from '../../person/person-repository.js';
+import { DebateRepository } from '../../search/debate-repository.js';
+import { SearchRepository } from '../../search/search-repository.js';
+import { TagRepository, type TagTotal } from '../../search/tag-repository.js';
+import { SpeechRepository } from '../../speech/speech-repository.js';
+import { DEFAULT_MIN_CONFIDENCE } from '../../search/filters.js';
+import type { RateLimit } from './rate-limit.js';
+import { loadTagInfo } from './tag-info.js';
+
+/** A tag as the taxonomy describes it. */
+export interface TagInfo {
+  id: string;
+  label: string;
+  description?: string;
+}
+
+export interface SubscriptionRequest {
+  email: string;
+  query: string | null;
+  tags: string[];
+  personId: string | null;
+  minConfidence: number;
+  frequency: 'immediate' | 'daily' | 'weekly';
+}
+
+export interface SubscriptionResult {
+  id: string;
+  /** e.g. `pending-confirmation`: the alerts service decides. */
+  status: string;
+  /** Shown to the person subscribing. */
+  message: string;
+}
+
+/** Provided by the alerts feature; until then the endpoint validates and answers 501. */
+export interface SubscriptionService {
+  subscribe(request: SubscriptionRequest): Promise<SubscriptionResult>;
+}
+
+export interface WebOptions {
+  db: Db;
+  /** Tags of the taxonomy (labels for pages and docs); default: read from tags/taxonomy.json. */
+  tags?: TagInfo[];
+  subscriptions?: SubscriptionService;
+  /** Per client address; `false` turns limiting off (benchmarks, tests). */
+  rateLimit?: { general: RateLimit; export: RateLimit } | false;
+}
+
+export const DEFAULT_RATE_LIMITS = {
+  general: { perMinute: 300, burst: 60 },
+  // An export can stream millions of rows: a few at a time is plenty for a person.
+  export: { perMinute: 6, burst: 3 },
+} as const;
+
+const TOTALS_TTL_MS = 60_000;
+
+export class WebContext {
+  readonly search: SearchRepository;
+  readonly debates: DebateRepository;
+  readonly speeches: SpeechRepository;
+  readonly people: PersonRepository;
+  readonly tagCounts: TagRepository;
+  readonly exports: ExportRepository;
+
+  readonly options: WebOptions & { tags: TagInfo[] };
+
+  constructor(options: WebOptions) {
+    this.options = { ...options, tags: options.tags ?? loadTagInfo() };
+    const { db } = options;
+    this.search = new SearchRepository(db);
+    this.debates = new DebateRepository(db);
+    this.speeches = new SpeechRepository(db);
+    this.people = new PersonRepository(db);
+    this.tagCounts = new TagRepository(db);
+    this.exports = new ExportRepository(db);
+  }
+
+  private totalsCache: { at: number; value: Promise<TagTotal[]> } | null = null;
+
+  /**
+   * Tag totals at the default confidence, cached for a minute: every page's tag list needs
+   * them and they change only when new speeches are tagged.
+   */
+  tagTotals(): Promise<TagTotal[]> {
+    const now = Date.now();
+    if (!this.totalsCache || now - this.totalsCache.at > TOTALS_TTL_MS) {
+      const value = this.tagCounts.totals(DEFAULT_MIN_CONFIDENCE);
+      this.totalsCache = { at: now, value };
+      // A failed query is not remembered.
+      value.catch(() => (this.totalsCache = null));
+    }
+    return this.totalsCache.value;
+  }
+
+  /** Taxonomy tags, then any other tag the store holds, each once. */
+  async tagCatalogue(): Promise<TagInfo[]> {
+    const known = this.options.tags;
+    const stored = await this.tagTotals();
+    const ids = new Set(known.map((t) => t.id));
+    return [...known, ...stored.filter((t) => !ids.has(t.tag)).map((t) => ({ id: t.tag, label: t.tag }))];
+  }
+
+  tagLabel(id: string): string {
+    return this.options.tags.find((t) => t.id === id)?.label ?? id;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Query and body schemas of the API (and of the pages, which take the same parameters so
+ * that a page's URL and the API's are interchangeable). Unknown parameters are refused:
+ * a misspelt filter silently ignored would return the wrong speeches.
+ */
+import { z } from 'zod';
+import { EXPORT_FORMATS } from '../../export/index.js';
+import { checkDateOrder, filterFields, normalisePersonId } from '../../search/filters.js';
+import { INTERVALS } from '../../search/tag-repository.js';
+
+export const intParam = (min: number, max: number, fallback: number) =>
+  z
+    .union([z.number(), z.string().trim()])
+    .transform((v) => (v === '' ? fallback : Number(v)))
+    .refine((n) => Number.isInteger(n) && n >= min && n <= max, `must be a whole number from ${min} to ${max}`)
+    .default(fallback);
+
+const cursor = z
+  .string()
+  .max(400, 'is not a cursor returned by this API')
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+
+export const searchQuery = z
+  .strictObject({ ...filterFields, cursor, limit: intParam(1, 100, 20) })
+  .superRefine(checkDateOrder);
+export type SearchQuery = z.output<typeof searchQuery>;
+
+export const exportQuery = z
+  .strictObject({
+    ...filterFields,
+    format: z.enum(Object.keys(EXPORT_FORMATS) as [keyof typeof EXPORT_FORMATS], {
+      error: `must be one of ${Object.keys(EXPORT_FORMATS).join(', ')}`,
+    }),
+    per: z.enum(['paragraph', 'speech'], { error: 'must be paragraph or speech' }).default('paragraph'),
+    /** CSV for Excel: a byte order mark, and formula-like cells neutralised. */
+    excel: filterFields.tagged,
+  })
+  .superRefine(checkDateOrder);
+export type ExportQuery = z.output<typeof exportQuery>;
+
+export const peopleQuery = z.strictObject({
+  q: z.string().trim().min(2, 'must be at least 2 characters').max(100, 'must be at most 100 characters'),
+  limit: intParam(1, 100, 20),
+});
+
+export const recordQuery = z
+  .strictObject({ from: filterFields.from, to: filterFields.to, minConfidence: filterFields.minConfidence })
+  .superRefine(checkDateOrder);
+
+export const tagsQuery = z.strictObject({ minConfidence: filterFields.minConfidence });
+
+export const timelineQuery = z
+  .strictObject({
+    ...filterFields,
+    interval: z.enum(INTERVALS, { error: `must be one of ${INTERVALS.join(', ')}` }).default('month'),
+  })
+  .superRefine(checkDateOrder);
+
+/** Debate minConfidence (for the tags shown) is the only parameter. */
+export const gidQuery = z.strictObject({ minConfidence: filterFields.minConfidence });
+
+/** Parlparse gids: `uk.org.publicwhip/debate/2009-10-26b.1.2` and the like. */
+export const gidParam = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/, 'must be a TheyWorkForYou gid like uk.org.publicwhip/debate/2009-10-26b.1.2');
+
+export const personParam = z
+  .string()
+  .refine((s) => normalisePersonId(s) !== null, 'must be a person id like 10586 or uk.org.publicwhip/person/10586')
+  .transform((s) => normalisePersonId(s) ?? s);
+
+export const FREQUENCIES = ['immediate', 'daily', 'weekly'] as const;
+
+/** A request to be alerted: by email, about a query, tags or a person (at least one). */
+export const subscriptionBody = z
+  .strictObject({
+    email: z.string().trim().max(254, 'must be at most 254 characters').pipe(z.email('must be an email address like name@example.org')),
+    q: filterFields.q,
+    tag: filterFields.tag,
+    person: filterFields.person,
+    minConfidence: filterFields.minConfidence,
+    frequency: z.enum(FREQUENCIES, { error: `must be one of ${FREQUENCIES.join(', ')}` }).default('daily'),
+  })
+  .superRefine((b, ctx) => {
+    if (!b.q && !b.tag?.length && !b.person)
+      ctx.addIssue({ code: 'custom', path: ['q'], message: 'give words to search for, a tag or a person to follow' });
+  });
+export type SubscriptionInput = z.output<typeof subscriptionBody>;

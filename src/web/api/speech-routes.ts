@@ -1,0 +1,79 @@
+/**
+ * GET /api/v1/speeches/{gid} and /api/v1/debates/{gid}. Gids contain slashes, so they are
+ * taken from the rest of the path (raw or percent-encoded). An old gid of a revised file
+ * answers 301 with the current one, so clients can update links they have stored.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { citation } from '../../export/citation.js';
+import { twfyUrl } from '../../export/twfy-url.js';
+import { DEFAULT_MIN_CONFIDENCE } from '../../search/filters.js';
+import { speechTags, type Debate } from '../../search/debate-repository.js';
+import { sanitizeFeedHtml } from '../pages/sanitize.js';
+import type { WebContext } from './context.js';
+import { errorBody, parseOr400 } from './errors.js';
+import { gidParam, gidQuery } from './schemas.js';
+
+export function gidFromPath(req: FastifyRequest): string {
+  const params = req.params as Record<string, string | undefined>;
+  return parseOr400(gidParam, params['*'] ?? '', 'path');
+}
+
+/** Location for a gid under a path prefix; gids keep their slashes. */
+export function gidPath(prefix: string, gid: string): string {
+  return `${prefix}/${encodeURI(gid)}`;
+}
+
+async function notFound(reply: FastifyReply, what: string, gid: string): Promise<FastifyReply> {
+  return reply.code(404).send(errorBody(404, `No ${what} with gid ${gid}`));
+}
+
+export function speechRoutes(app: FastifyInstance, ctx: WebContext, prefix: string): void {
+  app.get('/speeches/*', async (req, reply) => {
+    const gid = gidFromPath(req);
+    const { minConfidence = DEFAULT_MIN_CONFIDENCE } = parseOr400(gidQuery, req.query);
+    const current = await ctx.speeches.resolveGid(gid);
+    if (!current) return notFound(reply, 'speech', gid);
+    if (current !== gid) return reply.redirect(gidPath(`${prefix}/speeches`, current), 301);
+    const [speech, tags] = await Promise.all([ctx.speeches.get(current), speechTags(ctx.options.db, current, minConfidence)]);
+    if (!speech) return notFound(reply, 'speech', gid);
+    const { requestedGid: _requested, paragraphs, ...rest } = speech;
+    return {
+      ...rest,
+      twfyUrl: twfyUrl(speech.gid),
+      citation: citation({ type: speech.type, sitting_date: speech.sittingDate, colnum: speech.colnum, gid: speech.gid }),
+      tags: tags.speech,
+      paragraphs: paragraphs.map((p) => ({
+        seq: p.seq,
+        pid: p.pid,
+        cls: p.cls,
+        html: sanitizeFeedHtml(p.html),
+        text: p.body,
+        tags: tags.paragraphs.filter((t) => t.seq === p.seq).map(({ tag, confidence, method }) => ({ tag, confidence, method })),
+      })),
+    };
+  });
+
+  app.get('/debates/*', async (req, reply) => {
+    const gid = gidFromPath(req);
+    const { minConfidence = DEFAULT_MIN_CONFIDENCE } = parseOr400(gidQuery, req.query);
+    const resolved = await ctx.debates.resolve(gid);
+    if (!resolved) return notFound(reply, 'debate', gid);
+    // A speech's gid leads to the debate it belongs to.
+    const heading = resolved.kind === 'speech' ? await ctx.debates.headingOfSpeech(resolved.gid) : resolved.gid;
+    if (!heading) return notFound(reply, 'debate', gid);
+    if (heading !== gid) return reply.redirect(gidPath(`${prefix}/debates`, heading), 301);
+    const debate = await ctx.debates.get(heading, minConfidence);
+    if (!debate) return notFound(reply, 'debate', gid);
+    return sanitizedDebate(debate);
+  });
+}
+
+function sanitizedDebate(debate: Debate): Debate {
+  return {
+    ...debate,
+    speeches: debate.speeches.map((s) => ({
+      ...s,
+      paragraphs: s.paragraphs.map((p) => ({ ...p, html: sanitizeFeedHtml(p.html) })),
+    })),
+  };
+}

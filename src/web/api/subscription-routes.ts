@@ -1,0 +1,77 @@
+/**
+ * POST /api/v1/subscriptions: a request for email alerts. Validated here; stored and
+ * confirmed by the alerts service when one is registered, otherwise 501 (the request was
+ * well-formed, the feature is not there yet). The subscribe form posts here directly: a
+ * browser without JavaScript gets the form back as HTML with the outcome; scripts get JSON.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DEFAULT_MIN_CONFIDENCE, fieldIssues, normalisePersonId, type FieldIssue } from '../../search/filters.js';
+import { renderSubscribePage, type SubscribeOutcome } from '../pages/subscribe-page.js';
+import type { SubscriptionRequest, WebContext } from './context.js';
+import { errorBody } from './errors.js';
+import { subscriptionBody, type SubscriptionInput } from './schemas.js';
+
+const NOT_AVAILABLE =
+  'Email alerts are not available on this server yet. Your request was valid but has not been saved.';
+
+/** A form post from a browser wants a page back; everything else gets JSON. */
+function wantsHtml(req: FastifyRequest): boolean {
+  const type = req.headers['content-type'] ?? '';
+  return type.startsWith('application/x-www-form-urlencoded') && (req.headers.accept ?? '').includes('text/html');
+}
+
+function toRequest(b: SubscriptionInput): SubscriptionRequest {
+  return {
+    email: b.email,
+    query: b.q ?? null,
+    tags: b.tag ?? [],
+    personId: b.person ? normalisePersonId(b.person) : null,
+    minConfidence: b.minConfidence ?? DEFAULT_MIN_CONFIDENCE,
+    frequency: b.frequency,
+  };
+}
+
+export function subscriptionRoutes(app: FastifyInstance, ctx: WebContext): void {
+  app.post('/subscriptions', async (req, reply) => {
+    const parsed = subscriptionBody.safeParse(req.body ?? {});
+    if (!parsed.success) return answer(req, reply, ctx, { status: 400, issues: fieldIssues(parsed.error) });
+    const service = ctx.options.subscriptions;
+    if (!service) return answer(req, reply, ctx, { status: 501, message: NOT_AVAILABLE, values: parsed.data });
+    const result = await service.subscribe(toRequest(parsed.data));
+    return answer(req, reply, ctx, { status: 202, message: result.message, values: parsed.data, result });
+  });
+}
+
+interface Outcome {
+  status: 202 | 400 | 501;
+  message?: string;
+  issues?: FieldIssue[];
+  values?: SubscriptionInput;
+  result?: { id: string; status: string; message: string };
+}
+
+async function answer(req: FastifyRequest, reply: FastifyReply, ctx: WebContext, o: Outcome): Promise<FastifyReply> {
+  reply.code(o.status);
+  if (wantsHtml(req)) {
+    const outcome: SubscribeOutcome = { status: o.status, message: o.message ?? null, issues: o.issues ?? [] };
+    const page = await renderSubscribePage(ctx, formValues(req.body), outcome);
+    return reply.type('text/html; charset=utf-8').send(page);
+  }
+  if (o.status === 400) {
+    const issues = o.issues ?? [];
+    return reply.send(errorBody(400, `Invalid body: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues));
+  }
+  if (o.status === 501) return reply.send(errorBody(501, o.message ?? NOT_AVAILABLE));
+  return reply.send({ ...o.result, message: o.message });
+}
+
+/** What the person typed, to put back into the form (only string fields; anything else is dropped). */
+function formValues(body: unknown): Record<string, string | string[]> {
+  if (!body || typeof body !== 'object') return {};
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
+    if (typeof v === 'string') out[k] = v;
+    else if (Array.isArray(v)) out[k] = v.filter((x): x is string => typeof x === 'string');
+  }
+  return out;
+}

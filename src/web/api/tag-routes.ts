@@ -1,0 +1,36 @@
+/** Tags: the catalogue with speech counts, and counts over time. */
+import type { FastifyInstance } from 'fastify';
+import { DEFAULT_MIN_CONFIDENCE, toSpeechFilters } from '../../search/filters.js';
+import type { WebContext } from './context.js';
+import { parseOr400 } from './errors.js';
+import { tagsQuery, timelineQuery } from './schemas.js';
+
+export function tagRoutes(app: FastifyInstance, ctx: WebContext): void {
+  app.get('/tags', async (req) => {
+    const { minConfidence = DEFAULT_MIN_CONFIDENCE } = parseOr400(tagsQuery, req.query);
+    const totals = await ctx.tagCounts.totals(minConfidence);
+    const known = ctx.options.tags;
+    const ids = [...new Set([...known.map((t) => t.id), ...totals.map((t) => t.tag)])];
+    return {
+      minConfidence,
+      tags: ids.map((id) => {
+        const info = known.find((t) => t.id === id);
+        const total = totals.find((t) => t.tag === id);
+        return {
+          id,
+          label: info?.label ?? id,
+          description: info?.description ?? null,
+          speeches: total?.speeches ?? 0,
+          firstDate: total?.firstDate ?? null,
+          lastDate: total?.lastDate ?? null,
+        };
+      }),
+    };
+  });
+
+  app.get('/tags/timeline', async (req) => {
+    const q = parseOr400(timelineQuery, req.query);
+    const filters = toSpeechFilters(q);
+    return { interval: q.interval, minConfidence: filters.minConfidence, counts: await ctx.tagCounts.timeline(filters, q.interval) };
+  });
+}

@@ -1,0 +1,27 @@
+/**
+ * Everything public on the HTTP server: the REST API, the pages and their assets, with
+ * security headers and per-client rate limits. One plugin for the server to register:
+ *
+ *   await app.register(webPlugin, { db, tags, subscriptions });
+ *
+ * Its hooks are encapsulated: routes registered outside it (health checks, /admin with
+ * Bull Board) keep their own headers and limits.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { DEFAULT_RATE_LIMITS, WebContext, type WebOptions } from './context.js';
+import { apiPlugin } from './plugin.js';
+import { rateLimitHook } from './rate-limit.js';
+import { addSecurityHeaders } from './security.js';
+import { pagesPlugin } from '../pages/plugin.js';
+
+export const webPlugin: FastifyPluginAsync<WebOptions> = async (app, opts) => {
+  const ctx = new WebContext(opts);
+  const limits = opts.rateLimit === undefined ? DEFAULT_RATE_LIMITS : opts.rateLimit;
+  addSecurityHeaders(app);
+  if (limits) app.addHook('onRequest', rateLimitHook(limits.general, 'Too many requests from your address.'));
+  const exportLimiter = limits ? rateLimitHook(limits.export, 'Too many exports from your address.') : null;
+  await app.register(apiPlugin, { prefix: '/api', ctx, exportLimiter });
+  await app.register(pagesPlugin, { ctx });
+};
+
+export type { WebOptions, TagInfo, SubscriptionService, SubscriptionRequest, SubscriptionResult } from './context.js';

@@ -1,0 +1,42 @@
+/** Human names for feed types and houses, as a reader of Hansard would call them. */
+import type { FeedType } from '../../debate/types.js';
+import { HOUSE_LABELS, type House } from '../../search/filters.js';
+
+export const TYPE_LABELS: Readonly<Record<FeedType, string>> = {
+  debates: 'Commons debates',
+  westminhall: 'Westminster Hall',
+  lordspages: 'Lords debates',
+  wms: 'Commons written statements',
+  lordswms: 'Lords written statements',
+  wrans: 'Commons written answers',
+  lordswrans: 'Lords written answers',
+  sp: 'Scottish Parliament',
+  'sp-written': 'Scottish Parliament written answers',
+  ni: 'Northern Ireland Assembly',
+  standing: 'Public Bill Committees',
+};
+
+export function typeLabel(type: string): string {
+  return Object.hasOwn(TYPE_LABELS, type) ? TYPE_LABELS[type as FeedType] : type;
+}
+
+export function houseLabel(house: string | null): string {
+  if (!house) return 'Unknown house';
+  return Object.hasOwn(HOUSE_LABELS, house) ? HOUSE_LABELS[house as House] : house;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `2009-10-26` → `26 Oct 2009`; partial Popolo dates (`1997`, `1997-05`) as far as they go. */
+export function displayDate(iso: string | null): string {
+  if (!iso) return '';
+  const [y, m, d] = iso.split('-');
+  const month = m ? MONTHS[Number(m) - 1] : undefined;
+  if (!month) return y ?? iso;
+  return d ? `${Number(d)} ${month} ${y}` : `${month} ${y}`;
+}
+
+/** `2009-10` → `Oct 2009`. */
+export function displayMonth(month: string): string {
+  return displayDate(month);
+}

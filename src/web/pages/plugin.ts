@@ -1,0 +1,102 @@
+/**
+ * The server-rendered site. Pages read the store through the same repositories as the
+ * API (no HTTP round trip to ourselves) and take the same query parameters.
+ */
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import { DEFAULT_MIN_CONFIDENCE, fieldIssues } from '../../search/filters.js';
+import type { WebContext } from '../api/context.js';
+import { BadRequestError, parseOr400 } from '../api/errors.js';
+import { peopleQuery, personParam, recordQuery } from '../api/schemas.js';
+import { gidFromPath } from '../api/speech-routes.js';
+import { openApiDocument } from '../api/openapi.js';
+import { assetRoutes } from './assets.js';
+import { debateHref, speechAnchor, type FormValues } from './components.js';
+import { renderDebate } from './debate-page.js';
+import { renderDocs } from './docs-page.js';
+import { renderExport } from './export-page.js';
+import { renderHome } from './home-page.js';
+import { html } from './html.js';
+import { layout } from './layout.js';
+import { renderPeople } from './people-page.js';
+import { renderPerson } from './person-page.js';
+import { renderSearch } from './search-page.js';
+import { renderManagePage, renderSubscribePage } from './subscribe-page.js';
+
+const HTML = 'text/html; charset=utf-8';
+
+function sendPage(reply: FastifyReply, page: string, status = 200): FastifyReply {
+  return reply.code(status).type(HTML).send(page);
+}
+
+export function messagePage(title: string, message: string): string {
+  return layout({ title, body: html`<h1>${title}</h1><p>${message}</p><p><a href="/">Home</a> · <a href="/search">Search</a></p>` });
+}
+
+export const pagesPlugin: FastifyPluginAsync<{ ctx: WebContext }> = async (app, { ctx }) => {
+  app.setErrorHandler(async (err, req, reply) => {
+    if (err instanceof BadRequestError) return sendPage(reply, messagePage('That address is not valid', err.message), 400);
+    req.log.error({ err, url: req.url }, 'page failed');
+    return sendPage(reply, messagePage('Something went wrong', 'The error has been logged. Please try again later.'), 500);
+  });
+  assetRoutes(app);
+  app.get('/', async (_req, reply) => sendPage(reply, await renderHome(ctx)));
+  app.get('/search', async (req, reply) => {
+    const page = await renderSearch(ctx, req.query as FormValues, req.url);
+    return sendPage(reply, page.html, page.status);
+  });
+  debateRoutes(app, ctx);
+  peopleRoutes(app, ctx);
+  app.get('/export', async (req, reply) => sendPage(reply, renderExport(req.query as FormValues, await ctx.tagCatalogue())));
+  app.get('/subscribe', async (req, reply) => sendPage(reply, await renderSubscribePage(ctx, req.query as FormValues, null)));
+  app.get('/subscribe/manage', async (_req, reply) => sendPage(reply, renderManagePage()));
+  app.get('/api/docs', async (_req, reply) => sendPage(reply, renderDocs(openApiDocument())));
+};
+
+function debateRoutes(app: FastifyInstance, ctx: WebContext): void {
+  app.get('/debates/*', async (req, reply) => {
+    const gid = gidFromPath(req);
+    const resolved = await ctx.debates.resolve(gid);
+    if (!resolved) return sendPage(reply, messagePage('Debate not found', `Nothing in the record has the id ${gid}.`), 404);
+    if (resolved.kind === 'speech') {
+      const heading = await ctx.debates.headingOfSpeech(resolved.gid);
+      if (heading) return reply.redirect(debateHref(heading, resolved.gid), 301);
+      return reply.redirect(`/api/v1/speeches/${encodeURI(resolved.gid)}`, 302);
+    }
+    if (resolved.redirected) return reply.redirect(debateHref(resolved.gid), 301);
+    const debate = await ctx.debates.get(resolved.gid, DEFAULT_MIN_CONFIDENCE);
+    if (!debate) return sendPage(reply, messagePage('Debate not found', `Nothing in the record has the id ${gid}.`), 404);
+    return sendPage(reply, renderDebate(debate, await ctx.tagCatalogue()));
+  });
+  // A speech's own address is its place in its debate.
+  app.get('/speeches/*', async (req, reply) => {
+    const gid = gidFromPath(req);
+    const current = await ctx.speeches.resolveGid(gid);
+    const heading = current ? await ctx.debates.headingOfSpeech(current) : null;
+    if (!current) return sendPage(reply, messagePage('Speech not found', `Nothing in the record has the id ${gid}.`), 404);
+    if (!heading) return reply.redirect(`/api/v1/speeches/${encodeURI(current)}`, 302);
+    return reply.redirect(`${debateHref(heading)}#${encodeURIComponent(speechAnchor(current))}`, 301);
+  });
+}
+
+function peopleRoutes(app: FastifyInstance, ctx: WebContext): void {
+  app.get('/people', async (req, reply) => {
+    const values = req.query as FormValues;
+    if (values.q === undefined) return sendPage(reply, renderPeople('', null, []));
+    const parsed = peopleQuery.safeParse(values);
+    if (!parsed.success) return sendPage(reply, renderPeople(String(values.q), null, fieldIssues(parsed.error)), 400);
+    return sendPage(reply, renderPeople(parsed.data.q, await ctx.people.searchByName(parsed.data.q, parsed.data.limit), []));
+  });
+  app.get<{ Params: { id: string } }>('/people/:id', async (req, reply) => {
+    const id = parseOr400(personParam, req.params.id, 'path');
+    const q = parseOr400(recordQuery, req.query);
+    const minConfidence = q.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+    const [profile, record, latest, catalogue] = await Promise.all([
+      ctx.people.profile(id),
+      ctx.people.record(id, { minConfidence, from: q.from, to: q.to }),
+      ctx.search.search({ minConfidence, personId: id, ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) }, { limit: 10 }),
+      ctx.tagCatalogue(),
+    ]);
+    if (!profile) return sendPage(reply, messagePage('Person not found', `Nobody in the member data has the id ${req.params.id}.`), 404);
+    return sendPage(reply, renderPerson({ profile, record, latest, catalogue }));
+  });
+}

@@ -1,0 +1,40 @@
+/**
+ * The HTTP server, assembled from Fastify plugins so later features (the REST API and
+ * pages) register alongside: health endpoints at the root, operations under /admin.
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from '../log.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+import type { Db } from '../store/db.js';
+import { adminPlugin } from './admin.js';
+import { healthPlugin } from './health.js';
+import { webPlugin } from './api/web.js';
+import type { Alerts } from '../alert/alerts.js';
+import { alertsPlugin } from './alerts/plugin.js';
+
+export interface ServerDeps {
+  db: Db;
+  pipeline: Pipeline;
+  adminToken: string;
+  log: Logger;
+  /** Subscriptions and alert pages; absent when alerts are off. */
+  alerts?: Alerts | null;
+}
+
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    // pino's Logger is what Fastify logs through; its generics are narrower than FastifyBaseLogger's.
+    loggerInstance: deps.log.child({ component: 'web' }) as FastifyBaseLogger,
+    // Load balancers probe every few seconds; per-request lines would drown the logs.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 64 * 1024,
+  });
+  await app.register(healthPlugin, { db: deps.db, queue: deps.pipeline.queue });
+  await app.register(adminPlugin, { prefix: '/admin', pipeline: deps.pipeline, token: deps.adminToken });
+  await app.register(webPlugin, {
+    db: deps.db,
+    ...(deps.alerts ? { subscriptions: deps.alerts.service } : {}),
+  });
+  if (deps.alerts) await app.register(alertsPlugin, { alerts: deps.alerts });
+  return app;
+}

@@ -1,0 +1,260 @@
+/**
+ * Bad input gets a 400 naming the field, and nothing is stored: e-mail addresses, keyword
+ * syntax, unknown tags and people, and webhook targets on loopback, private, link-local
+ * and metadata addresses — given as IPs or as names that resolve to them. The subscribe
+ * endpoint is rate-limited per client IP and per e-mail address.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/store/db.js';
+import { parseAllowList, TargetPolicy } from '../../src/alert/webhook/target-policy.js';
+import { freshStore } from '../support/db.js';
+import { harness, loadMiniMembers, tableResolver, testSettings, type Harness } from './support.js';
+
+const resolver = tableResolver({
+  localhost: ['127.0.0.1', '::1'],
+  'metadata.internal': ['169.254.169.254'],
+  'intranet.example': ['10.20.30.40'],
+  'sneaky.example': ['93.184.216.34', '192.168.1.10'],
+  'v6private.example': ['fd00::1'],
+  'hooks.example.org': ['93.184.216.34'],
+});
+
+describe('subscription input', () => {
+  let db: Db;
+  let h: Harness;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    db = await freshStore('postgres');
+    await loadMiniMembers(db);
+    h = await harness(db, testSettings({ smtpUrl: 'smtp://127.0.0.1:9' }), resolver, false);
+    apiKey = (await h.alerts.service.createApiKey('tests')).key;
+  });
+
+  afterAll(async () => {
+    await h?.close();
+    await db?.close();
+  });
+
+  beforeEach(async () => {
+    await db.query('DELETE FROM alert_subscriptions');
+  });
+
+  const stored = async () =>
+    (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM alert_subscriptions'))[0]!.n;
+  const queued = async () =>
+    (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM alert_messages'))[0]!.n;
+
+  async function refused(
+    payload: Record<string, unknown>,
+    field: string,
+    message: RegExp,
+    auth = false,
+  ): Promise<void> {
+    const before = await queued();
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/alerts',
+      payload,
+      ...(auth ? { headers: { authorization: `Bearer ${apiKey}` } } : {}),
+    });
+    expect(res.statusCode, res.body).toBe(400);
+    const body = res.json<{ issues: { field: string; message: string }[] }>();
+    expect(body.issues.find((i) => i.field === field)?.message ?? JSON.stringify(body.issues)).toMatch(
+      message,
+    );
+    expect(await stored()).toBe(0);
+    expect(await queued()).toBe(before);
+  }
+
+  it('refuses bad e-mail addresses', async () => {
+    await refused({ email: 'not-an-address', q: 'nhs' }, 'email', /email address/);
+    await refused({ email: 'a@b', q: 'nhs' }, 'email', /email address/);
+    await refused({ email: 'x'.repeat(250) + '@example.org', q: 'nhs' }, 'email', /email address|at most/);
+    await refused({ q: 'nhs' }, 'email', /required/);
+  });
+
+  it('refuses keyword queries it cannot use, saying why', async () => {
+    await refused({ email: 'a@example.org', q: '"private sector' }, 'q', /closing "/);
+    await refused({ email: 'a@example.org', q: 'OR privatisation' }, 'q', /OR without words on both sides/);
+    await refused({ email: 'a@example.org', q: 'nhs OR' }, 'q', /OR without words/);
+    await refused({ email: 'a@example.org', q: 'nhs OR OR trust' }, 'q', /OR twice/);
+    await refused({ email: 'a@example.org', q: 'the and of' }, 'q', /no words that can be searched/);
+    await refused({ email: 'a@example.org', q: '!!! ???' }, 'q', /no words that can be searched/);
+    await refused({ email: 'a@example.org', q: '-wales' }, 'q', /only excludes words/);
+    await refused({ email: 'a@example.org', q: 'nhs -' }, 'q', /- that is not followed/);
+    await refused({ email: 'a@example.org' }, 'q', /words to search for, a tag or a person/);
+  });
+
+  it('refuses unknown tags, people, houses and fields', async () => {
+    await refused(
+      { email: 'a@example.org', tag: 'nonsense' },
+      'tag',
+      /unknown tag nonsense; known: privatisation/,
+    );
+    await refused({ email: 'a@example.org', person: '99999999' }, 'person', /no MP or peer/);
+    await refused({ email: 'a@example.org', person: 'bob' }, 'person', /person id like 10586/);
+    await refused({ email: 'a@example.org', q: 'nhs', house: 'house-of-cards' }, 'house', /must be one of/);
+    await refused({ email: 'a@example.org', q: 'nhs', frequency: 'hourly' }, 'frequency', /must be one of/);
+    await refused({ email: 'a@example.org', q: 'nhs', colour: 'red' }, 'colour', /not a known field/);
+    await refused({ email: 'a@example.org', q: 'nhs', minConfidence: 2 }, 'minConfidence', /from 0 to 1/);
+  });
+
+  it('accepts good input: a query that only excludes words is fine beside a person', async () => {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/alerts',
+      payload: { email: 'Ann@Example.org', q: '-wales', person: '90001', tag: ['privatisation'] },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.json()).toMatchObject({
+      email: 'ann@example.org',
+      persons: ['uk.org.publicwhip/person/90001'],
+      tags: ['privatisation'],
+      tsquery: "!'wale'",
+      status: 'pending',
+    });
+    // The same again is not a second subscription: the confirmation is re-sent.
+    const again = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/alerts',
+      payload: { email: 'ann@example.org', q: '-wales', person: '90001', tag: 'privatisation' },
+    });
+    expect(again.statusCode).toBe(200);
+    expect(again.json<{ id: string }>().id).toBe(res.json<{ id: string }>().id);
+    expect(await stored()).toBe(1);
+  });
+
+  const badTargets: [string, RegExp][] = [
+    ['https://127.0.0.1/hook', /127\.0\.0\.1 is a loopback, private/],
+    ['https://127.1.2.3:8443/hook', /loopback, private/],
+    ['https://10.0.0.1/hook', /10\.0\.0\.1 is a loopback, private/],
+    ['https://10.255.1.2/hook', /loopback, private/],
+    ['https://169.254.169.254/latest/meta-data/', /169\.254\.169\.254/],
+    ['https://[::1]/hook', /::1 is a loopback/],
+    ['https://[::ffff:127.0.0.1]/hook', /loopback/],
+    ['https://[::ffff:a9fe:a9fe]/hook', /loopback, private/],
+    ['https://0.0.0.0/hook', /loopback, private/],
+    ['https://localhost/hook', /localhost resolves to 127\.0\.0\.1/],
+    ['https://metadata.internal/computeMetadata', /metadata\.internal resolves to 169\.254\.169\.254/],
+    ['https://intranet.example/hook', /intranet\.example resolves to 10\.20\.30\.40/],
+    ['https://sneaky.example/hook', /sneaky\.example resolves to 192\.168\.1\.10/],
+    ['https://v6private.example/hook', /resolves to fd00::1/],
+    ['https://nowhere.invalid/hook', /could not be resolved/],
+    ['http://hooks.example.org/hook', /must use https/],
+    ['https://user:pw@hooks.example.org/hook', /user name or password/],
+    ['ftp://hooks.example.org/hook', /https/],
+    ['not a url', /absolute https/],
+  ];
+
+  it.each(badTargets)('refuses the webhook target %s', async (url, message) => {
+    await refused({ channel: 'webhook', url, q: 'nhs' }, 'url', message, true);
+  });
+
+  it('accepts a public webhook target, and needs an API key for webhooks', async () => {
+    const anonymous = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/alerts',
+      payload: { channel: 'webhook', url: 'https://hooks.example.org/hook', q: 'nhs' },
+    });
+    expect(anonymous.statusCode).toBe(400);
+    expect(anonymous.json<{ issues: { field: string }[] }>().issues[0]?.field).toBe('channel');
+    const wrongKey = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/alerts',
+      payload: { channel: 'webhook', url: 'https://hooks.example.org/hook', q: 'nhs' },
+      headers: { authorization: 'Bearer hwk_wrongwrongwrongwrongwrongwrong' },
+    });
+    expect(wrongKey.statusCode).toBe(401);
+    expect(await stored()).toBe(0);
+    const ok = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/alerts',
+      payload: { channel: 'webhook', url: 'https://hooks.example.org/hook', q: 'nhs' },
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json()).toMatchObject({
+      status: 'active',
+      channel: 'webhook',
+      url: 'https://hooks.example.org/hook',
+    });
+    expect(ok.json<{ webhookSecret: string }>().webhookSecret).toMatch(/^[0-9a-f]{64}$/);
+    expect(ok.json<{ feedUrl: string }>().feedUrl).toMatch(
+      /^https:\/\/alerts\.example\.org\/alerts\/feed\/[A-Za-z0-9_-]{32}$/,
+    );
+    const listed = await h.app.inject({
+      method: 'GET',
+      url: '/api/v1/alerts',
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    expect(listed.json<{ results: unknown[] }>().results).toHaveLength(1);
+  });
+
+  it('allows private targets that WEBHOOK_ALLOW_LIST names, and nothing else', async () => {
+    const { entries, invalid } = parseAllowList('127.0.0.1, 10.1.0.0/16, hooks.internal, ::1, bad/99, ??');
+    expect(invalid).toEqual(['bad/99', '??']);
+    const policy = new TargetPolicy(
+      entries,
+      tableResolver({ 'hooks.internal': ['10.9.9.9'], 'other.internal': ['10.9.9.9'] }),
+    );
+    await expect(policy.check('http://127.0.0.1:8080/x')).resolves.toHaveLength(1);
+    await expect(policy.check('https://10.1.200.3/x')).resolves.toHaveLength(1);
+    await expect(policy.check('http://hooks.internal/x')).resolves.toHaveLength(1);
+    await expect(policy.check('https://10.2.0.1/x')).rejects.toThrow(/loopback, private/);
+    await expect(policy.check('https://other.internal/x')).rejects.toThrow(/resolves to 10\.9\.9\.9/);
+    await expect(policy.check('http://other.internal/x')).rejects.toThrow(/must use https/);
+  });
+});
+
+describe('subscribe rate limits', () => {
+  let db: Db;
+  let h: Harness;
+
+  beforeAll(async () => {
+    db = await freshStore('postgres');
+    h = await harness(
+      db,
+      testSettings({ smtpUrl: 'smtp://127.0.0.1:9', perIp: 3, perAddress: 2 }),
+      resolver,
+      false,
+    );
+  });
+
+  afterAll(async () => {
+    await h?.close();
+    await db?.close();
+  });
+
+  const post = (email: string, ip: string, q = 'nhs') =>
+    h.app.inject({ method: 'POST', url: '/api/v1/alerts', payload: { email, q }, remoteAddress: ip });
+
+  it('limits requests per client IP', async () => {
+    for (let i = 0; i < 3; i++)
+      expect((await post(`ip${i}@example.org`, '203.0.113.7')).statusCode).toBe(202);
+    const limited = await post('ip9@example.org', '203.0.113.7');
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.json<{ message: string }>().message).toMatch(
+      /Too many subscription requests from your address/,
+    );
+    expect((await db.query("SELECT 1 FROM alert_subscriptions WHERE email = 'ip9@example.org'")).length).toBe(
+      0,
+    );
+    // Another client is not affected.
+    expect((await post('ip9@example.org', '203.0.113.8')).statusCode).toBe(202);
+  });
+
+  it('limits requests per e-mail address, from any IP', async () => {
+    expect((await post('target@example.org', '198.51.100.1', 'nhs')).statusCode).toBe(202);
+    expect((await post('target@example.org', '198.51.100.2', 'trust')).statusCode).toBe(202);
+    const limited = await post('target@example.org', '198.51.100.3', 'hospital');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json<{ message: string }>().message).toMatch(
+      /Too many subscription requests for target@example.org/,
+    );
+    expect(
+      (await db.query("SELECT 1 FROM alert_subscriptions WHERE email = 'target@example.org'")).length,
+    ).toBe(2);
+  });
+});
