@@ -154,7 +154,9 @@ program
 
 program
   .command('export')
-  .description('research export: one row per paragraph or speech, with citations, to a file (or - for stdout)')
+  .description(
+    'research export: one row per paragraph or speech, with citations, to a file (or - for stdout)',
+  )
   .requiredOption('--format <format>', 'csv, jsonl or parquet')
   .requiredOption('--out <file>', 'file to write (- for stdout)')
   .option('--per <unit>', 'paragraph (default) or speech')
@@ -164,7 +166,10 @@ program
   .option('--tagged', 'only rows with some tag')
   .option('--person <id>', 'person id (10586 or uk.org.publicwhip/person/10586)')
   .option('--party <name>', 'party at the time of the speech')
-  .option('--house <houses>', 'comma-separated: house-of-commons, house-of-lords, scottish-parliament, northern-ireland-assembly')
+  .option(
+    '--house <houses>',
+    'comma-separated: house-of-commons, house-of-lords, scottish-parliament, northern-ireland-assembly',
+  )
   .option('--type <types>', 'comma-separated feed types')
   .option('--from <date>', 'first sitting date, YYYY-MM-DD')
   .option('--to <date>', 'last sitting date, YYYY-MM-DD')

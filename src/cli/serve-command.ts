@@ -28,7 +28,10 @@ export interface ServeArgs {
  * ms, for queries that run in a few milliseconds) and start parallel workers (tens of ms
  * to start, and they take the cores that concurrent requests need).
  */
-export const WEB_SESSION_SETTINGS: Readonly<Record<string, string>> = { jit: 'off', max_parallel_workers_per_gather: '0' };
+export const WEB_SESSION_SETTINGS: Readonly<Record<string, string>> = {
+  jit: 'off',
+  max_parallel_workers_per_gather: '0',
+};
 
 export function withWebSessionSettings(databaseUrl: string): string {
   const url = new URL(databaseUrl);
@@ -42,15 +45,19 @@ export function withWebSessionSettings(databaseUrl: string): string {
 function port(value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new Error(`--port must be a whole number from 0 to 65535, got ${value}`);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new Error(`--port must be a whole number from 0 to 65535, got ${value}`);
   return n;
 }
 
 function rateLimits(value: string | undefined) {
   if (value === undefined) return DEFAULT_RATE_LIMITS;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--rate-limit must be a whole number of requests per minute (0 = off), got ${value}`);
-  return n === 0 ? false : { ...DEFAULT_RATE_LIMITS, general: { perMinute: n, burst: Math.max(10, Math.ceil(n / 5)) } };
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`--rate-limit must be a whole number of requests per minute (0 = off), got ${value}`);
+  return n === 0
+    ? false
+    : { ...DEFAULT_RATE_LIMITS, general: { perMinute: n, burst: Math.max(10, Math.ceil(n / 5)) } };
 }
 
 export async function runServe(args: ServeArgs): Promise<void> {
@@ -58,7 +65,9 @@ export async function runServe(args: ServeArgs): Promise<void> {
   const log = createLogger(config.LOG_LEVEL);
   const listenPort = port(args.port, config.PORT);
   const limits = rateLimits(args.rateLimit);
-  const db = await openStore(config.DATABASE_URL ? { ...config, DATABASE_URL: withWebSessionSettings(config.DATABASE_URL) } : config);
+  const db = await openStore(
+    config.DATABASE_URL ? { ...config, DATABASE_URL: withWebSessionSettings(config.DATABASE_URL) } : config,
+  );
   const app = Fastify({
     loggerInstance: log.child({ component: 'web' }) as FastifyBaseLogger,
     // A line per request would drown the logs; errors are still logged by the handlers.
@@ -74,5 +83,8 @@ export async function runServe(args: ServeArgs): Promise<void> {
     await db.close();
   }, log);
   const address = await app.listen({ port: listenPort, host: args.host ?? config.HOST });
-  log.info({ address, store: config.DATABASE_URL ? 'postgres' : 'pglite', tags: tags.length }, 'hansard-watch serving');
+  log.info(
+    { address, store: config.DATABASE_URL ? 'postgres' : 'pglite', tags: tags.length },
+    'hansard-watch serving',
+  );
 }

@@ -146,7 +146,9 @@ export class PersonRepository {
         ORDER BY start_date NULLS FIRST, seq`,
       [personId],
     );
-    return mergeNames(rows.map((r) => ({ display: r.display, startDate: r.start_date, endDate: r.end_date })));
+    return mergeNames(
+      rows.map((r) => ({ display: r.display, startDate: r.start_date, endDate: r.end_date })),
+    );
   }
 
   private async memberships(personId: string): Promise<MembershipSpan[]> {
@@ -241,7 +243,12 @@ function add<K>(map: Map<K, number>, key: K, n: number): void {
   map.set(key, (map.get(key) ?? 0) + n);
 }
 
-function assembleRecord(personId: string, filters: RecordFilters, days: DayRow[], tags: TagDayRow[]): SpeakingRecord {
+function assembleRecord(
+  personId: string,
+  filters: RecordFilters,
+  days: DayRow[],
+  tags: TagDayRow[],
+): SpeakingRecord {
   const houseType = new Map<string, number>();
   const months = new Map<string, MonthCount>();
   const month = (d: string): MonthCount => {
@@ -273,7 +280,9 @@ function assembleRecord(personId: string, filters: RecordFilters, days: DayRow[]
     speeches: days.reduce((sum, r) => sum + r.n, 0),
     firstDate: first,
     lastDate: last,
-    byTag: [...byTag].map(([tag, speeches]) => ({ tag, speeches })).sort((a, b) => b.speeches - a.speeches || a.tag.localeCompare(b.tag)),
+    byTag: [...byTag]
+      .map(([tag, speeches]) => ({ tag, speeches }))
+      .sort((a, b) => b.speeches - a.speeches || a.tag.localeCompare(b.tag)),
     byHouseType: [...houseType]
       .map(([key, speeches]) => {
         const [house = '', type = ''] = key.split('\u0000');
@@ -285,7 +294,14 @@ function assembleRecord(personId: string, filters: RecordFilters, days: DayRow[]
 }
 
 function toSummary(r: SummaryRow): PersonSummary {
-  return { id: r.id, name: r.name, party: r.party, constituency: r.constituency, house: r.house, houseName: r.house_name };
+  return {
+    id: r.id,
+    name: r.name,
+    party: r.party,
+    constituency: r.constituency,
+    house: r.house,
+    houseName: r.house_name,
+  };
 }
 
 /** people.json repeats the same name for each membership; show each name once per run of use. */
@@ -294,7 +310,8 @@ function mergeNames(names: PersonNameSpan[]): PersonNameSpan[] {
   for (const n of names) {
     const prev = out[out.length - 1];
     if (prev && prev.display === n.display) {
-      prev.endDate = n.endDate === null || (prev.endDate !== null && n.endDate > prev.endDate) ? n.endDate : prev.endDate;
+      prev.endDate =
+        n.endDate === null || (prev.endDate !== null && n.endDate > prev.endDate) ? n.endDate : prev.endDate;
       continue;
     }
     out.push({ ...n });

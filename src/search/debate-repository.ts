@@ -157,7 +157,10 @@ export class DebateRepository {
   }
 
   private async headingSummary(gid: string): Promise<DebateHeading | null> {
-    const rows = await this.db.query<DebateHeading>('SELECT gid, kind, title, seq FROM headings WHERE gid = $1', [gid]);
+    const rows = await this.db.query<DebateHeading>(
+      'SELECT gid, kind, title, seq FROM headings WHERE gid = $1',
+      [gid],
+    );
     return rows[0] ?? null;
   }
 

@@ -82,10 +82,15 @@ const date = z
   .string()
   .trim()
   .transform((s) => (s === '' ? undefined : s))
-  .refine((s) => s === undefined || (/^\d{4}-\d{2}-\d{2}$/.test(s) && isRealDate(s)), 'must be a date like 2009-10-26')
+  .refine(
+    (s) => s === undefined || (/^\d{4}-\d{2}-\d{2}$/.test(s) && isRealDate(s)),
+    'must be a date like 2009-10-26',
+  )
   .optional();
 
-const tagId = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'must be tag ids like privatisation or outsourcing');
+const tagId = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,63}$/, 'must be tag ids like privatisation or outsourcing');
 
 const bool = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'on', ''])])
@@ -99,17 +104,25 @@ export const filterFields = {
   minConfidence: z
     .union([z.number(), z.string().trim()])
     .transform((v) => (v === '' ? undefined : Number(v)))
-    .refine((n) => n === undefined || (Number.isFinite(n) && n >= 0 && n <= 1), 'must be a number from 0 to 1')
+    .refine(
+      (n) => n === undefined || (Number.isFinite(n) && n >= 0 && n <= 1),
+      'must be a number from 0 to 1',
+    )
     .optional(),
   tagged: bool,
   person: z
     .string()
     .transform((s) => (s.trim() === '' ? undefined : s))
-    .refine((s) => s === undefined || normalisePersonId(s) !== null, 'must be a person id like 10586 or uk.org.publicwhip/person/10586')
+    .refine(
+      (s) => s === undefined || normalisePersonId(s) !== null,
+      'must be a person id like 10586 or uk.org.publicwhip/person/10586',
+    )
     .optional(),
   party: text(100),
   house: list.pipe(z.array(z.enum(HOUSES, { error: `must be one of ${HOUSES.join(', ')}` }))).optional(),
-  type: list.pipe(z.array(z.enum(FEED_TYPES, { error: `must be one of ${FEED_TYPES.join(', ')}` }))).optional(),
+  type: list
+    .pipe(z.array(z.enum(FEED_TYPES, { error: `must be one of ${FEED_TYPES.join(', ')}` })))
+    .optional(),
   from: date,
   to: date,
 };
@@ -132,7 +145,10 @@ export function toSpeechFilters(f: FilterInput): SpeechFilters {
 }
 
 /** from must not be after to: checked once both are known, and reported on `to`. */
-export function checkDateOrder(f: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx): void {
+export function checkDateOrder(
+  f: { from?: string | undefined; to?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
   if (f.from && f.to && f.from > f.to)
     ctx.addIssue({ code: 'custom', path: ['to'], message: `must not be before from (${f.from})` });
 }

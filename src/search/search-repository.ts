@@ -134,14 +134,16 @@ export class SearchRepository {
       [q],
     );
     const plan = rows[0]?.['QUERY PLAN'];
-    const parsed = typeof plan === 'string' ? (JSON.parse(plan) as [{ Plan: { 'Plan Rows': number } }]) : plan;
+    const parsed =
+      typeof plan === 'string' ? (JSON.parse(plan) as [{ Plan: { 'Plan Rows': number } }]) : plan;
     return parsed?.[0]?.Plan['Plan Rows'] ?? Number.POSITIVE_INFINITY;
   }
 }
 
 /** The matching set an index-driven search starts from, capped one past DRIVER_CAP. */
 function driverHits(driver: SearchDriver, f: SpeechFilters, params: Params, tsq: string | null): string {
-  if (driver === 'text') return `SELECT speech_gid FROM paragraph_search WHERE tsv @@ ${tsq} LIMIT ${DRIVER_CAP + 1}`;
+  if (driver === 'text')
+    return `SELECT speech_gid FROM paragraph_search WHERE tsv @@ ${tsq} LIMIT ${DRIVER_CAP + 1}`;
   const tagClause = f.tags?.length ? `tag = ANY(${params.add(f.tags)}::text[]) AND ` : '';
   return `SELECT speech_gid FROM speech_tags WHERE ${tagClause}confidence >= ${params.add(f.minConfidence)}::real LIMIT ${DRIVER_CAP + 1}`;
 }
@@ -162,12 +164,17 @@ export function buildSearchSql(
   const tsq = f.q ? tsQuery(params, f.q) : null;
   // Driven by the text index, every candidate already matches: testing again would detoast each vector twice.
   if (tsq && driver !== 'text')
-    conditions.push(`EXISTS (SELECT 1 FROM paragraph_search ps WHERE ps.speech_gid = s.gid AND ps.tsv @@ ${tsq})`);
+    conditions.push(
+      `EXISTS (SELECT 1 FROM paragraph_search ps WHERE ps.speech_gid = s.gid AND ps.tsv @@ ${tsq})`,
+    );
   if (after)
-    conditions.push(`(s.sitting_date, s.gid) < (${params.add(after.sittingDate)}::date, ${params.add(after.gid)}::text)`);
+    conditions.push(
+      `(s.sitting_date, s.gid) < (${params.add(after.sittingDate)}::date, ${params.add(after.gid)}::text)`,
+    );
   const hits = driver === 'scan' ? null : driverHits(driver, f, params, tsq);
   // Past the cap the result is discarded for a scan: the guard stops the page being worked out for nothing.
-  if (hits) conditions.push(`s.gid IN (SELECT speech_gid FROM hits)`, `(SELECT count(*) FROM hits) <= ${DRIVER_CAP}`);
+  if (hits)
+    conditions.push(`s.gid IN (SELECT speech_gid FROM hits)`, `(SELECT count(*) FROM hits) <= ${DRIVER_CAP}`);
   const excerpt = tsq
     ? `SELECT p.seq, ts_headline('english', p.body, ${tsq}, ${params.add(HEADLINE_OPTIONS)}) AS excerpt
          FROM paragraph_search ps JOIN paragraphs p ON p.speech_gid = ps.speech_gid AND p.seq = ps.seq

@@ -27,8 +27,12 @@ function browserAvailable(): boolean {
     playwright = false;
   }
   const ok = playwright && existsSync(CHROMIUM);
-  if (!ok && process.env.CI === 'true') throw new Error(`browser tests need playwright-core and ${CHROMIUM} under CI`);
-  if (!ok) console.warn(`[skip] browser tests: playwright-core ${playwright ? 'found' : 'missing'}, ${CHROMIUM} ${existsSync(CHROMIUM) ? 'found' : 'missing'}`);
+  if (!ok && process.env.CI === 'true')
+    throw new Error(`browser tests need playwright-core and ${CHROMIUM} under CI`);
+  if (!ok)
+    console.warn(
+      `[skip] browser tests: playwright-core ${playwright ? 'found' : 'missing'}, ${CHROMIUM} ${existsSync(CHROMIUM) ? 'found' : 'missing'}`,
+    );
   return ok;
 }
 
@@ -72,13 +76,18 @@ describe.skipIf(!corpusAvailable() || !browserAvailable())('the site in headless
   it('a search for "Royal Mail" shows highlighted results', async () => {
     const page = await open('/search');
     await page.getByLabel('Words or phrase').fill('"Royal Mail"');
-    await Promise.all([page.waitForURL(/\/search\?q=/), page.getByRole('button', { name: 'Search' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/search\?q=/),
+      page.getByRole('button', { name: 'Search' }).click(),
+    ]);
     await expect.poll(() => page.locator('article.result').count()).toBe(20);
     const marks = page.locator('article.result mark');
     expect(await marks.count()).toBeGreaterThan(20);
     expect((await marks.first().innerText()).toLowerCase()).toMatch(/royal|mail/);
     // The highlight is visible: a yellow background, not just an element.
-    const background = await page.evaluate('getComputedStyle(document.querySelector("article.result mark")).backgroundColor');
+    const background = await page.evaluate(
+      'getComputedStyle(document.querySelector("article.result mark")).backgroundColor',
+    );
     expect(background).toBe('rgb(255, 224, 102)');
     await page.getByRole('link', { name: 'Older speeches' }).click();
     await expect.poll(() => page.locator('article.result').count()).toBe(10);
@@ -99,13 +108,20 @@ describe.skipIf(!corpusAvailable() || !browserAvailable())('the site in headless
     expect(await chart.locator('rect').count()).toBe(3);
     const box = await chart.boundingBox();
     expect(box?.width).toBeGreaterThan(300);
-    const heights = await chart.locator('rect').evaluateAll((rects) => rects.map((r) => r.getBoundingClientRect().height));
+    const heights = await chart
+      .locator('rect')
+      .evaluateAll((rects) => rects.map((r) => r.getBoundingClientRect().height));
     expect(heights.every((h) => h > 0)).toBe(true);
-    expect(await page.locator('ul.legend li').allInnerTexts()).toEqual(['Untagged', 'Privatisation', 'Sustainability and transformation plans']);
+    expect(await page.locator('ul.legend li').allInnerTexts()).toEqual([
+      'Untagged',
+      'Privatisation',
+      'Sustainability and transformation plans',
+    ]);
 
     const latest = page.locator('section[aria-labelledby="latest-title"] article.result');
     expect(await latest.count()).toBe(10);
-    for (const date of await latest.locator('time').allInnerTexts()) expect(date).toMatch(/^2[6-9] Oct 2009$/);
+    for (const date of await latest.locator('time').allInnerTexts())
+      expect(date).toMatch(/^2[6-9] Oct 2009$/);
     await page.screenshot({ path: MP_SCREENSHOT, fullPage: true });
     await page.close();
   });
@@ -122,7 +138,9 @@ describe.skipIf(!corpusAvailable() || !browserAvailable())('the site in headless
     await page.getByLabel('Email address').fill('campaigner@example.org');
     await page.getByLabel('Privatisation').check();
     await page.getByRole('button', { name: 'Subscribe' }).click();
-    await expect.poll(() => page.getByRole('status').innerText()).toContain('Email alerts are not available on this server yet');
+    await expect
+      .poll(() => page.getByRole('status').innerText())
+      .toContain('Email alerts are not available on this server yet');
     expect(await page.getByRole('alert').count()).toBe(0);
     await page.close();
   });
@@ -132,7 +150,10 @@ describe.skipIf(!corpusAvailable() || !browserAvailable())('the site in headless
     try {
       const page = await open('/subscribe', noJs);
       await page.getByLabel('Email address').fill('nope');
-      await Promise.all([page.waitForURL(/\/api\/v1\/subscriptions$/), page.getByRole('button', { name: 'Subscribe' }).click()]);
+      await Promise.all([
+        page.waitForURL(/\/api\/v1\/subscriptions$/),
+        page.getByRole('button', { name: 'Subscribe' }).click(),
+      ]);
       expect(await page.getByRole('alert').innerText()).toContain('must be an email address');
       expect(await page.getByLabel('Email address').inputValue()).toBe('nope');
     } finally {
@@ -144,12 +165,17 @@ describe.skipIf(!corpusAvailable() || !browserAvailable())('the site in headless
     const page = await open('/export');
     await page.getByLabel('Privatisation').check();
     await page.getByRole('radio', { name: /^CSV/ }).check();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download' }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^hansard-watch-paragraphs-\d{8}-\d{6}\.csv$/);
     const text = readFileSync((await download.path())!, 'utf8');
     const [header, ...rows] = parseCsv(text);
     expect(header?.slice(0, 4)).toEqual(['gid', 'paragraph_seq', 'pid', 'sitting_date']);
-    const [{ n } = { n: 0 }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM paragraph_tags WHERE tag = 'privatisation' AND confidence >= 0.5`);
+    const [{ n } = { n: 0 }] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM paragraph_tags WHERE tag = 'privatisation' AND confidence >= 0.5`,
+    );
     expect(rows).toHaveLength(n);
     const tagsAt = header!.indexOf('tags');
     const citationAt = header!.indexOf('citation');
@@ -161,9 +187,20 @@ describe.skipIf(!corpusAvailable() || !browserAvailable())('the site in headless
   });
 
   it('fits a phone screen without sideways scrolling', async () => {
-    const phone = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+    const phone = await browser.newContext({
+      viewport: { width: 375, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+    });
     try {
-      for (const path of ['/', `/search?q=${encodeURIComponent('"Royal Mail"')}`, '/people/10287', '/export', '/subscribe', '/debates/uk.org.publicwhip/debate/2009-10-26b.1.4']) {
+      for (const path of [
+        '/',
+        `/search?q=${encodeURIComponent('"Royal Mail"')}`,
+        '/people/10287',
+        '/export',
+        '/subscribe',
+        '/debates/uk.org.publicwhip/debate/2009-10-26b.1.4',
+      ]) {
         const page = await open(path, phone);
         // A string, evaluated in the page: the tests compile without the DOM's types.
         const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');

@@ -10,7 +10,6 @@ import { corpusAvailable, corpusDir, EXPECTED_SPEECHES } from '../support/corpus
 import { freshStore, storeDigest, type StoreKind } from '../support/db.js';
 import { ingest, pick, readPeople } from '../support/ingest.js';
 
-
 const KINDS: StoreKind[] = ['postgres', 'pglite'];
 
 describe.skipIf(!corpusAvailable()).each(KINDS)('the shared week on %s', (kind) => {

@@ -30,7 +30,10 @@ describe.skipIf(!corpusAvailable())('export endpoint on the shared week (Postgre
   };
   const jsonlRows = (text: string): Row[] => {
     expect(text.endsWith('\n')).toBe(true);
-    return text.trimEnd().split('\n').map((l) => JSON.parse(l) as Row);
+    return text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Row);
   };
   const parquetRows = async (bytes: Buffer): Promise<Row[]> => {
     const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
@@ -69,7 +72,9 @@ describe.skipIf(!corpusAvailable())('export endpoint on the shared week (Postgre
   it('exports the whole corpus per paragraph as CSV (RFC 4180, header row, citations)', async () => {
     const res = await download('format=csv');
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8; header=present');
-    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="hansard-watch-paragraphs-\d{8}-\d{6}\.csv"$/);
+    expect(res.headers['content-disposition']).toMatch(
+      /^attachment; filename="hansard-watch-paragraphs-\d{8}-\d{6}\.csv"$/,
+    );
     const rows = csvRows(res.body);
     expect(rows).toHaveLength(PARAGRAPHS);
     expectCitations(rows);
@@ -79,7 +84,9 @@ describe.skipIf(!corpusAvailable())('export endpoint on the shared week (Postgre
       `SELECT count(DISTINCT (speech_gid, seq))::int AS n FROM paragraph_tags WHERE confidence >= 0.5`,
     );
     expect(tagged).toHaveLength(n);
-    expect(tagged.find((r) => (r.tags as string).includes('privatisation:0.92'))?.evidence_terms).toMatch(/^privatisation:\S/i);
+    expect(tagged.find((r) => (r.tags as string).includes('privatisation:0.92'))?.evidence_terms).toMatch(
+      /^privatisation:\S/i,
+    );
   });
 
   it('exports the whole corpus per speech as JSONL, in date order', async () => {
@@ -127,14 +134,26 @@ describe.skipIf(!corpusAvailable())('export endpoint on the shared week (Postgre
     const strong = jsonlRows((await download('format=jsonl&tag=privatisation&minConfidence=0.9')).body);
     expect(strong.length).toBeLessThan(byTag.length);
 
-    const mine = csvRows((await download(`format=csv&per=speech&person=${MP_SHORT_ID}&from=2009-10-29&to=2009-10-29`)).body);
+    const mine = csvRows(
+      (await download(`format=csv&per=speech&person=${MP_SHORT_ID}&from=2009-10-29&to=2009-10-29`)).body,
+    );
     expect(mine.length).toBeGreaterThan(0);
-    expect(mine.every((r) => r.person_id === MP_ID && r.sitting_date === '2009-10-29' && r.party === 'Labour' && r.constituency === 'Corby')).toBe(true);
+    expect(
+      mine.every(
+        (r) =>
+          r.person_id === MP_ID &&
+          r.sitting_date === '2009-10-29' &&
+          r.party === 'Labour' &&
+          r.constituency === 'Corby',
+      ),
+    ).toBe(true);
 
     const royal = jsonlRows((await download(`format=jsonl&q=${encodeURIComponent('"Royal Mail"')}`)).body);
     expect(royal.length).toBe(35);
     expect(royal.every((r) => /royal mail/i.test(r.text as string))).toBe(true);
-    const royalSpeeches = jsonlRows((await download(`format=jsonl&per=speech&q=${encodeURIComponent('"Royal Mail"')}`)).body);
+    const royalSpeeches = jsonlRows(
+      (await download(`format=jsonl&per=speech&q=${encodeURIComponent('"Royal Mail"')}`)).body,
+    );
     expect(royalSpeeches.length).toBe(30);
   });
 
@@ -142,7 +161,12 @@ describe.skipIf(!corpusAvailable())('export endpoint on the shared week (Postgre
     const res = await download('format=csv&excel=true&type=wms');
     expect(res.body.startsWith('\uFEFF')).toBe(true);
     const rows = csvRows(res.body.slice(1));
-    expect(rows.length).toBe(await new ExportRepository(db).count({ minConfidence: DEFAULT_MIN_CONFIDENCE, types: ['wms'] }, 'paragraph'));
+    expect(rows.length).toBe(
+      await new ExportRepository(db).count(
+        { minConfidence: DEFAULT_MIN_CONFIDENCE, types: ['wms'] },
+        'paragraph',
+      ),
+    );
     expect(rows.some((r) => /^[=+\-@]/.test(r.text as string))).toBe(false);
   });
 
@@ -160,8 +184,15 @@ describe.skipIf(!corpusAvailable())('export endpoint on the shared week (Postgre
   });
 
   it('reads evidence terms from either stored shape', () => {
-    expect(evidenceTerms([{ term: 'sell-off', start: 1 }, { term: 'sell-off' }, { term: 'tender' }])).toEqual(['sell-off', 'tender']);
-    expect(evidenceTerms([{ seq: 0, terms: ['contract', 'tender'] }, { seq: 2, terms: ['contract'] }])).toEqual(['contract', 'tender']);
+    expect(evidenceTerms([{ term: 'sell-off', start: 1 }, { term: 'sell-off' }, { term: 'tender' }])).toEqual(
+      ['sell-off', 'tender'],
+    );
+    expect(
+      evidenceTerms([
+        { seq: 0, terms: ['contract', 'tender'] },
+        { seq: 2, terms: ['contract'] },
+      ]),
+    ).toEqual(['contract', 'tender']);
     expect(evidenceTerms(['a', ' ', null, 3])).toEqual(['a']);
     expect(evidenceTerms({ evidence: [{ term: 'x' }] })).toEqual(['x']);
   });
@@ -169,7 +200,8 @@ describe.skipIf(!corpusAvailable())('export endpoint on the shared week (Postgre
   it('stops reading the cursor when the consumer stops early', async () => {
     const repo = new ExportRepository(db);
     let n = 0;
-    for await (const _row of repo.rows({ minConfidence: 0.5 }, 'paragraph', { batchSize: 100 })) if (++n === 250) break;
+    for await (const _row of repo.rows({ minConfidence: 0.5 }, 'paragraph', { batchSize: 100 }))
+      if (++n === 250) break;
     expect(n).toBe(250);
     // The connection went back to the pool in a usable state.
     expect((await db.query<{ one: number }>('SELECT 1 AS one'))[0]?.one).toBe(1);

@@ -55,8 +55,14 @@ export async function webStore(kind: StoreKind): Promise<Db> {
   const db = await freshStore(kind);
   const peopleFile = path.join(corpusDir, 'members', 'people.json');
   await loadMembersFile(db, peopleFile, silentLog);
-  const summary = await ingest(db, listSourceFiles(corpusDir), readPeople(peopleFile), kind === 'postgres' ? 2 : 0);
-  if (summary.failed.length > 0) throw new Error(`ingest failed: ${summary.failed.map((f) => f.file).join(', ')}`);
+  const summary = await ingest(
+    db,
+    listSourceFiles(corpusDir),
+    readPeople(peopleFile),
+    kind === 'postgres' ? 2 : 0,
+  );
+  if (summary.failed.length > 0)
+    throw new Error(`ingest failed: ${summary.failed.map((f) => f.file).join(', ')}`);
   await seedTags(db);
   return db;
 }

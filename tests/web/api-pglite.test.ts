@@ -25,14 +25,19 @@ describe.skipIf(!corpusAvailable())('REST API smoke test on PGlite', () => {
     expect(first.statusCode).toBe(200);
     const page = first.json<{ results: { excerptHtml: string }[]; nextCursor: string }>();
     expect(page.results[0]?.excerptHtml).toContain('<mark>Royal</mark>');
-    const second = (await get(`/api/v1/search?q=${encodeURIComponent('"Royal Mail"')}&limit=20&cursor=${page.nextCursor}`)).json<{ results: unknown[] }>();
+    const second = (
+      await get(`/api/v1/search?q=${encodeURIComponent('"Royal Mail"')}&limit=20&cursor=${page.nextCursor}`)
+    ).json<{ results: unknown[] }>();
     expect(page.results.length + second.results.length).toBe(30);
 
     const moved = await get('/api/v1/speeches/uk.org.publicwhip/debate/2009-10-26a.1.2');
     expect(moved.statusCode).toBe(301);
     expect(moved.headers.location).toBe('/api/v1/speeches/uk.org.publicwhip/debate/2009-10-26b.1.2');
 
-    const person = (await get(`/api/v1/people/${MP_SHORT_ID}`)).json<{ constituency: string; record: { speeches: number; byTag: unknown[] } }>();
+    const person = (await get(`/api/v1/people/${MP_SHORT_ID}`)).json<{
+      constituency: string;
+      record: { speeches: number; byTag: unknown[] };
+    }>();
     expect(person).toMatchObject({ constituency: 'Corby', record: { speeches: 45 } });
     expect(person.record.byTag.length).toBe(2);
 

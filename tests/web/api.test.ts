@@ -88,7 +88,8 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
       // Both words anywhere in a paragraph is looser than the phrase.
       expect(sectorWords.length).toBeGreaterThan(sectorPhrase.length);
       for (const g of sectorPhrase.map((h) => h.gid)) expect(sectorWords.map((h) => h.gid)).toContain(g);
-      for (const h of sectorPhrase) expect(await paragraphMatches(h.gid, h.paragraphSeq, 'private <-> sector')).toBe(true);
+      for (const h of sectorPhrase)
+        expect(await paragraphMatches(h.gid, h.paragraphSeq, 'private <-> sector')).toBe(true);
       // OR is the union.
       const union = new Set([...postal, ...postman].map((h) => h.gid));
       expect(new Set(either.map((h) => h.gid))).toEqual(union);
@@ -96,13 +97,15 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
       // Negation: fewer speeches, and no matched paragraph mentions a strike.
       expect(negated.length).toBeGreaterThan(0);
       expect(negated.length).toBeLessThan(phrase.length);
-      for (const hit of negated) expect(await paragraphMatches(hit.gid, hit.paragraphSeq, 'strike')).toBe(false);
+      for (const hit of negated)
+        expect(await paragraphMatches(hit.gid, hit.paragraphSeq, 'strike')).toBe(false);
     });
 
     it('filters by tag and minimum confidence', async () => {
       const tagged = await searchAll({ tag: 'privatisation' });
       expect(tagged.length).toBeGreaterThan(10);
-      for (const h of tagged) expect(h.tags.find((t) => t.tag === 'privatisation')?.confidence).toBeGreaterThanOrEqual(0.5);
+      for (const h of tagged)
+        expect(h.tags.find((t) => t.tag === 'privatisation')?.confidence).toBeGreaterThanOrEqual(0.5);
       const strong = await searchAll({ tag: 'privatisation', minConfidence: '0.9' });
       expect(strong.length).toBeGreaterThan(0);
       expect(strong.length).toBeLessThan(tagged.length);
@@ -113,7 +116,9 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
       // Several tags: any of them.
       const either = await searchAll({ tag: 'privatisation,outsourcing' });
       const outsourcing = await searchAll({ tag: 'outsourcing' });
-      expect(new Set(either.map((h) => h.gid))).toEqual(new Set([...tagged, ...outsourcing].map((h) => h.gid)));
+      expect(new Set(either.map((h) => h.gid))).toEqual(
+        new Set([...tagged, ...outsourcing].map((h) => h.gid)),
+      );
       const [{ n } = { n: 0 }] = await db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM speech_tags WHERE tag = 'privatisation' AND confidence >= 0.5`,
       );
@@ -144,7 +149,11 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
 
       const combined = await searchAll({ q: 'health', person: MP_SHORT_ID, type: 'wrans', tag: 'stp' });
       expect(combined.length).toBeGreaterThan(0);
-      expect(combined.every((h) => h.personId === MP_ID && h.type === 'wrans' && h.tags.some((t) => t.tag === 'stp'))).toBe(true);
+      expect(
+        combined.every(
+          (h) => h.personId === MP_ID && h.type === 'wrans' && h.tags.some((t) => t.tag === 'stp'),
+        ),
+      ).toBe(true);
     });
 
     it('pages with stable cursors: no gaps or repeats, unaffected by newer speeches arriving', async () => {
@@ -164,10 +173,10 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
         'uk.org.publicwhip/debate/2009-12-01a.1.1',
         'A later word on health.',
       ]);
-      await db.query(`INSERT INTO paragraph_search (speech_gid, seq, tsv) VALUES ($1, 0, to_tsvector('english', $2))`, [
-        'uk.org.publicwhip/debate/2009-12-01a.1.1',
-        'A later word on health.',
-      ]);
+      await db.query(
+        `INSERT INTO paragraph_search (speech_gid, seq, tsv) VALUES ($1, 0, to_tsvector('english', $2))`,
+        ['uk.org.publicwhip/debate/2009-12-01a.1.1', 'A later word on health.'],
+      );
       try {
         const again = await search({ q: 'health', limit: '5', cursor: first.nextCursor! });
         expect(again.results.map((h) => h.gid)).toEqual(second.results.map((h) => h.gid));
@@ -231,7 +240,12 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
     it('returns a speech with sanitised paragraphs, tags and citation', async () => {
       const res = await get(`/api/v1/speeches/${NEW}`);
       expect(res.statusCode).toBe(200);
-      const s = res.json<{ gid: string; citation: string; twfyUrl: string; paragraphs: { pid: string; html: string }[] }>();
+      const s = res.json<{
+        gid: string;
+        citation: string;
+        twfyUrl: string;
+        paragraphs: { pid: string; html: string }[];
+      }>();
       expect(s.gid).toBe(NEW);
       expect(s.citation).toBe('HC Deb 26 October 2009 c1');
       expect(s.twfyUrl).toBe('https://www.theyworkforyou.com/debates/?id=2009-10-26b.1.2');
@@ -259,7 +273,10 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
       expect(d.title).toBe('Committee of Selection');
       expect(d.parent.title).toBe('BUSINESS BEFORE QUESTIONS');
       expect(d.speeches.map((s) => s.gid)).toEqual([NEW]);
-      const major = (await get('/api/v1/debates/uk.org.publicwhip/debate/2009-10-26b.1.4')).json<{ subheadings: unknown[]; speeches: unknown[] }>();
+      const major = (await get('/api/v1/debates/uk.org.publicwhip/debate/2009-10-26b.1.4')).json<{
+        subheadings: unknown[];
+        speeches: unknown[];
+      }>();
       expect(major.subheadings.length).toBeGreaterThan(3);
       expect(major.speeches.length).toBeGreaterThan(10);
     });
@@ -277,7 +294,9 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
     it('finds people by any part of their name', async () => {
       const res = await get('/api/v1/people?q=hope');
       expect(res.statusCode).toBe(200);
-      const people = res.json<{ results: { id: string; name: string; party: string; constituency: string }[] }>().results;
+      const people = res.json<{
+        results: { id: string; name: string; party: string; constituency: string }[];
+      }>().results;
       expect(people[0]).toMatchObject({ id: MP_ID, name: 'Phil Hope', constituency: 'Corby' });
       expect((await get('/api/v1/people?q=h')).statusCode).toBe(400);
       expect((await get(`/api/v1/people?q=${encodeURIComponent("100%_o'")}`)).statusCode).toBe(200);
@@ -288,7 +307,13 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
       expect(res.statusCode).toBe(200);
       const p = res.json<{
         name: string;
-        memberships: { party: string; constituency: string; startDate: string; endDate: string | null; house: string }[];
+        memberships: {
+          party: string;
+          constituency: string;
+          startDate: string;
+          endDate: string | null;
+          house: string;
+        }[];
         record: {
           speeches: number;
           byTag: { tag: string; speeches: number }[];
@@ -297,8 +322,12 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
         };
       }>();
       expect(p.name).toBe('Phil Hope');
-      const in2009 = p.memberships.filter((m) => m.startDate <= '2009-10-26' && (m.endDate === null || m.endDate >= '2009-10-31'));
-      expect(in2009).toEqual([expect.objectContaining({ party: 'Labour', constituency: 'Corby', house: 'house-of-commons' })]);
+      const in2009 = p.memberships.filter(
+        (m) => m.startDate <= '2009-10-26' && (m.endDate === null || m.endDate >= '2009-10-31'),
+      );
+      expect(in2009).toEqual([
+        expect.objectContaining({ party: 'Labour', constituency: 'Corby', house: 'house-of-commons' }),
+      ]);
       // Earlier memberships show the party changing over time.
       expect(p.memberships.map((m) => m.party)).toContain('Labour/Co-operative');
 
@@ -307,29 +336,44 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
           WHERE s.person_id = $1 AND t.confidence >= 0.5 GROUP BY t.tag`,
         [MP_ID],
       );
-      expect(Object.fromEntries(p.record.byTag.map((t) => [t.tag, t.speeches]))).toEqual(Object.fromEntries(counts.map((c) => [c.tag, c.n])));
+      expect(Object.fromEntries(p.record.byTag.map((t) => [t.tag, t.speeches]))).toEqual(
+        Object.fromEntries(counts.map((c) => [c.tag, c.n])),
+      );
       expect(p.record.speeches).toBe(45);
       expect(p.record.byHouseType.reduce((s, h) => s + h.speeches, 0)).toBe(45);
-      expect(p.record.byHouseType.find((h) => h.type === 'wrans')).toMatchObject({ house: 'house-of-commons' });
+      expect(p.record.byHouseType.find((h) => h.type === 'wrans')).toMatchObject({
+        house: 'house-of-commons',
+      });
       expect(p.record.byMonth).toEqual([expect.objectContaining({ month: '2009-10', speeches: 45 })]);
       expect(p.record.byMonth[0]?.tagged).toBe(10);
     });
 
     it('narrows the record by date and confidence, and lists the speeches with a cursor', async () => {
-      const narrow = (await get(`/api/v1/people/${MP_SHORT_ID}?from=2009-10-29&to=2009-10-29&minConfidence=0.9`)).json<{
+      const narrow = (
+        await get(`/api/v1/people/${MP_SHORT_ID}?from=2009-10-29&to=2009-10-29&minConfidence=0.9`)
+      ).json<{
         record: { speeches: number; byTag: unknown[] };
       }>();
       expect(narrow.record.speeches).toBeLessThan(45);
       expect(narrow.record.byTag).toEqual([]);
       const page = (await get(`/api/v1/people/${encodeURIComponent(MP_ID)}/speeches?limit=40`)).json<Page>();
       expect(page.results).toHaveLength(40);
-      const rest = (await get(`/api/v1/people/${MP_SHORT_ID}/speeches?limit=40&cursor=${page.nextCursor}`)).json<Page>();
+      const rest = (
+        await get(`/api/v1/people/${MP_SHORT_ID}/speeches?limit=40&cursor=${page.nextCursor}`)
+      ).json<Page>();
       expect(rest.results).toHaveLength(5);
     });
 
     it('keeps the per-day summary of speaking records in step with speeches and tags', async () => {
-      type Rec = { speeches: number; byTag: { tag: string; speeches: number }[]; byHouseType: unknown[]; byMonth: unknown[] };
-      const record = async (query = '') => (await get(`/api/v1/people/${MP_SHORT_ID}${query}`)).json<{ record: Rec & { filters: unknown } }>().record;
+      type Rec = {
+        speeches: number;
+        byTag: { tag: string; speeches: number }[];
+        byHouseType: unknown[];
+        byMonth: unknown[];
+      };
+      const record = async (query = '') =>
+        (await get(`/api/v1/people/${MP_SHORT_ID}${query}`)).json<{ record: Rec & { filters: unknown } }>()
+          .record;
       const { filters: _f, ...fromSummary } = await record();
       // Above 0.5 the record is counted from the speeches directly; no seeded confidence lies in between.
       const { filters: _g, ...live } = await record('?minConfidence=0.5001');
@@ -346,7 +390,10 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
         `SELECT gid FROM speeches WHERE person_id = $1 AND gid NOT IN (SELECT speech_gid FROM speech_tags) ORDER BY gid LIMIT 1`,
         [MP_ID],
       );
-      await db.query(`INSERT INTO speech_tags (speech_gid, tag, confidence, method, evidence, model_version) VALUES ($1, 'outsourcing', 0.9, 'keyword', '[]', 'test')`, [speech!.gid]);
+      await db.query(
+        `INSERT INTO speech_tags (speech_gid, tag, confidence, method, evidence, model_version) VALUES ($1, 'outsourcing', 0.9, 'keyword', '[]', 'test')`,
+        [speech!.gid],
+      );
       const tagged = await record();
       expect(tagged.byTag.find((t) => t.tag === 'outsourcing')?.speeches).toBe(1);
       await db.query(`DELETE FROM speech_tags WHERE speech_gid = $1 AND tag = 'outsourcing'`, [speech!.gid]);
@@ -363,14 +410,23 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
 
   describe('tags', () => {
     it('counts speeches per tag, and per tag over time', async () => {
-      const tags = (await get('/api/v1/tags')).json<{ tags: { id: string; label: string; speeches: number }[] }>().tags;
+      const tags = (await get('/api/v1/tags')).json<{
+        tags: { id: string; label: string; speeches: number }[];
+      }>().tags;
       expect(tags.map((t) => t.id)).toEqual(['outsourcing', 'privatisation', 'stp', 'aco']);
       expect(tags.find((t) => t.id === 'aco')?.speeches).toBe(0);
-      const timeline = (await get('/api/v1/tags/timeline?interval=day&tag=privatisation')).json<{ counts: { period: string; tag: string; speeches: number }[] }>();
+      const timeline = (await get('/api/v1/tags/timeline?interval=day&tag=privatisation')).json<{
+        counts: { period: string; tag: string; speeches: number }[];
+      }>();
       const total = timeline.counts.reduce((s, c) => s + c.speeches, 0);
       expect(total).toBe(tags.find((t) => t.id === 'privatisation')?.speeches);
-      expect(timeline.counts.every((c) => c.tag === 'privatisation' && /^2009-10-\d\d$/.test(c.period))).toBe(true);
-      const months = (await get('/api/v1/tags/timeline')).json<{ interval: string; counts: { period: string }[] }>();
+      expect(timeline.counts.every((c) => c.tag === 'privatisation' && /^2009-10-\d\d$/.test(c.period))).toBe(
+        true,
+      );
+      const months = (await get('/api/v1/tags/timeline')).json<{
+        interval: string;
+        counts: { period: string }[];
+      }>();
       expect(months.interval).toBe('month');
       const expected = await db.query<{ m: string }>(
         `SELECT DISTINCT date_trunc('month', s.sitting_date)::date::text AS m FROM speech_tags t JOIN speeches s ON s.gid = t.speech_gid WHERE t.confidence >= 0.5`,
@@ -382,13 +438,26 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
 
   describe('subscriptions', () => {
     const post = (payload: string | object, type = 'application/json', accept = 'application/json') =>
-      app.inject({ method: 'POST', url: '/api/v1/subscriptions', headers: { 'content-type': type, accept }, payload });
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/subscriptions',
+        headers: { 'content-type': type, accept },
+        payload,
+      });
 
     it('validates, then answers 501 while no alerts service is registered', async () => {
       const bad = await post({ email: 'not-an-email' });
       expect(bad.statusCode).toBe(400);
-      expect(bad.json<{ issues: { field: string }[] }>().issues.map((i) => i.field).sort()).toEqual(['email', 'q']);
-      const ok = await post('email=a%40example.org&tag=privatisation&frequency=weekly', 'application/x-www-form-urlencoded');
+      expect(
+        bad
+          .json<{ issues: { field: string }[] }>()
+          .issues.map((i) => i.field)
+          .sort(),
+      ).toEqual(['email', 'q']);
+      const ok = await post(
+        'email=a%40example.org&tag=privatisation&frequency=weekly',
+        'application/x-www-form-urlencoded',
+      );
       expect(ok.statusCode).toBe(501);
       expect(ok.json<{ message: string }>().message).toMatch(/not available/);
       expect((await post({ email: 'a@example.org', q: 'x', extra: 1 })).statusCode).toBe(400);
@@ -398,7 +467,11 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
     });
 
     it('renders the form back for a browser without JavaScript', async () => {
-      const res = await post('email=nope&q=', 'application/x-www-form-urlencoded', 'text/html,application/xhtml+xml');
+      const res = await post(
+        'email=nope&q=',
+        'application/x-www-form-urlencoded',
+        'text/html,application/xhtml+xml',
+      );
       expect(res.statusCode).toBe(400);
       expect(res.headers['content-type']).toContain('text/html');
       expect(res.body).toContain('must be an email address');
@@ -416,10 +489,23 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
         },
       });
       try {
-        const res = await withService.inject({ method: 'POST', url: '/api/v1/subscriptions', payload: { email: 'A@Example.org', tag: 'stp', person: '10287' } });
+        const res = await withService.inject({
+          method: 'POST',
+          url: '/api/v1/subscriptions',
+          payload: { email: 'A@Example.org', tag: 'stp', person: '10287' },
+        });
         expect(res.statusCode).toBe(202);
         expect(res.json()).toMatchObject({ id: 's1', message: 'Check your email.' });
-        expect(seen).toEqual([{ email: 'A@Example.org', query: null, tags: ['stp'], personId: MP_ID, minConfidence: 0.5, frequency: 'daily' }]);
+        expect(seen).toEqual([
+          {
+            email: 'A@Example.org',
+            query: null,
+            tags: ['stp'],
+            personId: MP_ID,
+            minConfidence: 0.5,
+            frequency: 'daily',
+          },
+        ]);
       } finally {
         await withService.close();
       }
@@ -428,7 +514,13 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
 
   describe('security and docs', () => {
     it('sends security headers with a CSP that allows no inline script', async () => {
-      for (const url of ['/api/v1/tags', '/', '/search?q=nhs', '/assets/site.css', '/api/v1/search?limit=0']) {
+      for (const url of [
+        '/api/v1/tags',
+        '/',
+        '/search?q=nhs',
+        '/assets/site.css',
+        '/api/v1/search?limit=0',
+      ]) {
         const res = await get(url);
         expect(res.headers['content-security-policy'], url).toBe(CONTENT_SECURITY_POLICY);
         expect(res.headers['x-content-type-options']).toBe('nosniff');
@@ -440,10 +532,13 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
     });
 
     it('limits the request rate per client with 429 and Retry-After', async () => {
-      const limited = await webServer(db, { rateLimit: { general: { perMinute: 60, burst: 3 }, export: { perMinute: 1, burst: 1 } } });
+      const limited = await webServer(db, {
+        rateLimit: { general: { perMinute: 60, burst: 3 }, export: { perMinute: 1, burst: 1 } },
+      });
       try {
         const codes = [];
-        for (let i = 0; i < 5; i++) codes.push((await limited.inject({ method: 'GET', url: '/api/v1/tags' })).statusCode);
+        for (let i = 0; i < 5; i++)
+          codes.push((await limited.inject({ method: 'GET', url: '/api/v1/tags' })).statusCode);
         expect(codes).toEqual([200, 200, 200, 429, 429]);
         const res = await limited.inject({ method: 'GET', url: '/api/v1/tags', remoteAddress: '10.0.0.9' });
         expect(res.statusCode).toBe(200);
@@ -457,10 +552,23 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
     });
 
     it('publishes an OpenAPI document and a docs page', async () => {
-      const doc = (await get('/api/docs/openapi.json')).json<{ openapi: string; paths: Record<string, unknown> }>();
+      const doc = (await get('/api/docs/openapi.json')).json<{
+        openapi: string;
+        paths: Record<string, unknown>;
+      }>();
       expect(doc.openapi).toBe('3.1.0');
       expect(Object.keys(doc.paths)).toEqual(
-        expect.arrayContaining(['/search', '/speeches/{gid}', '/debates/{gid}', '/people', '/people/{id}', '/tags', '/tags/timeline', '/export', '/subscriptions']),
+        expect.arrayContaining([
+          '/search',
+          '/speeches/{gid}',
+          '/debates/{gid}',
+          '/people',
+          '/people/{id}',
+          '/tags',
+          '/tags/timeline',
+          '/export',
+          '/subscriptions',
+        ]),
       );
       const page = await get('/api/docs');
       expect(page.statusCode).toBe(200);

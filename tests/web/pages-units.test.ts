@@ -13,9 +13,9 @@ describe('feed HTML sanitiser', () => {
     expect(sanitizeFeedHtml('Order-<i> [</i><i> Interruption.</i><i> ]</i> &quot;Order&quot;')).toBe(
       'Order-<i> [</i><i> Interruption.</i><i> ]</i> &quot;Order&quot;',
     );
-    expect(sanitizeFeedHtml('<table> <tbody> <tr> <td colspan="2"><i>First</i></td> </tr> </tbody> </table>')).toBe(
-      '<table> <tbody> <tr> <td colspan="2"><i>First</i></td> </tr> </tbody> </table>',
-    );
+    expect(
+      sanitizeFeedHtml('<table> <tbody> <tr> <td colspan="2"><i>First</i></td> </tr> </tbody> </table>'),
+    ).toBe('<table> <tbody> <tr> <td colspan="2"><i>First</i></td> </tr> </tbody> </table>');
     expect(sanitizeFeedHtml('<a href="http://propertyservices.lsc.gov.uk/other/">link</a>')).toBe(
       '<a href="http://propertyservices.lsc.gov.uk/other/" rel="nofollow noopener noreferrer">link</a>',
     );
@@ -45,7 +45,9 @@ describe('feed HTML sanitiser', () => {
   it('balances tags and escapes stray markup characters', () => {
     expect(sanitizeFeedHtml('<i>open <b>bold</i> after')).toBe('<i>open <b>bold</b></i> after');
     expect(sanitizeFeedHtml('</b>x<br>y')).toBe('x<br>y');
-    expect(sanitizeFeedHtml('1 < 2 & 3 > 2 &amp; &#163; &bogus')).toBe('1 &lt; 2 &amp; 3 &gt; 2 &amp; &#163; &amp;bogus');
+    expect(sanitizeFeedHtml('1 < 2 & 3 > 2 &amp; &#163; &bogus')).toBe(
+      '1 &lt; 2 &amp; 3 &gt; 2 &amp; &#163; &amp;bogus',
+    );
     expect(sanitizeFeedHtml('<script>never closed')).toBe('');
     expect(sanitizeFeedHtml('"quoted" <unknown>kept text</unknown>')).toBe('"quoted" kept text');
   });
@@ -64,7 +66,11 @@ describe('html templates', () => {
     expect(html`<p title="${name}">${name}</p>`.value).toBe(
       '<p title="&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;">&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;</p>',
     );
-    expect(html`<ul>${['a<', 'b'].map((s) => html`<li>${s}</li>`)}</ul>`.value).toBe('<ul><li>a&lt;</li><li>b</li></ul>');
+    expect(
+      html`<ul>
+        ${['a<', 'b'].map((s) => html`<li>${s}</li>`)}
+      </ul>`.value,
+    ).toBe('<ul><li>a&lt;</li><li>b</li></ul>');
     expect(html`${null}${undefined}${false}${0}`.value).toBe('0');
     expect(html`${trusted('<mark>x</mark>')}`.value).toBe('<mark>x</mark>');
   });
@@ -72,7 +78,9 @@ describe('html templates', () => {
 
 describe('highlighted excerpts', () => {
   it('escapes the text and turns only the markers into <mark>', () => {
-    expect(excerptHtml('a \u0001Royal\u0002 <b>\u0001Mail\u0002 & co')).toBe('a <mark>Royal</mark> &lt;b&gt;<mark>Mail</mark> &amp; co');
+    expect(excerptHtml('a \u0001Royal\u0002 <b>\u0001Mail\u0002 & co')).toBe(
+      'a <mark>Royal</mark> &lt;b&gt;<mark>Mail</mark> &amp; co',
+    );
     expect(excerptHtml('\u0002stray \u0001open')).toBe('stray <mark>open</mark>');
   });
 
@@ -86,7 +94,13 @@ describe('cursors and ids', () => {
   it('round-trips a page key and refuses anything else', () => {
     const key = { sittingDate: '2009-10-26', gid: 'uk.org.publicwhip/debate/2009-10-26b.1.2' };
     expect(decodeCursor(encodeCursor(key))).toEqual(key);
-    for (const bad of ['', 'abc', '!!!', Buffer.from('["x","y"]').toString('base64url'), Buffer.from('[1,2,3]').toString('base64url')])
+    for (const bad of [
+      '',
+      'abc',
+      '!!!',
+      Buffer.from('["x","y"]').toString('base64url'),
+      Buffer.from('[1,2,3]').toString('base64url'),
+    ])
       expect(decodeCursor(bad), bad).toBeNull();
   });
 
@@ -138,7 +152,17 @@ describe('timeline chart', () => {
       tagged: 0,
       tags: {},
     }));
-    expect(periods(long).map((p) => p.key)).toEqual(['2000', '2001', '2002', '2003', '2004', '2005', '2006', '2007', '2008']);
+    expect(periods(long).map((p) => p.key)).toEqual([
+      '2000',
+      '2001',
+      '2002',
+      '2003',
+      '2004',
+      '2005',
+      '2006',
+      '2007',
+      '2008',
+    ]);
   });
 
   it('draws stacked bars with an accessible name and a data table', () => {

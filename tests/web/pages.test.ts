@@ -19,7 +19,8 @@ function checkPage(body: string, url: string): void {
   expect(body.match(/<h1\b/g)?.length, `${url}: one h1`).toBe(1);
   const levels = [...body.matchAll(/<h([1-6])\b/g)].map((m) => Number(m[1]));
   levels.forEach((level, i) => {
-    if (i > 0) expect(level - levels[i - 1]!, `${url}: heading h${levels[i - 1]} → h${level}`).toBeLessThanOrEqual(1);
+    if (i > 0)
+      expect(level - levels[i - 1]!, `${url}: heading h${levels[i - 1]} → h${level}`).toBeLessThanOrEqual(1);
   });
   const ids = [...body.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
   expect(new Set(ids).size, `${url}: duplicate ids`).toBe(ids.length);
@@ -28,7 +29,9 @@ function checkPage(body: string, url: string): void {
     if (/type="(hidden|submit)"/.test(attrs)) continue;
     const id = /\sid="([^"]+)"/.exec(attrs)?.[1];
     const labelled = id ? body.includes(`for="${id}"`) : false;
-    const wrapped = body.slice(Math.max(0, control.index - 200), control.index).lastIndexOf('<label') > body.slice(Math.max(0, control.index - 200), control.index).lastIndexOf('</label>');
+    const wrapped =
+      body.slice(Math.max(0, control.index - 200), control.index).lastIndexOf('<label') >
+      body.slice(Math.max(0, control.index - 200), control.index).lastIndexOf('</label>');
     expect(labelled || wrapped, `${url}: unlabelled ${control[0]}`).toBe(true);
   }
   expect(body, url).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
@@ -97,7 +100,10 @@ describe.skipIf(!corpusAvailable())('server-rendered pages on the shared week', 
     const old = await app.inject({ method: 'GET', url: '/debates/uk.org.publicwhip/debate/2009-10-26a.1.4' });
     expect(old.statusCode).toBe(301);
     expect(old.headers.location).toBe('/debates/uk.org.publicwhip/debate/2009-10-26b.1.4');
-    const speech = await app.inject({ method: 'GET', url: '/speeches/uk.org.publicwhip/debate/2009-10-26a.1.7' });
+    const speech = await app.inject({
+      method: 'GET',
+      url: '/speeches/uk.org.publicwhip/debate/2009-10-26a.1.7',
+    });
     expect(speech.statusCode).toBe(301);
     expect(speech.headers.location).toBe('/debates/uk.org.publicwhip/debate/2009-10-26b.1.6#2009-10-26b.1.7');
     await page('/debates/uk.org.publicwhip/debate/1999-01-01a.1.1', 404);
@@ -105,20 +111,30 @@ describe.skipIf(!corpusAvailable())('server-rendered pages on the shared week', 
 
   it('renders stored feed HTML defensively', async () => {
     // A hostile paragraph that got past ingest must not reach the browser as markup.
-    await db.query(`UPDATE paragraphs SET html = $1 WHERE speech_gid = 'uk.org.publicwhip/debate/2009-10-26b.1.7' AND seq = 0`, [
-      'Safe <i>text</i><script>alert(1)</script><img src=x onerror="alert(2)"><iframe src="https://evil.example"></iframe><a href="javascript:alert(3)">x</a>',
-    ]);
+    await db.query(
+      `UPDATE paragraphs SET html = $1 WHERE speech_gid = 'uk.org.publicwhip/debate/2009-10-26b.1.7' AND seq = 0`,
+      [
+        'Safe <i>text</i><script>alert(1)</script><img src=x onerror="alert(2)"><iframe src="https://evil.example"></iframe><a href="javascript:alert(3)">x</a>',
+      ],
+    );
     const { body } = await page('/debates/uk.org.publicwhip/debate/2009-10-26b.1.6');
     expect(body).toContain('Safe <i>text</i><a>x</a>');
     expect(body).not.toContain('alert(');
-    const api = await app.inject({ method: 'GET', url: '/api/v1/speeches/uk.org.publicwhip/debate/2009-10-26b.1.7' });
-    expect(api.json<{ paragraphs: { html: string }[] }>().paragraphs[0]?.html).toBe('Safe <i>text</i><a>x</a>');
+    const api = await app.inject({
+      method: 'GET',
+      url: '/api/v1/speeches/uk.org.publicwhip/debate/2009-10-26b.1.7',
+    });
+    expect(api.json<{ paragraphs: { html: string }[] }>().paragraphs[0]?.html).toBe(
+      'Safe <i>text</i><a>x</a>',
+    );
   });
 
   it("an MP's page shows party and seat in 2009, the record, a chart and the week's speeches", async () => {
     const { body } = await page(`/people/${MP_SHORT_ID}`);
     expect(body).toContain('<h1>Phil Hope</h1>');
-    expect(body).toContain('At the time of these speeches (26 Oct 2009 to 29 Oct 2009): <strong>Labour</strong>, <strong>Corby</strong> (House of Commons).');
+    expect(body).toContain(
+      'At the time of these speeches (26 Oct 2009 to 29 Oct 2009): <strong>Labour</strong>, <strong>Corby</strong> (House of Commons).',
+    );
     expect(body).toContain('<td>5 May 2005 – present</td>');
     expect(body).toContain('Labour/Co-operative');
     expect(body).toMatch(/<svg viewBox="0 0 720 260" role="img"/);
@@ -150,9 +166,15 @@ describe.skipIf(!corpusAvailable())('server-rendered pages on the shared week', 
     const css = await app.inject({ method: 'GET', url: '/assets/site.css' });
     expect(css.statusCode).toBe(200);
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
-    const again = await app.inject({ method: 'GET', url: '/assets/site.css', headers: { 'if-none-match': String(css.headers.etag) } });
+    const again = await app.inject({
+      method: 'GET',
+      url: '/assets/site.css',
+      headers: { 'if-none-match': String(css.headers.etag) },
+    });
     expect(again.statusCode).toBe(304);
-    expect((await app.inject({ method: 'GET', url: '/assets/app.js' })).headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect((await app.inject({ method: 'GET', url: '/assets/app.js' })).headers['content-type']).toBe(
+      'text/javascript; charset=utf-8',
+    );
     expect((await app.inject({ method: 'GET', url: '/assets/..%2Fpages%2Fplugin.ts' })).statusCode).toBe(404);
   });
 });

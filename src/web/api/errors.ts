@@ -24,7 +24,11 @@ export interface ErrorBody {
 }
 
 /** Parses `input` or throws a BadRequestError naming every bad field. */
-export function parseOr400<S extends z.ZodType>(schema: S, input: unknown, location: 'query' | 'body' | 'path' = 'query'): z.output<S> {
+export function parseOr400<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  location: 'query' | 'body' | 'path' = 'query',
+): z.output<S> {
   const result = schema.safeParse(input ?? {});
   if (!result.success) throw new BadRequestError(fieldIssues(result.error), location);
   return result.data;
@@ -53,7 +57,11 @@ function clientStatus(err: FastifyError): number | null {
   return status >= 400 && status < 500 ? status : null;
 }
 
-export async function apiErrorHandler(err: FastifyError | BadRequestError, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+export async function apiErrorHandler(
+  err: FastifyError | BadRequestError,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
   if (err instanceof BadRequestError) {
     await reply.code(400).send(errorBody(400, err.message, err.issues));
     return;

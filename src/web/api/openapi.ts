@@ -22,15 +22,40 @@ interface Parameter {
 
 const str = (extra: Schema = {}): Schema => ({ type: 'string', ...extra });
 const list = (items: Schema): Schema => ({ type: 'array', items });
-const q = (name: string, description: string, schema: Schema): Parameter => ({ name, in: 'query', description, schema });
+const q = (name: string, description: string, schema: Schema): Parameter => ({
+  name,
+  in: 'query',
+  description,
+  schema,
+});
 
 const FILTERS: Parameter[] = [
-  q('q', 'Full-text query, matched per paragraph (English stemming): words, "a phrase", OR, and -word to exclude. A speech matches when one of its paragraphs does.', str({ maxLength: 500, examples: ['"Royal Mail" -strike'] })),
-  { ...q('tag', 'Tags (repeat the parameter or separate with commas); a speech matches when it carries any of them at minConfidence or more.', list(str({ pattern: '^[a-z][a-z0-9_-]*$' }))), explode: true },
-  q('minConfidence', 'Lowest tag confidence that counts, 0 to 1.', { type: 'number', minimum: 0, maximum: 1, default: 0.5 }),
+  q(
+    'q',
+    'Full-text query, matched per paragraph (English stemming): words, "a phrase", OR, and -word to exclude. A speech matches when one of its paragraphs does.',
+    str({ maxLength: 500, examples: ['"Royal Mail" -strike'] }),
+  ),
+  {
+    ...q(
+      'tag',
+      'Tags (repeat the parameter or separate with commas); a speech matches when it carries any of them at minConfidence or more.',
+      list(str({ pattern: '^[a-z][a-z0-9_-]*$' })),
+    ),
+    explode: true,
+  },
+  q('minConfidence', 'Lowest tag confidence that counts, 0 to 1.', {
+    type: 'number',
+    minimum: 0,
+    maximum: 1,
+    default: 0.5,
+  }),
   q('tagged', 'Only speeches carrying some tag at minConfidence or more.', { type: 'boolean' }),
   q('person', 'Speaker: person id, short (10586) or full (uk.org.publicwhip/person/10586).', str()),
-  q('party', 'Party of the speaker at the time of the speech (case-insensitive), e.g. Labour.', str({ maxLength: 100 })),
+  q(
+    'party',
+    'Party of the speaker at the time of the speech (case-insensitive), e.g. Labour.',
+    str({ maxLength: 100 }),
+  ),
   { ...q('house', "Speaker's house at the time.", list(str({ enum: [...HOUSES] }))), explode: true },
   { ...q('type', 'Feed type (series of the record).', list(str({ enum: [...FEED_TYPES] }))), explode: true },
   q('from', 'First sitting date, inclusive.', str({ format: 'date' })),
@@ -46,30 +71,61 @@ const GID: Parameter = {
   name: 'gid',
   in: 'path',
   required: true,
-  description: 'TheyWorkForYou gid, slashes kept or percent-encoded, e.g. uk.org.publicwhip/debate/2009-10-26b.1.2.',
+  description:
+    'TheyWorkForYou gid, slashes kept or percent-encoded, e.g. uk.org.publicwhip/debate/2009-10-26b.1.2.',
   schema: str(),
 };
-const PERSON: Parameter = { name: 'id', in: 'path', required: true, description: 'Person id (10586 or uk.org.publicwhip/person/10586, percent-encoded).', schema: str() };
+const PERSON: Parameter = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: 'Person id (10586 or uk.org.publicwhip/person/10586, percent-encoded).',
+  schema: str(),
+};
 
-const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
 const BAD_REQUEST = errorResponse('Invalid parameter; `issues` names each field and what was wrong.');
 const NOT_FOUND = errorResponse('Not found.');
-const ok = (description: string, schema: Schema = { type: 'object' }) => ({ description, content: { 'application/json': { schema } } });
+const ok = (description: string, schema: Schema = { type: 'object' }) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 const moved = { description: 'An older gid (from a revised file): Location holds the current one.' };
 
 const TAG_SCORE: Schema = { type: 'object', properties: { tag: str(), confidence: { type: 'number' } } };
 const SEARCH_HIT: Schema = {
   type: 'object',
   properties: {
-    gid: str(), sittingDate: str({ format: 'date' }), type: str(), house: str(), speakerName: str(), personId: str(),
-    party: str({ description: 'At the time of the speech.' }), constituency: str(), majorHeading: str(), minorHeading: str(),
-    debateGid: str(), colnum: str(), hansardUrl: str(), twfyUrl: str(), paragraphSeq: { type: 'integer' },
-    excerpt: str(), excerptHtml: str({ description: 'Escaped HTML; matched words in <mark>.' }), tags: list(TAG_SCORE),
+    gid: str(),
+    sittingDate: str({ format: 'date' }),
+    type: str(),
+    house: str(),
+    speakerName: str(),
+    personId: str(),
+    party: str({ description: 'At the time of the speech.' }),
+    constituency: str(),
+    majorHeading: str(),
+    minorHeading: str(),
+    debateGid: str(),
+    colnum: str(),
+    hansardUrl: str(),
+    twfyUrl: str(),
+    paragraphSeq: { type: 'integer' },
+    excerpt: str(),
+    excerptHtml: str({ description: 'Escaped HTML; matched words in <mark>.' }),
+    tags: list(TAG_SCORE),
   },
 };
 const SEARCH_PAGE: Schema = {
   type: 'object',
-  properties: { results: list(SEARCH_HIT), nextCursor: { type: ['string', 'null'] }, next: { type: ['string', 'null'], description: 'URL of the next page.' } },
+  properties: {
+    results: list(SEARCH_HIT),
+    nextCursor: { type: ['string', 'null'] },
+    next: { type: ['string', 'null'], description: 'URL of the next page.' },
+  },
 };
 
 export function openApiDocument(): Schema {
@@ -83,14 +139,67 @@ export function openApiDocument(): Schema {
     },
     servers: [{ url: '/api/v1' }],
     paths: {
-      '/search': { get: { summary: 'Search speeches', parameters: [...FILTERS, ...PAGING], responses: { 200: ok('A page of speeches, newest first.', SEARCH_PAGE), 400: BAD_REQUEST } } },
-      '/speeches/{gid}': { get: { summary: 'A speech with its paragraphs and tags', parameters: [GID, FILTERS[2]!], responses: { 200: ok('The speech.'), 301: moved, 400: BAD_REQUEST, 404: NOT_FOUND } } },
-      '/debates/{gid}': { get: { summary: 'A debate (heading) with its speeches; a speech gid redirects to its debate', parameters: [GID, FILTERS[2]!], responses: { 200: ok('The debate.'), 301: moved, 400: BAD_REQUEST, 404: NOT_FOUND } } },
-      '/people': { get: { summary: 'Find people by name', parameters: [q('q', 'Part of a name (at least 2 characters).', str({ minLength: 2 })), PAGING[1]!], responses: { 200: ok('Matching people.'), 400: BAD_REQUEST } } },
-      '/people/{id}': { get: { summary: 'Profile and speaking record', description: 'Names, parties and seats over time; speeches per tag, per house and type, and per month.', parameters: [PERSON, FILTERS[2]!, FILTERS[8]!, FILTERS[9]!], responses: { 200: ok('The person.'), 400: BAD_REQUEST, 404: NOT_FOUND } } },
-      '/people/{id}/speeches': { get: { summary: "A person's speeches, newest first", parameters: [PERSON, ...FILTERS.filter((p) => p.name !== 'person'), ...PAGING], responses: { 200: ok('A page of speeches.', SEARCH_PAGE), 400: BAD_REQUEST } } },
-      '/tags': { get: { summary: 'Tags with speech counts', parameters: [FILTERS[2]!], responses: { 200: ok('Tags.'), 400: BAD_REQUEST } } },
-      '/tags/timeline': { get: { summary: 'Speeches per tag over time', parameters: [...FILTERS, q('interval', 'Period length.', str({ enum: [...INTERVALS], default: 'month' }))], responses: { 200: ok('Counts per period and tag.'), 400: BAD_REQUEST } } },
+      '/search': {
+        get: {
+          summary: 'Search speeches',
+          parameters: [...FILTERS, ...PAGING],
+          responses: { 200: ok('A page of speeches, newest first.', SEARCH_PAGE), 400: BAD_REQUEST },
+        },
+      },
+      '/speeches/{gid}': {
+        get: {
+          summary: 'A speech with its paragraphs and tags',
+          parameters: [GID, FILTERS[2]!],
+          responses: { 200: ok('The speech.'), 301: moved, 400: BAD_REQUEST, 404: NOT_FOUND },
+        },
+      },
+      '/debates/{gid}': {
+        get: {
+          summary: 'A debate (heading) with its speeches; a speech gid redirects to its debate',
+          parameters: [GID, FILTERS[2]!],
+          responses: { 200: ok('The debate.'), 301: moved, 400: BAD_REQUEST, 404: NOT_FOUND },
+        },
+      },
+      '/people': {
+        get: {
+          summary: 'Find people by name',
+          parameters: [q('q', 'Part of a name (at least 2 characters).', str({ minLength: 2 })), PAGING[1]!],
+          responses: { 200: ok('Matching people.'), 400: BAD_REQUEST },
+        },
+      },
+      '/people/{id}': {
+        get: {
+          summary: 'Profile and speaking record',
+          description:
+            'Names, parties and seats over time; speeches per tag, per house and type, and per month.',
+          parameters: [PERSON, FILTERS[2]!, FILTERS[8]!, FILTERS[9]!],
+          responses: { 200: ok('The person.'), 400: BAD_REQUEST, 404: NOT_FOUND },
+        },
+      },
+      '/people/{id}/speeches': {
+        get: {
+          summary: "A person's speeches, newest first",
+          parameters: [PERSON, ...FILTERS.filter((p) => p.name !== 'person'), ...PAGING],
+          responses: { 200: ok('A page of speeches.', SEARCH_PAGE), 400: BAD_REQUEST },
+        },
+      },
+      '/tags': {
+        get: {
+          summary: 'Tags with speech counts',
+          parameters: [FILTERS[2]!],
+          responses: { 200: ok('Tags.'), 400: BAD_REQUEST },
+        },
+      },
+      '/tags/timeline': {
+        get: {
+          summary: 'Speeches per tag over time',
+          parameters: [
+            ...FILTERS,
+            q('interval', 'Period length.', str({ enum: [...INTERVALS], default: 'month' })),
+          ],
+          responses: { 200: ok('Counts per period and tag.'), 400: BAD_REQUEST },
+        },
+      },
       '/export': {
         get: {
           summary: 'Research export (streamed)',
@@ -98,11 +207,27 @@ export function openApiDocument(): Schema {
           parameters: [
             ...FILTERS,
             { ...q('format', 'File format.', str({ enum: Object.keys(EXPORT_FORMATS) })), required: true },
-            q('per', 'One row per paragraph or per speech.', str({ enum: ['paragraph', 'speech'], default: 'paragraph' })),
-            q('excel', 'CSV for spreadsheets: byte order mark, and cells starting with = + - @ prefixed with \'.', { type: 'boolean' }),
+            q(
+              'per',
+              'One row per paragraph or per speech.',
+              str({ enum: ['paragraph', 'speech'], default: 'paragraph' }),
+            ),
+            q(
+              'excel',
+              "CSV for spreadsheets: byte order mark, and cells starting with = + - @ prefixed with '.",
+              { type: 'boolean' },
+            ),
           ],
           responses: {
-            200: { description: 'The file.', content: Object.fromEntries(Object.values(EXPORT_FORMATS).map((f) => [f.contentType.split(';')[0], { schema: str({ format: 'binary' }) }])) },
+            200: {
+              description: 'The file.',
+              content: Object.fromEntries(
+                Object.values(EXPORT_FORMATS).map((f) => [
+                  f.contentType.split(';')[0],
+                  { schema: str({ format: 'binary' }) },
+                ]),
+              ),
+            },
             400: BAD_REQUEST,
             429: errorResponse('Too many exports; see Retry-After.'),
           },
@@ -113,15 +238,31 @@ export function openApiDocument(): Schema {
           summary: 'Ask for email alerts',
           requestBody: {
             required: true,
-            content: Object.fromEntries(['application/json', 'application/x-www-form-urlencoded'].map((t) => [t, { schema: { $ref: '#/components/schemas/Subscription' } }])),
+            content: Object.fromEntries(
+              ['application/json', 'application/x-www-form-urlencoded'].map((t) => [
+                t,
+                { schema: { $ref: '#/components/schemas/Subscription' } },
+              ]),
+            ),
           },
-          responses: { 202: ok('Accepted; a confirmation email follows.'), 400: BAD_REQUEST, 501: errorResponse('Alerts are not available on this server yet.') },
+          responses: {
+            202: ok('Accepted; a confirmation email follows.'),
+            400: BAD_REQUEST,
+            501: errorResponse('Alerts are not available on this server yet.'),
+          },
         },
       },
     },
     components: {
       schemas: {
-        Error: { type: 'object', properties: { error: str(), message: str(), issues: list({ type: 'object', properties: { field: str(), message: str() } }) } },
+        Error: {
+          type: 'object',
+          properties: {
+            error: str(),
+            message: str(),
+            issues: list({ type: 'object', properties: { field: str(), message: str() } }),
+          },
+        },
         Subscription: {
           type: 'object',
           required: ['email'],

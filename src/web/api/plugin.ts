@@ -32,7 +32,9 @@ export function parseForm(body: string): Record<string, string | string[]> {
 /** Register with `{ prefix: '/api' }`. */
 export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (app, { ctx, exportLimiter }) => {
   app.setErrorHandler(apiErrorHandler);
-  app.setNotFoundHandler(async (req, reply) => reply.code(404).send(errorBody(404, `No API endpoint ${req.method} ${req.url.split('?')[0]}`)));
+  app.setNotFoundHandler(async (req, reply) =>
+    reply.code(404).send(errorBody(404, `No API endpoint ${req.method} ${req.url.split('?')[0]}`)),
+  );
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, parseForm(String(body)));
   });
@@ -42,7 +44,9 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (app, { ctx, expo
       // Public, read-only data: any site may read it from a browser. Subscriptions are not shared.
       v1.addHook('onRequest', async (req, reply) => {
         if (req.method === 'GET' || req.method === 'HEAD')
-          reply.header('access-control-allow-origin', '*').header('cross-origin-resource-policy', 'cross-origin');
+          reply
+            .header('access-control-allow-origin', '*')
+            .header('cross-origin-resource-policy', 'cross-origin');
       });
       searchRoutes(v1, ctx);
       speechRoutes(v1, ctx, '/api/v1');

@@ -12,7 +12,10 @@ export const intParam = (min: number, max: number, fallback: number) =>
   z
     .union([z.number(), z.string().trim()])
     .transform((v) => (v === '' ? fallback : Number(v)))
-    .refine((n) => Number.isInteger(n) && n >= min && n <= max, `must be a whole number from ${min} to ${max}`)
+    .refine(
+      (n) => Number.isInteger(n) && n >= min && n <= max,
+      `must be a whole number from ${min} to ${max}`,
+    )
     .default(fallback);
 
 const cursor = z
@@ -63,11 +66,17 @@ export const gidQuery = z.strictObject({ minConfidence: filterFields.minConfiden
 /** Parlparse gids: `uk.org.publicwhip/debate/2009-10-26b.1.2` and the like. */
 export const gidParam = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/, 'must be a TheyWorkForYou gid like uk.org.publicwhip/debate/2009-10-26b.1.2');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/,
+    'must be a TheyWorkForYou gid like uk.org.publicwhip/debate/2009-10-26b.1.2',
+  );
 
 export const personParam = z
   .string()
-  .refine((s) => normalisePersonId(s) !== null, 'must be a person id like 10586 or uk.org.publicwhip/person/10586')
+  .refine(
+    (s) => normalisePersonId(s) !== null,
+    'must be a person id like 10586 or uk.org.publicwhip/person/10586',
+  )
   .transform((s) => normalisePersonId(s) ?? s);
 
 export const FREQUENCIES = ['immediate', 'daily', 'weekly'] as const;
@@ -75,7 +84,11 @@ export const FREQUENCIES = ['immediate', 'daily', 'weekly'] as const;
 /** A request to be alerted: by email, about a query, tags or a person (at least one). */
 export const subscriptionBody = z
   .strictObject({
-    email: z.string().trim().max(254, 'must be at most 254 characters').pipe(z.email('must be an email address like name@example.org')),
+    email: z
+      .string()
+      .trim()
+      .max(254, 'must be at most 254 characters')
+      .pipe(z.email('must be an email address like name@example.org')),
     q: filterFields.q,
     tag: filterFields.tag,
     person: filterFields.person,
@@ -84,6 +97,10 @@ export const subscriptionBody = z
   })
   .superRefine((b, ctx) => {
     if (!b.q && !b.tag?.length && !b.person)
-      ctx.addIssue({ code: 'custom', path: ['q'], message: 'give words to search for, a tag or a person to follow' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['q'],
+        message: 'give words to search for, a tag or a person to follow',
+      });
   });
 export type SubscriptionInput = z.output<typeof subscriptionBody>;

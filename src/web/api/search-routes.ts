@@ -11,7 +11,8 @@ export async function runSearch(ctx: WebContext, q: SearchQuery): Promise<Search
   try {
     return await ctx.search.search(toSpeechFilters(q), { limit: q.limit, cursor: q.cursor });
   } catch (err) {
-    if (err instanceof InvalidCursorError) throw new BadRequestError([{ field: 'cursor', message: err.message }]);
+    if (err instanceof InvalidCursorError)
+      throw new BadRequestError([{ field: 'cursor', message: err.message }]);
     throw err;
   }
 }

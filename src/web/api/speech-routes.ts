@@ -34,13 +34,21 @@ export function speechRoutes(app: FastifyInstance, ctx: WebContext, prefix: stri
     const current = await ctx.speeches.resolveGid(gid);
     if (!current) return notFound(reply, 'speech', gid);
     if (current !== gid) return reply.redirect(gidPath(`${prefix}/speeches`, current), 301);
-    const [speech, tags] = await Promise.all([ctx.speeches.get(current), speechTags(ctx.options.db, current, minConfidence)]);
+    const [speech, tags] = await Promise.all([
+      ctx.speeches.get(current),
+      speechTags(ctx.options.db, current, minConfidence),
+    ]);
     if (!speech) return notFound(reply, 'speech', gid);
     const { requestedGid: _requested, paragraphs, ...rest } = speech;
     return {
       ...rest,
       twfyUrl: twfyUrl(speech.gid),
-      citation: citation({ type: speech.type, sitting_date: speech.sittingDate, colnum: speech.colnum, gid: speech.gid }),
+      citation: citation({
+        type: speech.type,
+        sitting_date: speech.sittingDate,
+        colnum: speech.colnum,
+        gid: speech.gid,
+      }),
       tags: tags.speech,
       paragraphs: paragraphs.map((p) => ({
         seq: p.seq,
@@ -48,7 +56,9 @@ export function speechRoutes(app: FastifyInstance, ctx: WebContext, prefix: stri
         cls: p.cls,
         html: sanitizeFeedHtml(p.html),
         text: p.body,
-        tags: tags.paragraphs.filter((t) => t.seq === p.seq).map(({ tag, confidence, method }) => ({ tag, confidence, method })),
+        tags: tags.paragraphs
+          .filter((t) => t.seq === p.seq)
+          .map(({ tag, confidence, method }) => ({ tag, confidence, method })),
       })),
     };
   });
@@ -59,7 +69,8 @@ export function speechRoutes(app: FastifyInstance, ctx: WebContext, prefix: stri
     const resolved = await ctx.debates.resolve(gid);
     if (!resolved) return notFound(reply, 'debate', gid);
     // A speech's gid leads to the debate it belongs to.
-    const heading = resolved.kind === 'speech' ? await ctx.debates.headingOfSpeech(resolved.gid) : resolved.gid;
+    const heading =
+      resolved.kind === 'speech' ? await ctx.debates.headingOfSpeech(resolved.gid) : resolved.gid;
     if (!heading) return notFound(reply, 'debate', gid);
     if (heading !== gid) return reply.redirect(gidPath(`${prefix}/debates`, heading), 301);
     const debate = await ctx.debates.get(heading, minConfidence);

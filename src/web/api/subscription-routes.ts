@@ -5,7 +5,12 @@
  * browser without JavaScript gets the form back as HTML with the outcome; scripts get JSON.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DEFAULT_MIN_CONFIDENCE, fieldIssues, normalisePersonId, type FieldIssue } from '../../search/filters.js';
+import {
+  DEFAULT_MIN_CONFIDENCE,
+  fieldIssues,
+  normalisePersonId,
+  type FieldIssue,
+} from '../../search/filters.js';
 import { renderSubscribePage, type SubscribeOutcome } from '../pages/subscribe-page.js';
 import type { SubscriptionRequest, WebContext } from './context.js';
 import { errorBody } from './errors.js';
@@ -17,7 +22,9 @@ const NOT_AVAILABLE =
 /** A form post from a browser wants a page back; everything else gets JSON. */
 function wantsHtml(req: FastifyRequest): boolean {
   const type = req.headers['content-type'] ?? '';
-  return type.startsWith('application/x-www-form-urlencoded') && (req.headers.accept ?? '').includes('text/html');
+  return (
+    type.startsWith('application/x-www-form-urlencoded') && (req.headers.accept ?? '').includes('text/html')
+  );
 }
 
 function toRequest(b: SubscriptionInput): SubscriptionRequest {
@@ -36,7 +43,8 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: WebContext): void 
     const parsed = subscriptionBody.safeParse(req.body ?? {});
     if (!parsed.success) return answer(req, reply, ctx, { status: 400, issues: fieldIssues(parsed.error) });
     const service = ctx.options.subscriptions;
-    if (!service) return answer(req, reply, ctx, { status: 501, message: NOT_AVAILABLE, values: parsed.data });
+    if (!service)
+      return answer(req, reply, ctx, { status: 501, message: NOT_AVAILABLE, values: parsed.data });
     const result = await service.subscribe(toRequest(parsed.data));
     return answer(req, reply, ctx, { status: 202, message: result.message, values: parsed.data, result });
   });
@@ -50,16 +58,27 @@ interface Outcome {
   result?: { id: string; status: string; message: string };
 }
 
-async function answer(req: FastifyRequest, reply: FastifyReply, ctx: WebContext, o: Outcome): Promise<FastifyReply> {
+async function answer(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  ctx: WebContext,
+  o: Outcome,
+): Promise<FastifyReply> {
   reply.code(o.status);
   if (wantsHtml(req)) {
-    const outcome: SubscribeOutcome = { status: o.status, message: o.message ?? null, issues: o.issues ?? [] };
+    const outcome: SubscribeOutcome = {
+      status: o.status,
+      message: o.message ?? null,
+      issues: o.issues ?? [],
+    };
     const page = await renderSubscribePage(ctx, formValues(req.body), outcome);
     return reply.type('text/html; charset=utf-8').send(page);
   }
   if (o.status === 400) {
     const issues = o.issues ?? [];
-    return reply.send(errorBody(400, `Invalid body: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues));
+    return reply.send(
+      errorBody(400, `Invalid body: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues),
+    );
   }
   if (o.status === 501) return reply.send(errorBody(501, o.message ?? NOT_AVAILABLE));
   return reply.send({ ...o.result, message: o.message });

@@ -9,7 +9,11 @@ import type { TagInfo } from './context.js';
 
 export function loadTagInfo(onError?: (err: unknown) => void): TagInfo[] {
   try {
-    return loadTaxonomy(tagPaths().taxonomy).tags.map((t) => ({ id: t.id, label: t.label, description: t.description }));
+    return loadTaxonomy(tagPaths().taxonomy).tags.map((t) => ({
+      id: t.id,
+      label: t.label,
+      description: t.description,
+    }));
   } catch (err) {
     onError?.(err);
     return [];

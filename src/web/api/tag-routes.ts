@@ -31,6 +31,10 @@ export function tagRoutes(app: FastifyInstance, ctx: WebContext): void {
   app.get('/tags/timeline', async (req) => {
     const q = parseOr400(timelineQuery, req.query);
     const filters = toSpeechFilters(q);
-    return { interval: q.interval, minConfidence: filters.minConfidence, counts: await ctx.tagCounts.timeline(filters, q.interval) };
+    return {
+      interval: q.interval,
+      minConfidence: filters.minConfidence,
+      counts: await ctx.tagCounts.timeline(filters, q.interval),
+    };
   });
 }

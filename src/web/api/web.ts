@@ -24,4 +24,10 @@ export const webPlugin: FastifyPluginAsync<WebOptions> = async (app, opts) => {
   await app.register(pagesPlugin, { ctx });
 };
 
-export type { WebOptions, TagInfo, SubscriptionService, SubscriptionRequest, SubscriptionResult } from './context.js';
+export type {
+  WebOptions,
+  TagInfo,
+  SubscriptionService,
+  SubscriptionRequest,
+  SubscriptionResult,
+} from './context.js';

@@ -13,7 +13,14 @@
     return node;
   }
 
-  var FIELD_NAMES = { email: 'Email', q: 'Words', tag: 'Tags', person: 'Person', frequency: 'How often', minConfidence: 'Minimum confidence' };
+  var FIELD_NAMES = {
+    email: 'Email',
+    q: 'Words',
+    tag: 'Tags',
+    person: 'Person',
+    frequency: 'How often',
+    minConfidence: 'Minimum confidence',
+  };
 
   function clearErrors(form) {
     form.querySelectorAll('.field-error.js').forEach(function (n) {
@@ -30,7 +37,13 @@
     var list = el('ul');
     issues.forEach(function (issue) {
       var item = el('li');
-      item.appendChild(el('a', { href: '#f-' + issue.field }, (FIELD_NAMES[issue.field] || issue.field) + ': ' + issue.message));
+      item.appendChild(
+        el(
+          'a',
+          { href: '#f-' + issue.field },
+          (FIELD_NAMES[issue.field] || issue.field) + ': ' + issue.message,
+        ),
+      );
       list.appendChild(item);
       var input = form.querySelector('#f-' + CSS.escape(issue.field));
       if (input) {

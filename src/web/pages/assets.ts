@@ -29,7 +29,11 @@ export function loadAssets(dir = assetsDir): Map<string, Asset> {
     const type = TYPES[path.extname(name)];
     if (!type) continue;
     const body = readFileSync(path.join(dir, name));
-    assets.set(name, { body, type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
+    assets.set(name, {
+      body,
+      type,
+      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
+    });
   }
   return assets;
 }

@@ -21,9 +21,16 @@ export function tagLabel(tag: string, catalogue: readonly TagInfo[]): string {
 
 export function tagBadges(tags: readonly TagScore[], catalogue: readonly TagInfo[]): SafeHtml {
   if (tags.length === 0) return html``;
-  return html`<ul class="tags" aria-label="Tags">${tags.map(
-    (t) => html`<li><a class="tag" href="/search?tag=${encodeURIComponent(t.tag)}">${tagLabel(t.tag, catalogue)} <span class="confidence">${t.confidence.toFixed(2)}</span></a></li>`,
-  )}</ul>`;
+  return html`<ul class="tags" aria-label="Tags">
+    ${tags.map(
+      (t) =>
+        html`<li>
+          <a class="tag" href="/search?tag=${encodeURIComponent(t.tag)}"
+            >${tagLabel(t.tag, catalogue)} <span class="confidence">${t.confidence.toFixed(2)}</span></a
+          >
+        </li>`,
+    )}
+  </ul>`;
 }
 
 /** Fragment id of a speech on its debate page: the part of the gid after the last slash. */
@@ -39,32 +46,48 @@ export function personHref(personId: string): string {
   return `/people/${encodeURIComponent(shortPersonId(personId))}`;
 }
 
-export function speakerLine(s: { speakerName: string | null; personId: string | null; party: string | null; constituency: string | null }): SafeHtml {
+export function speakerLine(s: {
+  speakerName: string | null;
+  personId: string | null;
+  party: string | null;
+  constituency: string | null;
+}): SafeHtml {
   const name = s.speakerName ?? 'No named speaker';
   const who = s.personId ? html`<a href="${personHref(s.personId)}">${name}</a>` : html`${name}`;
   const detail = [s.party, s.constituency].filter((x): x is string => !!x).join(', ');
-  return html`<span class="speaker">${who}</span>${detail ? html` <span class="affiliation">(${detail})</span>` : ''}`;
+  return html`<span class="speaker">${who}</span
+    >${detail ? html` <span class="affiliation">(${detail})</span>` : ''}`;
 }
 
 /** One speech in a result list, headed by its debate. */
-export function speechResult(hit: SearchHit, catalogue: readonly TagInfo[], headingLevel: 2 | 3 = 2): SafeHtml {
+export function speechResult(
+  hit: SearchHit,
+  catalogue: readonly TagInfo[],
+  headingLevel: 2 | 3 = 2,
+): SafeHtml {
   const title = hit.minorHeading ?? hit.majorHeading ?? typeLabel(hit.type);
   const href = hit.debateGid ? debateHref(hit.debateGid, hit.gid) : `/api/v1/speeches/${encodeURI(hit.gid)}`;
-  const heading = headingLevel === 2 ? html`<h2><a href="${href}">${title}</a></h2>` : html`<h3><a href="${href}">${title}</a></h3>`;
+  const heading =
+    headingLevel === 2
+      ? html`<h2><a href="${href}">${title}</a></h2>`
+      : html`<h3><a href="${href}">${title}</a></h3>`;
   return html`<article class="result">
-  ${heading}
-  <p class="meta"><time datetime="${hit.sittingDate}">${displayDate(hit.sittingDate)}</time> · ${typeLabel(hit.type)}${hit.majorHeading && hit.minorHeading ? html` · ${hit.majorHeading}` : ''}</p>
-  <p class="who">${speakerLine(hit)}</p>
-  <p class="excerpt">${trusted(hit.excerptHtml)}</p>
-  ${tagBadges(hit.tags, catalogue)}
-  ${sourceLinks(hit)}
-</article>`;
+    ${heading}
+    <p class="meta">
+      <time datetime="${hit.sittingDate}">${displayDate(hit.sittingDate)}</time> ·
+      ${typeLabel(hit.type)}${hit.majorHeading && hit.minorHeading ? html` · ${hit.majorHeading}` : ''}
+    </p>
+    <p class="who">${speakerLine(hit)}</p>
+    <p class="excerpt">${trusted(hit.excerptHtml)}</p>
+    ${tagBadges(hit.tags, catalogue)} ${sourceLinks(hit)}
+  </article>`;
 }
 
 export function sourceLinks(s: { twfyUrl: string | null; hansardUrl: string | null }): SafeHtml {
   const links: SafeHtml[] = [];
   if (s.twfyUrl) links.push(html`<a href="${s.twfyUrl}" rel="noopener">TheyWorkForYou</a>`);
-  if (s.hansardUrl && /^https?:\/\//.test(s.hansardUrl)) links.push(html`<a href="${s.hansardUrl}" rel="noopener">Official report</a>`);
+  if (s.hansardUrl && /^https?:\/\//.test(s.hansardUrl))
+    links.push(html`<a href="${s.hansardUrl}" rel="noopener">Official report</a>`);
   return links.length ? html`<p class="sources">${links.map((l, i) => (i ? html` · ${l}` : l))}</p>` : html``;
 }
 
@@ -72,15 +95,29 @@ export function sourceLinks(s: { twfyUrl: string | null; hansardUrl: string | nu
 export function errorSummary(issues: readonly FieldIssue[], title = 'There is a problem'): SafeHtml {
   if (issues.length === 0) return html``;
   return html`<div class="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">
-  <h2 id="error-summary-title">${title}</h2>
-  <ul>${issues.map((i) => html`<li><a href="#f-${i.field}">${fieldName(i.field)}: ${i.message}</a></li>`)}</ul>
-</div>`;
+    <h2 id="error-summary-title">${title}</h2>
+    <ul>
+      ${issues.map((i) => html`<li><a href="#f-${i.field}">${fieldName(i.field)}: ${i.message}</a></li>`)}
+    </ul>
+  </div>`;
 }
 
 const FIELD_NAMES: Record<string, string> = {
-  q: 'Words', tag: 'Tags', minConfidence: 'Minimum confidence', person: 'Person', party: 'Party', house: 'House',
-  type: 'Type', from: 'From', to: 'To', cursor: 'Page', limit: 'Results per page', email: 'Email', frequency: 'How often',
-  format: 'Format', per: 'One row per',
+  q: 'Words',
+  tag: 'Tags',
+  minConfidence: 'Minimum confidence',
+  person: 'Person',
+  party: 'Party',
+  house: 'House',
+  type: 'Type',
+  from: 'From',
+  to: 'To',
+  cursor: 'Page',
+  limit: 'Results per page',
+  email: 'Email',
+  frequency: 'How often',
+  format: 'Format',
+  per: 'One row per',
 };
 
 export function fieldName(field: string): string {
@@ -96,7 +133,10 @@ export function valueOf(values: FormValues, key: string): string {
 
 export function valuesOf(values: FormValues, key: string): string[] {
   const v = values[key];
-  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function fieldError(issues: readonly FieldIssue[], field: string): SafeHtml {
@@ -105,73 +145,130 @@ function fieldError(issues: readonly FieldIssue[], field: string): SafeHtml {
 }
 
 function invalid(issues: readonly FieldIssue[], field: string): SafeHtml {
-  return issues.some((i) => i.field === field) ? html` aria-invalid="true" aria-describedby="f-${field}-error"` : html``;
+  return issues.some((i) => i.field === field)
+    ? html` aria-invalid="true" aria-describedby="f-${field}-error"`
+    : html``;
 }
 
-export function tagCheckboxes(values: FormValues, catalogue: readonly TagInfo[], issues: readonly FieldIssue[]): SafeHtml {
+export function tagCheckboxes(
+  values: FormValues,
+  catalogue: readonly TagInfo[],
+  issues: readonly FieldIssue[],
+): SafeHtml {
   const chosen = new Set(valuesOf(values, 'tag'));
   return html`<fieldset class="field tags-field" id="f-tag">
-  <legend>Tags</legend>
-  ${fieldError(issues, 'tag')}
-  ${catalogue.length === 0 ? html`<p class="hint">No speeches have been tagged yet.</p>` : ''}
-  ${catalogue.map(
-    (t) => html`<label class="check"><input type="checkbox" name="tag" value="${t.id}"${chosen.has(t.id) ? html` checked` : ''}> ${t.label}</label>`,
-  )}
-</fieldset>`;
+    <legend>Tags</legend>
+    ${fieldError(issues, 'tag')}
+    ${catalogue.length === 0 ? html`<p class="hint">No speeches have been tagged yet.</p>` : ''}
+    ${catalogue.map(
+      (t) =>
+        html`<label class="check"
+          ><input type="checkbox" name="tag" value="${t.id}" ${chosen.has(t.id) ? html` checked` : ''} />
+          ${t.label}</label
+        >`,
+    )}
+  </fieldset>`;
 }
 
 /** The filters every listing shares; `extra` adds fields (format, per) for the export form. */
-export function filterFields(values: FormValues, catalogue: readonly TagInfo[], issues: readonly FieldIssue[]): SafeHtml {
+export function filterFields(
+  values: FormValues,
+  catalogue: readonly TagInfo[],
+  issues: readonly FieldIssue[],
+): SafeHtml {
   const house = valueOf(values, 'house');
   const type = valueOf(values, 'type');
   return html`<div class="field field-q">
-  <label for="f-q">Words or phrase</label>
-  <p class="hint" id="f-q-hint">Use "quotes" for a phrase, OR for either word, and -word to leave a word out.</p>
-  ${fieldError(issues, 'q')}
-  <input type="search" id="f-q" name="q" value="${valueOf(values, 'q')}" maxlength="500" aria-describedby="f-q-hint"${invalid(issues, 'q')}>
-</div>
-${tagCheckboxes(values, catalogue, issues)}
-<div class="field-grid">
-  <div class="field">
-    <label for="f-minConfidence">Minimum tag confidence</label>
-    ${fieldError(issues, 'minConfidence')}
-    <input type="number" id="f-minConfidence" name="minConfidence" min="0" max="1" step="0.05" inputmode="decimal" value="${valueOf(values, 'minConfidence')}" placeholder="0.5"${invalid(issues, 'minConfidence')}>
-  </div>
-  <div class="field">
-    <label for="f-party">Party at the time</label>
-    ${fieldError(issues, 'party')}
-    <input type="text" id="f-party" name="party" value="${valueOf(values, 'party')}" maxlength="100" autocomplete="off"${invalid(issues, 'party')}>
-  </div>
-  <div class="field">
-    <label for="f-house">House</label>
-    ${fieldError(issues, 'house')}
-    <select id="f-house" name="house"${invalid(issues, 'house')}>
-      <option value="">Any</option>
-      ${HOUSES.map((h) => html`<option value="${h}"${h === house ? html` selected` : ''}>${houseLabel(h)}</option>`)}
-    </select>
-  </div>
-  <div class="field">
-    <label for="f-type">Type</label>
-    ${fieldError(issues, 'type')}
-    <select id="f-type" name="type"${invalid(issues, 'type')}>
-      <option value="">Any</option>
-      ${FEED_TYPES.map((t) => html`<option value="${t}"${t === type ? html` selected` : ''}>${typeLabel(t)}</option>`)}
-    </select>
-  </div>
-  <div class="field">
-    <label for="f-from">From</label>
-    ${fieldError(issues, 'from')}
-    <input type="date" id="f-from" name="from" value="${valueOf(values, 'from')}"${invalid(issues, 'from')}>
-  </div>
-  <div class="field">
-    <label for="f-to">To</label>
-    ${fieldError(issues, 'to')}
-    <input type="date" id="f-to" name="to" value="${valueOf(values, 'to')}"${invalid(issues, 'to')}>
-  </div>
-  <div class="field">
-    <label for="f-person">Speaker's person id</label>
-    ${fieldError(issues, 'person')}
-    <input type="text" id="f-person" name="person" value="${valueOf(values, 'person')}" inputmode="numeric" autocomplete="off"${invalid(issues, 'person')}>
-  </div>
-</div>`;
+      <label for="f-q">Words or phrase</label>
+      <p class="hint" id="f-q-hint">
+        Use "quotes" for a phrase, OR for either word, and -word to leave a word out.
+      </p>
+      ${fieldError(issues, 'q')}
+      <input
+        type="search"
+        id="f-q"
+        name="q"
+        value="${valueOf(values, 'q')}"
+        maxlength="500"
+        aria-describedby="f-q-hint"
+        ${invalid(issues, 'q')}
+      />
+    </div>
+    ${tagCheckboxes(values, catalogue, issues)}
+    <div class="field-grid">
+      <div class="field">
+        <label for="f-minConfidence">Minimum tag confidence</label>
+        ${fieldError(issues, 'minConfidence')}
+        <input
+          type="number"
+          id="f-minConfidence"
+          name="minConfidence"
+          min="0"
+          max="1"
+          step="0.05"
+          inputmode="decimal"
+          value="${valueOf(values, 'minConfidence')}"
+          placeholder="0.5"
+          ${invalid(issues, 'minConfidence')}
+        />
+      </div>
+      <div class="field">
+        <label for="f-party">Party at the time</label>
+        ${fieldError(issues, 'party')}
+        <input
+          type="text"
+          id="f-party"
+          name="party"
+          value="${valueOf(values, 'party')}"
+          maxlength="100"
+          autocomplete="off"
+          ${invalid(issues, 'party')}
+        />
+      </div>
+      <div class="field">
+        <label for="f-house">House</label>
+        ${fieldError(issues, 'house')}
+        <select id="f-house" name="house" ${invalid(issues, 'house')}>
+          <option value="">Any</option>
+          ${HOUSES.map((h) => html`<option value="${h}" ${h === house ? html` selected` : ''}>${houseLabel(h)}</option>`)}
+        </select>
+      </div>
+      <div class="field">
+        <label for="f-type">Type</label>
+        ${fieldError(issues, 'type')}
+        <select id="f-type" name="type" ${invalid(issues, 'type')}>
+          <option value="">Any</option>
+          ${FEED_TYPES.map((t) => html`<option value="${t}" ${t === type ? html` selected` : ''}>${typeLabel(t)}</option>`)}
+        </select>
+      </div>
+      <div class="field">
+        <label for="f-from">From</label>
+        ${fieldError(issues, 'from')}
+        <input
+          type="date"
+          id="f-from"
+          name="from"
+          value="${valueOf(values, 'from')}"
+          ${invalid(issues, 'from')}
+        />
+      </div>
+      <div class="field">
+        <label for="f-to">To</label>
+        ${fieldError(issues, 'to')}
+        <input type="date" id="f-to" name="to" value="${valueOf(values, 'to')}" ${invalid(issues, 'to')} />
+      </div>
+      <div class="field">
+        <label for="f-person">Speaker's person id</label>
+        ${fieldError(issues, 'person')}
+        <input
+          type="text"
+          id="f-person"
+          name="person"
+          value="${valueOf(values, 'person')}"
+          inputmode="numeric"
+          autocomplete="off"
+          ${invalid(issues, 'person')}
+        />
+      </div>
+    </div>`;
 }

@@ -13,22 +13,25 @@ const BLOCK_START = /^\s*<(table|ul|ol|blockquote|pre)\b/i;
 function paragraph(p: DebateParagraph): SafeHtml {
   const cls = p.cls && /^[a-z-]{1,30}$/.test(p.cls) ? ` para-${p.cls}` : '';
   const inner = trusted(sanitizeFeedHtml(p.html));
-  return BLOCK_START.test(p.html) ? html`<div class="para${cls}">${inner}</div>` : html`<p class="para${cls}">${inner}</p>`;
+  return BLOCK_START.test(p.html)
+    ? html`<div class="para${cls}">${inner}</div>`
+    : html`<p class="para${cls}">${inner}</p>`;
 }
 
 /** Speakers are h2 directly under the debate's title, h3 under a minor heading (no skipped levels). */
 function speech(s: DebateSpeech, catalogue: readonly TagInfo[], level: 2 | 3): SafeHtml {
   const anchor = speechAnchor(s.gid);
-  const who = level === 2
-    ? html`<h2 class="speech-who" id="${anchor}-who">${speakerLine(s)}</h2>`
-    : html`<h3 class="speech-who" id="${anchor}-who">${speakerLine(s)}</h3>`;
+  const who =
+    level === 2
+      ? html`<h2 class="speech-who" id="${anchor}-who">${speakerLine(s)}</h2>`
+      : html`<h3 class="speech-who" id="${anchor}-who">${speakerLine(s)}</h3>`;
   return html`<article class="speech" id="${anchor}" aria-labelledby="${anchor}-who">
-  ${who}
-  ${s.time || s.colnum ? html`<p class="meta">${s.time ? html`<time>${s.time.slice(0, 5)}</time>` : ''}${s.time && s.colnum ? ' · ' : ''}${s.colnum ? `column ${s.colnum}` : ''}</p>` : ''}
-  ${tagBadges(s.tags, catalogue)}
-  <div class="speech-text">${s.paragraphs.map(paragraph)}</div>
-  ${sourceLinks(s)}
-</article>`;
+    ${who}
+    ${s.time || s.colnum ? html`<p class="meta">${s.time ? html`<time>${s.time.slice(0, 5)}</time>` : ''}${s.time && s.colnum ? ' · ' : ''}${s.colnum ? `column ${s.colnum}` : ''}</p>` : ''}
+    ${tagBadges(s.tags, catalogue)}
+    <div class="speech-text">${s.paragraphs.map(paragraph)}</div>
+    ${sourceLinks(s)}
+  </article>`;
 }
 
 /** Speeches with each minor heading placed before its first speech (a major heading's debate). */
@@ -42,7 +45,11 @@ function speechesWithSubheadings(debate: Debate, catalogue: readonly TagInfo[]):
     if (minor && titles.has(minor) && !shown.has(minor)) {
       shown.add(minor);
       level = 3;
-      out.push(html`<h2 class="subheading" id="${speechAnchor(minor)}"><a href="${debateHref(minor)}">${titles.get(minor)}</a></h2>`);
+      out.push(
+        html`<h2 class="subheading" id="${speechAnchor(minor)}">
+          <a href="${debateHref(minor)}">${titles.get(minor)}</a>
+        </h2>`,
+      );
     }
     out.push(speech(s, catalogue, level));
   }
@@ -51,9 +58,12 @@ function speechesWithSubheadings(debate: Debate, catalogue: readonly TagInfo[]):
 
 export function renderDebate(debate: Debate, catalogue: readonly TagInfo[]): string {
   const body = html`${debate.parent ? html`<p class="breadcrumb"><a href="${debateHref(debate.parent.gid)}">${debate.parent.title}</a></p>` : ''}
-<h1>${debate.title}</h1>
-<p class="meta"><time datetime="${debate.sittingDate}">${displayDate(debate.sittingDate)}</time> · ${typeLabel(debate.type)}${debate.twfyUrl ? html` · <a href="${debate.twfyUrl}" rel="noopener">TheyWorkForYou</a>` : ''}</p>
-${debate.speeches.length === 0 ? html`<p>No speeches under this heading.</p>` : speechesWithSubheadings(debate, catalogue)}
-${debate.truncated ? html`<p class="notice">This debate is long; only its first ${debate.speeches.length} speeches are shown.</p>` : ''}`;
+    <h1>${debate.title}</h1>
+    <p class="meta">
+      <time datetime="${debate.sittingDate}">${displayDate(debate.sittingDate)}</time> ·
+      ${typeLabel(debate.type)}${debate.twfyUrl ? html` · <a href="${debate.twfyUrl}" rel="noopener">TheyWorkForYou</a>` : ''}
+    </p>
+    ${debate.speeches.length === 0 ? html`<p>No speeches under this heading.</p>` : speechesWithSubheadings(debate, catalogue)}
+    ${debate.truncated ? html`<p class="notice">This debate is long; only its first ${debate.speeches.length} speeches are shown.</p>` : ''}`;
   return layout({ title: debate.title, current: 'search', body });
 }

@@ -5,7 +5,13 @@ import { layout } from './layout.js';
 interface Operation {
   summary?: string;
   description?: string;
-  parameters?: { name: string; in: string; description?: string; required?: boolean; schema?: Record<string, unknown> }[];
+  parameters?: {
+    name: string;
+    in: string;
+    description?: string;
+    required?: boolean;
+    schema?: Record<string, unknown>;
+  }[];
   responses?: Record<string, { description?: string }>;
 }
 
@@ -13,29 +19,68 @@ function schemaText(schema: Record<string, unknown> | undefined): string {
   if (!schema) return '';
   const items = schema.items as Record<string, unknown> | undefined;
   const e = (schema.enum ?? items?.enum) as unknown[] | undefined;
-  const type = schema.type === 'array' ? `list of ${String(items?.type ?? 'string')}` : String(schema.type ?? '');
-  return [type, e ? `one of ${e.join(', ')}` : '', schema.default !== undefined ? `default ${String(schema.default)}` : ''].filter(Boolean).join('; ');
+  const type =
+    schema.type === 'array' ? `list of ${String(items?.type ?? 'string')}` : String(schema.type ?? '');
+  return [
+    type,
+    e ? `one of ${e.join(', ')}` : '',
+    schema.default !== undefined ? `default ${String(schema.default)}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
 
 function operation(method: string, path: string, op: Operation): SafeHtml {
   const id = `${method}-${path}`.replace(/[^a-z0-9]+/gi, '-');
   return html`<section class="endpoint" aria-labelledby="${id}">
-<h3 id="${id}"><code>${method.toUpperCase()} /api/v1${path}</code></h3>
-<p>${op.summary ?? ''}${op.description ? html`. ${op.description}` : ''}</p>
-${op.parameters?.length
-    ? html`<div class="table-scroll"><table><caption>Parameters</caption><thead><tr><th scope="col">Name</th><th scope="col">In</th><th scope="col">Type</th><th scope="col">Description</th></tr></thead><tbody>${op.parameters.map(
-        (p) => html`<tr><th scope="row"><code>${p.name}</code>${p.required ? ' (required)' : ''}</th><td>${p.in}</td><td>${schemaText(p.schema)}</td><td>${p.description ?? ''}</td></tr>`,
-      )}</tbody></table></div>`
-    : ''}
-<p class="hint">Responses: ${Object.entries(op.responses ?? {}).map(([code, r], i) => html`${i ? '; ' : ''}<strong>${code}</strong> ${r.description ?? ''}`)}</p>
-</section>`;
+    <h3 id="${id}"><code>${method.toUpperCase()} /api/v1${path}</code></h3>
+    <p>${op.summary ?? ''}${op.description ? html`. ${op.description}` : ''}</p>
+    ${
+      op.parameters?.length
+        ? html`<div class="table-scroll">
+            <table>
+              <caption>
+                Parameters
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">In</th>
+                  <th scope="col">Type</th>
+                  <th scope="col">Description</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${op.parameters.map(
+                  (p) =>
+                    html`<tr>
+                      <th scope="row"><code>${p.name}</code>${p.required ? ' (required)' : ''}</th>
+                      <td>${p.in}</td>
+                      <td>${schemaText(p.schema)}</td>
+                      <td>${p.description ?? ''}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>`
+        : ''
+    }
+    <p class="hint">
+      Responses:
+      ${Object.entries(op.responses ?? {}).map(([code, r], i) => html`${i ? '; ' : ''}<strong>${code}</strong> ${r.description ?? ''}`)}
+    </p>
+  </section>`;
 }
 
 export function renderDocs(doc: Record<string, unknown>): string {
   const paths = doc.paths as Record<string, Record<string, Operation>>;
   const body = html`<h1>API</h1>
-<p>A read-only JSON API over everything on this site. Machine-readable description: <a href="/api/docs/openapi.json">OpenAPI 3.1 (JSON)</a>. Invalid parameters get a 400 whose <code>issues</code> name each field; unknown parameters are refused rather than ignored.</p>
-<h2>Endpoints</h2>
-${Object.entries(paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => operation(method, path, op)))}`;
+    <p>
+      A read-only JSON API over everything on this site. Machine-readable description:
+      <a href="/api/docs/openapi.json">OpenAPI 3.1 (JSON)</a>. Invalid parameters get a 400 whose
+      <code>issues</code> name each field; unknown parameters are refused rather than ignored.
+    </p>
+    <h2>Endpoints</h2>
+    ${Object.entries(paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => operation(method, path, op)))}`;
   return layout({ title: 'API', current: 'api', body });
 }

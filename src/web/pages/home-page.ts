@@ -14,23 +14,36 @@ export async function renderHome(ctx: WebContext): Promise<string> {
     ctx.tagCatalogue(),
   ]);
   const body = html`<h1>What Parliament says about NHS outsourcing and privatisation</h1>
-<p class="lede">Debates, questions and statements from Westminster, Holyrood and Stormont, tagged for outsourcing, privatisation, sustainability and transformation plans and accountable care.</p>
-<form class="search-box" action="/search" method="get" role="search">
-  <label for="home-q">Search the record</label>
-  <div class="inline-field"><input type="search" id="home-q" name="q" maxlength="500"><button type="submit">Search</button></div>
-</form>
-<section aria-labelledby="tags-title">
-  <h2 id="tags-title">Tags</h2>
-  ${totals.length === 0
-    ? html`<p>No speeches have been tagged yet.</p>`
-    : html`<ul class="tag-totals">${totals.map(
-        (t) => html`<li><a href="/search?tag=${encodeURIComponent(t.tag)}">${tagLabel(t.tag, catalogue)}</a> <span class="count">${t.speeches.toLocaleString('en-GB')} speeches</span></li>`,
-      )}</ul>`}
-</section>
-<section aria-labelledby="latest-title">
-  <h2 id="latest-title">Latest tagged speeches</h2>
-  ${latest.results.length === 0 ? html`<p>Nothing tagged yet.</p>` : latest.results.map((hit) => speechResult(hit, catalogue, 3))}
-  ${latest.nextCursor ? html`<p><a href="/search?tagged=true">All tagged speeches</a></p>` : ''}
-</section>`;
+    <p class="lede">
+      Debates, questions and statements from Westminster, Holyrood and Stormont, tagged for outsourcing,
+      privatisation, sustainability and transformation plans and accountable care.
+    </p>
+    <form class="search-box" action="/search" method="get" role="search">
+      <label for="home-q">Search the record</label>
+      <div class="inline-field">
+        <input type="search" id="home-q" name="q" maxlength="500" /><button type="submit">Search</button>
+      </div>
+    </form>
+    <section aria-labelledby="tags-title">
+      <h2 id="tags-title">Tags</h2>
+      ${
+        totals.length === 0
+          ? html`<p>No speeches have been tagged yet.</p>`
+          : html`<ul class="tag-totals">
+              ${totals.map(
+                (t) =>
+                  html`<li>
+                    <a href="/search?tag=${encodeURIComponent(t.tag)}">${tagLabel(t.tag, catalogue)}</a>
+                    <span class="count">${t.speeches.toLocaleString('en-GB')} speeches</span>
+                  </li>`,
+              )}
+            </ul>`
+      }
+    </section>
+    <section aria-labelledby="latest-title">
+      <h2 id="latest-title">Latest tagged speeches</h2>
+      ${latest.results.length === 0 ? html`<p>Nothing tagged yet.</p>` : latest.results.map((hit) => speechResult(hit, catalogue, 3))}
+      ${latest.nextCursor ? html`<p><a href="/search?tagged=true">All tagged speeches</a></p>` : ''}
+    </section>`;
   return layout({ title: 'Home', current: 'home', body });
 }

@@ -40,7 +40,9 @@ export function join(parts: readonly SafeHtml[], separator = ''): SafeHtml {
 }
 
 /** A query string from defined, non-empty values (arrays repeat the key). */
-export function queryString(params: Record<string, string | number | boolean | readonly string[] | null | undefined>): string {
+export function queryString(
+  params: Record<string, string | number | boolean | readonly string[] | null | undefined>,
+): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
     if (v === null || v === undefined || v === '' || v === false) continue;

@@ -28,24 +28,41 @@ function span(start: string | null, end: string | null): string {
 
 function membershipRow(m: MembershipSpan): SafeHtml {
   return html`<tr>
-  <td>${span(m.startDate, m.endDate)}</td>
-  <td>${m.houseName ?? houseLabel(m.house)}</td>
-  <td>${m.party ?? '—'}</td>
-  <td>${m.constituency ?? '—'}</td>
-</tr>`;
+    <td>${span(m.startDate, m.endDate)}</td>
+    <td>${m.houseName ?? houseLabel(m.house)}</td>
+    <td>${m.party ?? '—'}</td>
+    <td>${m.constituency ?? '—'}</td>
+  </tr>`;
 }
 
 function memberships(profile: PersonProfile): SafeHtml {
   if (profile.memberships.length === 0) return html`<p>No memberships recorded.</p>`;
-  return html`<div class="table-scroll"><table class="memberships">
-<caption>Parties and seats, newest first</caption>
-<thead><tr><th scope="col">When</th><th scope="col">House</th><th scope="col">Party</th><th scope="col">Seat</th></tr></thead>
-<tbody>${profile.memberships.map(membershipRow)}</tbody>
-</table></div>`;
+  return html`<div class="table-scroll">
+    <table class="memberships">
+      <caption>
+        Parties and seats, newest first
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">When</th>
+          <th scope="col">House</th>
+          <th scope="col">Party</th>
+          <th scope="col">Seat</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${profile.memberships.map(membershipRow)}
+      </tbody>
+    </table>
+  </div>`;
 }
 
 /** Memberships in force at some point between the first and last speech shown. */
-export function membershipsDuring(profile: PersonProfile, from: string | null, to: string | null): MembershipSpan[] {
+export function membershipsDuring(
+  profile: PersonProfile,
+  from: string | null,
+  to: string | null,
+): MembershipSpan[] {
   if (!from || !to) return [];
   return profile.memberships.filter((m) => (m.startDate ?? '') <= to && (!m.endDate || m.endDate >= from));
 }
@@ -53,36 +70,90 @@ export function membershipsDuring(profile: PersonProfile, from: string | null, t
 function atTheTime(profile: PersonProfile, record: SpeakingRecord): SafeHtml {
   const during = membershipsDuring(profile, record.firstDate, record.lastDate);
   if (during.length === 0) return html``;
-  return html`<p class="at-the-time">At the time of these speeches (${displayDate(record.firstDate)} to ${displayDate(record.lastDate)}): ${during.map(
-    (m, i) => html`${i ? '; ' : ''}<strong>${m.party ?? 'no party'}</strong>${m.constituency ? html`, <strong>${m.constituency}</strong>` : ''} (${m.houseName ?? houseLabel(m.house)})`,
-  )}.</p>`;
+  return html`<p class="at-the-time">
+    At the time of these speeches (${displayDate(record.firstDate)} to ${displayDate(record.lastDate)}):
+    ${during.map(
+      (m, i) =>
+        html`${i ? '; ' : ''}<strong>${m.party ?? 'no party'}</strong>${m.constituency ? html`, <strong>${m.constituency}</strong>` : ''}
+        (${m.houseName ?? houseLabel(m.house)})`,
+    )}.
+  </p>`;
 }
 
 function otherNames(profile: PersonProfile): SafeHtml {
   if (profile.names.length < 2) return html``;
-  return html`<p class="names">Also known as: ${profile.names
-    .filter((n) => n.display !== profile.name)
-    .map((n, i) => html`${i ? '; ' : ''}${n.display} (${span(n.startDate, n.endDate)})`)}</p>`;
+  return html`<p class="names">
+    Also known as:
+    ${profile.names
+      .filter((n) => n.display !== profile.name)
+      .map((n, i) => html`${i ? '; ' : ''}${n.display} (${span(n.startDate, n.endDate)})`)}
+  </p>`;
 }
 
 function counts(record: SpeakingRecord, catalogue: readonly TagInfo[], personId: string): SafeHtml {
   const short = encodeURIComponent(shortPersonId(personId));
   return html`<div class="record-tables">
-<div class="table-scroll"><table>
-<caption>Speeches per tag</caption>
-<thead><tr><th scope="col">Tag</th><th scope="col">Speeches</th></tr></thead>
-<tbody>${record.byTag.length === 0
-    ? html`<tr><td colspan="2">No tagged speeches</td></tr>`
-    : record.byTag.map((t) => html`<tr><th scope="row"><a href="/search?person=${short}&amp;tag=${encodeURIComponent(t.tag)}">${tagLabel(t.tag, catalogue)}</a></th><td>${t.speeches}</td></tr>`)}</tbody>
-</table></div>
-<div class="table-scroll"><table>
-<caption>Speeches per house and type</caption>
-<thead><tr><th scope="col">House</th><th scope="col">Type</th><th scope="col">Speeches</th></tr></thead>
-<tbody>${record.byHouseType.map(
-    (h) => html`<tr><td>${houseLabel(h.house)}</td><th scope="row"><a href="/search?person=${short}&amp;type=${encodeURIComponent(h.type)}">${typeLabel(h.type)}</a></th><td>${h.speeches}</td></tr>`,
-  )}</tbody>
-</table></div>
-</div>`;
+    <div class="table-scroll">
+      <table>
+        <caption>
+          Speeches per tag
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Tag</th>
+            <th scope="col">Speeches</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${
+            record.byTag.length === 0
+              ? html`<tr>
+                  <td colspan="2">No tagged speeches</td>
+                </tr>`
+              : record.byTag.map(
+                  (t) =>
+                    html`<tr>
+                      <th scope="row">
+                        <a href="/search?person=${short}&amp;tag=${encodeURIComponent(t.tag)}"
+                          >${tagLabel(t.tag, catalogue)}</a
+                        >
+                      </th>
+                      <td>${t.speeches}</td>
+                    </tr>`,
+                )
+          }
+        </tbody>
+      </table>
+    </div>
+    <div class="table-scroll">
+      <table>
+        <caption>
+          Speeches per house and type
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">House</th>
+            <th scope="col">Type</th>
+            <th scope="col">Speeches</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${record.byHouseType.map(
+            (h) =>
+              html`<tr>
+                <td>${houseLabel(h.house)}</td>
+                <th scope="row">
+                  <a href="/search?person=${short}&amp;type=${encodeURIComponent(h.type)}"
+                    >${typeLabel(h.type)}</a
+                  >
+                </th>
+                <td>${h.speeches}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>
+  </div>`;
 }
 
 export function renderPerson(d: PersonPageData): string {
@@ -90,24 +161,30 @@ export function renderPerson(d: PersonPageData): string {
   const current = [profile.party, profile.constituency, profile.houseName].filter(Boolean).join(' · ');
   const short = encodeURIComponent(shortPersonId(profile.id));
   const body = html`<h1>${profile.name}</h1>
-${current ? html`<p class="lede">${current}</p>` : ''}
-${otherNames(profile)}
-<section aria-labelledby="memberships-title">
-  <h2 id="memberships-title">Parties and seats over time</h2>
-  ${atTheTime(profile, record)}
-  ${memberships(profile)}
-</section>
-<section aria-labelledby="record-title">
-  <h2 id="record-title">Speaking record</h2>
-  <p>${record.speeches.toLocaleString('en-GB')} speeches in the record${record.firstDate ? ` from ${displayDate(record.firstDate)} to ${displayDate(record.lastDate)}` : ''}; tags at confidence ${record.filters.minConfidence} or more.</p>
-  ${timelineChart(record.byMonth, catalogue)}
-  ${counts(record, catalogue, profile.id)}
-</section>
-<section aria-labelledby="latest-title">
-  <h2 id="latest-title">Latest speeches</h2>
-  ${latest.results.length === 0 ? html`<p>No speeches.</p>` : latest.results.map((hit) => speechResult(hit, catalogue, 3))}
-  ${latest.nextCursor ? html`<p><a href="/search?person=${short}">All speeches by ${profile.name}</a></p>` : ''}
-  <p><a href="/export?person=${short}">Export ${profile.name}'s speeches</a></p>
-</section>`;
-  return layout({ title: profile.name, current: 'people', description: `${profile.name}: speaking record on NHS outsourcing and privatisation`, body });
+    ${current ? html`<p class="lede">${current}</p>` : ''} ${otherNames(profile)}
+    <section aria-labelledby="memberships-title">
+      <h2 id="memberships-title">Parties and seats over time</h2>
+      ${atTheTime(profile, record)} ${memberships(profile)}
+    </section>
+    <section aria-labelledby="record-title">
+      <h2 id="record-title">Speaking record</h2>
+      <p>
+        ${record.speeches.toLocaleString('en-GB')} speeches in the
+        record${record.firstDate ? ` from ${displayDate(record.firstDate)} to ${displayDate(record.lastDate)}` : ''};
+        tags at confidence ${record.filters.minConfidence} or more.
+      </p>
+      ${timelineChart(record.byMonth, catalogue)} ${counts(record, catalogue, profile.id)}
+    </section>
+    <section aria-labelledby="latest-title">
+      <h2 id="latest-title">Latest speeches</h2>
+      ${latest.results.length === 0 ? html`<p>No speeches.</p>` : latest.results.map((hit) => speechResult(hit, catalogue, 3))}
+      ${latest.nextCursor ? html`<p><a href="/search?person=${short}">All speeches by ${profile.name}</a></p>` : ''}
+      <p><a href="/export?person=${short}">Export ${profile.name}'s speeches</a></p>
+    </section>`;
+  return layout({
+    title: profile.name,
+    current: 'people',
+    description: `${profile.name}: speaking record on NHS outsourcing and privatisation`,
+    body,
+  });
 }

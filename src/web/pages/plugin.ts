@@ -29,14 +29,24 @@ function sendPage(reply: FastifyReply, page: string, status = 200): FastifyReply
 }
 
 export function messagePage(title: string, message: string): string {
-  return layout({ title, body: html`<h1>${title}</h1><p>${message}</p><p><a href="/">Home</a> · <a href="/search">Search</a></p>` });
+  return layout({
+    title,
+    body: html`<h1>${title}</h1>
+      <p>${message}</p>
+      <p><a href="/">Home</a> · <a href="/search">Search</a></p>`,
+  });
 }
 
 export const pagesPlugin: FastifyPluginAsync<{ ctx: WebContext }> = async (app, { ctx }) => {
   app.setErrorHandler(async (err, req, reply) => {
-    if (err instanceof BadRequestError) return sendPage(reply, messagePage('That address is not valid', err.message), 400);
+    if (err instanceof BadRequestError)
+      return sendPage(reply, messagePage('That address is not valid', err.message), 400);
     req.log.error({ err, url: req.url }, 'page failed');
-    return sendPage(reply, messagePage('Something went wrong', 'The error has been logged. Please try again later.'), 500);
+    return sendPage(
+      reply,
+      messagePage('Something went wrong', 'The error has been logged. Please try again later.'),
+      500,
+    );
   });
   assetRoutes(app);
   app.get('/', async (_req, reply) => sendPage(reply, await renderHome(ctx)));
@@ -46,8 +56,12 @@ export const pagesPlugin: FastifyPluginAsync<{ ctx: WebContext }> = async (app, 
   });
   debateRoutes(app, ctx);
   peopleRoutes(app, ctx);
-  app.get('/export', async (req, reply) => sendPage(reply, renderExport(req.query as FormValues, await ctx.tagCatalogue())));
-  app.get('/subscribe', async (req, reply) => sendPage(reply, await renderSubscribePage(ctx, req.query as FormValues, null)));
+  app.get('/export', async (req, reply) =>
+    sendPage(reply, renderExport(req.query as FormValues, await ctx.tagCatalogue())),
+  );
+  app.get('/subscribe', async (req, reply) =>
+    sendPage(reply, await renderSubscribePage(ctx, req.query as FormValues, null)),
+  );
   app.get('/subscribe/manage', async (_req, reply) => sendPage(reply, renderManagePage()));
   app.get('/api/docs', async (_req, reply) => sendPage(reply, renderDocs(openApiDocument())));
 };
@@ -56,7 +70,12 @@ function debateRoutes(app: FastifyInstance, ctx: WebContext): void {
   app.get('/debates/*', async (req, reply) => {
     const gid = gidFromPath(req);
     const resolved = await ctx.debates.resolve(gid);
-    if (!resolved) return sendPage(reply, messagePage('Debate not found', `Nothing in the record has the id ${gid}.`), 404);
+    if (!resolved)
+      return sendPage(
+        reply,
+        messagePage('Debate not found', `Nothing in the record has the id ${gid}.`),
+        404,
+      );
     if (resolved.kind === 'speech') {
       const heading = await ctx.debates.headingOfSpeech(resolved.gid);
       if (heading) return reply.redirect(debateHref(heading, resolved.gid), 301);
@@ -64,7 +83,12 @@ function debateRoutes(app: FastifyInstance, ctx: WebContext): void {
     }
     if (resolved.redirected) return reply.redirect(debateHref(resolved.gid), 301);
     const debate = await ctx.debates.get(resolved.gid, DEFAULT_MIN_CONFIDENCE);
-    if (!debate) return sendPage(reply, messagePage('Debate not found', `Nothing in the record has the id ${gid}.`), 404);
+    if (!debate)
+      return sendPage(
+        reply,
+        messagePage('Debate not found', `Nothing in the record has the id ${gid}.`),
+        404,
+      );
     return sendPage(reply, renderDebate(debate, await ctx.tagCatalogue()));
   });
   // A speech's own address is its place in its debate.
@@ -72,7 +96,12 @@ function debateRoutes(app: FastifyInstance, ctx: WebContext): void {
     const gid = gidFromPath(req);
     const current = await ctx.speeches.resolveGid(gid);
     const heading = current ? await ctx.debates.headingOfSpeech(current) : null;
-    if (!current) return sendPage(reply, messagePage('Speech not found', `Nothing in the record has the id ${gid}.`), 404);
+    if (!current)
+      return sendPage(
+        reply,
+        messagePage('Speech not found', `Nothing in the record has the id ${gid}.`),
+        404,
+      );
     if (!heading) return reply.redirect(`/api/v1/speeches/${encodeURI(current)}`, 302);
     return reply.redirect(`${debateHref(heading)}#${encodeURIComponent(speechAnchor(current))}`, 301);
   });
@@ -83,8 +112,12 @@ function peopleRoutes(app: FastifyInstance, ctx: WebContext): void {
     const values = req.query as FormValues;
     if (values.q === undefined) return sendPage(reply, renderPeople('', null, []));
     const parsed = peopleQuery.safeParse(values);
-    if (!parsed.success) return sendPage(reply, renderPeople(String(values.q), null, fieldIssues(parsed.error)), 400);
-    return sendPage(reply, renderPeople(parsed.data.q, await ctx.people.searchByName(parsed.data.q, parsed.data.limit), []));
+    if (!parsed.success)
+      return sendPage(reply, renderPeople(String(values.q), null, fieldIssues(parsed.error)), 400);
+    return sendPage(
+      reply,
+      renderPeople(parsed.data.q, await ctx.people.searchByName(parsed.data.q, parsed.data.limit), []),
+    );
   });
   app.get<{ Params: { id: string } }>('/people/:id', async (req, reply) => {
     const id = parseOr400(personParam, req.params.id, 'path');
@@ -93,10 +126,18 @@ function peopleRoutes(app: FastifyInstance, ctx: WebContext): void {
     const [profile, record, latest, catalogue] = await Promise.all([
       ctx.people.profile(id),
       ctx.people.record(id, { minConfidence, from: q.from, to: q.to }),
-      ctx.search.search({ minConfidence, personId: id, ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) }, { limit: 10 }),
+      ctx.search.search(
+        { minConfidence, personId: id, ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) },
+        { limit: 10 },
+      ),
       ctx.tagCatalogue(),
     ]);
-    if (!profile) return sendPage(reply, messagePage('Person not found', `Nobody in the member data has the id ${req.params.id}.`), 404);
+    if (!profile)
+      return sendPage(
+        reply,
+        messagePage('Person not found', `Nobody in the member data has the id ${req.params.id}.`),
+        404,
+      );
     return sendPage(reply, renderPerson({ profile, record, latest, catalogue }));
   });
 }

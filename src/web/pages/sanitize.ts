@@ -7,14 +7,57 @@
  */
 
 const ALLOWED = new Set([
-  'p', 'i', 'b', 'em', 'strong', 'u', 'sup', 'sub', 'br', 'span', 'small', 'a', 'q', 'abbr', 'cite',
-  'table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'td', 'th', 'ul', 'ol', 'li', 'blockquote', 'pre', 'code',
+  'p',
+  'i',
+  'b',
+  'em',
+  'strong',
+  'u',
+  'sup',
+  'sub',
+  'br',
+  'span',
+  'small',
+  'a',
+  'q',
+  'abbr',
+  'cite',
+  'table',
+  'caption',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'td',
+  'th',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'pre',
+  'code',
 ]);
 const VOID = new Set(['br']);
 /** Removed together with everything inside them (void elements such as embed are simply not allowed). */
 const DROP_WITH_CONTENT = new Set([
-  'script', 'style', 'iframe', 'frameset', 'object', 'applet', 'noscript', 'template',
-  'svg', 'math', 'textarea', 'select', 'title', 'head', 'xmp', 'noembed', 'noframes', 'plaintext',
+  'script',
+  'style',
+  'iframe',
+  'frameset',
+  'object',
+  'applet',
+  'noscript',
+  'template',
+  'svg',
+  'math',
+  'textarea',
+  'select',
+  'title',
+  'head',
+  'xmp',
+  'noembed',
+  'noframes',
+  'plaintext',
 ]);
 const CELL_ATTRIBUTES = new Set(['colspan', 'rowspan']);
 
@@ -40,7 +83,9 @@ function safeText(text: string): string {
 function decodeBasicEntities(s: string): string {
   return s
     .replace(/&#(\d+);?/g, (_, d: string) => String.fromCodePoint(Math.min(Number(d), 0x10ffff)))
-    .replace(/&#x([0-9a-f]+);?/gi, (_, h: string) => String.fromCodePoint(Math.min(parseInt(h, 16), 0x10ffff)))
+    .replace(/&#x([0-9a-f]+);?/gi, (_, h: string) =>
+      String.fromCodePoint(Math.min(parseInt(h, 16), 0x10ffff)),
+    )
     .replace(/&amp;/gi, '&')
     .replace(/&quot;/gi, '"')
     .replace(/&apos;/gi, "'")

@@ -15,7 +15,9 @@ export interface RenderedPage {
 
 /** True when the person has asked for something (any filter), not just opened the page. */
 function hasCriteria(values: FormValues): boolean {
-  return Object.entries(values).some(([k, v]) => k !== 'cursor' && k !== 'limit' && (Array.isArray(v) ? v.some(Boolean) : !!v));
+  return Object.entries(values).some(
+    ([k, v]) => k !== 'cursor' && k !== 'limit' && (Array.isArray(v) ? v.some(Boolean) : !!v),
+  );
 }
 
 /** The query string of the filters alone (no paging), to carry a search over to the export form. */
@@ -35,12 +37,16 @@ export async function renderSearch(ctx: WebContext, values: FormValues, url: str
       const page = await runSearch(ctx, parsed.data);
       const filters = toSpeechFilters(parsed.data);
       results = html`<section aria-labelledby="results-title" class="results">
-  <h2 id="results-title">${page.results.length === 0 ? 'No speeches found' : `Speeches${filters.q ? ` matching “${filters.q}”` : ''}`}</h2>
-  <p class="hint">Newest first. ${page.results.length} shown${parsed.data.cursor ? ' on this page' : ''}.</p>
-  ${page.results.map((hit) => speechResult(hit, catalogue, 3))}
-  ${page.nextCursor ? html`<nav aria-label="Pages"><a class="next" rel="next" href="${withCursor(url, page.nextCursor)}">Older speeches</a></nav>` : ''}
-  <p><a href="/export${filtersOnly(values)}">Export these results</a></p>
-</section>`;
+        <h2 id="results-title">
+          ${page.results.length === 0 ? 'No speeches found' : `Speeches${filters.q ? ` matching “${filters.q}”` : ''}`}
+        </h2>
+        <p class="hint">
+          Newest first. ${page.results.length} shown${parsed.data.cursor ? ' on this page' : ''}.
+        </p>
+        ${page.results.map((hit) => speechResult(hit, catalogue, 3))}
+        ${page.nextCursor ? html`<nav aria-label="Pages"><a class="next" rel="next" href="${withCursor(url, page.nextCursor)}">Older speeches</a></nav>` : ''}
+        <p><a href="/export${filtersOnly(values)}">Export these results</a></p>
+      </section>`;
     } catch (err) {
       if (!(err instanceof BadRequestError)) throw err;
       issues.push(...err.issues);
@@ -48,11 +54,11 @@ export async function renderSearch(ctx: WebContext, values: FormValues, url: str
     }
   }
   const body = html`<h1>Search debates</h1>
-${errorSummary(issues)}
-<form class="filters" action="/search" method="get" role="search" novalidate>
-  ${filterFields(values, catalogue, issues)}
-  <button type="submit">Search</button>
-</form>
-${results}`;
+    ${errorSummary(issues)}
+    <form class="filters" action="/search" method="get" role="search" novalidate>
+      ${filterFields(values, catalogue, issues)}
+      <button type="submit">Search</button>
+    </form>
+    ${results}`;
   return { status, html: layout({ title: 'Search', current: 'search', body }) };
 }

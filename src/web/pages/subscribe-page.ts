@@ -32,49 +32,83 @@ function fieldError(outcome: SubscribeOutcome | null, field: string) {
   return issue ? html`<p class="field-error" id="f-${field}-error">${issue.message}</p>` : html``;
 }
 
-export async function renderSubscribePage(ctx: WebContext, values: FormValues, outcome: SubscribeOutcome | null): Promise<string> {
+export async function renderSubscribePage(
+  ctx: WebContext,
+  values: FormValues,
+  outcome: SubscribeOutcome | null,
+): Promise<string> {
   const catalogue = await ctx.tagCatalogue();
   const frequency = valueOf(values, 'frequency') || 'daily';
   const bad = (field: string) =>
-    outcome?.issues.some((i) => i.field === field) ? html` aria-invalid="true" aria-describedby="f-${field}-error"` : html``;
+    outcome?.issues.some((i) => i.field === field)
+      ? html` aria-invalid="true" aria-describedby="f-${field}-error"`
+      : html``;
   const body = html`<h1>Email alerts</h1>
-<p>Get an email when Parliament mentions your words, a tag or a person. You will be asked to confirm your address.</p>
-<div id="subscribe-messages" aria-live="polite">
-${errorSummary(outcome?.issues ?? [])}
-${status(outcome)}
-</div>
-<form class="filters" id="subscribe-form" action="/api/v1/subscriptions" method="post" novalidate>
-  <div class="field">
-    <label for="f-email">Email address</label>
-    ${fieldError(outcome, 'email')}
-    <input type="email" id="f-email" name="email" value="${valueOf(values, 'email')}" autocomplete="email" maxlength="254" required${bad('email')}>
-  </div>
-  <div class="field">
-    <label for="f-q">Words or phrase</label>
-    <p class="hint" id="f-q-hint">Same syntax as search: "quotes" for a phrase, OR, -word.</p>
-    ${fieldError(outcome, 'q')}
-    <input type="text" id="f-q" name="q" value="${valueOf(values, 'q')}" maxlength="500" aria-describedby="f-q-hint"${bad('q')}>
-  </div>
-  ${tagCheckboxes(values, catalogue, outcome?.issues ?? [])}
-  <div class="field">
-    <label for="f-person">Person id (optional)</label>
-    ${fieldError(outcome, 'person')}
-    <input type="text" id="f-person" name="person" value="${valueOf(values, 'person')}" inputmode="numeric"${bad('person')}>
-  </div>
-  <fieldset class="field" id="f-frequency">
-    <legend>How often</legend>
-    ${FREQUENCIES.map((f) => html`<label class="check"><input type="radio" name="frequency" value="${f}"${f === frequency ? html` checked` : ''}> ${FREQUENCY_LABELS[f]}</label>`)}
-  </fieldset>
-  <button type="submit">Subscribe</button>
-</form>
-<p><a href="/subscribe/manage">Manage your alerts</a></p>`;
+    <p>
+      Get an email when Parliament mentions your words, a tag or a person. You will be asked to confirm your
+      address.
+    </p>
+    <div id="subscribe-messages" aria-live="polite">
+      ${errorSummary(outcome?.issues ?? [])} ${status(outcome)}
+    </div>
+    <form class="filters" id="subscribe-form" action="/api/v1/subscriptions" method="post" novalidate>
+      <div class="field">
+        <label for="f-email">Email address</label>
+        ${fieldError(outcome, 'email')}
+        <input
+          type="email"
+          id="f-email"
+          name="email"
+          value="${valueOf(values, 'email')}"
+          autocomplete="email"
+          maxlength="254"
+          required${bad('email')}
+        />
+      </div>
+      <div class="field">
+        <label for="f-q">Words or phrase</label>
+        <p class="hint" id="f-q-hint">Same syntax as search: "quotes" for a phrase, OR, -word.</p>
+        ${fieldError(outcome, 'q')}
+        <input
+          type="text"
+          id="f-q"
+          name="q"
+          value="${valueOf(values, 'q')}"
+          maxlength="500"
+          aria-describedby="f-q-hint"
+          ${bad('q')}
+        />
+      </div>
+      ${tagCheckboxes(values, catalogue, outcome?.issues ?? [])}
+      <div class="field">
+        <label for="f-person">Person id (optional)</label>
+        ${fieldError(outcome, 'person')}
+        <input
+          type="text"
+          id="f-person"
+          name="person"
+          value="${valueOf(values, 'person')}"
+          inputmode="numeric"
+          ${bad('person')}
+        />
+      </div>
+      <fieldset class="field" id="f-frequency">
+        <legend>How often</legend>
+        ${FREQUENCIES.map((f) => html`<label class="check"><input type="radio" name="frequency" value="${f}" ${f === frequency ? html` checked` : ''} /> ${FREQUENCY_LABELS[f]}</label>`)}
+      </fieldset>
+      <button type="submit">Subscribe</button>
+    </form>
+    <p><a href="/subscribe/manage">Manage your alerts</a></p>`;
   return layout({ title: 'Email alerts', current: 'subscribe', body });
 }
 
 /** Managing alerts happens through the link in each alert email, once the alerts service exists. */
 export function renderManagePage(): string {
   const body = html`<h1>Manage your alerts</h1>
-<p>Every alert email carries a link to change or stop that alert. Email alerts are not running on this server yet.</p>
-<p><a href="/subscribe">Back to email alerts</a></p>`;
+    <p>
+      Every alert email carries a link to change or stop that alert. Email alerts are not running on this
+      server yet.
+    </p>
+    <p><a href="/subscribe">Back to email alerts</a></p>`;
   return layout({ title: 'Manage alerts', current: 'subscribe', body });
 }
