@@ -11,7 +11,7 @@
  *     RSS; targets ≥ 50,000 rows/s and ≤ 200 MB.
  *
  *   npm run bench api [-- --speeches 2000000 --concurrency 1,4,16 --requests 1000 --seconds 45
- *                         --export-rows 1000000 --keep]
+ *                         --export-rows 1000000 --keep --only load|export]
  *
  * --keep builds into (and reuses) the schema hw_bench_api instead of a throwaway one, so a
  * second run skips the build.
@@ -24,7 +24,7 @@ import { createInterface } from 'node:readline';
 import pg from 'pg';
 import type { Pool } from 'undici';
 import { ExportRepository } from '../src/export/export-repository.js';
-import { buildExportRows, exportRows, isExportFormat, type ExportFormat } from '../src/export/index.js';
+import { exportRows, isExportFormat, type ExportFormat } from '../src/export/index.js';
 import { openDb, type Db } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
 import { corpusDir, requireCorpus } from './support.js';
@@ -46,10 +46,20 @@ interface Options {
   seconds: number;
   exportRows: number;
   keep: boolean;
+  /** Run only this part (with --keep, to iterate on one figure). */
+  only: 'load' | 'export' | null;
 }
 
 function parseOptions(args: string[]): Options {
-  const opts: Options = { speeches: 2_000_000, concurrency: [1, 4, 16], requests: 1000, seconds: 45, exportRows: 1_000_000, keep: false };
+  const opts: Options = {
+    speeches: 2_000_000,
+    concurrency: [1, 4, 16],
+    requests: 1000,
+    seconds: 45,
+    exportRows: 1_000_000,
+    keep: false,
+    only: null,
+  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = (): number => {
@@ -58,12 +68,20 @@ function parseOptions(args: string[]): Options {
       return n;
     };
     if (a === '--speeches') opts.speeches = value();
-    else if (a === '--concurrency') opts.concurrency = String(args[++i]).split(',').map(Number).filter((n) => n > 0);
+    else if (a === '--concurrency')
+      opts.concurrency = String(args[++i])
+        .split(',')
+        .map(Number)
+        .filter((n) => n > 0);
     else if (a === '--requests') opts.requests = value();
     else if (a === '--seconds') opts.seconds = value();
     else if (a === '--export-rows') opts.exportRows = value();
     else if (a === '--keep') opts.keep = true;
-    else throw new Error(`unknown option ${a}`);
+    else if (a === '--only') {
+      const part = args[++i];
+      if (part !== 'load' && part !== 'export') throw new Error('--only takes load or export');
+      opts.only = part;
+    } else throw new Error(`unknown option ${a}`);
   }
   return opts;
 }
@@ -78,8 +96,8 @@ export async function main(args: string[]): Promise<void> {
   try {
     const store = await buildStore(db, opts.speeches);
     const loadAverage = os.loadavg();
-    const load = await measureLoad(schema, opts);
-    const exports = await measureExports(schema, store, opts.exportRows);
+    const load = opts.only === 'export' ? [] : await measureLoad(schema, opts);
+    const exports = opts.only === 'load' ? [] : await measureExports(schema, store, opts.exportRows);
     report(store, load, exports, opts, loadAverage);
   } finally {
     await db.close();
@@ -129,15 +147,32 @@ async function buildStore(db: Db, target: number): Promise<StoreInfo> {
 }
 
 async function counts(db: Db): Promise<Omit<StoreInfo, 'buildSeconds'>> {
-  const [row] = await db.query<{ speeches: number; paragraphs: number; tagged: number; first: string | null; last: string | null; max: string | null }>(
+  const [row] = await db.query<{
+    speeches: number;
+    paragraphs: number;
+    tagged: number;
+    first: string | null;
+    last: string | null;
+    max: string | null;
+  }>(
     `SELECT (SELECT count(*)::int FROM speeches) AS speeches, (SELECT count(*)::int FROM paragraphs) AS paragraphs,
             (SELECT count(DISTINCT speech_gid)::int FROM speech_tags WHERE confidence >= 0.5) AS tagged,
             (SELECT min(sitting_date)::text FROM speeches) AS first,
             (SELECT (min(sitting_date) + 22)::text FROM speeches) AS last, (SELECT max(sitting_date)::text FROM speeches) AS max`,
   );
   const r = row!;
-  const copies = r.first && r.max ? Math.floor((Date.parse(r.max) - Date.parse(r.first)) / 86_400_000 / SHIFT_DAYS) + 1 : 0;
-  return { speeches: r.speeches, paragraphs: r.paragraphs, taggedSpeeches: r.tagged, copies, firstDate: r.first ?? '', lastDate: r.last ?? '' };
+  const copies =
+    r.first && r.max
+      ? Math.floor((Date.parse(r.max) - Date.parse(r.first)) / 86_400_000 / SHIFT_DAYS) + 1
+      : 0;
+  return {
+    speeches: r.speeches,
+    paragraphs: r.paragraphs,
+    taggedSpeeches: r.tagged,
+    copies,
+    firstDate: r.first ?? '',
+    lastDate: r.last ?? '',
+  };
 }
 
 async function ingestWeek(db: Db): Promise<void> {
@@ -155,7 +190,9 @@ async function ingestWeek(db: Db): Promise<void> {
     people,
     log: pino({ level: 'warn' }),
   });
-  console.log(`ingest: the week, ${summary.speeches} speeches in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  console.log(
+    `ingest: the week, ${summary.speeches} speeches in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
 }
 
 async function seedTags(db: Db): Promise<void> {
@@ -187,7 +224,10 @@ const COPIES: { table: string; source: string; columns: [string, string][] }[] =
     columns: [
       ['gid', 'shift_gid(x.gid, x.src_date, k)'],
       ['group_key', 'shift_gid(x.group_key, x.src_date, k)'],
-      ...['type', 'seq', 'kind', 'title', 'colnum', 'time', 'url'].map((c): [string, string] => [c, `x.${c}`]),
+      ...['type', 'seq', 'kind', 'title', 'colnum', 'time', 'url'].map((c): [string, string] => [
+        c,
+        `x.${c}`,
+      ]),
       ['sitting_date', `x.src_date + ${SHIFT_DAYS} * k`],
       ['parent_gid', 'shift_gid(x.parent_gid, x.src_date, k)'],
     ],
@@ -198,9 +238,24 @@ const COPIES: { table: string; source: string; columns: [string, string][] }[] =
     columns: [
       ['gid', 'shift_gid(x.gid, x.src_date, k)'],
       ['group_key', 'shift_gid(x.group_key, x.src_date, k)'],
-      ...['type', 'seq', 'kind', 'speaker_id', 'person_id', 'membership_id', 'speaker_name', 'party', 'constituency', 'house', 'nospeaker', 'time', 'colnum', 'url', 'oldstyle_id', 'content_hash'].map(
-        (c): [string, string] => [c, `x.${c}`],
-      ),
+      ...[
+        'type',
+        'seq',
+        'kind',
+        'speaker_id',
+        'person_id',
+        'membership_id',
+        'speaker_name',
+        'party',
+        'constituency',
+        'house',
+        'nospeaker',
+        'time',
+        'colnum',
+        'url',
+        'oldstyle_id',
+        'content_hash',
+      ].map((c): [string, string] => [c, `x.${c}`]),
       ['sitting_date', `x.src_date + ${SHIFT_DAYS} * k`],
       ['major_heading_gid', 'shift_gid(x.major_heading_gid, x.src_date, k)'],
       ['minor_heading_gid', 'shift_gid(x.minor_heading_gid, x.src_date, k)'],
@@ -209,7 +264,10 @@ const COPIES: { table: string; source: string; columns: [string, string][] }[] =
   ...(['paragraphs', 'paragraph_search', 'paragraph_tags', 'speech_tags'] as const).map((table) => ({
     table,
     source: `SELECT x.*, s.sitting_date AS src_date FROM ${table} x JOIN speeches s ON s.gid = x.speech_gid`,
-    columns: [['speech_gid', 'shift_gid(x.speech_gid, x.src_date, k)'] as [string, string], ...copiedColumns(table)],
+    columns: [
+      ['speech_gid', 'shift_gid(x.speech_gid, x.src_date, k)'] as [string, string],
+      ...copiedColumns(table),
+    ],
   })),
 ];
 
@@ -235,9 +293,21 @@ async function replicate(db: Db, copies: number): Promise<void> {
     SELECT CASE WHEN g IS NULL THEN NULL WHEN strpos(g, d::text) > 0 THEN replace(g, d::text, (d + ${SHIFT_DAYS} * k)::text) ELSE g || '.r' || k END $$`);
   for (const c of COPIES) await db.query(`CREATE TABLE src_${c.table} AS ${c.source}`);
   // Referencing tables first: a logged table may not point at an unlogged one.
-  for (const table of ['paragraph_search', 'paragraph_tags', 'speech_tags', 'paragraphs', 'speeches', 'headings'])
-    await db.query(`ALTER TABLE ${table} SET UNLOGGED`).catch((err: Error) => console.warn(`(${table} stays logged: ${err.message})`));
-  const indexes = await dropSecondaryIndexes(db, COPIES.map((c) => c.table));
+  for (const table of [
+    'paragraph_search',
+    'paragraph_tags',
+    'speech_tags',
+    'paragraphs',
+    'speeches',
+    'headings',
+  ])
+    await db
+      .query(`ALTER TABLE ${table} SET UNLOGGED`)
+      .catch((err: Error) => console.warn(`(${table} stays logged: ${err.message})`));
+  const indexes = await dropSecondaryIndexes(
+    db,
+    COPIES.map((c) => c.table),
+  );
   const batch = 25;
   for (let k0 = 1; k0 < copies; k0 += batch) {
     const k1 = Math.min(copies - 1, k0 + batch - 1);
@@ -254,7 +324,9 @@ async function replicate(db: Db, copies: number): Promise<void> {
             [k],
           );
     });
-    process.stdout.write(`\rreplicate: copies ${k1 + 1}/${copies} (${((performance.now() - t) / 1000).toFixed(0)} s)`);
+    process.stdout.write(
+      `\rreplicate: copies ${k1 + 1}/${copies} (${((performance.now() - t) / 1000).toFixed(0)} s)`,
+    );
   }
   process.stdout.write('\n');
   for (const c of COPIES) await db.query(`DROP TABLE src_${c.table}`);
@@ -265,7 +337,9 @@ async function replicate(db: Db, copies: number): Promise<void> {
   });
   console.log(`indexes: ${indexes.length} rebuilt in ${((performance.now() - ti) / 1000).toFixed(0)} s`);
   await db.query(`VACUUM (ANALYZE) ${COPIES.map((c) => c.table).join(', ')}`);
-  console.log(`replicate: ${copies} copies in ${((performance.now() - t) / 1000).toFixed(0)} s (with index builds and VACUUM ANALYZE)`);
+  console.log(
+    `replicate: ${copies} copies in ${((performance.now() - t) / 1000).toFixed(0)} s (with index builds and VACUUM ANALYZE)`,
+  );
 }
 
 /** Drops the non-unique indexes of `tables` and returns their definitions. */
@@ -311,7 +385,14 @@ async function serveChild(schema: string): Promise<void> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   process.stdout.write(`listening ${typeof address === 'object' && address ? address.port : 0}\n`);
-  process.on('SIGTERM', () => void app.close().then(() => db.close()).then(() => process.exit(0)));
+  process.on(
+    'SIGTERM',
+    () =>
+      void app
+        .close()
+        .then(() => db.close())
+        .then(() => process.exit(0)),
+  );
 }
 
 /**
@@ -326,10 +407,14 @@ async function webSessionUrl(schema: string): Promise<string> {
 }
 
 function benchChild(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'run.ts'), 'api', ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: process.env,
-  });
+  return spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'run.ts'), 'api', ...args],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: process.env,
+    },
+  );
 }
 
 async function firstLine(child: ChildProcess, prefix: string): Promise<string> {
@@ -383,16 +468,44 @@ async function measureLoad(schema: string, opts: Options): Promise<LoadResult[]>
   const server = benchChild(['--serve', schema]);
   try {
     const port = Number(await firstLine(server, 'listening'));
-    const pool = new Pool(`http://127.0.0.1:${port}`, { connections: Math.max(...opts.concurrency), pipelining: 1 });
+    const pool = new Pool(`http://127.0.0.1:${port}`, {
+      connections: Math.max(...opts.concurrency),
+      pipelining: 1,
+    });
     try {
       const record = people.map((p) => `/api/v1/people/${p}`);
       const search = searchPaths(people);
       // Warm-up: the first touch of each page comes from disk, not what steady state looks like.
-      await runLoad(pool, 'warm-up', [...record, ...search, ...record, ...search], 2 * (record.length + search.length), 4, opts.seconds);
+      await runLoad(
+        pool,
+        'warm-up',
+        [...record, ...search, ...record, ...search],
+        2 * (record.length + search.length),
+        4,
+        opts.seconds,
+      );
       const results: LoadResult[] = [];
       for (const c of opts.concurrency) {
-        results.push(await runLoad(pool, `MP record  GET /api/v1/people/{id}  x${c}`, record, opts.requests, c, opts.seconds));
-        results.push(await runLoad(pool, `search     GET /api/v1/search       x${c}`, search, opts.requests, c, opts.seconds));
+        results.push(
+          await runLoad(
+            pool,
+            `MP record  GET /api/v1/people/{id}  x${c}`,
+            record,
+            opts.requests,
+            c,
+            opts.seconds,
+          ),
+        );
+        results.push(
+          await runLoad(
+            pool,
+            `search     GET /api/v1/search       x${c}`,
+            search,
+            opts.requests,
+            c,
+            opts.seconds,
+          ),
+        );
       }
       return results;
     } finally {
@@ -404,7 +517,14 @@ async function measureLoad(schema: string, opts: Options): Promise<LoadResult[]>
 }
 
 /** `total` requests (or until `seconds` pass) over `paths` in turn, `concurrency` at a time. */
-async function runLoad(pool: Pool, name: string, paths: string[], total: number, concurrency: number, seconds: number): Promise<LoadResult> {
+async function runLoad(
+  pool: Pool,
+  name: string,
+  paths: string[],
+  total: number,
+  concurrency: number,
+  seconds: number,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let next = 0;
   let errors = 0;
@@ -427,7 +547,16 @@ async function runLoad(pool: Pool, name: string, paths: string[], total: number,
   const seconds_ = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { name, requests: latencies.length, errors, seconds: seconds_, p50: pct(0.5), p95: pct(0.95), p99: pct(0.99), max: latencies[latencies.length - 1] ?? 0 };
+  return {
+    name,
+    requests: latencies.length,
+    errors,
+    seconds: seconds_,
+    p50: pct(0.5),
+    p95: pct(0.95),
+    p99: pct(0.99),
+    max: latencies[latencies.length - 1] ?? 0,
+  };
 }
 
 // ─── Export ───────────────────────────────────────────────────────────────────────────
@@ -438,22 +567,33 @@ interface ExportResult {
   seconds: number;
   bytes: number;
   peakRssMb: number;
+  /** RSS before the export began: node, tsx and the modules loaded. */
+  baseRssMb: number;
 }
 
 /** In the child: one export to a file, then its figures (peak RSS from the kernel's own count) as JSON. */
 async function exportChild([schema, format, from, to]: string[]): Promise<void> {
-  if (!schema || !format || !isExportFormat(format) || !from || !to) throw new Error('usage: --export <schema> <format> <from> <to>');
+  if (!schema || !format || !isExportFormat(format) || !from || !to)
+    throw new Error('usage: --export <schema> <format> <from> <to>');
   const db = await openDb({ databaseUrl: DATABASE_URL, schema, poolSize: 1 });
   const file = path.join(os.tmpdir(), `hw-bench-export.${format}`);
   try {
     const repo = new ExportRepository(db);
+    const baseRssMb = process.memoryUsage().rss / 2 ** 20;
     const t = performance.now();
     const out = createWriteStream(file);
-    const { rows } = await exportRows(format, buildExportRows(repo.rows({ minConfidence: 0.5, from, to }, 'paragraph')), out);
+    const batchSize = Number(process.env.HW_EXPORT_BATCH ?? 2000);
+    const { rows } = await exportRows(
+      format,
+      repo.rows({ minConfidence: 0.5, from, to }, 'paragraph', { batchSize }),
+      out,
+    );
     const seconds = (performance.now() - t) / 1000;
     const bytes = out.bytesWritten;
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
-    process.stdout.write(`result ${JSON.stringify({ format, rows, seconds, bytes, peakRssMb })}\n`);
+    process.stdout.write(
+      `result ${JSON.stringify({ format, rows, seconds, bytes, peakRssMb, baseRssMb })}\n`,
+    );
   } finally {
     rmSync(file, { force: true });
     await db.close();
@@ -462,9 +602,14 @@ async function exportChild([schema, format, from, to]: string[]): Promise<void> 
 
 async function measureExports(schema: string, store: StoreInfo, wantRows: number): Promise<ExportResult[]> {
   // Whole copies of the week from the first: about wantRows paragraph rows, in date order.
-  const copies = Math.max(1, Math.min(store.copies, Math.round((wantRows / store.paragraphs) * store.copies)));
+  const copies = Math.max(
+    1,
+    Math.min(store.copies, Math.round((wantRows / store.paragraphs) * store.copies)),
+  );
   const from = store.firstDate;
-  const to = new Date(Date.parse(store.firstDate) + (copies * SHIFT_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
+  const to = new Date(Date.parse(store.firstDate) + (copies * SHIFT_DAYS - 1) * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
   const results: ExportResult[] = [];
   for (const format of ['csv', 'jsonl', 'parquet'] as const) {
     const child = benchChild(['--export', schema, format, from, to]);
@@ -476,7 +621,13 @@ async function measureExports(schema: string, store: StoreInfo, wantRows: number
 
 // ─── Report ───────────────────────────────────────────────────────────────────────────
 
-function report(store: StoreInfo, load: LoadResult[], exports: ExportResult[], opts: Options, loadAverage: number[]): void {
+function report(
+  store: StoreInfo,
+  load: LoadResult[],
+  exports: ExportResult[],
+  opts: Options,
+  loadAverage: number[],
+): void {
   const ok = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
   console.log(
     `\nstore: ${store.speeches.toLocaleString()} speeches, ${store.paragraphs.toLocaleString()} paragraphs, ` +
@@ -500,7 +651,7 @@ function report(store: StoreInfo, load: LoadResult[], exports: ExportResult[], o
     const rate = e.rows / e.seconds;
     console.log(
       `export ${e.format.padEnd(8)} ${e.rows.toLocaleString()} rows, ${(e.bytes / 1e6).toFixed(0)} MB in ${e.seconds.toFixed(1)} s: ` +
-        `${Math.round(rate).toLocaleString()} rows/s, peak RSS ${e.peakRssMb.toFixed(0)} MB` +
+        `${Math.round(rate).toLocaleString()} rows/s, peak RSS ${e.peakRssMb.toFixed(0)} MB (${e.baseRssMb.toFixed(0)} MB before it began)` +
         `  targets >= ${TARGETS.exportRowsPerSecond.toLocaleString()} rows/s: ${ok(rate >= TARGETS.exportRowsPerSecond)}, ` +
         `RSS <= ${TARGETS.exportPeakRssMb} MB: ${ok(e.peakRssMb <= TARGETS.exportPeakRssMb)}`,
     );

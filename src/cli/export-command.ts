@@ -7,7 +7,7 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
-import { buildExportRows, EXPORT_FORMATS, exportRows } from '../export/index.js';
+import { EXPORT_FORMATS, exportRows } from '../export/index.js';
 import { ExportRepository } from '../export/export-repository.js';
 import { fieldIssues, toSpeechFilters } from '../search/filters.js';
 import { exportQuery, type ExportQuery } from '../web/api/schemas.js';
@@ -33,11 +33,17 @@ export interface ExportArgs {
 /** The CLI's options as the API's query parameters, validated by the same schema. */
 export function parseExportArgs(args: ExportArgs): ExportQuery {
   const { out: _out, ...params } = args;
-  const defined = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined && v !== false));
+  const defined = Object.fromEntries(
+    Object.entries(params).filter(([, v]) => v !== undefined && v !== false),
+  );
   const parsed = exportQuery.safeParse(defined);
   if (!parsed.success) {
     const flag = (field: string) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    throw new Error(fieldIssues(parsed.error).map((i) => `${flag(i.field)}: ${i.message}`).join('\n'));
+    throw new Error(
+      fieldIssues(parsed.error)
+        .map((i) => `${flag(i.field)}: ${i.message}`)
+        .join('\n'),
+    );
   }
   return parsed.data;
 }
@@ -48,16 +54,22 @@ export async function runExport(args: ExportArgs): Promise<number> {
   return withStore(async ({ db, log }) => {
     const repo = new ExportRepository(db);
     const filters = toSpeechFilters(q);
-    const bar = process.stderr.isTTY && !toStdout ? new cliProgress.SingleBar(
-      { format: 'export [{bar}] {percentage}% | {value}/{total} rows | {eta_formatted} left', etaBuffer: 50 },
-      cliProgress.Presets.shades_classic,
-    ) : null;
+    const bar =
+      process.stderr.isTTY && !toStdout
+        ? new cliProgress.SingleBar(
+            {
+              format: 'export [{bar}] {percentage}% | {value}/{total} rows | {eta_formatted} left',
+              etaBuffer: 50,
+            },
+            cliProgress.Presets.shades_classic,
+          )
+        : null;
     if (bar) bar.start(await repo.count(filters, q.per), 0);
     const partial = `${args.out}.partial`;
     const out = toStdout ? process.stdout : createWriteStream(partial);
     const started = performance.now();
     try {
-      const { rows } = await exportRows(q.format, buildExportRows(repo.rows(filters, q.per)), out, {
+      const { rows } = await exportRows(q.format, repo.rows(filters, q.per), out, {
         bom: q.excel ?? false,
         safeForSpreadsheets: q.excel ?? false,
         metadata: { 'hansard-watch.mode': q.per, 'hansard-watch.filters': JSON.stringify(filters) },
@@ -68,7 +80,9 @@ export async function runExport(args: ExportArgs): Promise<number> {
       if (!toStdout) await rename(partial, args.out);
       const seconds = (performance.now() - started) / 1000;
       const where = toStdout ? 'stdout' : args.out;
-      process.stderr.write(`${rows} rows (${q.per} mode, ${EXPORT_FORMATS[q.format].extension}) to ${where} in ${seconds.toFixed(1)} s\n`);
+      process.stderr.write(
+        `${rows} rows (${q.per} mode, ${EXPORT_FORMATS[q.format].extension}) to ${where} in ${seconds.toFixed(1)} s\n`,
+      );
       return 0;
     } catch (err) {
       bar?.stop();

@@ -7,8 +7,8 @@
 import type { Db } from '../store/db.js';
 import type { SpeechFilters } from '../search/filters.js';
 import { Params, paragraphTagCondition, speechConditions, tsQuery, whereClause } from '../search/sql.js';
-import type { ExportRowSource } from './build-row.js';
-import type { ExportMode, ExportTag } from './columns.js';
+import { buildExportRow } from './build-row.js';
+import type { ExportMode, ExportRow, ExportTag } from './columns.js';
 
 export interface ExportQueryOptions {
   /** Rows per FETCH (default 2000): large enough to amortise the round trip, small enough to stay light. */
@@ -22,7 +22,8 @@ export interface ExportQuery {
   values: unknown[];
 }
 
-interface SourceRow extends Omit<ExportRowSource, 'tags'> {
+/** A row as the query returns it: the export row without its derived columns, tags as stored. */
+interface SourceRow extends Omit<ExportRow, 'tags' | 'twfy_url' | 'citation'> {
   tags: StoredTag[] | null;
 }
 
@@ -53,8 +54,14 @@ export function paragraphExportSql(f: SpeechFilters): ExportQuery {
   const tagCondition = paragraphTagCondition(f, params, 'p');
   if (tagCondition) where.push(tagCondition);
   if (f.q)
-    where.push(`EXISTS (SELECT 1 FROM paragraph_search ps WHERE ps.speech_gid = p.speech_gid AND ps.seq = p.seq AND ps.tsv @@ ${tsQuery(params, f.q)})`);
-  const tags = tagsJson('paragraph_tags', 't.speech_gid = p.speech_gid AND t.seq = p.seq', params.add(f.minConfidence));
+    where.push(
+      `EXISTS (SELECT 1 FROM paragraph_search ps WHERE ps.speech_gid = p.speech_gid AND ps.seq = p.seq AND ps.tsv @@ ${tsQuery(params, f.q)})`,
+    );
+  const tags = tagsJson(
+    'paragraph_tags',
+    't.speech_gid = p.speech_gid AND t.seq = p.seq',
+    params.add(f.minConfidence),
+  );
   const sql = `SELECT ${SPEECH_COLUMNS}, p.seq AS paragraph_seq, p.pid, p.body AS text, ${tags} AS tags
       FROM speeches s JOIN paragraphs p ON p.speech_gid = s.gid ${HEADINGS}
       ${whereClause(where)}`;
@@ -65,7 +72,10 @@ export function paragraphExportSql(f: SpeechFilters): ExportQuery {
 export function speechExportSql(f: SpeechFilters): ExportQuery {
   const params = new Params();
   const where = speechConditions(f, params, 's');
-  if (f.q) where.push(`EXISTS (SELECT 1 FROM paragraph_search ps WHERE ps.speech_gid = s.gid AND ps.tsv @@ ${tsQuery(params, f.q)})`);
+  if (f.q)
+    where.push(
+      `EXISTS (SELECT 1 FROM paragraph_search ps WHERE ps.speech_gid = s.gid AND ps.tsv @@ ${tsQuery(params, f.q)})`,
+    );
   const tags = tagsJson('speech_tags', 't.speech_gid = s.gid', params.add(f.minConfidence));
   const sql = `SELECT ${SPEECH_COLUMNS}, NULL::int AS paragraph_seq, NULL::text AS pid,
            COALESCE((SELECT string_agg(p.body, E'\\n\\n' ORDER BY p.seq) FROM paragraphs p WHERE p.speech_gid = s.gid), '') AS text,
@@ -78,11 +88,54 @@ export function speechExportSql(f: SpeechFilters): ExportQuery {
 export class ExportRepository {
   constructor(private readonly db: Db) {}
 
-  /** The rows of an export, in (date, gid, paragraph) order, streamed from a cursor. */
-  async *rows(f: SpeechFilters, mode: ExportMode, opts: ExportQueryOptions = {}): AsyncGenerator<ExportRowSource> {
+  /**
+   * The export's rows, ready for `exportRows`, in (date, gid, paragraph) order, streamed
+   * from a cursor. One generator from cursor to row (each stacked async generator costs a
+   * promise per row), rows built with one fixed shape, and the derived columns (the
+   * TheyWorkForYou url and the citation, both from buildExportRow) worked out once per
+   * speech: in paragraph mode a speech's paragraphs follow each other and share them.
+   */
+  async *rows(f: SpeechFilters, mode: ExportMode, opts: ExportQueryOptions = {}): AsyncGenerator<ExportRow> {
     const { sql, order, values } = exportQuery(f, mode);
-    for await (const row of cursorRows<SourceRow>(this.db, `${sql} ORDER BY ${order}`, values, opts.batchSize ?? 2000))
-      yield { ...row, tags: (row.tags ?? []).map(toExportTag) };
+    let derivedFor = '';
+    let twfy: string | null = null;
+    let cited = '';
+    for await (const batch of cursorBatches<SourceRow>(
+      this.db,
+      `${sql} ORDER BY ${order}`,
+      values,
+      opts.batchSize ?? 2000,
+    )) {
+      for (const r of batch) {
+        const row: ExportRow = {
+          gid: r.gid,
+          paragraph_seq: r.paragraph_seq,
+          pid: r.pid,
+          sitting_date: r.sitting_date,
+          house: r.house,
+          type: r.type,
+          major_heading: r.major_heading,
+          minor_heading: r.minor_heading,
+          speaker_name: r.speaker_name,
+          person_id: r.person_id,
+          party: r.party,
+          constituency: r.constituency,
+          text: r.text,
+          tags: r.tags === null ? [] : r.tags.map(toExportTag),
+          twfy_url: twfy,
+          hansard_url: r.hansard_url,
+          colnum: r.colnum,
+          citation: cited,
+        };
+        if (r.gid !== derivedFor) {
+          ({ twfy_url: twfy, citation: cited } = buildExportRow(row));
+          derivedFor = r.gid;
+          row.twfy_url = twfy;
+          row.citation = cited;
+        }
+        yield row;
+      }
+    }
   }
 
   /** How many rows `rows` will yield (for a progress bar): the same filters, counted. */
@@ -98,7 +151,12 @@ export function exportQuery(f: SpeechFilters, mode: ExportMode): ExportQuery {
 }
 
 function toExportTag(t: StoredTag): ExportTag {
-  return { tag: t.tag, confidence: t.confidence, method: t.method, evidence_terms: evidenceTerms(t.evidence) };
+  return {
+    tag: t.tag,
+    confidence: t.confidence,
+    method: t.method,
+    evidence_terms: evidenceTerms(t.evidence),
+  };
 }
 
 /**
@@ -131,7 +189,22 @@ export function evidenceTerms(evidence: unknown): string[] {
  * a slow consumer (a slow HTTP client) holds back the database rather than filling memory.
  * Stopping early (the consumer breaks or throws) closes the cursor and ends the transaction.
  */
-export async function* cursorRows<R>(db: Db, sql: string, values: unknown[], batchSize: number): AsyncGenerator<R> {
+export async function* cursorRows<R>(
+  db: Db,
+  sql: string,
+  values: unknown[],
+  batchSize: number,
+): AsyncGenerator<R> {
+  for await (const batch of cursorBatches<R>(db, sql, values, batchSize)) yield* batch;
+}
+
+/** cursorRows a batch at a time (what FETCH returns), for consumers that loop over rows themselves. */
+export async function* cursorBatches<R>(
+  db: Db,
+  sql: string,
+  values: unknown[],
+  batchSize: number,
+): AsyncGenerator<R[]> {
   const channel = new BatchChannel<R>(2);
   const producer = db
     .transaction(async (tx) => {
@@ -153,7 +226,7 @@ export async function* cursorRows<R>(db: Db, sql: string, values: unknown[], bat
     for (;;) {
       const batch = await channel.take();
       if (batch === null) return;
-      yield* batch;
+      yield batch;
     }
   } finally {
     channel.cancel();

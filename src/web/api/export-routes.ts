@@ -6,7 +6,7 @@
  */
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
-import { buildExportRows, EXPORT_FORMATS, exportRows, DestinationClosedError } from '../../export/index.js';
+import { EXPORT_FORMATS, exportRows, DestinationClosedError } from '../../export/index.js';
 import type { ExportMode } from '../../export/columns.js';
 import { toSpeechFilters, type SpeechFilters } from '../../search/filters.js';
 import type { WebContext } from './context.js';
@@ -23,13 +23,17 @@ function exportMetadata(filters: SpeechFilters, mode: ExportMode): Record<string
   return { 'hansard-watch.mode': mode, 'hansard-watch.filters': JSON.stringify(filters) };
 }
 
-export function exportRoutes(app: FastifyInstance, ctx: WebContext, limiter: onRequestHookHandler | null): void {
+export function exportRoutes(
+  app: FastifyInstance,
+  ctx: WebContext,
+  limiter: onRequestHookHandler | null,
+): void {
   app.get('/export', { ...(limiter ? { onRequest: limiter } : {}) }, async (req, reply) => {
     const q = parseOr400(exportQuery, req.query);
     const filters = toSpeechFilters(q);
     const format = EXPORT_FORMATS[q.format];
     const out = new PassThrough();
-    const rows = buildExportRows(ctx.exports.rows(filters, q.per));
+    const rows = ctx.exports.rows(filters, q.per);
     exportRows(q.format, rows, out, {
       bom: q.excel ?? false,
       safeForSpreadsheets: q.excel ?? false,

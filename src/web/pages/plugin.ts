@@ -62,7 +62,10 @@ export const pagesPlugin: FastifyPluginAsync<{ ctx: WebContext }> = async (app, 
   app.get('/subscribe', async (req, reply) =>
     sendPage(reply, await renderSubscribePage(ctx, req.query as FormValues, null)),
   );
-  app.get('/subscribe/manage', async (_req, reply) => sendPage(reply, renderManagePage()));
+  // With the alerts service present its own manage page (/alerts/manage) takes over.
+  app.get('/subscribe/manage', async (_req, reply) =>
+    ctx.options.subscriptions ? reply.redirect('/alerts/manage', 302) : sendPage(reply, renderManagePage()),
+  );
   app.get('/api/docs', async (_req, reply) => sendPage(reply, renderDocs(openApiDocument())));
 };
 
