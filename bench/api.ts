@@ -336,7 +336,15 @@ async function replicate(db: Db, copies: number): Promise<void> {
     for (const def of indexes) await tx.query(def);
   });
   console.log(`indexes: ${indexes.length} rebuilt in ${((performance.now() - ti) / 1000).toFixed(0)} s`);
-  await db.query(`VACUUM (ANALYZE) ${COPIES.map((c) => c.table).join(', ')}`);
+  // The copies went in with triggers off (replica role): queue every day for the speaking-record summary and build it.
+  const ts = performance.now();
+  await db.query('INSERT INTO record_pending (sitting_date) SELECT DISTINCT sitting_date FROM speeches');
+  const { RecordSummary } = await import('../src/person/record-summary.js');
+  const days = await new RecordSummary(db).refreshAll();
+  console.log(`record summary: ${days} days in ${((performance.now() - ts) / 1000).toFixed(0)} s`);
+  await db.query(
+    `VACUUM (ANALYZE) ${[...COPIES.map((c) => c.table), 'person_day_speeches', 'person_day_tags'].join(', ')}`,
+  );
   console.log(
     `replicate: ${copies} copies in ${((performance.now() - t) / 1000).toFixed(0)} s (with index builds and VACUUM ANALYZE)`,
   );
@@ -373,6 +381,8 @@ interface LoadResult {
   p95: number;
   p99: number;
   max: number;
+  /** Median latency per request path, for telling which queries are the slow ones. */
+  medianByPath: [string, number][];
 }
 
 /** The server, in a child process so that the load loop does not share its event loop. */
@@ -474,6 +484,7 @@ async function measureLoad(schema: string, opts: Options): Promise<LoadResult[]>
     });
     try {
       const record = people.map((p) => `/api/v1/people/${p}`);
+      await checkRecord(pool, schema, people[0]!);
       const search = searchPaths(people);
       // Warm-up: the first touch of each page comes from disk, not what steady state looks like.
       await runLoad(
@@ -516,6 +527,26 @@ async function measureLoad(schema: string, opts: Options): Promise<LoadResult[]>
   }
 }
 
+/** A fast answer must also be a right one: the busiest MP's record counts every speech in the store. */
+async function checkRecord(pool: Pool, schema: string, person: string): Promise<void> {
+  const res = await pool.request({ method: 'GET', path: `/api/v1/people/${person}` });
+  const body = (await res.body.json()) as { record: { speeches: number } };
+  const db = await openDb({ databaseUrl: DATABASE_URL, schema, poolSize: 1 });
+  try {
+    const [row] = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM speeches WHERE person_id = $1',
+      [`uk.org.publicwhip/person/${person}`],
+    );
+    if (body.record.speeches !== row?.n)
+      throw new Error(
+        `MP record for ${person} counts ${body.record.speeches} speeches; the store holds ${row?.n}`,
+      );
+    console.log(`check: person ${person}'s record counts all ${row.n.toLocaleString()} of their speeches`);
+  } finally {
+    await db.close();
+  }
+}
+
 /** `total` requests (or until `seconds` pass) over `paths` in turn, `concurrency` at a time. */
 async function runLoad(
   pool: Pool,
@@ -526,6 +557,7 @@ async function runLoad(
   seconds: number,
 ): Promise<LoadResult> {
   const latencies: number[] = [];
+  const byPath = new Map<string, number[]>();
   let next = 0;
   let errors = 0;
   const deadline = performance.now() + seconds * 1000;
@@ -536,7 +568,9 @@ async function runLoad(
       const t = performance.now();
       const res = await pool.request({ method: 'GET', path: p });
       await res.body.text();
-      latencies.push(performance.now() - t);
+      const ms = performance.now() - t;
+      latencies.push(ms);
+      byPath.set(p, [...(byPath.get(p) ?? []), ms]);
       if (res.statusCode !== 200) {
         errors++;
         if (errors <= 3) console.warn(`${name}: ${p} → ${res.statusCode}`);
@@ -556,6 +590,10 @@ async function runLoad(
     p95: pct(0.95),
     p99: pct(0.99),
     max: latencies[latencies.length - 1] ?? 0,
+    medianByPath: [...byPath].map(([p, ms]): [string, number] => [
+      p,
+      ms.sort((a, b) => a - b)[Math.floor(ms.length / 2)] ?? 0,
+    ]),
   };
 }
 
@@ -646,6 +684,13 @@ function report(
         `p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(0)} ms, ${r.errors} errors` +
         `  target p95 <= ${target} ms: ${ok(r.p95 <= target && r.errors === 0)}`,
     );
+  }
+  // Where search time goes: its slowest queries, measured one request at a time.
+  const alone = load.find((r) => r.name.startsWith('search'));
+  if (alone) {
+    console.log(`slowest searches in "${alone.name.trim()}" (median of each):`);
+    for (const [p, ms] of [...alone.medianByPath].sort((a, b) => b[1] - a[1]).slice(0, 6))
+      console.log(`  ${ms.toFixed(0).padStart(5)} ms  ${decodeURIComponent(p.replace(/\+/g, ' '))}`);
   }
   for (const e of exports) {
     const rate = e.rows / e.seconds;

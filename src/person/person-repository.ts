@@ -130,14 +130,17 @@ export class PersonRepository {
   }
 
   async profile(personId: string): Promise<PersonProfile | null> {
-    const rows = await this.db.query<SummaryRow>(
-      `SELECT p.id, p.name, lm.party, lm.constituency, lm.house, lm.house_name FROM persons p ${LATEST_MEMBERSHIP} WHERE p.id = $1`,
-      [personId],
-    );
+    // All three at once: a person who does not exist costs two empty lookups, a person who does one round trip.
+    const [rows, names, memberships] = await Promise.all([
+      this.db.query<SummaryRow>(
+        `SELECT p.id, p.name, lm.party, lm.constituency, lm.house, lm.house_name FROM persons p ${LATEST_MEMBERSHIP} WHERE p.id = $1`,
+        [personId],
+      ),
+      this.names(personId),
+      this.memberships(personId),
+    ]);
     const row = rows[0];
-    if (!row) return null;
-    const [names, memberships] = await Promise.all([this.names(personId), this.memberships(personId)]);
-    return { ...toSummary(row), names, memberships };
+    return row ? { ...toSummary(row), names, memberships } : null;
   }
 
   private async names(personId: string): Promise<PersonNameSpan[]> {
