@@ -33,6 +33,19 @@ export function toIssue(err: unknown, file: string): ParseIssue {
   return { severity: 'error', file, message: err instanceof Error ? err.message : String(err) };
 }
 
+/** The payload buffers of a prepared file, each owned by its own ArrayBuffer (TextEncoder's output). */
+export function transferables(prepared: PreparedFile): ArrayBuffer[] {
+  return prepared.content.map((c) => c.data.buffer as ArrayBuffer);
+}
+
+/** A buffer can be moved to a worker only when it alone spans its ArrayBuffer (not a slice of Node's pool). */
+function movable(bytes: Uint8Array): ArrayBuffer[] {
+  const buf = bytes.buffer;
+  return buf instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buf.byteLength
+    ? [buf]
+    : [];
+}
+
 /**
  * Under vitest/tsx this module is TypeScript source, and Node 20 does not apply `--import`
  * loader hooks to a worker's entry module, so the worker registers tsx itself first.
@@ -90,6 +103,7 @@ export class ParsePool {
     this.pending.clear();
   }
 
+  /** Takes ownership of `bytes`: on a worker they are moved there and no longer readable here. */
   async prepare(
     bytes: Uint8Array,
     name: string,
@@ -108,7 +122,7 @@ export class ParsePool {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, bytes, name, type, checksum } satisfies PrepareRequest);
+      worker.postMessage({ id, bytes, name, type, checksum } satisfies PrepareRequest, movable(bytes));
     });
   }
 

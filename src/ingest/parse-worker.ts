@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { MemberResolver } from '../member/resolve.js';
 import type { PeopleData } from '../member/types.js';
 import { prepareFile } from './rows.js';
-import { toIssue, type PrepareRequest, type PrepareResponse } from './parse-pool.js';
+import { toIssue, transferables, type PrepareRequest, type PrepareResponse } from './parse-pool.js';
 
 // One resolver per worker, built once from the members snapshot handed over at start.
 const people = (workerData as { people: PeopleData | null }).people;
@@ -15,5 +15,6 @@ parentPort?.on('message', (req: PrepareRequest) => {
   } catch (err) {
     res = { id: req.id, issue: toIssue(err, req.name) };
   }
-  parentPort?.postMessage(res);
+  // The encoded rows are moved, not copied: the main thread only hands them to COPY.
+  parentPort?.postMessage(res, 'prepared' in res ? transferables(res.prepared) : []);
 });

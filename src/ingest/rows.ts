@@ -1,4 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
+import { CopyText } from '../store/copy-text.js';
+import { escapeHtml } from '../debate/inline-html.js';
 import { parseFeedFile } from '../debate/parse.js';
 import type { FeedFileName, FeedType, ParseIssue, ParsedDocument, ParsedSpeech } from '../debate/types.js';
 import type { ResolvedSpeaker } from '../member/types.js';
@@ -9,9 +11,7 @@ export interface SpeakerResolver {
 }
 
 /**
- * Each table the ingest writes, with its columns and Postgres array types. Rows travel as
- * columns (one array per column) because that is what `INSERT … SELECT FROM unnest(…)`
- * takes in a single round trip, and because flat arrays cross worker threads cheaply.
+ * Each table the ingest writes, with its columns (in COPY order) and Postgres types.
  */
 export const TABLES = {
   headings: {
@@ -78,40 +78,64 @@ export const TABLES = {
 
 export type TableName = keyof typeof TABLES;
 export type Columns<T extends TableName> = { [C in keyof (typeof TABLES)[T]]: unknown[] };
+/** The tables a day's content is written to, parents before children. */
+export const CONTENT_TABLES = ['headings', 'speeches', 'paragraphs', 'divisions', 'votes'] as const;
+export type ContentTable = (typeof CONTENT_TABLES)[number];
+
+/** One table's rows of a file, as COPY text encoded in the parse worker. */
+export interface CopyPayload {
+  table: ContentTable;
+  columns: string[];
+  rows: number;
+  data: Uint8Array;
+}
 
 export interface PreparedFile {
   file: FeedFileName;
   checksum: string;
   bytes: number;
   latest: boolean | null;
-  rows: { [T in TableName]: Columns<T> };
+  /** Content rows, in CONTENT_TABLES order; their buffers cross threads by transfer, not copy. */
+  content: CopyPayload[];
+  /** What telling changed speeches from unchanged ones needs, without decoding the payloads. */
+  speeches: { gid: string[]; contentHash: string[] };
+  redirects: Columns<'gid_redirects'>;
   issues: ParseIssue[];
   speechCount: number;
   paragraphCount: number;
-}
-
-function emptyColumns<T extends TableName>(table: T): Columns<T> {
-  return Object.fromEntries(Object.keys(TABLES[table]).map((c) => [c, []])) as unknown as Columns<T>;
-}
-
-function push<T extends TableName>(cols: Columns<T>, row: { [C in keyof Columns<T>]: unknown }): void {
-  for (const key of Object.keys(cols) as (keyof Columns<T>)[]) cols[key].push(row[key]);
 }
 
 export function checksumOf(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** Stable across releases: stored hashes of a day are compared with a revision's. */
 function contentHash(s: ParsedSpeech): string {
-  const h = createHash('sha1');
-  h.update(`${s.speakerId ?? ''}\u0000${s.personId ?? ''}\u0000${s.speakerName ?? ''}`);
-  for (const p of s.paragraphs) h.update(`\u0000${p.html}`);
-  return h.digest('hex');
+  let text = `${s.speakerId ?? ''}\u0000${s.personId ?? ''}\u0000${s.speakerName ?? ''}`;
+  for (const p of s.paragraphs) text += `\u0000${p.html}`;
+  return hash('sha1', text);
+}
+
+/** Each content table's COPY rows, in the column order of TABLES. */
+class ContentRows {
+  readonly tables = Object.fromEntries(
+    CONTENT_TABLES.map((t) => [t, new CopyText(Object.keys(TABLES[t]).length)]),
+  ) as Record<ContentTable, CopyText>;
+
+  payloads(): CopyPayload[] {
+    return CONTENT_TABLES.map((table) => ({
+      table,
+      columns: Object.keys(TABLES[table]),
+      rows: this.tables[table].rows,
+      data: this.tables[table].encode(),
+    }));
+  }
 }
 
 /**
  * Turns a parsed file into table rows, resolving each speaker to the person and the
- * membership valid on the sitting date. Pure, so it can run in a parse worker.
+ * membership valid on the sitting date. Pure, so it can run in a parse worker. Rows are
+ * written straight into COPY text: building per-row objects cost more than parsing.
  */
 export function prepareRows(
   doc: ParsedDocument,
@@ -119,104 +143,58 @@ export function prepareRows(
   meta: { checksum: string; bytes: number },
 ): PreparedFile {
   const { file } = doc;
-  const rows = {
-    headings: emptyColumns('headings'),
-    speeches: emptyColumns('speeches'),
-    paragraphs: emptyColumns('paragraphs'),
-    divisions: emptyColumns('divisions'),
-    votes: emptyColumns('votes'),
-    gid_redirects: emptyColumns('gid_redirects'),
-  };
+  const out = new ContentRows();
   const issues = [...doc.warnings];
-  const base = { group_key: file.groupKey, type: file.type, sitting_date: file.date };
+  const day = [file.groupKey, file.type, file.date] as const;
   for (const h of doc.headings) {
-    push(rows.headings, {
-      ...base,
-      gid: h.gid,
-      seq: h.seq,
-      kind: h.kind,
-      title: h.title,
-      parent_gid: h.parentGid,
-      colnum: h.colnum,
-      time: h.time,
-      url: h.url,
-    });
+    out.tables.headings.add([h.gid, ...day, h.seq, h.kind, h.title, h.parentGid, h.colnum, h.time, h.url]);
   }
+  const speeches = { gid: [] as string[], contentHash: [] as string[] };
   let paragraphCount = 0;
   for (const s of doc.speeches) {
     const who = resolveSpeaker(s, file, resolver, issues);
-    push(rows.speeches, {
-      ...base,
-      gid: s.gid,
-      seq: s.seq,
-      kind: s.kind,
-      speaker_id: s.speakerId,
-      person_id: who?.personId ?? s.personId,
-      membership_id: who?.membershipId ?? null,
-      speaker_name: s.speakerName ?? who?.name ?? null,
-      party: who?.party ?? null,
-      constituency: who?.constituency ?? null,
-      house: who?.house ?? null,
-      nospeaker: s.nospeaker,
-      time: s.time,
-      colnum: s.colnum,
-      url: s.url,
-      oldstyle_id: s.oldstyleId,
-      major_heading_gid: s.majorHeadingGid,
-      minor_heading_gid: s.minorHeadingGid,
-      content_hash: contentHash(s),
-    });
+    const digest = contentHash(s);
+    speeches.gid.push(s.gid);
+    speeches.contentHash.push(digest);
+    // prettier-ignore
+    out.tables.speeches.add([
+      s.gid, ...day, s.seq, s.kind, s.speakerId, who?.personId ?? s.personId, who?.membershipId ?? null,
+      s.speakerName ?? who?.name ?? null, who?.party ?? null, who?.constituency ?? null, who?.house ?? null,
+      s.nospeaker, s.time, s.colnum, s.url, s.oldstyleId, s.majorHeadingGid, s.minorHeadingGid, digest,
+    ]);
     for (const p of s.paragraphs) {
-      push(rows.paragraphs, {
-        speech_gid: s.gid,
-        seq: p.seq,
-        pid: p.pid,
-        cls: p.cls,
-        html: p.html,
-        body: p.text,
-      });
+      // Markup-free HTML is the escaped text: stored once, rebuilt by paragraph_html() (migration 006).
+      const html = p.html === escapeHtml(p.text) ? null : p.html;
+      out.tables.paragraphs.add([s.gid, p.seq, p.pid, p.cls, html, p.text]);
     }
     paragraphCount += s.paragraphs.length;
   }
   for (const d of doc.divisions) {
-    push(rows.divisions, {
-      ...base,
-      gid: d.gid,
-      seq: d.seq,
-      number: d.number,
-      colnum: d.colnum,
-      time: d.time,
-      url: d.url,
-      major_heading_gid: d.majorHeadingGid,
-      minor_heading_gid: d.minorHeadingGid,
-      counts: JSON.stringify(d.counts),
-    });
+    // prettier-ignore
+    out.tables.divisions.add([
+      d.gid, ...day, d.seq, d.number, d.colnum, d.time, d.url, d.majorHeadingGid, d.minorHeadingGid,
+      JSON.stringify(d.counts),
+    ]);
     d.votes.forEach((v, seq) => {
       const who = v.memberId || v.personId ? resolver?.resolve(v, d.date ?? file.date) : null;
-      push(rows.votes, {
-        division_gid: d.gid,
-        seq,
-        member_id: v.memberId,
-        person_id: who?.personId ?? v.personId,
-        name: v.name,
-        vote: v.vote,
-      });
+      out.tables.votes.add([d.gid, seq, v.memberId, who?.personId ?? v.personId, v.name, v.vote]);
     });
   }
+  const redirects: Columns<'gid_redirects'> = { old_gid: [], new_gid: [], match_type: [], file_name: [] };
   for (const r of doc.redirects) {
-    push(rows.gid_redirects, {
-      old_gid: r.oldGid,
-      new_gid: r.newGid,
-      match_type: r.matchType,
-      file_name: file.name,
-    });
+    redirects.old_gid.push(r.oldGid);
+    redirects.new_gid.push(r.newGid);
+    redirects.match_type.push(r.matchType);
+    redirects.file_name.push(file.name);
   }
   return {
     file,
     checksum: meta.checksum,
     bytes: meta.bytes,
     latest: doc.latest,
-    rows,
+    content: out.payloads(),
+    speeches,
+    redirects,
     issues,
     speechCount: doc.speeches.length,
     paragraphCount,

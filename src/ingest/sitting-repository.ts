@@ -1,7 +1,7 @@
 import { compareVersions } from '../debate/feed-file.js';
 import type { ParseIssue } from '../debate/types.js';
 import { unnestInsertSql, type Db, type Queryable } from '../store/db.js';
-import { TABLES, type PreparedFile, type TableName } from './rows.js';
+import { TABLES, type PreparedFile } from './rows.js';
 
 export type ApplyStatus =
   /** Same name and checksum as already stored: nothing written. */
@@ -18,25 +18,17 @@ export interface ApplyResult {
   removedSpeeches: number;
 }
 
-const CONTENT_TABLES: TableName[] = ['headings', 'speeches', 'paragraphs', 'divisions', 'votes'];
-
 const REDIRECT_COLUMNS = Object.entries(TABLES.gid_redirects);
 // A gid redirected by two files (a chain rewritten) keeps the latest word on it.
 const UPSERT_REDIRECTS = `${unnestInsertSql('gid_redirects', REDIRECT_COLUMNS)}
   ON CONFLICT (old_gid) DO UPDATE SET new_gid = EXCLUDED.new_gid, match_type = EXCLUDED.match_type, file_name = EXCLUDED.file_name`;
 
-function columnsOf(table: TableName, rows: PreparedFile['rows']): unknown[][] {
-  const cols = rows[table] as Record<string, unknown[]>;
-  return Object.keys(TABLES[table]).map((c) => cols[c] ?? []);
-}
-
-async function insertColumns(tx: Queryable, table: TableName, rows: PreparedFile['rows']): Promise<void> {
-  await tx.copyColumns(table, Object.entries(TABLES[table]), columnsOf(table, rows));
-}
-
-async function upsertRedirects(tx: Queryable, rows: PreparedFile['rows']): Promise<void> {
-  const data = columnsOf('gid_redirects', rows);
-  if ((data[0]?.length ?? 0) > 0) await tx.query(UPSERT_REDIRECTS, data);
+async function upsertRedirects(tx: Queryable, redirects: PreparedFile['redirects']): Promise<void> {
+  if (redirects.old_gid.length === 0) return;
+  await tx.query(
+    UPSERT_REDIRECTS,
+    REDIRECT_COLUMNS.map(([c]) => redirects[c as keyof PreparedFile['redirects']]),
+  );
 }
 
 /**
@@ -79,7 +71,7 @@ export class SittingRepository {
           : { changedSpeechGids: [], removedSpeeches: 0 };
 
         await tx.query('DELETE FROM gid_redirects WHERE file_name = $1', [file.name]);
-        await upsertRedirects(tx, prepared.rows);
+        await upsertRedirects(tx, prepared.redirects);
         await this.recordFile(tx, prepared);
         return { status: owns ? 'current' : 'superseded', ...outcome };
         // A lost commit loses its feed_files row with it, so the file is simply ingested again.
@@ -98,7 +90,7 @@ export class SittingRepository {
     for (const table of ['speeches', 'headings', 'divisions']) {
       await tx.query(`DELETE FROM ${table} WHERE group_key = $1`, [file.groupKey]);
     }
-    for (const table of CONTENT_TABLES) await insertColumns(tx, table, prepared.rows);
+    for (const c of prepared.content) await tx.copyText(c.table, c.columns, c.data);
     // Search indexing and tagging follow the commit; queuing them here means a crash in
     // between cannot forget the day.
     for (const queue of ['search_pending', 'tag_pending']) {
@@ -111,8 +103,8 @@ export class SittingRepository {
     );
     const changed = changedSpeeches(
       before.map((r) => r.content_hash),
-      prepared.rows.speeches.gid as string[],
-      prepared.rows.speeches.content_hash as string[],
+      prepared.speeches.gid,
+      prepared.speeches.contentHash,
     );
     return {
       changedSpeechGids: changed,

@@ -177,7 +177,7 @@ export class DebateRepository {
     const rows = await this.db.query<SpeechRow>(
       `SELECT s.gid, s.seq, s.kind, s.speaker_name, s.person_id, s.party, s.constituency, s.house, s.time,
               s.colnum, s.url, s.minor_heading_gid,
-              (SELECT json_agg(json_build_object('seq', p.seq, 'pid', p.pid, 'cls', p.cls, 'html', p.html, 'body', p.body) ORDER BY p.seq)
+              (SELECT json_agg(json_build_object('seq', p.seq, 'pid', p.pid, 'cls', p.cls, 'html', paragraph_html(p.html, p.body), 'body', p.body) ORDER BY p.seq)
                  FROM paragraphs p WHERE p.speech_gid = s.gid) AS paragraphs,
               (SELECT json_agg(json_build_object('tag', t.tag, 'confidence', round(t.confidence::numeric, 3)::float8) ORDER BY t.confidence DESC, t.tag)
                  FROM speech_tags t WHERE t.speech_gid = s.gid AND t.confidence >= $2::real) AS tags

@@ -85,7 +85,7 @@ export class SpeechRepository {
     const s = rows[0];
     if (!s) return null;
     const paragraphs = await this.db.query<StoredParagraph>(
-      'SELECT seq, pid, cls, html, body FROM paragraphs WHERE speech_gid = $1 ORDER BY seq',
+      'SELECT seq, pid, cls, paragraph_html(html, body) AS html, body FROM paragraphs WHERE speech_gid = $1 ORDER BY seq',
       [resolved],
     );
     return {
