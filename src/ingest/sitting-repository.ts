@@ -86,7 +86,16 @@ export class SittingRepository {
       'SELECT content_hash FROM speeches WHERE group_key = $1',
       [file.groupKey],
     );
-    // Children go with their parents (ON DELETE CASCADE).
+    // Paragraphs and votes have no foreign key (migration 006): they go here, with their
+    // parents; what hangs off paragraphs and speeches (search vectors, tags) cascades.
+    await tx.query(
+      'DELETE FROM paragraphs p USING speeches s WHERE s.group_key = $1 AND p.speech_gid = s.gid',
+      [file.groupKey],
+    );
+    await tx.query(
+      'DELETE FROM votes v USING divisions d WHERE d.group_key = $1 AND v.division_gid = d.gid',
+      [file.groupKey],
+    );
     for (const table of ['speeches', 'headings', 'divisions']) {
       await tx.query(`DELETE FROM ${table} WHERE group_key = $1`, [file.groupKey]);
     }

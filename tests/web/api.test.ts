@@ -184,6 +184,9 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
         expect(top.results[0]?.gid).toBe('uk.org.publicwhip/debate/2009-12-01a.1.1');
         expect(top.next).toContain('cursor=');
       } finally {
+        await db.query(
+          `DELETE FROM paragraphs WHERE speech_gid = 'uk.org.publicwhip/debate/2009-12-01a.1.1'`,
+        );
         await db.query(`DELETE FROM speeches WHERE gid = 'uk.org.publicwhip/debate/2009-12-01a.1.1'`);
       }
     });
