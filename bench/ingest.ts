@@ -22,6 +22,7 @@ export async function main(args: string[]): Promise<void> {
   const minMb = Number(args.find((a) => /^\d+$/.test(a)) ?? 100);
   const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const workers = Number(process.env.HW_INGEST_WORKERS ?? os.availableParallelism());
+  const writeConnections = Number(process.env.HW_WRITE_CONNECTIONS ?? 2);
   const { dir, bytes, files } = replicateCorpus(minMb * 1e6);
   console.log(`corpus: ${files} files, ${(bytes / 1e6).toFixed(1)} MB (replicated from ${corpusDir})`);
 
@@ -45,6 +46,7 @@ export async function main(args: string[]): Promise<void> {
     const searchIndex = !args.includes('--no-index');
     const summary = await ingestFiles(db, sources, {
       workers,
+      writeConnections,
       people,
       searchIndex,
       log: pino({ level: 'warn' }),

@@ -60,6 +60,8 @@ const schema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HW_INGEST_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
+  // Concurrent write transactions of a batch ingest on a server (PGlite has one connection).
+  HW_WRITE_CONNECTIONS: z.coerce.number().int().min(1).max(32).default(2),
 
   // Live feeds (src/pipeline). FEED_DIR (an rsync'd pwdata mirror) takes precedence over FEED_BASE_URL.
   FEED_BASE_URL: z

@@ -62,6 +62,7 @@ export async function runIngest(args: IngestArgs): Promise<number> {
     bar?.start(files.length, 0, { file: '' });
     const summary = await ingestFiles(db, files, {
       workers,
+      writeConnections: config.HW_WRITE_CONNECTIONS,
       people: people.persons.length ? people : null,
       log,
       onFile: (f) => bar?.increment({ file: f.name }),

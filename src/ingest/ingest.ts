@@ -7,6 +7,7 @@ import { ParsePool, PrepareError, toIssue } from './parse-pool.js';
 import { checksumOf, type PreparedFile } from './rows.js';
 import { recordFailure } from './ingest-one.js';
 import { SittingRepository, type ApplyResult } from './sitting-repository.js';
+import { DayWrites } from './day-writes.js';
 import { indexPendingDays } from './search-index.js';
 import { tagPendingDays } from '../tag/tag-service.js';
 import type { Tagger } from '../tag/tagger.js';
@@ -40,6 +41,8 @@ export interface IngestSummary {
 export interface IngestOptions {
   /** Parse worker threads; 0 parses on the main thread. */
   workers: number;
+  /** Files written at once on a server (default 2); PGlite always writes one at a time. */
+  writeConnections?: number;
   people: PeopleData | null;
   log: Logger;
   onFile?: (file: SourceFile, outcome: ApplyResult['status'] | 'failed') => void;
@@ -79,15 +82,11 @@ export async function ingestFiles(db: Db, files: SourceFile[], opts: IngestOptio
   const known = await repo.knownChecksums();
   const pool = new ParsePool(opts.workers, opts.people);
   const summary = emptySummary(files.length);
-  // Write lanes: a server takes files of different days on separate connections at once;
-  // one day always goes to the same lane, so its versions still land newest first.
-  const lanes: Promise<void>[] = Array.from({ length: db.kind === 'postgres' ? 2 : 1 }, () =>
-    Promise.resolve(),
-  );
-  const laneOf = (groupKey: string) =>
-    [...groupKey].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % lanes.length;
+  // A server writes files of different days on separate connections at once.
+  const writes = new DayWrites(db.kind === 'postgres' ? (opts.writeConnections ?? 2) : 1);
   const inFlight = new Set<Promise<void>>();
-  const maxInFlight = Math.max(2, opts.workers * 2);
+  // Parsed files waiting to be written: enough that a connection never waits for the pool.
+  const maxInFlight = Math.max(4, opts.workers * 4);
 
   const fail = async (file: SourceFile, err: unknown) => {
     const issue = err instanceof PrepareError ? err.issue : toIssue(err, file.name);
@@ -99,24 +98,21 @@ export async function ingestFiles(db: Db, files: SourceFile[], opts: IngestOptio
     opts.onFile?.(file, 'failed');
   };
 
-  // Writes happen in submission order (so each day's newest version lands first) while
-  // the pool parses ahead.
   const write = (file: SourceFile, preparing: Promise<PreparedFile>) =>
-    (lanes[laneOf(file.groupKey)] = lanes[laneOf(file.groupKey)]!.then(async () => {
-      let prepared: PreparedFile;
-      try {
-        prepared = await preparing;
-      } catch (err) {
-        return fail(file, err);
-      }
-      try {
-        const res = await repo.apply(prepared);
-        tally(summary, prepared, res);
-        opts.onFile?.(file, res.status);
-      } catch (err) {
-        await fail(file, err);
-      }
-    }));
+    writes.queue(
+      file.groupKey,
+      preparing,
+      async (prepared) => {
+        try {
+          const res = await repo.apply(prepared);
+          tally(summary, prepared, res);
+          opts.onFile?.(file, res.status);
+        } catch (err) {
+          await fail(file, err);
+        }
+      },
+      (err) => fail(file, err),
+    );
 
   try {
     for (const file of newestFirst(files)) {
@@ -137,7 +133,6 @@ export async function ingestFiles(db: Db, files: SourceFile[], opts: IngestOptio
       if (inFlight.size >= maxInFlight) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
-    await Promise.all(lanes);
     summary.committedSeconds = (performance.now() - started) / 1000;
     // Indexing after the writes, not beside them: measured, overlapping only made both
     // fight for the same two cores. On a server it uses two connections.

@@ -117,7 +117,12 @@ export class ParsePool {
         throw new PrepareError(toIssue(err, name));
       }
     }
-    const worker = [...this.load.entries()].sort((a, b) => a[1] - b[1])[0]![0];
+    // Least loaded, ties taken in turn: otherwise an idle pool sends everything to its first worker.
+    const start = this.nextId % this.workers.length;
+    const order = [...this.workers.slice(start), ...this.workers.slice(0, start)];
+    const worker = order.reduce((best, w) =>
+      (this.load.get(w) ?? 0) < (this.load.get(best) ?? 0) ? w : best,
+    );
     this.load.set(worker, (this.load.get(worker) ?? 0) + 1);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
