@@ -53,7 +53,6 @@ const PY_WHITESPACE =
 // HTML collapses only ASCII whitespace when rendering; no-break spaces must stay.
 const HTML_WHITESPACE = /[\t\n\f\r ]{2,}|[\t\n\f\r]/g;
 const HTML_SPECIAL = /[&<>"]/g;
-const HAS_HTML_SPECIAL = /[&<>"]/;
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 
 function trimSpaces(s: string): string {
@@ -74,7 +73,9 @@ function collapseHtml(html: string): string {
 }
 
 export function escapeHtml(s: string): string {
-  return HAS_HTML_SPECIAL.test(s) ? s.replace(HTML_SPECIAL, (c) => HTML_ESCAPES[c] ?? c) : s;
+  // Four single-character searches measured several times faster than a character-class test.
+  const special = s.includes('&') || s.includes('<') || s.includes('>') || s.includes('"');
+  return special ? s.replace(HTML_SPECIAL, (c) => HTML_ESCAPES[c] ?? c) : s;
 }
 
 function safeAttributes(tag: string, attrs: Attributes): string | null {

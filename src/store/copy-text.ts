@@ -5,16 +5,20 @@
  */
 export type CopyValue = string | number | boolean | null | undefined;
 
-const SPECIAL = /[\\\t\n\r]/;
 const SPECIALS = /[\\\t\n\r]/g;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** Four single-character searches: measured several times faster than one character-class regex. */
+function needsEscape(s: string): boolean {
+  return s.includes('\\') || s.includes('\t') || s.includes('\n') || s.includes('\r');
+}
 
 /** One field: `\N` for null, `t`/`f` for booleans, backslash escapes for the four characters that would end a field or row. */
 export function copyField(v: CopyValue): string {
   if (v === null || v === undefined) return '\\N';
   if (typeof v === 'boolean') return v ? 't' : 'f';
   const s = typeof v === 'string' ? v : String(v);
-  return SPECIAL.test(s) ? s.replace(SPECIALS, (ch) => ESCAPES[ch] ?? ch) : s;
+  return needsEscape(s) ? s.replace(SPECIALS, (ch) => ESCAPES[ch] ?? ch) : s;
 }
 
 /**
