@@ -182,7 +182,7 @@ export async function runTrain(opts: RunTrainOptions = {}): Promise<TrainReport>
   };
 }
 
-function defaultCorpusDir(tagsDir: string): string {
+export function defaultCorpusDir(tagsDir: string): string {
   return path.resolve(
     process.env.HW_CORPUS ?? path.join(tagsDir, '..', '..', 'shared', 'corpus', 'twfy-2009-10'),
   );
