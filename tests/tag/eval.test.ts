@@ -85,9 +85,9 @@ describe('held-out split of our own data', () => {
 
 // Written in 2016–2019 style for model-v3, before any model-v3 figure was measured on it, and
 // never trained on; its errors have not been read. Only its totals were looked at (six times,
-// once for model-v2, while model-v3 was prepared). It is the honest measure of how the tagger does on fresh
-// paragraphs, and it is below the 0.90 target: model-v3 measures outsourcing 0.737,
-// privatisation 0.846, stp 0.923, aco 1.0.
+// once for model-v2, while model-v3 was prepared). It is the honest measure of how the tagger
+// does on fresh paragraphs, and it is below the 0.90 target: model-v3 measures
+// outsourcing 0.737, privatisation 0.846, stp 0.923, aco 1.0.
 describe('fresh held-out split (heldout-3, errors never read)', () => {
   const file = path.join(repoTagsDir, 'training', 'heldout-3.jsonl');
   const report = evaluate(readEvalRows(file), committedTagger());
