@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { createDefaultTagger, runEval, runTrain } from '../tag/index.js';
+import { createDefaultTagger, runCrossValidation, runEval, runTrain } from '../tag/index.js';
 import { TagRepository } from '../tag/tag-repository.js';
 import { tagPendingDays } from '../tag/tag-service.js';
 import { withStore } from './context.js';
@@ -21,8 +21,18 @@ export function registerTagCommands(program: Command): void {
     .command('eval <file>')
     .description('precision, recall and F1 per tag on a labelled JSONL file (text, labels)')
     .option('--errors', 'list the misclassified paragraphs')
-    .action((file: string, opts: { errors?: boolean }) => {
-      process.stdout.write(runEval({ file, showErrors: !!opts.errors }));
+    .option(
+      '--cv <k>',
+      'k-fold cross-validation: score each fold with a model trained on tags/training plus the other folds',
+    )
+    .action((file: string, opts: { errors?: boolean; cv?: string }) => {
+      const showErrors = !!opts.errors;
+      if (opts.cv === undefined) {
+        process.stdout.write(runEval({ file, showErrors }));
+        return;
+      }
+      if (!/^\d+$/.test(opts.cv)) throw new Error(`--cv must be a whole number of folds, got ${opts.cv}`);
+      process.stdout.write(`${runCrossValidation({ file, folds: Number(opts.cv), showErrors })}\n`);
     });
 
   tags

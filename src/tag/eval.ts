@@ -15,6 +15,8 @@ export const EVAL_MODES: readonly EvalMode[] = ['keyword', 'classifier', 'combin
 
 export interface EvalRow {
   id?: string;
+  /** Speech id, when known: cross-validation keeps a speech's paragraphs in one fold. */
+  gid?: string | null;
   text: string;
   labels: string[];
 }
@@ -63,18 +65,32 @@ function predicted(score: TagScore, mode: EvalMode): boolean | null {
   return score.combined.positive;
 }
 
-export function evaluate(rows: readonly EvalRow[], tagger: Tagger): EvalReport {
-  const scored = rows.map((r) => ({ row: r, scores: tagger.scoreParagraph(r.text) }));
-  const modes = EVAL_MODES.map((mode) => modeReport(mode, tagger.tags, scored));
-  const errors = scored.flatMap(({ row, scores }) => errorFor(row, scores));
-  return { rows: rows.length, modelVersion: tagger.modelVersion, modes, errors };
+/** One labelled row with the tagger's scores for it. */
+export interface ScoredRow {
+  row: EvalRow;
+  scores: TagScore[];
 }
 
-function modeReport(
-  mode: EvalMode,
+export function scoreRows(rows: readonly EvalRow[], tagger: Tagger): ScoredRow[] {
+  return rows.map((r) => ({ row: r, scores: tagger.scoreParagraph(r.text) }));
+}
+
+export function evaluate(rows: readonly EvalRow[], tagger: Tagger): EvalReport {
+  return reportFromScores(scoreRows(rows, tagger), tagger.tags, tagger.modelVersion);
+}
+
+/** Metrics over rows scored by one tagger, or pooled from several (cross-validation folds). */
+export function reportFromScores(
+  scored: readonly ScoredRow[],
   tags: readonly string[],
-  scored: { row: EvalRow; scores: TagScore[] }[],
-): ModeReport {
+  modelVersion: string,
+): EvalReport {
+  const modes = EVAL_MODES.map((mode) => modeReport(mode, tags, scored));
+  const errors = scored.flatMap(({ row, scores }) => errorFor(row, scores));
+  return { rows: scored.length, modelVersion, modes, errors };
+}
+
+function modeReport(mode: EvalMode, tags: readonly string[], scored: readonly ScoredRow[]): ModeReport {
   const perTag = tags.map((tag) => {
     const c = { tp: 0, fp: 0, fn: 0, scorable: true };
     for (const { row, scores } of scored) {
@@ -186,7 +202,12 @@ function formatErrors(errors: readonly EvalError[]): string[] {
   ];
 }
 
-const evalRow = z.object({ id: z.string().optional(), text: z.string(), labels: z.array(z.string()) });
+const evalRow = z.object({
+  id: z.string().optional(),
+  gid: z.string().nullish(),
+  text: z.string(),
+  labels: z.array(z.string()),
+});
 
 export function readEvalRows(file: string): EvalRow[] {
   return readJsonl(file).map((raw, i) => {

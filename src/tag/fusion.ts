@@ -4,7 +4,8 @@
  * - a strong pattern (weight ≥ keywordThreshold) adds its own log-odds on top, because
  *   the rules are the precise, reviewable part: it tags unless the classifier is nearly
  *   sure it should not;
- * - a weak pattern (a hint such as "tender") adds nothing beyond what the classifier made of it;
+ * - a weak pattern (a hint such as "tender") adds the log-odds of the tag's `weakMatchPrior`
+ *   (0.5: nothing beyond what the classifier made of it; a little more: a hint is some evidence);
  * - no pattern at all subtracts the log-odds of the tag's `noMatchPrior`, so the
  *   classifier alone must be confident (it is least reliable on text no rule recognises).
  * Plain arithmetic, kept apart so tests and evaluation can reason about it.
@@ -14,6 +15,7 @@ import type { TagMethod } from './types.js';
 export interface DecisionRules {
   keywordThreshold: number;
   noMatchPrior: number;
+  weakMatchPrior: number;
 }
 
 export interface Decision {
@@ -37,7 +39,11 @@ export function keywordDecision(strength: number, rules: DecisionRules): Decisio
 export function combine(strength: number, probability: number | null, rules: DecisionRules): Decision {
   if (probability === null) return keywordDecision(strength, rules);
   const shift =
-    strength >= rules.keywordThreshold ? logit(strength) : strength > 0 ? 0 : logit(rules.noMatchPrior);
+    strength >= rules.keywordThreshold
+      ? logit(strength)
+      : strength > 0
+        ? logit(rules.weakMatchPrior)
+        : logit(rules.noMatchPrior);
   const z = logit(probability) + shift;
   const confidence = 1 / (1 + Math.exp(-z));
   return { positive: confidence >= 0.5, confidence, method: strength > 0 ? 'combined' : 'classifier' };

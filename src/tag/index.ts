@@ -29,6 +29,14 @@ export {
   type EvalRow,
   type RunEvalOptions,
 } from './eval.js';
+export {
+  assignFolds,
+  crossValidate,
+  runCrossValidation,
+  type CrossValidateInput,
+  type CrossValidation,
+  type RunCrossValidationOptions,
+} from './cv.js';
 export { loadTrainingExamples, type Example } from './data.js';
 export { defaultTagsDir, tagPaths } from './paths.js';
 export type * from './types.js';

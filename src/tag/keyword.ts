@@ -28,6 +28,7 @@ export interface CompiledTagRules {
   tag: string;
   keywordThreshold: number;
   noMatchPrior: number;
+  weakMatchPrior: number;
   /** Cheap first pass: when none of these matches, no pattern of the tag can (most paragraphs stop here). */
   prefilter: RegExp[];
   patterns: CompiledPattern[];
@@ -95,6 +96,7 @@ function compileTag(tag: TagDefinition, contextSet: (name: string) => RegExp[]):
     tag: tag.id,
     keywordThreshold: tag.decision.keywordThreshold,
     noMatchPrior: tag.decision.noMatchPrior,
+    weakMatchPrior: tag.decision.weakMatchPrior ?? 0.5,
     prefilter: union(tag.patterns.map((p) => ({ source: p.pattern, caseSensitive: p.caseSensitive }))),
     patterns: tag.patterns.map((p) => ({
       id: p.id,

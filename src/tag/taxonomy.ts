@@ -51,6 +51,12 @@ const decisionSchema = z.strictObject({
   keywordThreshold: z.number().gt(0).max(1).default(0.5),
   /** Stands in for a pattern weight when nothing matched: how readily the classifier alone may tag. */
   noMatchPrior: z.number().gt(0).lt(1).default(0.2),
+  /**
+   * Stands in for a pattern weight when only weak patterns (below keywordThreshold) matched:
+   * 0.5 (when absent) leaves the decision to the classifier, above 0.5 counts a weak hint as
+   * some evidence. Not defaulted, so taxonomies written before it keep their hash and model.
+   */
+  weakMatchPrior: z.number().gt(0).lt(1).optional(),
 });
 
 const tagSchema = z.strictObject({

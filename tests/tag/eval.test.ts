@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { crossValidate } from '../../src/tag/cv.js';
+import { loadTrainingExamples } from '../../src/tag/data.js';
 import { evaluate, formatEvalReport, readEvalRows, runEval, type EvalReport } from '../../src/tag/eval.js';
 import { createTagger } from '../../src/tag/tagger.js';
 import { parseTaxonomy } from '../../src/tag/taxonomy.js';
-import { corpusAvailable, devSetPath } from '../support/corpus.js';
-import { committedTagger, repoTagsDir } from './helpers.js';
+import { corpusAvailable, corpusDir, devSetPath } from '../support/corpus.js';
+import { committedTagger, committedTaxonomy, repoTagsDir } from './helpers.js';
 
 const f1 = (r: EvalReport, mode: string, tag: string): number =>
   r.modes.find((m) => m.mode === mode)!.perTag.find((t) => t.tag === tag)!.f1 ?? 0;
@@ -81,14 +83,17 @@ describe('held-out split of our own data', () => {
   });
 });
 
-// Written in 2016–2019 style before model-v2's rules and data were tuned, and never looked at
-// while tuning; model-v2 measures outsourcing 0.857, privatisation 0.889, stp 0.923, aco 1.0.
-describe('second held-out split (heldout-2, written before tuning)', () => {
-  const file = path.join(repoTagsDir, 'training', 'heldout-2.jsonl');
+// Written in 2016–2019 style for model-v3, before any model-v3 figure was measured on it, and
+// never trained on; its errors have not been read. Only its totals were looked at (six times,
+// once for model-v2, while model-v3 was prepared). It is the honest measure of how the tagger
+// does on fresh paragraphs, and it is below the issue's 0.90 target: model-v3 measures
+// outsourcing 0.737, privatisation 0.846, stp 0.923, aco 1.0.
+describe('fresh held-out split (heldout-3, errors never read)', () => {
+  const file = path.join(repoTagsDir, 'training', 'heldout-3.jsonl');
   const report = evaluate(readEvalRows(file), committedTagger());
 
-  it('has at least 80 paragraphs', () => {
-    expect(report.rows).toBeGreaterThanOrEqual(80);
+  it('has at least 60 paragraphs', () => {
+    expect(report.rows).toBeGreaterThanOrEqual(60);
   });
 
   it('combined beats keyword-only for outsourcing and privatisation', () => {
@@ -96,11 +101,34 @@ describe('second held-out split (heldout-2, written before tuning)', () => {
       expect(f1(report, 'combined', tag)).toBeGreaterThan(f1(report, 'keyword', tag));
   });
 
-  it('holds model-v2 quality: combined F1 >= 0.85 outsourcing, >= 0.88 privatisation, >= 0.9 stp and aco', () => {
-    expect(f1(report, 'combined', 'outsourcing')).toBeGreaterThanOrEqual(0.85);
-    expect(f1(report, 'combined', 'privatisation')).toBeGreaterThanOrEqual(0.88);
+  it('holds model-v3 quality: combined F1 >= 0.72 outsourcing, >= 0.83 privatisation, >= 0.9 stp and aco', () => {
+    expect(f1(report, 'combined', 'outsourcing')).toBeGreaterThanOrEqual(0.72);
+    expect(f1(report, 'combined', 'privatisation')).toBeGreaterThanOrEqual(0.83);
     for (const tag of ['stp', 'aco']) expect(f1(report, 'combined', tag)).toBeGreaterThanOrEqual(0.9);
   });
+});
+
+// heldout-2 (109 paragraphs written for model-v2) had its errors read while model-v3's rules
+// were written, so it became training data (written/2016-reviewed-h2.jsonl) and is scored only
+// by 5-fold cross-validation: each fold by a model trained on everything else. The rules were
+// still shaped by its errors, so this figure is optimistic: model-v3 measures outsourcing
+// 0.941, privatisation 0.958, stp 0.960, aco 1.0.
+describe.skipIf(!corpusAvailable())('reviewed second split (heldout-2), by 5-fold cross-validation', () => {
+  it('holds model-v3 quality: combined F1 >= 0.92 outsourcing, >= 0.94 privatisation, >= 0.9 stp and aco', () => {
+    const rows = readEvalRows(path.join(repoTagsDir, 'training', 'written', '2016-reviewed-h2.jsonl'));
+    const { report, droppedFromTraining } = crossValidate({
+      rows,
+      training: loadTrainingExamples(path.join(repoTagsDir, 'training'), { corpusDir }),
+      taxonomy: committedTaxonomy(),
+      folds: 5,
+    });
+    expect(droppedFromTraining).toBe(rows.length);
+    for (const tag of ['outsourcing', 'privatisation'])
+      expect(f1(report, 'combined', tag)).toBeGreaterThan(f1(report, 'keyword', tag));
+    expect(f1(report, 'combined', 'outsourcing')).toBeGreaterThanOrEqual(0.92);
+    expect(f1(report, 'combined', 'privatisation')).toBeGreaterThanOrEqual(0.94);
+    for (const tag of ['stp', 'aco']) expect(f1(report, 'combined', tag)).toBeGreaterThanOrEqual(0.9);
+  }, 300_000);
 });
 
 describe.skipIf(!corpusAvailable())('dev-2009 (never trained on)', () => {
@@ -117,11 +145,12 @@ describe.skipIf(!corpusAvailable())('dev-2009 (never trained on)', () => {
       expect(combined.perTag.find((t) => t.tag === tag)).toMatchObject({ tp: 0, fp: 0 });
   });
 
-  // The issue's target is combined F1 >= 0.90 for both; model-v2 measures 0.872 and 0.889
-  // (model-v1: 0.863 and 0.889), so issue 4 stays open. This guards the quality reached so
-  // far against regressions.
-  it('holds model-v2 quality: combined F1 >= 0.87 outsourcing, >= 0.88 privatisation', () => {
-    expect(f1(report, 'combined', 'outsourcing')).toBeGreaterThanOrEqual(0.87);
-    expect(f1(report, 'combined', 'privatisation')).toBeGreaterThanOrEqual(0.88);
+  // The issue's target: combined F1 >= 0.90 for both. model-v3 measures 0.905 and 0.909
+  // (model-v2: 0.872 and 0.889). dev was never trained on, but its errors were read while the
+  // rules were written (for model-v1 to model-v3), so it is a development set, not a clean
+  // test: the fresh heldout-3 figures above are the honest ones.
+  it('holds model-v3 quality: combined F1 >= 0.90 for outsourcing and privatisation', () => {
+    expect(f1(report, 'combined', 'outsourcing')).toBeGreaterThanOrEqual(0.9);
+    expect(f1(report, 'combined', 'privatisation')).toBeGreaterThanOrEqual(0.9);
   });
 });

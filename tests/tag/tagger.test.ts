@@ -120,7 +120,7 @@ describe('built from plain data', () => {
 });
 
 describe('fusion of rules and classifier', () => {
-  const rules = { keywordThreshold: 0.5, noMatchPrior: 0.2 };
+  const rules = { keywordThreshold: 0.5, noMatchPrior: 0.2, weakMatchPrior: 0.5 };
 
   it('a strong pattern tags unless the classifier is nearly sure it should not', () => {
     expect(combine(0.95, 0.3, rules)).toMatchObject({ positive: true, method: 'combined' });
@@ -131,6 +131,14 @@ describe('fusion of rules and classifier', () => {
     expect(combine(0.3, 0.55, rules).positive).toBe(true);
     expect(combine(0.3, 0.45, rules).positive).toBe(false);
     expect(combine(0.3, 0.55, rules).confidence).toBeCloseTo(0.55, 6);
+  });
+
+  it('a weak hint counts as some evidence when weakMatchPrior is above 0.5', () => {
+    const leaning = { ...rules, weakMatchPrior: 0.62 };
+    expect(combine(0.3, 0.45, leaning).positive).toBe(true);
+    expect(combine(0.3, 0.35, leaning).positive).toBe(false);
+    // Only a weak match is helped: with no match at all the classifier still faces noMatchPrior.
+    expect(combine(0, 0.45, leaning).positive).toBe(false);
   });
 
   it('with no pattern the classifier alone must be confident', () => {

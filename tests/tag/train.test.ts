@@ -46,7 +46,7 @@ describe('training data', () => {
     expect(files.length).toBeGreaterThan(0);
     expect(files.filter((f) => f.startsWith('heldout'))).toEqual([]);
     const training = new Set(loadTrainingExamples(writtenDir).map((e) => e.text));
-    for (const file of ['heldout.jsonl', 'heldout-dev.jsonl', 'heldout-2.jsonl']) {
+    for (const file of ['heldout.jsonl', 'heldout-dev.jsonl', 'heldout-3.jsonl']) {
       const held = readFileSync(path.join(trainingDir, file), 'utf8')
         .trim()
         .split('\n')
