@@ -102,6 +102,9 @@ export class AlertMatcher {
   /** The pipeline hook's work: match a batch and log what is new. Idempotent per speech. */
   async handle(gids: readonly string[]): Promise<MatchOutcome> {
     if (gids.length === 0) return { speeches: 0, matches: 0, recorded: 0, queued: 0 };
+    // Asked before the tags are read: asked after, a tagger committing in between went
+    // unseen and the day's tag matches were lost (tests/alert/tags.test.ts).
+    await this.speeches.queueRematchIfUntagged(gids);
     const { speeches, matches, compiled } = await this.match(gids);
     let recorded = 0;
     let queued = 0;
@@ -112,7 +115,6 @@ export class AlertMatcher {
       recorded += done.recorded;
       queued += done.queued;
     }
-    await this.speeches.queueRematchIfUntagged(speeches.map((s) => s.meta.groupKey));
     return { speeches: speeches.length, matches: matches.length, recorded, queued };
   }
 
@@ -121,7 +123,7 @@ export class AlertMatcher {
     const out: MatchOutcome[] = [];
     for (const due of await this.speeches.rematchesDue()) {
       out.push(await this.handle(due.gids));
-      await this.speeches.rematchDone(due.groupKey);
+      await this.speeches.rematchDone(due.groupKey, due.queuedAt);
     }
     return out;
   }
