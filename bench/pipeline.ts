@@ -223,11 +223,13 @@ function reportDelivery(f: DeliveryFigures, releasedFiles: number, opts: Options
   console.log(
     `  target p95 (last e-mail of each file) <= poll interval + 10 s = ${target} s: ${p95 <= target && f.files.length > 0 ? 'met' : 'NOT met'}`,
   );
-  const once = f.duplicates.length === 0 && f.missing === 0 && f.dead === 0;
+  const once = f.duplicates.length === 0 && f.missing === 0 && f.dead === 0 && f.missed.length === 0;
   console.log(
     `  exactly once: ${once ? 'yes' : 'NO'} (${f.emails} e-mails: ${f.duplicates.length} duplicates, ` +
-      `${f.missing} logged but never received, ${f.dead} dead-lettered)`,
+      `${f.missing} logged but never received, ${f.dead} dead-lettered; ` +
+      `${f.missed.length} of the ${f.expected} (subscription, speech) matches in the final store never e-mailed)`,
   );
+  for (const m of f.missed.slice(0, 5)) console.log(`    never e-mailed: ${m}`);
   for (const d of f.duplicates.slice(0, 5)) console.log(`    duplicate: ${d}`);
   for (const [file, n] of f.untimed)
     console.log(

@@ -142,6 +142,12 @@ export interface DeliveryFigures {
   perEmail: number[];
   duplicates: string[];
   missing: number;
+  /**
+   * (subscription, speech) pairs that matching the final store matches, for speeches of
+   * released files, and how many of them no e-mail carried (under any gid of the speech).
+   */
+  expected: number;
+  missed: string[];
   dead: number;
   /**
    * E-mails not timed, by file: about files the bench did not release (a file no
@@ -161,8 +167,8 @@ export async function deliveryFigures(
   delivery: AlertDelivery,
   releasedAt: ReadonlyMap<string, number>,
 ): Promise<DeliveryFigures> {
-  const logged = await db.query<{ message_id: string; speech_gid: string }>(
-    `SELECT d.message_id::text AS message_id, d.speech_gid
+  const logged = await db.query<{ message_id: string; speech_gid: string; subscription_id: string }>(
+    `SELECT d.message_id::text AS message_id, d.speech_gid, d.subscription_id
        FROM alert_deliveries d JOIN alert_subscriptions s ON s.id = d.subscription_id
       WHERE d.message_id IS NOT NULL AND s.channel = 'email' AND s.frequency = 'immediate'`,
   );
@@ -199,6 +205,12 @@ export async function deliveryFigures(
     byFile.set(file, [...(byFile.get(file) ?? []), s]);
   }
   const received = new Set(mails.map((m) => m.id));
+  const delivered = new Set(
+    logged
+      .filter((r) => received.has(r.message_id))
+      .map((r) => `${r.subscription_id} ${latest(r.speech_gid)}`),
+  );
+  const { expected, missed } = await completeness(db, delivery, releasedAt, latest, delivered);
   return {
     subscriptions: SUBSCRIPTIONS.length,
     emails: mails.length,
@@ -211,9 +223,34 @@ export async function deliveryFigures(
     perEmail,
     duplicates,
     missing: [...gidOf.keys()].filter((id) => !received.has(id)).length,
+    expected,
+    missed,
     dead: dead?.n ?? 0,
     untimed,
   };
+}
+
+/**
+ * Matches every speech in the final store against the subscriptions (the matcher itself
+ * is checked against brute force in tests/alert/matcher.test.ts) and lists the pairs,
+ * among speeches that released files announced, that no received e-mail carried.
+ */
+async function completeness(
+  db: Db,
+  delivery: AlertDelivery,
+  releasedAt: ReadonlyMap<string, number>,
+  latest: (gid: string) => string,
+  delivered: ReadonlySet<string>,
+): Promise<{ expected: number; missed: string[] }> {
+  const inScope = new Set(
+    [...delivery.announcedIn].filter(([, file]) => releasedAt.has(file)).map(([gid]) => latest(gid)),
+  );
+  const current = (await db.query<{ gid: string }>('SELECT gid FROM speeches')).map((r) => r.gid);
+  const { matches } = await delivery.alerts.matcher.match(current.filter((g) => inScope.has(g)));
+  const missed = matches
+    .map((m) => `${m.subscription.id} ${m.speech.gid}`)
+    .filter((key) => !delivered.has(key));
+  return { expected: matches.length, missed };
 }
 
 /** Follows gid_redirects (a → b → …) to the gid a speech has in the latest version of its day. */
