@@ -19,6 +19,7 @@ import { WebhookSender } from './channels/webhook.js';
 import { DeliveryRepository } from './delivery-repository.js';
 import { AlertDispatcher } from './dispatcher.js';
 import { AlertLinks } from './links.js';
+import { RateBuckets } from './rate-buckets.js';
 import type { AlertSettings } from './settings.js';
 import { AlertSubscriptionService } from './subscription-service.js';
 import { SubscriptionRepository } from './subscription-repository.js';
@@ -50,6 +51,7 @@ export class Alerts {
   readonly subscriptions: SubscriptionRepository;
   readonly deliveries: DeliveryRepository;
   private readonly mail: MailTransport | null;
+  private readonly buckets: RateBuckets;
   private readonly webhooks: WebhookSender;
 
   constructor(private readonly o: AlertsOptions) {
@@ -57,6 +59,7 @@ export class Alerts {
     const alertLog = log.child({ component: 'alerts' });
     this.subscriptions = new SubscriptionRepository(db);
     this.deliveries = new DeliveryRepository(db);
+    this.buckets = new RateBuckets(db);
     this.links = new AlertLinks(
       settings.publicBaseUrl,
       new LinkSigner(settings.secret),
@@ -93,6 +96,7 @@ export class Alerts {
       policy,
       emailEnabled: this.mail !== null,
       rateLimits: settings.rateLimits,
+      buckets: this.buckets,
       ...(o.knownTags ? { knownTags: o.knownTags } : {}),
       onQueued: () => this.dispatcher.kick(),
       ...(o.now ? { now: o.now } : {}),
@@ -119,9 +123,13 @@ export class Alerts {
     }
   }
 
-  /** Once a minute: late-tagged days, and e-mail subscriptions never confirmed (links long expired). */
+  /**
+   * Once a minute: late-tagged days, refilled rate-limit buckets, and e-mail subscriptions
+   * never confirmed (links long expired).
+   */
   async housekeeping(): Promise<void> {
     await this.rematchLateTagged();
+    await this.buckets.sweep();
     const purged = await this.subscriptions.purgeUnconfirmed(this.o.settings.confirmHours * 2);
     if (purged > 0) this.o.log.info({ purged }, 'unconfirmed alert subscriptions deleted');
   }
