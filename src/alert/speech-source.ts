@@ -62,13 +62,36 @@ export interface ExcerptRequest {
   query: string | null;
 }
 
+/** Revisions chain a → b → … → f; more hops than this means a loop in the data. */
+const MAX_REDIRECT_HOPS = 16;
+
 /** Characters of a paragraph shown when there are no keywords to highlight. */
 const PLAIN_EXCERPT_CHARS = 320;
 
 export class AlertSpeechSource {
   constructor(private readonly db: Queryable) {}
 
-  /** The speeches of `gids` that exist (a gid replaced since by a newer version is skipped). */
+  /**
+   * The gids these speeches have now: each one that exists, and for one replaced since by
+   * a newer version of its day, where gid_redirects leads. An announcement can be handled
+   * after the next version has replaced the day, and that version announces only what it
+   * changed, so skipping replaced gids would leave the unchanged speeches never matched.
+   */
+  async currentGids(gids: readonly string[]): Promise<string[]> {
+    if (gids.length === 0) return [];
+    const rows = await this.db.query<{ gid: string }>(
+      `WITH RECURSIVE chain (gid, hops) AS (
+         SELECT g, 0 FROM unnest($1::text[]) AS g
+         UNION
+         SELECT r.new_gid, c.hops + 1 FROM chain c JOIN gid_redirects r ON r.old_gid = c.gid WHERE c.hops < $2
+       )
+       SELECT DISTINCT s.gid FROM chain c JOIN speeches s ON s.gid = c.gid`,
+      [[...new Set(gids)], MAX_REDIRECT_HOPS],
+    );
+    return rows.map((r) => r.gid);
+  }
+
+  /** The speeches of `gids` that exist. */
   async load(gids: readonly string[]): Promise<LoadedSpeech[]> {
     if (gids.length === 0) return [];
     const unique = [...new Set(gids)];

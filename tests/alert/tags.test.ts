@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertItem } from '../../src/alert/types.js';
-import type { Db } from '../../src/store/db.js';
+import type { Db, Queryable, TransactionOptions } from '../../src/store/db.js';
 import { freshStore } from '../support/db.js';
 import { ingest, pick, readPeople } from '../support/ingest.js';
 import { harness, loadMiniMembers, mini, miniGid, testSettings, type Harness } from './support.js';
@@ -95,23 +95,30 @@ describe('a day tagged while its speeches are being matched', () => {
   let db: Db;
   let h: Harness;
 
-  /** `db`, except that the first read of speech_tags is followed by the tagger's commit. */
+  /** `db`, except that the first read of speech_tags (in a transaction or not) is followed by the tagger's commit. */
   function taggedDuringFirstTagRead(inner: Db, tagger: () => Promise<void>): Db {
     let fired = false;
+    const query =
+      (q: Queryable) =>
+      async <R>(sql: string, params?: unknown[]): Promise<R[]> => {
+        const rows = await q.query<R>(sql, params);
+        if (!fired && /FROM speech_tags/.test(sql)) {
+          fired = true;
+          await tagger();
+        }
+        return rows;
+      };
     return new Proxy(inner, {
       get(target, prop, receiver) {
-        if (prop !== 'query') {
-          const v: unknown = Reflect.get(target, prop, receiver);
-          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-        }
-        return async (sql: string, params?: unknown[]) => {
-          const rows = await target.query(sql, params);
-          if (!fired && /FROM speech_tags/.test(sql)) {
-            fired = true;
-            await tagger();
-          }
-          return rows;
-        };
+        if (prop === 'query') return query(target);
+        if (prop === 'transaction')
+          return <T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions) =>
+            target.transaction(
+              (tx) => fn({ ...tx, query: query(tx), copyColumns: tx.copyColumns.bind(tx) }),
+              opts,
+            );
+        const v: unknown = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
       },
     });
   }
