@@ -247,9 +247,15 @@ async function completeness(
   );
   const current = (await db.query<{ gid: string }>('SELECT gid FROM speeches')).map((r) => r.gid);
   const { matches } = await delivery.alerts.matcher.match(current.filter((g) => inScope.has(g)));
+  const emails = new Map(
+    (await db.query<{ id: string; email: string }>('SELECT id, email FROM alert_subscriptions')).map((r) => [
+      r.id,
+      r.email,
+    ]),
+  );
   const missed = matches
-    .map((m) => `${m.subscription.id} ${m.speech.gid}`)
-    .filter((key) => !delivered.has(key));
+    .filter((m) => !delivered.has(`${m.subscription.id} ${m.speech.gid}`))
+    .map((m) => `${emails.get(m.subscription.id) ?? m.subscription.id} ${m.speech.gid}`);
   return { expected: matches.length, missed };
 }
 
