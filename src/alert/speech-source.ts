@@ -95,12 +95,11 @@ export class AlertSpeechSource {
   async load(gids: readonly string[]): Promise<LoadedSpeech[]> {
     if (gids.length === 0) return [];
     const unique = [...new Set(gids)];
-    const [metas, paragraphs, tags, paragraphTags] = await Promise.all([
-      this.metas(unique),
-      this.paragraphVectors(unique),
-      this.speechTags(unique),
-      this.paragraphTagRows(unique),
-    ]);
+    // One after another: the matcher reads inside a transaction, one connection.
+    const metas = await this.metas(unique);
+    const paragraphs = await this.paragraphVectors(unique);
+    const tags = await this.speechTags(unique);
+    const paragraphTags = await this.paragraphTagRows(unique);
     return metas.map((meta) => ({
       meta,
       doc: speechDoc({
