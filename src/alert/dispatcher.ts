@@ -47,6 +47,8 @@ export interface DispatcherOptions {
   leaseMs?: number;
   /** Run once a minute beside the digest check (housekeeping). */
   onMinute?: () => Promise<void>;
+  /** Run at the start of every pass, before sending: cheap checks that may queue messages. */
+  onPass?: () => Promise<void>;
   now?: () => Date;
 }
 
@@ -101,6 +103,7 @@ export class AlertDispatcher {
         this.again = false;
         try {
           await this.maybeDigests();
+          await this.o.onPass?.();
           await this.drain();
         } catch (err) {
           this.o.log.error({ err: (err as Error).message }, 'alert dispatch pass failed');

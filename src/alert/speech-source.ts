@@ -62,22 +62,44 @@ export interface ExcerptRequest {
   query: string | null;
 }
 
+/** Revisions chain a → b → … → f; more hops than this means a loop in the data. */
+const MAX_REDIRECT_HOPS = 16;
+
 /** Characters of a paragraph shown when there are no keywords to highlight. */
 const PLAIN_EXCERPT_CHARS = 320;
 
 export class AlertSpeechSource {
   constructor(private readonly db: Queryable) {}
 
-  /** The speeches of `gids` that exist (a gid replaced since by a newer version is skipped). */
+  /**
+   * The gids these speeches have now: each one that exists, and for one replaced since by
+   * a newer version of its day, where gid_redirects leads. An announcement can be handled
+   * after the next version has replaced the day, and that version announces only what it
+   * changed, so skipping replaced gids would leave the unchanged speeches never matched.
+   */
+  async currentGids(gids: readonly string[]): Promise<string[]> {
+    if (gids.length === 0) return [];
+    const rows = await this.db.query<{ gid: string }>(
+      `WITH RECURSIVE chain (gid, hops) AS (
+         SELECT g, 0 FROM unnest($1::text[]) AS g
+         UNION
+         SELECT r.new_gid, c.hops + 1 FROM chain c JOIN gid_redirects r ON r.old_gid = c.gid WHERE c.hops < $2
+       )
+       SELECT DISTINCT s.gid FROM chain c JOIN speeches s ON s.gid = c.gid`,
+      [[...new Set(gids)], MAX_REDIRECT_HOPS],
+    );
+    return rows.map((r) => r.gid);
+  }
+
+  /** The speeches of `gids` that exist. */
   async load(gids: readonly string[]): Promise<LoadedSpeech[]> {
     if (gids.length === 0) return [];
     const unique = [...new Set(gids)];
-    const [metas, paragraphs, tags, paragraphTags] = await Promise.all([
-      this.metas(unique),
-      this.paragraphVectors(unique),
-      this.speechTags(unique),
-      this.paragraphTagRows(unique),
-    ]);
+    // One after another: the matcher reads inside a transaction, one connection.
+    const metas = await this.metas(unique);
+    const paragraphs = await this.paragraphVectors(unique);
+    const tags = await this.speechTags(unique);
+    const paragraphTags = await this.paragraphTagRows(unique);
     return metas.map((meta) => ({
       meta,
       doc: speechDoc({
@@ -190,29 +212,40 @@ export class AlertSpeechSource {
     return out;
   }
 
-  /** Of these days, the ones still waiting for the tagger; they are queued to be matched again once tagged. */
-  async queueRematchIfUntagged(groupKeys: readonly string[]): Promise<number> {
-    if (groupKeys.length === 0) return 0;
+  /**
+   * Queues, to be matched again once tagged, the days of these speeches that are still
+   * waiting for the tagger; returns how many. Called before the speeches (and their tags)
+   * are read: a day the tagger finishes in between is then matched again needlessly
+   * (harmless), never left with the tags it had before.
+   */
+  async queueRematchIfUntagged(gids: readonly string[]): Promise<number> {
+    if (gids.length === 0) return 0;
     const rows = await this.db.query(
       `INSERT INTO alert_rematch (group_key)
-       SELECT t.group_key FROM tag_pending t WHERE t.group_key = ANY($1::text[])
-       ON CONFLICT (group_key) DO NOTHING RETURNING 1`,
-      [[...new Set(groupKeys)]],
+       SELECT DISTINCT t.group_key FROM tag_pending t JOIN speeches s ON s.group_key = t.group_key
+        WHERE s.gid = ANY($1::text[])
+       ON CONFLICT (group_key) DO UPDATE SET queued_at = now() RETURNING 1`,
+      [[...new Set(gids)]],
     );
     return rows.length;
   }
 
   /** Queued days the tagger has finished with, and their current speeches. */
-  async rematchesDue(): Promise<{ groupKey: string; gids: string[] }[]> {
-    const rows = await this.db.query<{ group_key: string; gids: string[] | null }>(
-      `SELECT r.group_key, (SELECT array_agg(s.gid) FROM speeches s WHERE s.group_key = r.group_key) AS gids
+  async rematchesDue(): Promise<{ groupKey: string; queuedAt: string; gids: string[] }[]> {
+    const rows = await this.db.query<{ group_key: string; queued_at: string; gids: string[] | null }>(
+      `SELECT r.group_key, r.queued_at::text AS queued_at,
+              (SELECT array_agg(s.gid) FROM speeches s WHERE s.group_key = r.group_key) AS gids
          FROM alert_rematch r WHERE NOT EXISTS (SELECT 1 FROM tag_pending t WHERE t.group_key = r.group_key)`,
     );
-    return rows.map((r) => ({ groupKey: r.group_key, gids: r.gids ?? [] }));
+    return rows.map((r) => ({ groupKey: r.group_key, queuedAt: r.queued_at, gids: r.gids ?? [] }));
   }
 
-  async rematchDone(groupKey: string): Promise<void> {
-    await this.db.query('DELETE FROM alert_rematch WHERE group_key = $1', [groupKey]);
+  /** Unless the day was queued again meanwhile (a new version arrived while it was being matched). */
+  async rematchDone(groupKey: string, queuedAt: string): Promise<void> {
+    await this.db.query('DELETE FROM alert_rematch WHERE group_key = $1 AND queued_at = $2::timestamptz', [
+      groupKey,
+      queuedAt,
+    ]);
   }
 
   /** Gids of recent speeches (newest sittings first), for `alerts test`. */

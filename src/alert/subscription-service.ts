@@ -4,16 +4,15 @@
  * signed links for confirming, unsubscribing and managing without an account, and the
  * rate limits on subscribing.
  *
- * Rate limits are in-memory token buckets (src/web/api/rate-limit.ts), per client IP and
- * per e-mail address: right for the single self-hosted instance this project deploys as;
- * behind a balancer each instance would allow the full rate.
+ * Rate limits are token buckets per client IP and per e-mail address, kept in the
+ * database (rate-buckets.ts) so that every process serving the endpoint shares them.
  */
 import { FEED_TYPES } from '../debate/types.js';
 import { HOUSES, normalisePersonId } from '../search/filters.js';
-import { TokenBuckets } from '../web/api/rate-limit.js';
 import type { SubscriptionRequest, SubscriptionResult } from '../web/api/context.js';
 import { AlertInputError, AlertRateLimitError, AlertUnavailableError, type FieldIssue } from './errors.js';
 import type { AlertLinks } from './links.js';
+import type { BucketLimit, RateBuckets } from './rate-buckets.js';
 import { querySyntaxProblem, queryMeaningProblem } from './query/syntax.js';
 import { parseTsQuery, TsQueryParseError, type QueryNode } from './query/tsquery.js';
 import type { Criteria } from './match/types.js';
@@ -74,6 +73,7 @@ export interface SubscriptionServiceOptions {
   /** E-mail channel available (SMTP configured). */
   emailEnabled: boolean;
   rateLimits: { perIpPerHour: number; perAddressPerDay: number };
+  buckets: RateBuckets;
   /** Tag ids subscriptions may use; undefined accepts any well-formed id. */
   knownTags?: () => Promise<readonly string[]> | readonly string[];
   /** Something was queued for sending (wake the dispatcher). */
@@ -86,13 +86,13 @@ const TAG_ID = /^[a-z][a-z0-9_-]{0,63}$/;
 const DEFAULT_MIN_CONFIDENCE = 0.5;
 
 export class AlertSubscriptionService {
-  private readonly perIp: TokenBuckets;
-  private readonly perAddress: TokenBuckets;
+  private readonly perIp: BucketLimit;
+  private readonly perAddress: BucketLimit;
 
   constructor(private readonly o: SubscriptionServiceOptions) {
     const { perIpPerHour, perAddressPerDay } = o.rateLimits;
-    this.perIp = new TokenBuckets({ perMinute: perIpPerHour / 60, burst: perIpPerHour });
-    this.perAddress = new TokenBuckets({ perMinute: perAddressPerDay / 1440, burst: perAddressPerDay });
+    this.perIp = { burst: perIpPerHour, perSecond: perIpPerHour / 3600 };
+    this.perAddress = { burst: perAddressPerDay, perSecond: perAddressPerDay / 86_400 };
   }
 
   /** The web form's entry point (src/web/api/subscription-routes.ts): e-mail alerts. */
@@ -118,10 +118,16 @@ export class AlertSubscriptionService {
 
   async create(input: SubscribeInput, meta: RequestMeta = {}): Promise<SubscribeOutcome> {
     const limited = input.channel === 'email' && !meta.operator;
-    if (limited) this.limit(this.perIp, meta.ip, 'Too many subscription requests from your address.');
+    if (limited)
+      await this.limit('ip', this.perIp, meta.ip, 'Too many subscription requests from your address.');
     const valid = await this.validate(input, meta);
     if (limited && valid.email)
-      this.limit(this.perAddress, valid.email, `Too many subscription requests for ${valid.email}.`);
+      await this.limit(
+        'address',
+        this.perAddress,
+        valid.email,
+        `Too many subscription requests for ${valid.email}.`,
+      );
     if (valid.channel === 'email') {
       const existing = await this.findSame(valid);
       if (existing) return this.repeat(existing);
@@ -163,9 +169,14 @@ export class AlertSubscriptionService {
     return this.o.links.signer.derive('webhook', sub.id, sub.secretNonce);
   }
 
-  private limit(buckets: TokenBuckets, key: string | undefined, message: string): void {
+  private async limit(
+    scope: 'ip' | 'address',
+    limit: BucketLimit,
+    key: string | undefined,
+    message: string,
+  ): Promise<void> {
     if (key === undefined) return;
-    const wait = buckets.take(key);
+    const wait = await this.o.buckets.take(`alerts:${scope}:${key}`, limit);
     if (wait > 0) throw new AlertRateLimitError(message, Math.ceil(wait / 1000));
   }
 
@@ -368,13 +379,13 @@ export class AlertSubscriptionService {
 
   /** Queues a management link to `email`. Answers the same whether or not it has alerts. */
   async requestManageLink(rawEmail: string, meta: RequestMeta = {}): Promise<void> {
-    this.limit(this.perIp, meta.ip, 'Too many requests from your address.');
+    await this.limit('ip', this.perIp, meta.ip, 'Too many requests from your address.');
     const issues: FieldIssue[] = [];
     const email = checkEmail(rawEmail, issues);
     if (!email) throw new AlertInputError(issues);
     if (!this.o.emailEnabled)
       throw new AlertUnavailableError('E-mail is not available: this server has no SMTP_URL configured.');
-    this.limit(this.perAddress, email, `Too many requests for ${email}.`);
+    await this.limit('address', this.perAddress, email, `Too many requests for ${email}.`);
     await this.o.deliveries.queueManageLink(email);
     this.o.onQueued?.();
   }

@@ -35,6 +35,8 @@ export interface ReceivedMail {
   subject: string;
   text: string;
   html: string;
+  /** Date.now() when the server accepted the message (end of DATA): what `bench pipeline` times. */
+  receivedAt: number;
 }
 
 export interface TestSmtp {
@@ -66,6 +68,7 @@ export async function startSmtp(): Promise<TestSmtp> {
             raw,
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((r) => r.address),
+            receivedAt: Date.now(),
           });
           callback();
         });

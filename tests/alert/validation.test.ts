@@ -257,4 +257,32 @@ describe('subscribe rate limits', () => {
       (await db.query("SELECT 1 FROM alert_subscriptions WHERE email = 'target@example.org'")).length,
     ).toBe(2);
   });
+
+  it('shares the limits between processes on one database', async () => {
+    // A second process serving the endpoint (another `start` behind the same balancer).
+    const other = await harness(
+      db,
+      testSettings({ smtpUrl: 'smtp://127.0.0.1:9', perIp: 3, perAddress: 2 }),
+      resolver,
+      false,
+    );
+    try {
+      const to = (app: Harness['app'], email: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/alerts',
+          payload: { email, q: 'nhs' },
+          remoteAddress: '192.0.2.50',
+        });
+      expect((await to(h.app, 'p1@example.org')).statusCode).toBe(202);
+      expect((await to(other.app, 'p2@example.org')).statusCode).toBe(202);
+      expect((await to(h.app, 'p3@example.org')).statusCode).toBe(202);
+      const limited = await to(other.app, 'p4@example.org');
+      expect(limited.statusCode).toBe(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(1000); // an hour's refill for 3/hour
+      expect((await to(h.app, 'p5@example.org')).statusCode).toBe(429);
+    } finally {
+      await other.close();
+    }
+  });
 });
