@@ -75,6 +75,40 @@ export interface SpeakingRecord {
   byMonth: MonthCount[];
 }
 
+interface NameRow {
+  display: string;
+  start_date: string | null;
+  end_date: string | null;
+}
+
+interface MembershipRow {
+  id: string;
+  house: string | null;
+  house_name: string | null;
+  party_id: string | null;
+  party: string | null;
+  constituency: string | null;
+  start_date: string | null;
+  end_date: string | null;
+  start_reason: string | null;
+  end_reason: string | null;
+}
+
+function toMembership(r: MembershipRow): MembershipSpan {
+  return {
+    id: r.id,
+    house: r.house,
+    houseName: r.house_name,
+    partyId: r.party_id,
+    party: r.party,
+    constituency: r.constituency,
+    startDate: r.start_date,
+    endDate: r.end_date,
+    startReason: r.start_reason,
+    endReason: r.end_reason,
+  };
+}
+
 interface SummaryRow {
   id: string;
   name: string;
@@ -129,67 +163,34 @@ export class PersonRepository {
     return rows.map(toSummary);
   }
 
+  /** One statement: on a busy server the cost of a lookup is mostly per statement, not per row. */
   async profile(personId: string): Promise<PersonProfile | null> {
-    // All three at once: a person who does not exist costs two empty lookups, a person who does one round trip.
-    const [rows, names, memberships] = await Promise.all([
-      this.db.query<SummaryRow>(
-        `SELECT p.id, p.name, lm.party, lm.constituency, lm.house, lm.house_name FROM persons p ${LATEST_MEMBERSHIP} WHERE p.id = $1`,
-        [personId],
-      ),
-      this.names(personId),
-      this.memberships(personId),
-    ]);
+    const rows = await this.db.query<
+      SummaryRow & { names: NameRow[] | null; memberships: MembershipRow[] | null }
+    >(
+      `SELECT p.id, p.name, lm.party, lm.constituency, lm.house, lm.house_name,
+              (SELECT json_agg(json_build_object('display', n.display, 'start_date', n.start_date, 'end_date', n.end_date)
+                               ORDER BY n.start_date NULLS FIRST, n.seq)
+                 FROM person_names n WHERE n.person_id = p.id) AS names,
+              (SELECT json_agg(json_build_object('id', m.id, 'house', COALESCE(m.organization_id, ps.organization_id),
+                                                 'house_name', ho.name, 'party_id', m.party_id, 'party', po.name,
+                                                 'constituency', ps.area, 'start_date', m.start_date, 'end_date', m.end_date,
+                                                 'start_reason', m.start_reason, 'end_reason', m.end_reason)
+                               ORDER BY m.start_date DESC NULLS LAST, m.id)
+                 FROM memberships m
+                 LEFT JOIN organizations po ON po.id = m.party_id
+                 LEFT JOIN posts ps ON ps.id = m.post_id
+                 LEFT JOIN organizations ho ON ho.id = COALESCE(m.organization_id, ps.organization_id)
+                WHERE m.person_id = p.id) AS memberships
+         FROM persons p ${LATEST_MEMBERSHIP} WHERE p.id = $1`,
+      [personId],
+    );
     const row = rows[0];
-    return row ? { ...toSummary(row), names, memberships } : null;
-  }
-
-  private async names(personId: string): Promise<PersonNameSpan[]> {
-    const rows = await this.db.query<{ display: string; start_date: string | null; end_date: string | null }>(
-      `SELECT display, start_date, end_date FROM person_names WHERE person_id = $1
-        ORDER BY start_date NULLS FIRST, seq`,
-      [personId],
+    if (!row) return null;
+    const names = mergeNames(
+      (row.names ?? []).map((r) => ({ display: r.display, startDate: r.start_date, endDate: r.end_date })),
     );
-    return mergeNames(
-      rows.map((r) => ({ display: r.display, startDate: r.start_date, endDate: r.end_date })),
-    );
-  }
-
-  private async memberships(personId: string): Promise<MembershipSpan[]> {
-    const rows = await this.db.query<{
-      id: string;
-      house: string | null;
-      house_name: string | null;
-      party_id: string | null;
-      party: string | null;
-      constituency: string | null;
-      start_date: string | null;
-      end_date: string | null;
-      start_reason: string | null;
-      end_reason: string | null;
-    }>(
-      `SELECT m.id, COALESCE(m.organization_id, ps.organization_id) AS house, ho.name AS house_name,
-              m.party_id, po.name AS party, ps.area AS constituency, m.start_date, m.end_date,
-              m.start_reason, m.end_reason
-         FROM memberships m
-         LEFT JOIN organizations po ON po.id = m.party_id
-         LEFT JOIN posts ps ON ps.id = m.post_id
-         LEFT JOIN organizations ho ON ho.id = COALESCE(m.organization_id, ps.organization_id)
-        WHERE m.person_id = $1
-        ORDER BY m.start_date DESC NULLS LAST, m.id`,
-      [personId],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      house: r.house,
-      houseName: r.house_name,
-      partyId: r.party_id,
-      party: r.party,
-      constituency: r.constituency,
-      startDate: r.start_date,
-      endDate: r.end_date,
-      startReason: r.start_reason,
-      endReason: r.end_reason,
-    }));
+    return { ...toSummary(row), names, memberships: (row.memberships ?? []).map(toMembership) };
   }
 
   /**
