@@ -199,6 +199,20 @@ export class PersonRepository {
    * type, per tag) and this process assembles the record from those few hundred rows.
    */
   async record(personId: string, filters: RecordFilters): Promise<SpeakingRecord> {
+    if (filters.minConfidence === SUMMARY_MIN_CONFIDENCE) {
+      // The usual case in one statement: the queue is empty, so the summary's rows are the answer.
+      const [row] = await this.db.query<{
+        pending: boolean;
+        months: MonthRow[] | null;
+        tags: TagMonthRow[] | null;
+      }>(
+        `SELECT EXISTS (SELECT 1 FROM record_pending) AS pending,
+                (SELECT json_agg(x) FROM (${SUMMARY_MONTHS}) x) AS months,
+                (SELECT json_agg(x) FROM (${SUMMARY_TAGS}) x) AS tags`,
+        rangeParams(personId, filters),
+      );
+      if (row && !row.pending) return assembleRecord(personId, filters, row.months ?? [], row.tags ?? []);
+    }
     const useSummary = filters.minConfidence === SUMMARY_MIN_CONFIDENCE && (await this.summary.ensureFresh());
     const [months, tags] = await Promise.all([
       this.db.query<MonthRow>(useSummary ? SUMMARY_MONTHS : LIVE_MONTHS, rangeParams(personId, filters)),
