@@ -13,6 +13,14 @@
  *   npm run bench api [-- --speeches 2000000 --concurrency 1,4,16 --requests 1000 --seconds 45
  *                         --export-rows 1000000 --keep --only load|export]
  *
+ * Baselines, measured in the same run:
+ *   - MP record: the same endpoint counting from the speeches (minConfidence=0.55 is not the
+ *     summary's threshold, so the record is counted live, as it was before the summary);
+ *   - search: the planner's own plan for each search (the `scan` driver, every search walking
+ *     speeches newest first), run in-process one at a time with a statement timeout;
+ *   - export: the same query read through the same cursor and thrown away (the database and
+ *     the driver alone, no formatting): how close each format comes to the read's own speed.
+ *
  * --keep builds into (and reuses) the schema hw_bench_api instead of a throwaway one, so a
  * second run skips the build.
  */
@@ -23,7 +31,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import type { Pool } from 'undici';
-import { ExportRepository } from '../src/export/export-repository.js';
+import { cursorBatches, ExportRepository, exportQuery } from '../src/export/export-repository.js';
+import type { SpeechFilters } from '../src/search/filters.js';
 import { exportRows, isExportFormat, type ExportFormat } from '../src/export/index.js';
 import { openDb, type Db } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
@@ -381,6 +390,8 @@ interface LoadResult {
   p95: number;
   p99: number;
   max: number;
+  /** Baseline searches stopped at the statement timeout (counted at the timeout). */
+  timeouts?: number;
   /** Median latency per request path, for telling which queries are the slow ones. */
   medianByPath: [string, number][];
 }
@@ -496,12 +507,23 @@ async function measureLoad(schema: string, opts: Options): Promise<LoadResult[]>
         opts.seconds,
       );
       const results: LoadResult[] = [];
+      const liveRecord = record.map((p) => `${p}?minConfidence=${LIVE_RECORD_CONFIDENCE}`);
       for (const c of opts.concurrency) {
         results.push(
           await runLoad(
             pool,
             `MP record  GET /api/v1/people/{id}  x${c}`,
             record,
+            opts.requests,
+            c,
+            opts.seconds,
+          ),
+        );
+        results.push(
+          await runLoad(
+            pool,
+            `  baseline: record counted live     x${c}`,
+            liveRecord,
             opts.requests,
             c,
             opts.seconds,
@@ -518,6 +540,7 @@ async function measureLoad(schema: string, opts: Options): Promise<LoadResult[]>
           ),
         );
       }
+      results.push(await plannerBaseline(schema, search));
       return results;
     } finally {
       await pool.close();
@@ -525,6 +548,61 @@ async function measureLoad(schema: string, opts: Options): Promise<LoadResult[]>
   } finally {
     server.kill('SIGTERM');
   }
+}
+
+/** Not the summary's threshold, so the server counts the record from the speeches. */
+const LIVE_RECORD_CONFIDENCE = 0.55;
+/** A baseline search still running after this is stopped and counted at this time. */
+const BASELINE_TIMEOUT_MS = 5000;
+
+/**
+ * The search baseline: each search as the planner would run it without the index-driven
+ * drivers (src/search/search-repository.ts), one at a time, in this process, straight to
+ * Postgres (no HTTP, which only flatters the baseline). Same filters, same page of 21.
+ */
+async function plannerBaseline(schema: string, paths: string[]): Promise<LoadResult> {
+  const { buildSearchSql } = await import('../src/search/search-repository.js');
+  const { searchQuery } = await import('../src/web/api/schemas.js');
+  const { toSpeechFilters } = await import('../src/search/filters.js');
+  const db = await openDb({ databaseUrl: await webSessionUrl(schema), poolSize: 1 });
+  const latencies: number[] = [];
+  const byPath: [string, number][] = [];
+  let timeouts = 0;
+  const started = performance.now();
+  try {
+    await db.query(`SET statement_timeout = ${BASELINE_TIMEOUT_MS}`);
+    for (const p of paths) {
+      const query = Object.fromEntries(new URLSearchParams(p.split('?')[1]));
+      const q = searchQuery.parse(query);
+      const { sql, values } = buildSearchSql(toSpeechFilters(q), null, q.limit + 1, 'scan');
+      const t = performance.now();
+      try {
+        await db.query(sql, values);
+      } catch (err) {
+        if (!/statement timeout/.test((err as Error).message)) throw err;
+        timeouts++;
+      }
+      const ms = Math.min(performance.now() - t, BASELINE_TIMEOUT_MS);
+      latencies.push(ms);
+      byPath.push([p, ms]);
+    }
+  } finally {
+    await db.close();
+  }
+  latencies.sort((a, b) => a - b);
+  const pct = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return {
+    name: `  baseline: planner's plan (scan)  x1`,
+    requests: latencies.length,
+    errors: 0,
+    timeouts,
+    seconds: (performance.now() - started) / 1000,
+    p50: pct(0.5),
+    p95: pct(0.95),
+    p99: pct(0.99),
+    max: latencies[latencies.length - 1] ?? 0,
+    medianByPath: byPath,
+  };
 }
 
 /** A fast answer must also be a right one: the busiest MP's record counts every speech in the store. */
@@ -599,8 +677,19 @@ async function runLoad(
 
 // ─── Export ───────────────────────────────────────────────────────────────────────────
 
+/** The export baseline's name: the export's query through its cursor, rows discarded. */
+const READ_ONLY = 'read';
+
+async function readOnly(db: Db, filters: SpeechFilters, batchSize: number): Promise<{ rows: number }> {
+  const { sql, order, values } = exportQuery(filters, 'paragraph');
+  let rows = 0;
+  for await (const batch of cursorBatches(db, `${sql} ORDER BY ${order}`, values, batchSize))
+    rows += batch.length;
+  return { rows };
+}
+
 interface ExportResult {
-  format: ExportFormat;
+  format: ExportFormat | typeof READ_ONLY;
   rows: number;
   seconds: number;
   bytes: number;
@@ -611,8 +700,8 @@ interface ExportResult {
 
 /** In the child: one export to a file, then its figures (peak RSS from the kernel's own count) as JSON. */
 async function exportChild([schema, format, from, to]: string[]): Promise<void> {
-  if (!schema || !format || !isExportFormat(format) || !from || !to)
-    throw new Error('usage: --export <schema> <format> <from> <to>');
+  if (!schema || !format || !(isExportFormat(format) || format === READ_ONLY) || !from || !to)
+    throw new Error('usage: --export <schema> <format|read> <from> <to>');
   const db = await openDb({ databaseUrl: DATABASE_URL, schema, poolSize: 1 });
   const file = path.join(os.tmpdir(), `hw-bench-export.${format}`);
   try {
@@ -621,11 +710,11 @@ async function exportChild([schema, format, from, to]: string[]): Promise<void> 
     const t = performance.now();
     const out = createWriteStream(file);
     const batchSize = Number(process.env.HW_EXPORT_BATCH ?? 2000);
-    const { rows } = await exportRows(
-      format,
-      repo.rows({ minConfidence: 0.5, from, to }, 'paragraph', { batchSize }),
-      out,
-    );
+    const filters = { minConfidence: 0.5, from, to };
+    const { rows } =
+      format === READ_ONLY
+        ? await readOnly(db, filters, batchSize)
+        : await exportRows(format, repo.rows(filters, 'paragraph', { batchSize }), out);
     const seconds = (performance.now() - t) / 1000;
     const bytes = out.bytesWritten;
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
@@ -649,12 +738,14 @@ async function measureExports(schema: string, store: StoreInfo, wantRows: number
     .toISOString()
     .slice(0, 10);
   const results: ExportResult[] = [];
-  for (const format of ['csv', 'jsonl', 'parquet'] as const) {
+  // The first read of the range comes from disk (the store is larger than the page cache
+  // Postgres gets here): a warm-up read, not reported, so that no format pays for it.
+  for (const format of [READ_ONLY, READ_ONLY, 'csv', 'jsonl', 'parquet'] as const) {
     const child = benchChild(['--export', schema, format, from, to]);
     results.push(JSON.parse(await firstLine(child, 'result')) as ExportResult);
     await new Promise((resolve) => child.once('exit', resolve));
   }
-  return results;
+  return results.slice(1);
 }
 
 // ─── Report ───────────────────────────────────────────────────────────────────────────
@@ -677,26 +768,55 @@ function report(
     `load: ${opts.requests} requests per endpoint and concurrency (or ${opts.seconds} s), server in a child process with JIT and parallel query off; ` +
       `${os.availableParallelism()} CPUs shared by Postgres, server and load loop; load average before the run ${load1?.toFixed(1)} (5 min ${load5?.toFixed(1)})`,
   );
+  let measured: LoadResult | undefined;
   for (const r of load) {
-    const target = r.name.startsWith('MP') ? TARGETS.recordP95Ms : TARGETS.searchP95Ms;
-    console.log(
+    const line =
       `${r.name.padEnd(38)} ${r.requests} req in ${r.seconds.toFixed(1)} s (${(r.requests / r.seconds).toFixed(0)} req/s), ` +
-        `p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(0)} ms, ${r.errors} errors` +
-        `  target p95 <= ${target} ms: ${ok(r.p95 <= target && r.errors === 0)}`,
-    );
+      `p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(0)} ms, ${r.errors} errors`;
+    if (r.name.trim().startsWith('baseline')) {
+      // A baseline follows the figure it is the baseline of (the planner's: the x1 search).
+      const ours = r.name.includes('planner') ? load.find((x) => x.name.startsWith('search')) : measured;
+      const ratio = ours
+        ? `; baseline p95 / measured p95 = ${(r.p95 / ours.p95).toFixed(2)}x (${ours.name.trim().replace(/\s+/g, ' ')})`
+        : '';
+      const timeouts = r.timeouts ? `, ${r.timeouts} stopped at ${BASELINE_TIMEOUT_MS} ms` : '';
+      console.log(`${line}${timeouts}${ratio}`);
+      continue;
+    }
+    measured = r;
+    const target = r.name.startsWith('MP') ? TARGETS.recordP95Ms : TARGETS.searchP95Ms;
+    console.log(`${line}  target p95 <= ${target} ms: ${ok(r.p95 <= target && r.errors === 0)}`);
   }
   // Where search time goes: its slowest queries, measured one request at a time.
   const alone = load.find((r) => r.name.startsWith('search'));
+  const planner = new Map(load.find((r) => r.name.includes('planner'))?.medianByPath ?? []);
   if (alone) {
-    console.log(`slowest searches in "${alone.name.trim()}" (median of each):`);
-    for (const [p, ms] of [...alone.medianByPath].sort((a, b) => b[1] - a[1]).slice(0, 6))
-      console.log(`  ${ms.toFixed(0).padStart(5)} ms  ${decodeURIComponent(p.replace(/\+/g, ' '))}`);
+    console.log(
+      `slowest searches in "${alone.name.trim()}" (median of each; the planner's plan in brackets):`,
+    );
+    for (const [p, ms] of [...alone.medianByPath].sort((a, b) => b[1] - a[1]).slice(0, 8)) {
+      const base = planner.get(p);
+      console.log(
+        `  ${ms.toFixed(0).padStart(5)} ms ${base === undefined ? '' : `(${base.toFixed(0)} ms)`.padStart(9)}  ${decodeURIComponent(p.replace(/\+/g, ' '))}`,
+      );
+    }
   }
+  const read = exports.find((e) => e.format === READ_ONLY);
   for (const e of exports) {
     const rate = e.rows / e.seconds;
+    if (e === read) {
+      console.log(
+        `export baseline: the query alone through the cursor, ${e.rows.toLocaleString()} rows in ${e.seconds.toFixed(1)} s: ` +
+          `${Math.round(rate).toLocaleString()} rows/s, peak RSS ${e.peakRssMb.toFixed(0)} MB`,
+      );
+      continue;
+    }
+    const ofRead = read
+      ? ` (${((100 * rate) / (read.rows / read.seconds)).toFixed(0)}% of the read alone)`
+      : '';
     console.log(
       `export ${e.format.padEnd(8)} ${e.rows.toLocaleString()} rows, ${(e.bytes / 1e6).toFixed(0)} MB in ${e.seconds.toFixed(1)} s: ` +
-        `${Math.round(rate).toLocaleString()} rows/s, peak RSS ${e.peakRssMb.toFixed(0)} MB (${e.baseRssMb.toFixed(0)} MB before it began)` +
+        `${Math.round(rate).toLocaleString()} rows/s${ofRead}, peak RSS ${e.peakRssMb.toFixed(0)} MB (${e.baseRssMb.toFixed(0)} MB before it began)` +
         `  targets >= ${TARGETS.exportRowsPerSecond.toLocaleString()} rows/s: ${ok(rate >= TARGETS.exportRowsPerSecond)}, ` +
         `RSS <= ${TARGETS.exportPeakRssMb} MB: ${ok(e.peakRssMb <= TARGETS.exportPeakRssMb)}`,
     );

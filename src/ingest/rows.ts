@@ -163,7 +163,7 @@ export function prepareRows(
       s.nospeaker, s.time, s.colnum, s.url, s.oldstyleId, s.majorHeadingGid, s.minorHeadingGid, digest,
     ]);
     for (const p of s.paragraphs) {
-      // Markup-free HTML is the escaped text: stored once, rebuilt by paragraph_html() (migration 006).
+      // Markup-free HTML is the escaped text: stored once, rebuilt by paragraph_html() (migration 008).
       const html = p.html === escapeHtml(p.text) ? null : p.html;
       out.tables.paragraphs.add([s.gid, p.seq, p.pid, p.cls, html, p.text]);
     }

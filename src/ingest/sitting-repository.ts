@@ -86,7 +86,7 @@ export class SittingRepository {
       'SELECT content_hash FROM speeches WHERE group_key = $1',
       [file.groupKey],
     );
-    // Paragraphs and votes have no foreign key (migration 006): they go here, with their
+    // Paragraphs and votes have no foreign key (migration 008): they go here, with their
     // parents; what hangs off paragraphs and speeches (search vectors, tags) cascades.
     await tx.query(
       'DELETE FROM paragraphs p USING speeches s WHERE s.group_key = $1 AND p.speech_gid = s.gid',

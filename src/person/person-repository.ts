@@ -75,6 +75,40 @@ export interface SpeakingRecord {
   byMonth: MonthCount[];
 }
 
+interface NameRow {
+  display: string;
+  start_date: string | null;
+  end_date: string | null;
+}
+
+interface MembershipRow {
+  id: string;
+  house: string | null;
+  house_name: string | null;
+  party_id: string | null;
+  party: string | null;
+  constituency: string | null;
+  start_date: string | null;
+  end_date: string | null;
+  start_reason: string | null;
+  end_reason: string | null;
+}
+
+function toMembership(r: MembershipRow): MembershipSpan {
+  return {
+    id: r.id,
+    house: r.house,
+    houseName: r.house_name,
+    partyId: r.party_id,
+    party: r.party,
+    constituency: r.constituency,
+    startDate: r.start_date,
+    endDate: r.end_date,
+    startReason: r.start_reason,
+    endReason: r.end_reason,
+  };
+}
+
 interface SummaryRow {
   id: string;
   name: string;
@@ -129,97 +163,82 @@ export class PersonRepository {
     return rows.map(toSummary);
   }
 
+  /** One statement: on a busy server the cost of a lookup is mostly per statement, not per row. */
   async profile(personId: string): Promise<PersonProfile | null> {
-    // All three at once: a person who does not exist costs two empty lookups, a person who does one round trip.
-    const [rows, names, memberships] = await Promise.all([
-      this.db.query<SummaryRow>(
-        `SELECT p.id, p.name, lm.party, lm.constituency, lm.house, lm.house_name FROM persons p ${LATEST_MEMBERSHIP} WHERE p.id = $1`,
-        [personId],
-      ),
-      this.names(personId),
-      this.memberships(personId),
-    ]);
+    const rows = await this.db.query<
+      SummaryRow & { names: NameRow[] | null; memberships: MembershipRow[] | null }
+    >(
+      `SELECT p.id, p.name, lm.party, lm.constituency, lm.house, lm.house_name,
+              (SELECT json_agg(json_build_object('display', n.display, 'start_date', n.start_date, 'end_date', n.end_date)
+                               ORDER BY n.start_date NULLS FIRST, n.seq)
+                 FROM person_names n WHERE n.person_id = p.id) AS names,
+              (SELECT json_agg(json_build_object('id', m.id, 'house', COALESCE(m.organization_id, ps.organization_id),
+                                                 'house_name', ho.name, 'party_id', m.party_id, 'party', po.name,
+                                                 'constituency', ps.area, 'start_date', m.start_date, 'end_date', m.end_date,
+                                                 'start_reason', m.start_reason, 'end_reason', m.end_reason)
+                               ORDER BY m.start_date DESC NULLS LAST, m.id)
+                 FROM memberships m
+                 LEFT JOIN organizations po ON po.id = m.party_id
+                 LEFT JOIN posts ps ON ps.id = m.post_id
+                 LEFT JOIN organizations ho ON ho.id = COALESCE(m.organization_id, ps.organization_id)
+                WHERE m.person_id = p.id) AS memberships
+         FROM persons p ${LATEST_MEMBERSHIP} WHERE p.id = $1`,
+      [personId],
+    );
     const row = rows[0];
-    return row ? { ...toSummary(row), names, memberships } : null;
-  }
-
-  private async names(personId: string): Promise<PersonNameSpan[]> {
-    const rows = await this.db.query<{ display: string; start_date: string | null; end_date: string | null }>(
-      `SELECT display, start_date, end_date FROM person_names WHERE person_id = $1
-        ORDER BY start_date NULLS FIRST, seq`,
-      [personId],
+    if (!row) return null;
+    const names = mergeNames(
+      (row.names ?? []).map((r) => ({ display: r.display, startDate: r.start_date, endDate: r.end_date })),
     );
-    return mergeNames(
-      rows.map((r) => ({ display: r.display, startDate: r.start_date, endDate: r.end_date })),
-    );
-  }
-
-  private async memberships(personId: string): Promise<MembershipSpan[]> {
-    const rows = await this.db.query<{
-      id: string;
-      house: string | null;
-      house_name: string | null;
-      party_id: string | null;
-      party: string | null;
-      constituency: string | null;
-      start_date: string | null;
-      end_date: string | null;
-      start_reason: string | null;
-      end_reason: string | null;
-    }>(
-      `SELECT m.id, COALESCE(m.organization_id, ps.organization_id) AS house, ho.name AS house_name,
-              m.party_id, po.name AS party, ps.area AS constituency, m.start_date, m.end_date,
-              m.start_reason, m.end_reason
-         FROM memberships m
-         LEFT JOIN organizations po ON po.id = m.party_id
-         LEFT JOIN posts ps ON ps.id = m.post_id
-         LEFT JOIN organizations ho ON ho.id = COALESCE(m.organization_id, ps.organization_id)
-        WHERE m.person_id = $1
-        ORDER BY m.start_date DESC NULLS LAST, m.id`,
-      [personId],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      house: r.house,
-      houseName: r.house_name,
-      partyId: r.party_id,
-      party: r.party,
-      constituency: r.constituency,
-      startDate: r.start_date,
-      endDate: r.end_date,
-      startReason: r.start_reason,
-      endReason: r.end_reason,
-    }));
+    return { ...toSummary(row), names, memberships: (row.memberships ?? []).map(toMembership) };
   }
 
   /**
    * From the per-day summary when it is fresh and the threshold is the summary's own;
-   * otherwise counted from the speeches, grouped by day all the same. Either way a few
-   * rows per sitting day reach this process and are summed into the record here.
+   * otherwise counted from the speeches. Either way SQL sums them to months (per house and
+   * type, per tag) and this process assembles the record from those few hundred rows.
    */
   async record(personId: string, filters: RecordFilters): Promise<SpeakingRecord> {
+    if (filters.minConfidence === SUMMARY_MIN_CONFIDENCE) {
+      // The usual case in one statement: the queue is empty, so the summary's rows are the answer.
+      const [row] = await this.db.query<{
+        pending: boolean;
+        months: MonthRow[] | null;
+        tags: TagMonthRow[] | null;
+      }>(
+        `SELECT EXISTS (SELECT 1 FROM record_pending) AS pending,
+                (SELECT json_agg(x) FROM (${SUMMARY_MONTHS}) x) AS months,
+                (SELECT json_agg(x) FROM (${SUMMARY_TAGS}) x) AS tags`,
+        rangeParams(personId, filters),
+      );
+      if (row && !row.pending) return assembleRecord(personId, filters, row.months ?? [], row.tags ?? []);
+    }
     const useSummary = filters.minConfidence === SUMMARY_MIN_CONFIDENCE && (await this.summary.ensureFresh());
-    const [days, tags] = await Promise.all([
-      this.db.query<DayRow>(useSummary ? SUMMARY_DAYS : LIVE_DAYS, rangeParams(personId, filters)),
+    const [months, tags] = await Promise.all([
+      this.db.query<MonthRow>(useSummary ? SUMMARY_MONTHS : LIVE_MONTHS, rangeParams(personId, filters)),
       useSummary
-        ? this.db.query<TagDayRow>(SUMMARY_TAGS, rangeParams(personId, filters))
-        : this.db.query<TagDayRow>(LIVE_TAGS, [...rangeParams(personId, filters), filters.minConfidence]),
+        ? this.db.query<TagMonthRow>(SUMMARY_TAGS, rangeParams(personId, filters))
+        : this.db.query<TagMonthRow>(LIVE_TAGS, [...rangeParams(personId, filters), filters.minConfidence]),
     ]);
-    return assembleRecord(personId, filters, days, tags);
+    return assembleRecord(personId, filters, months, tags);
   }
 }
 
-interface DayRow {
+/** One house and type in one month: speeches, and the first and last sitting day among them. */
+interface MonthRow {
   house: string;
   type: string;
-  d: string;
+  /** `YYYY-MM`. */
+  m: string;
   n: number;
+  first: string;
+  last: string;
 }
 
-interface TagDayRow {
-  /** '*' for the day's speeches with any tag. */
+interface TagMonthRow {
+  /** '*' for the month's speeches with any tag. */
   tag: string;
-  d: string;
+  m: string;
   n: number;
 }
 
@@ -230,17 +249,24 @@ function rangeParams(personId: string, f: RecordFilters): unknown[] {
 
 const RANGE = `sitting_date >= COALESCE($2::date, '-infinity') AND sitting_date <= COALESCE($3::date, 'infinity')`;
 
-const SUMMARY_DAYS = `SELECT house, type, sitting_date::text AS d, speeches AS n FROM person_day_speeches WHERE person_id = $1 AND ${RANGE}`;
+const MONTH = `to_char(sitting_date, 'YYYY-MM')`;
 
-const SUMMARY_TAGS = `SELECT tag, sitting_date::text AS d, speeches AS n FROM person_day_tags WHERE person_id = $1 AND ${RANGE}`;
+// Summed to months in SQL: a long career is a few hundred month rows to parse, not thousands of day rows.
+const SUMMARY_MONTHS = `SELECT house, type, ${MONTH} AS m, sum(speeches)::int AS n,
+       min(sitting_date)::text AS first, max(sitting_date)::text AS last
+  FROM person_day_speeches WHERE person_id = $1 AND ${RANGE} GROUP BY 1, 2, 3`;
 
-const LIVE_DAYS = `SELECT COALESCE(house, '') AS house, type, sitting_date::text AS d, count(*)::int AS n
-  FROM speeches WHERE person_id = $1 AND ${RANGE} GROUP BY 1, 2, sitting_date`;
+const SUMMARY_TAGS = `SELECT tag, ${MONTH} AS m, sum(speeches)::int AS n
+  FROM person_day_tags WHERE person_id = $1 AND ${RANGE} GROUP BY 1, 2`;
 
-const LIVE_TAGS = `SELECT COALESCE(t.tag, '*') AS tag, s.sitting_date::text AS d, count(DISTINCT s.gid)::int AS n
+const LIVE_MONTHS = `SELECT COALESCE(house, '') AS house, type, ${MONTH} AS m, count(*)::int AS n,
+       min(sitting_date)::text AS first, max(sitting_date)::text AS last
+  FROM speeches WHERE person_id = $1 AND ${RANGE} GROUP BY 1, 2, 3`;
+
+const LIVE_TAGS = `SELECT COALESCE(t.tag, '*') AS tag, to_char(s.sitting_date, 'YYYY-MM') AS m, count(DISTINCT s.gid)::int AS n
   FROM speeches s JOIN speech_tags t ON t.speech_gid = s.gid
  WHERE s.person_id = $1 AND ${RANGE.replace(/sitting_date/g, 's.sitting_date')} AND t.confidence >= $4::real
- GROUP BY GROUPING SETS ((t.tag, s.sitting_date), (s.sitting_date))`;
+ GROUP BY GROUPING SETS ((t.tag, to_char(s.sitting_date, 'YYYY-MM')), (to_char(s.sitting_date, 'YYYY-MM')))`;
 
 function add<K>(map: Map<K, number>, key: K, n: number): void {
   map.set(key, (map.get(key) ?? 0) + n);
@@ -249,28 +275,27 @@ function add<K>(map: Map<K, number>, key: K, n: number): void {
 function assembleRecord(
   personId: string,
   filters: RecordFilters,
-  days: DayRow[],
-  tags: TagDayRow[],
+  rows: MonthRow[],
+  tags: TagMonthRow[],
 ): SpeakingRecord {
   const houseType = new Map<string, number>();
   const months = new Map<string, MonthCount>();
-  const month = (d: string): MonthCount => {
-    const key = d.slice(0, 7);
+  const month = (key: string): MonthCount => {
     let m = months.get(key);
     if (!m) months.set(key, (m = { month: key, speeches: 0, tags: {}, tagged: 0 }));
     return m;
   };
   let first: string | null = null;
   let last: string | null = null;
-  for (const r of days) {
+  for (const r of rows) {
     add(houseType, `${r.house}\u0000${r.type}`, r.n);
-    month(r.d).speeches += r.n;
-    if (first === null || r.d < first) first = r.d;
-    if (last === null || r.d > last) last = r.d;
+    month(r.m).speeches += r.n;
+    if (first === null || r.first < first) first = r.first;
+    if (last === null || r.last > last) last = r.last;
   }
   const byTag = new Map<string, number>();
   for (const t of tags) {
-    const m = month(t.d);
+    const m = month(t.m);
     if (t.tag === '*') m.tagged += t.n;
     else {
       m.tags[t.tag] = (m.tags[t.tag] ?? 0) + t.n;
@@ -280,7 +305,7 @@ function assembleRecord(
   return {
     personId,
     filters,
-    speeches: days.reduce((sum, r) => sum + r.n, 0),
+    speeches: rows.reduce((sum, r) => sum + r.n, 0),
     firstDate: first,
     lastDate: last,
     byTag: [...byTag]

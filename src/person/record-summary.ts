@@ -32,8 +32,10 @@ export class RecordSummary {
 
   /** True when the summary holds every change (after rebuilding a short queue if need be). */
   async ensureFresh(): Promise<boolean> {
+    // Asked on every record read: the usual empty queue is answered without counting it.
     const [row] = await this.db.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM (SELECT DISTINCT sitting_date FROM record_pending) d',
+      `SELECT CASE WHEN EXISTS (SELECT 1 FROM record_pending)
+                   THEN (SELECT count(*)::int FROM (SELECT DISTINCT sitting_date FROM record_pending) d) ELSE 0 END AS n`,
     );
     const queued = row?.n ?? 0;
     if (queued === 0) return true;
