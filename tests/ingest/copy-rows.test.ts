@@ -1,11 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { parseFeedFile } from '../../src/debate/parse.js';
 import { ingestBytes } from '../../src/ingest/ingest-one.js';
 import { SpeechRepository } from '../../src/speech/speech-repository.js';
 import { encodeColumns } from '../../src/store/copy-text.js';
-import type { Db } from '../../src/store/db.js';
-import { freshStore, type StoreKind } from '../support/db.js';
+import { storePerTest, type StoreKind } from '../support/db.js';
 
 const NAME = 'debates2031-02-03a.xml';
 const gid = (n: number) => `uk.org.publicwhip/debate/2031-02-03a.1.${n}`;
@@ -23,15 +22,7 @@ const FILE = `<?xml version="1.0" encoding="UTF-8"?>
 `;
 
 describe.each<StoreKind>(['postgres', 'pglite'])('rows as COPY text on %s', (kind) => {
-  const open: Db[] = [];
-  const store = async () => {
-    const db = await freshStore(kind);
-    open.push(db);
-    return db;
-  };
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((db) => db.close()));
-  });
+  const store = storePerTest(kind);
 
   it('round-trips tabs, newlines, carriage returns, backslashes, nulls, booleans and non-ASCII', async () => {
     const db = await store();

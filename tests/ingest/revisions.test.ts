@@ -1,13 +1,12 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseFeedFileName } from '../../src/debate/feed-file.js';
 import { listIngestErrors } from '../../src/ingest/error-repository.js';
 import { migrate } from '../../src/store/migrate.js';
 import { SpeechRepository } from '../../src/speech/speech-repository.js';
-import type { Db } from '../../src/store/db.js';
-import { freshStore, storeDigest, type StoreKind } from '../support/db.js';
+import { storeDigest, storePerTest, type StoreKind } from '../support/db.js';
 import { ingest, pick, readPeople } from '../support/ingest.js';
 
 const mini = path.join(import.meta.dirname, '..', 'fixtures', 'pwdata-mini');
@@ -17,15 +16,7 @@ const B = 'debates2030-01-07b.xml';
 const gid = (s: string) => `uk.org.publicwhip/debate/2030-01-07${s}`;
 
 describe.each<StoreKind>(['postgres', 'pglite'])('ingest on %s', (kind) => {
-  const open: Db[] = [];
-  const store = async () => {
-    const db = await freshStore(kind);
-    open.push(db);
-    return db;
-  };
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((db) => db.close()));
-  });
+  const store = storePerTest(kind);
 
   it('re-running migrations is a no-op', async () => {
     const db = await store();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterEach } from 'vitest';
 import { openDb, type Db } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 
@@ -32,6 +33,19 @@ export async function freshStore(kind: StoreKind): Promise<Db & { schema: string
       }
     },
   });
+}
+
+/** A fresh store per call within a describe block, all closed (and dropped) after each test. */
+export function storePerTest(kind: StoreKind): () => Promise<Db & { schema: string }> {
+  const open: Db[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((db) => db.close()));
+  });
+  return async () => {
+    const db = await freshStore(kind);
+    open.push(db);
+    return db;
+  };
 }
 
 /** Columns that record when, not what: excluded when comparing two stores' contents. */
