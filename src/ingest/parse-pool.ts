@@ -33,7 +33,7 @@ export function toIssue(err: unknown, file: string): ParseIssue {
   return { severity: 'error', file, message: err instanceof Error ? err.message : String(err) };
 }
 
-/** The payload buffers of a prepared file, each owned by its own ArrayBuffer (TextEncoder's output). */
+/** The payload buffers of a prepared file, each with an ArrayBuffer of its own (CopyText allocates them unpooled). */
 export function transferables(prepared: PreparedFile): ArrayBuffer[] {
   return prepared.content.map((c) => c.data.buffer as ArrayBuffer);
 }
