@@ -5,6 +5,7 @@
  */
 import type { Db, Queryable } from '../store/db.js';
 import type { AlertItem, MessageKind, MessageStatus } from './types.js';
+import { MAX_REDIRECT_HOPS } from '../speech/redirects.js';
 
 export interface DeliveryInput {
   subscriptionId: string;
@@ -37,9 +38,6 @@ export interface FailureRow {
   target: string | null;
   speeches: number;
 }
-
-/** Revisions chain a → b → … → f; more hops than this means a loop in the data. */
-const MAX_REDIRECT_HOPS = 16;
 
 const ISO = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
 

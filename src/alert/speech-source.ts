@@ -9,6 +9,7 @@ import { HEADLINE_OPTIONS, truncateWords } from '../search/highlight.js';
 import { speechDoc } from './match/compile.js';
 import type { SpeechDoc } from './match/types.js';
 import { parseTsVector, type LexemePositions } from './query/tsvector.js';
+import { MAX_REDIRECT_HOPS } from '../speech/redirects.js';
 
 export interface SpeechMeta {
   gid: string;
@@ -61,9 +62,6 @@ export interface ExcerptRequest {
   /** tsquery text to highlight, or null for the paragraph's opening words. */
   query: string | null;
 }
-
-/** Revisions chain a → b → … → f; more hops than this means a loop in the data. */
-const MAX_REDIRECT_HOPS = 16;
 
 /** Characters of a paragraph shown when there are no keywords to highlight. */
 const PLAIN_EXCERPT_CHARS = 320;

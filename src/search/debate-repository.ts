@@ -6,9 +6,7 @@
 import type { Queryable } from '../store/db.js';
 import { twfyUrl } from '../export/twfy-url.js';
 import type { TagScore } from './search-repository.js';
-
-/** Revisions chain a → b → … → f; more hops than this means a loop in the data. */
-const MAX_REDIRECT_HOPS = 16;
+import { MAX_REDIRECT_HOPS } from '../speech/redirects.js';
 
 /** A debate longer than this is cut (a whole day's major heading can hold hundreds of speeches). */
 export const MAX_DEBATE_SPEECHES = 1000;

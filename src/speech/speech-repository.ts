@@ -1,4 +1,5 @@
 import type { Db } from '../store/db.js';
+import { MAX_REDIRECT_HOPS } from './redirects.js';
 
 export interface StoredParagraph {
   seq: number;
@@ -28,9 +29,6 @@ export interface StoredSpeech {
   minorHeading: string | null;
   paragraphs: StoredParagraph[];
 }
-
-/** Revisions can chain a → b → … → f; more hops than this means a loop in the data. */
-const MAX_REDIRECT_HOPS = 16;
 
 interface SpeechRow {
   gid: string;
