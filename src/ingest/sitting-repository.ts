@@ -1,7 +1,7 @@
 import { compareVersions } from '../debate/feed-file.js';
 import type { ParseIssue } from '../debate/types.js';
-import { unnestInsertSql, type Db, type Queryable } from '../store/db.js';
-import { TABLES, type PreparedFile } from './rows.js';
+import type { Db, Queryable } from '../store/db.js';
+import type { PreparedFile } from './rows.js';
 
 export type ApplyStatus =
   /** Same name and checksum as already stored: nothing written. */
@@ -18,18 +18,34 @@ export interface ApplyResult {
   removedSpeeches: number;
 }
 
-const REDIRECT_COLUMNS = Object.entries(TABLES.gid_redirects);
-// A gid redirected by two files (a chain rewritten) keeps the latest word on it.
-const UPSERT_REDIRECTS = `${unnestInsertSql('gid_redirects', REDIRECT_COLUMNS)}
-  ON CONFLICT (old_gid) DO UPDATE SET new_gid = EXCLUDED.new_gid, match_type = EXCLUDED.match_type, file_name = EXCLUDED.file_name`;
-
-async function upsertRedirects(tx: Queryable, redirects: PreparedFile['redirects']): Promise<void> {
-  if (redirects.old_gid.length === 0) return;
+/**
+ * A file's redirects go in with plain COPY, several times cheaper than an upsert. Only a
+ * gid already redirected by another file (a chain rewritten) collides; then the batch is
+ * staged and merged, and the latest file's word on that gid wins.
+ */
+async function writeRedirects(tx: Queryable, redirects: PreparedFile['redirects']): Promise<void> {
+  if (redirects.rows === 0) return;
+  const { columns, data } = redirects;
+  await tx.query('SAVEPOINT redirects');
+  try {
+    await tx.copyText('gid_redirects', columns, data);
+    await tx.query('RELEASE SAVEPOINT redirects');
+    return;
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) throw err;
+    await tx.query('ROLLBACK TO SAVEPOINT redirects');
+  }
   await tx.query(
-    UPSERT_REDIRECTS,
-    REDIRECT_COLUMNS.map(([c]) => redirects[c as keyof PreparedFile['redirects']]),
+    'CREATE TEMP TABLE IF NOT EXISTS gid_redirects_in (LIKE gid_redirects) ON COMMIT DELETE ROWS',
+  );
+  await tx.copyText('gid_redirects_in', columns, data);
+  await tx.query(
+    `INSERT INTO gid_redirects (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM gid_redirects_in
+       ON CONFLICT (old_gid) DO UPDATE SET new_gid = EXCLUDED.new_gid, match_type = EXCLUDED.match_type, file_name = EXCLUDED.file_name`,
   );
 }
+
+const UNIQUE_VIOLATION = '23505';
 
 /**
  * Writes one feed file as one transaction. The rules that make ingest revision-safe and
@@ -71,7 +87,7 @@ export class SittingRepository {
           : { changedSpeechGids: [], removedSpeeches: 0 };
 
         await tx.query('DELETE FROM gid_redirects WHERE file_name = $1', [file.name]);
-        await upsertRedirects(tx, prepared.redirects);
+        await writeRedirects(tx, prepared.redirects);
         await this.recordFile(tx, prepared);
         return { status: owns ? 'current' : 'superseded', ...outcome };
         // A lost commit loses its feed_files row with it, so the file is simply ingested again.
@@ -105,6 +121,9 @@ export class SittingRepository {
     for (const queue of ['search_pending', 'tag_pending']) {
       await tx.query(`INSERT INTO ${queue} (group_key) VALUES ($1) ON CONFLICT DO NOTHING`, [file.groupKey]);
     }
+    // The MP record's day totals (migration 009: no insert trigger on speeches, whose
+    // transition table copied every row written).
+    await tx.query('INSERT INTO record_pending (sitting_date) VALUES ($1)', [file.date]);
     await tx.query(
       `INSERT INTO sittings (group_key, type, sitting_date, current_file, current_version) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (group_key) DO UPDATE SET current_file = EXCLUDED.current_file, current_version = EXCLUDED.current_version`,

@@ -122,8 +122,8 @@ export class DebateRepository {
     if (!head) return null;
     const [parent, subheadings, speeches] = await Promise.all([
       head.parent_gid ? this.headingSummary(head.parent_gid) : Promise.resolve(null),
-      head.kind === 'minor' ? Promise.resolve([]) : this.subheadings(headingGid),
-      this.speeches(headingGid, head.kind, minConfidence),
+      head.kind === 'minor' ? Promise.resolve([]) : this.subheadings(headingGid, head.group_key),
+      this.speeches(headingGid, head.group_key, head.kind, minConfidence),
     ]);
     return {
       gid: head.gid,
@@ -142,13 +142,14 @@ export class DebateRepository {
   private async heading(gid: string) {
     const rows = await this.db.query<{
       gid: string;
+      group_key: string;
       type: string;
       sitting_date: string;
       kind: string;
       title: string;
       parent_gid: string | null;
     }>(
-      `SELECT gid, type, sitting_date::text AS sitting_date, kind, title, parent_gid FROM headings WHERE gid = $1`,
+      `SELECT gid, group_key, type, sitting_date::text AS sitting_date, kind, title, parent_gid FROM headings WHERE gid = $1`,
       [gid],
     );
     return rows[0] ?? null;
@@ -162,14 +163,22 @@ export class DebateRepository {
     return rows[0] ?? null;
   }
 
-  private subheadings(gid: string): Promise<DebateHeading[]> {
+  // A heading's subheadings and speeches are found through its day (group_key index):
+  // one index fewer per heading and two fewer per speech for every ingest to maintain
+  // (migration 009), for a scan of one day's rows here.
+  private subheadings(gid: string, groupKey: string): Promise<DebateHeading[]> {
     return this.db.query<DebateHeading>(
-      'SELECT gid, kind, title, seq FROM headings WHERE parent_gid = $1 ORDER BY seq',
-      [gid],
+      'SELECT gid, kind, title, seq FROM headings WHERE group_key = $2 AND parent_gid = $1 ORDER BY seq',
+      [gid, groupKey],
     );
   }
 
-  private async speeches(gid: string, kind: string, minConfidence: number): Promise<DebateSpeech[]> {
+  private async speeches(
+    gid: string,
+    groupKey: string,
+    kind: string,
+    minConfidence: number,
+  ): Promise<DebateSpeech[]> {
     // A major heading holds its minors' speeches too; a minor (or oral) heading only its own.
     const column = kind === 'minor' ? 'minor_heading_gid' : 'major_heading_gid';
     const rows = await this.db.query<SpeechRow>(
@@ -179,9 +188,9 @@ export class DebateRepository {
                  FROM paragraphs p WHERE p.speech_gid = s.gid) AS paragraphs,
               (SELECT json_agg(json_build_object('tag', t.tag, 'confidence', round(t.confidence::numeric, 3)::float8) ORDER BY t.confidence DESC, t.tag)
                  FROM speech_tags t WHERE t.speech_gid = s.gid AND t.confidence >= $2::real) AS tags
-         FROM speeches s WHERE s.${column} = $1
+         FROM speeches s WHERE s.group_key = $4 AND s.${column} = $1
         ORDER BY s.seq LIMIT $3`,
-      [gid, minConfidence, MAX_DEBATE_SPEECHES + 1],
+      [gid, minConfidence, MAX_DEBATE_SPEECHES + 1, groupKey],
     );
     return rows.map((r) => ({
       gid: r.gid,

@@ -167,12 +167,6 @@ function columnNames(columns: [string, string][]): string[] {
   return columns.map(([name]) => name);
 }
 
-export function unnestInsertSql(table: string, columns: [string, string][]): string {
-  const names = columns.map(([c]) => c).join(', ');
-  const arrays = columns.map(([, t], i) => `$${i + 1}::${t}[]`).join(', ');
-  return `INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays})`;
-}
-
 /** Largest CopyData message sent: a file's paragraphs can run to megabytes. */
 const COPY_CHUNK = 1 << 16;
 

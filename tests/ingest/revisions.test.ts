@@ -87,6 +87,32 @@ describe.each<StoreKind>(['postgres', 'pglite'])('ingest on %s', (kind) => {
     expect(tsv[0]?.n).toBe(1);
   });
 
+  it('a gid redirected by a second file takes the later word, without failing either file', async () => {
+    // A rewritten chain: b's file also redirects an a gid, which a's file redirected first.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hw-chain-'));
+    const debates = path.join(dir, 'scrapedxml', 'debates');
+    mkdirSync(debates, { recursive: true });
+    copyFileSync(path.join(mini, 'scrapedxml', 'debates', A), path.join(debates, A));
+    const b = readFileSync(path.join(mini, 'scrapedxml', 'debates', B), 'latin1');
+    const extra = `<gidredirect oldgid="${gid('a.10.3')}" newgid="${gid('b.10.3')}" matchtype="changes"/>`;
+    writeFileSync(path.join(debates, B), b.replace('<major-heading', `${extra}\n<major-heading`), 'latin1');
+    const db = await store();
+    expect(await ingest(db, pick(dir, A), people)).toMatchObject({ ingested: 1, failed: [] });
+    expect(await ingest(db, pick(dir, B), people)).toMatchObject({ ingested: 1, failed: [] });
+    const rows = await db.query<{ old_gid: string; new_gid: string; file_name: string }>(
+      'SELECT old_gid, new_gid, file_name FROM gid_redirects WHERE old_gid LIKE $1 ORDER BY old_gid',
+      [gid('a.%')],
+    );
+    expect(rows).toHaveLength(4);
+    expect(rows.find((r) => r.old_gid === gid('a.10.3'))).toEqual({
+      old_gid: gid('a.10.3'),
+      new_gid: gid('b.10.3'),
+      file_name: B,
+    });
+    expect((await new SpeechRepository(db).get(gid('a.10.3')))?.gid).toBe(gid('b.10.3'));
+    expect((await new SpeechRepository(db).get(gid('a.10.1')))?.gid).toBe(gid('b.10.1'));
+  });
+
   it('reports a truncated and an invalid file by name and loads the rest', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'hw-bad-'));
     const debates = path.join(dir, 'scrapedxml', 'debates');
