@@ -36,3 +36,9 @@ export function isPeerName(n: NameParts): boolean {
 export function displayName(n: NameParts): string {
   return isPeerName(n) ? peerDisplay(n) : memberDisplay(n);
 }
+
+/** "Main" names are the official ones; alternates are spellings seen in Hansard. */
+export function mainNames(names: PersonName[]): PersonName[] {
+  const main = names.filter((n) => n.note === null || n.note === 'Main');
+  return main.length > 0 ? main : names;
+}

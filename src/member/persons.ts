@@ -1,6 +1,6 @@
 import { lowerBound } from './dates.js';
 import { type IssueLog, joinPath } from './issues.js';
-import { displayName } from './names.js';
+import { displayName, mainNames } from './names.js';
 import { rawIdentifier, rawName, type RawName, type RawPerson } from './schema.js';
 import type { Person, PersonName } from './types.js';
 
@@ -48,12 +48,6 @@ function parseIdentifiers(person: RawPerson, path: string, log: IssueLog): Recor
     if (raw) out[raw.scheme] = String(raw.identifier);
   });
   return out;
-}
-
-/** "Main" names are the official ones; alternates are spellings seen in Hansard. */
-export function mainNames(names: PersonName[]): PersonName[] {
-  const main = names.filter((n) => n.note === null || n.note === 'Main');
-  return main.length > 0 ? main : names;
 }
 
 function latestName(names: PersonName[]): PersonName | undefined {

@@ -4,7 +4,7 @@
  * is indexed up front, since ingest calls this once per speech.
  */
 import { dayOf, gapInDays, lowerBound, upperBound } from './dates.js';
-import { mainNames } from './persons.js';
+import { mainNames } from './names.js';
 import type { Membership, PeopleData, Person, PersonName, ResolvedSpeaker } from './types.js';
 
 export interface SpeakerRef {

@@ -108,8 +108,8 @@ async function openPostgres(url: string, opts: DbOptions): Promise<Db> {
       };
       client.on('error', onError);
       try {
-        await client.query('BEGIN');
-        if (txOpts?.asyncCommit) await client.query('SET LOCAL synchronous_commit = off');
+        // One round trip: a simple query may carry both statements.
+        await client.query(txOpts?.asyncCommit ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
         const out = await fn(wrap(client));
         await client.query('COMMIT');
         return out;

@@ -38,14 +38,16 @@ export async function migrate(db: Db, dir: string = migrationsDir): Promise<Migr
   });
 }
 
-/** Statements are split on lines that end with `;` so scripts run through a parameterised channel. */
+/**
+ * Statements are split on lines that end with `;` so scripts run through a parameterised
+ * channel; a function body between `$$` quotes is kept whole.
+ */
 async function runScript(
   tx: { query(sql: string): Promise<unknown> },
   sql: string,
   file: string,
 ): Promise<void> {
-  const statements = sql
-    .split(/;\s*$/m)
+  const statements = splitStatements(sql)
     .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
     .filter((s) => s.length > 0);
   for (const stmt of statements) {
@@ -57,4 +59,20 @@ async function runScript(
       });
     }
   }
+}
+
+export function splitStatements(sql: string): string[] {
+  const out: string[] = [];
+  let current: string[] = [];
+  let quoted = false;
+  for (const line of sql.split('\n')) {
+    current.push(line);
+    if ((line.split('$$').length - 1) % 2 === 1) quoted = !quoted;
+    if (!quoted && /;\s*$/.test(line)) {
+      out.push(current.join('\n').replace(/;\s*$/, ''));
+      current = [];
+    }
+  }
+  out.push(current.join('\n'));
+  return out;
 }
