@@ -30,6 +30,13 @@ export const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Types with revisions (debates), a file changedates.txt omits (wms) and no changedates.txt at all (lordswms). */
 export const SUBSET: FeedType[] = ['debates', 'wms', 'lordswms'];
 
+/**
+ * Statements only an ingest transaction runs, as pg_stat_activity shows them: the bulk COPYs
+ * and the per-file SQL functions (migration 010), or the older plain INSERT/DELETE forms.
+ */
+export const INGEST_SQL =
+  /^\s*(COPY (headings|speeches|paragraphs|divisions|votes|gid_redirects\w*) |SELECT ingest_(open_file|clear_day|close_file)\(|INSERT INTO (headings|speeches|paragraphs|divisions|votes|gid_redirects|feed_files|search_pending)|DELETE FROM (headings|speeches|paragraphs|divisions|votes|gid_redirects))/i;
+
 export type LogRecord = Record<string, unknown> & { msg?: string; level?: number };
 
 /** A logger whose JSON lines are kept for assertions (and echoed to stderr with HW_TEST_LOG=1). */

@@ -19,6 +19,7 @@ import {
   directDigest,
   dropPrefix,
   GiveUp,
+  INGEST_SQL,
   ingestCounts,
   redisUrl,
   sleep,
@@ -27,8 +28,6 @@ import {
   waitFor,
 } from './harness.js';
 
-const INGEST_SQL =
-  /^\s*(INSERT INTO (headings|speeches|paragraphs|divisions|votes|gid_redirects|feed_files|search_pending)|DELETE FROM (headings|speeches|paragraphs|divisions|votes|gid_redirects))/i;
 const KILLS = 3;
 
 describe.skipIf(!corpusAvailable())('Postgres connections dropped mid-ingest', () => {

@@ -19,16 +19,13 @@ import {
   directDigest,
   dropPrefix,
   GiveUp,
+  INGEST_SQL,
   ingestCounts,
   redisUrl,
   SUBSET,
   uniquePrefix,
   waitFor,
 } from './harness.js';
-
-/** Statements only an ingest transaction runs. */
-const INGEST_SQL =
-  /^\s*(INSERT INTO (headings|speeches|paragraphs|divisions|votes|gid_redirects|feed_files|search_pending)|DELETE FROM (headings|speeches|paragraphs|divisions|votes|gid_redirects))/i;
 
 describe.skipIf(!corpusAvailable())('a worker SIGKILLed mid-ingest', () => {
   const children: Child[] = [];
