@@ -287,7 +287,10 @@ function copiedColumns(table: string): [string, string][] {
     paragraph_tags: ['seq', 'tag', 'confidence', 'method', 'evidence', 'model_version'],
     speech_tags: ['tag', 'confidence', 'method', 'evidence', 'model_version'],
   };
-  return (names[table] ?? []).map((c) => [c, `x.${c}`]);
+  const columns = (names[table] ?? []).map((c): [string, string] => [c, `x.${c}`]);
+  // The search table keeps its paragraph's sitting date (migration 011), which moves with the copy.
+  if (table === 'paragraph_search') columns.push(['sitting_date', `x.src_date + ${SHIFT_DAYS} * k`]);
+  return columns;
 }
 
 /**

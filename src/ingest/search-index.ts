@@ -20,11 +20,11 @@ export async function indexNextDay(
     if (!(await tryLockDay(tx, next.group_key))) return BUSY;
     const rows = await tx.query<{ n: number }>(
       `WITH added AS (
-         INSERT INTO paragraph_search (speech_gid, seq, tsv)
-         SELECT p.speech_gid, p.seq, to_tsvector('english', p.body)
+         INSERT INTO paragraph_search (speech_gid, seq, sitting_date, tsv)
+         SELECT p.speech_gid, p.seq, s.sitting_date, to_tsvector('english', p.body)
            FROM paragraphs p JOIN speeches s ON s.gid = p.speech_gid
           WHERE s.group_key = $1
-         ON CONFLICT (speech_gid, seq) DO UPDATE SET tsv = EXCLUDED.tsv
+         ON CONFLICT (speech_gid, seq) DO UPDATE SET tsv = EXCLUDED.tsv, sitting_date = EXCLUDED.sitting_date
          RETURNING 1)
        SELECT count(*)::int AS n FROM added`,
       [next.group_key],

@@ -100,6 +100,14 @@ export const DRIVER_CAP = 15_000;
  * phrases of common words (~50,000) cost 100-350 ms against 10-180 ms for the scan.
  */
 const COMMON_MATCHES = 30_000;
+/**
+ * Paragraphs holding a plain query's rarest word above which it is searched one window of
+ * dates at a time (windowedRows): past a few thousand, reading every candidate to check a
+ * phrase costs more than the windows' extra queries.
+ */
+const WINDOWED_MATCHES = 2_000;
+/** The windows, in days back from the newest date a page can hold. */
+const WINDOW_DAYS = [31, 366, 3660];
 
 /** websearch_to_tsquery text with neither OR nor a -negation: every word must be present. */
 const PLAIN_QUERY = /^(?!.*(?:^|\s)-\S)(?!.*\bor\b)/is;
@@ -122,16 +130,75 @@ export class SearchRepository {
 
   /** Tries the index-driven plans that apply, falling back to the scan when their matches exceed the cap. */
   private async rows(f: SpeechFilters, after: PageKey | null, limit: number): Promise<HitRow[]> {
+    const text = f.q ? await this.textEstimate(f.q) : null;
+    if (text?.rarest && text.rarest.count >= WINDOWED_MATCHES) {
+      const rows = await this.windowedRows(f, after, limit, text.rarest.lexeme);
+      if (rows) return rows;
+    }
     const drivers: SearchDriver[] = [];
-    if (f.q && (await this.estimatedMatches(f.q)) < COMMON_MATCHES) drivers.push('text');
+    if (text && text.matches < COMMON_MATCHES) drivers.push('text');
     if (f.tags?.length || f.tagged) drivers.push('tags');
     for (const driver of drivers) {
-      const { sql, values } = buildSearchSql(f, after, limit, driver);
-      const rows = await this.db.query<HitRow & { hits: number }>(sql, values);
-      if ((rows[0]?.hits ?? 0) <= DRIVER_CAP) return rows.filter((r) => r.gid !== null);
+      const rows = await this.driven(f, after, limit, driver);
+      if (rows) return rows;
     }
     const { sql, values } = buildSearchSql(f, after, limit, 'scan');
     return this.db.query<HitRow>(sql, values);
+  }
+
+  /** An index-driven page, or null when its matching set is over the cap (the scan is cheaper then). */
+  private async driven(
+    f: SpeechFilters,
+    after: PageKey | null,
+    limit: number,
+    driver: SearchDriver,
+    rarestLexeme?: string,
+  ): Promise<HitRow[] | null> {
+    const { sql, values } = buildSearchSql(f, after, limit, driver, rarestLexeme);
+    const rows = await this.db.query<HitRow & { hits: number }>(sql, values);
+    return (rows[0]?.hits ?? 0) <= DRIVER_CAP ? rows.filter((r) => r.gid !== null) : null;
+  }
+
+  /**
+   * A common query, newest first, one window of dates at a time: the last month before the
+   * newest date wanted, then the last year, then ten; the first window holding a full page
+   * (or reaching the `from` filter) is the answer, since everything outside it is older. The
+   * index sees only the query's rarest word, whose estimate (unlike a phrase's) is right, so
+   * the planner ANDs it with the date index and reads only the window's candidates; the
+   * whole query is then checked on those. Null when no window settles it.
+   */
+  private async windowedRows(
+    f: SpeechFilters,
+    after: PageKey | null,
+    limit: number,
+    rarestLexeme: string,
+  ): Promise<HitRow[] | null> {
+    const newest = await this.newestDate(f, after);
+    if (!newest) return null;
+    for (const days of WINDOW_DAYS) {
+      const start = daysBefore(newest, days);
+      const last = f.from !== undefined && start <= f.from;
+      const rows = await this.driven(
+        { ...f, from: last ? f.from : start },
+        after,
+        limit,
+        'text',
+        rarestLexeme,
+      );
+      if (!rows) return null;
+      if (rows.length >= limit || last) return rows;
+    }
+    return null;
+  }
+
+  /** The newest sitting date a page can hold: the latest indexed, at most `to` and the cursor's date. */
+  private async newestDate(f: SpeechFilters, after: PageKey | null): Promise<string | null> {
+    const bounds = [f.to, after?.sittingDate].filter((d): d is string => d !== undefined).sort();
+    const rows = await this.db.query<{ newest: string | null }>(
+      `SELECT max(sitting_date)::text AS newest FROM paragraph_search WHERE sitting_date <= COALESCE($1::date, 'infinity')`,
+      [bounds[0] ?? null],
+    );
+    return rows[0]?.newest ?? null;
   }
 
   /**
@@ -142,12 +209,12 @@ export class SearchRepository {
    * estimated at 44, and the index would be chosen for a phrase every one of whose
    * candidates must be read to check word positions.
    */
-  private async estimatedMatches(q: string): Promise<number> {
-    const [planRows, rarestWord] = await Promise.all([
+  private async textEstimate(q: string): Promise<{ matches: number; rarest: RarestWord | null }> {
+    const [planRows, rarest] = await Promise.all([
       this.plannerEstimate(q),
-      PLAIN_QUERY.test(q) ? this.rarestWordCount(q) : Promise.resolve(0),
+      PLAIN_QUERY.test(q) ? this.rarestWord(q) : Promise.resolve(null),
     ]);
-    return Math.max(planRows, rarestWord);
+    return { matches: Math.max(planRows, rarest?.count ?? 0), rarest };
   }
 
   private async plannerEstimate(q: string): Promise<number> {
@@ -162,29 +229,63 @@ export class SearchRepository {
   }
 
   /**
-   * Paragraphs holding the least common of the query's words, from pg_stats' most common
-   * elements of paragraph_search.tsv; 0 when a word is not among them (it is rare, and the
-   * planner's estimate stands). Also 0 before the table has statistics.
+   * The least common of the query's words, and the paragraphs holding it, from pg_stats'
+   * most common elements of paragraph_search.tsv; null when a word is not among them (it is
+   * rare, and the planner's estimate stands), or before the table has statistics.
    */
-  private async rarestWordCount(q: string): Promise<number> {
-    const rows = await this.db.query<{ n: number | null }>(
-      `SELECT (SELECT reltuples FROM pg_class WHERE oid = 'paragraph_search'::regclass)
-              * min(COALESCE(st.freq, 0))::float8 AS n
+  private async rarestWord(q: string): Promise<RarestWord | null> {
+    const rows = await this.db.query<{ lexeme: string; n: number }>(
+      `SELECT w.lexeme, (SELECT reltuples FROM pg_class WHERE oid = 'paragraph_search'::regclass) * COALESCE(st.freq, 0)::float8 AS n
          FROM unnest(tsvector_to_array(to_tsvector('english', $1))) AS w(lexeme)
          LEFT JOIN (SELECT e.lexeme, e.freq
                       FROM pg_stats s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, freq)
                      WHERE s.schemaname = current_schema() AND s.tablename = 'paragraph_search' AND s.attname = 'tsv') st
-           ON st.lexeme = w.lexeme`,
+           ON st.lexeme = w.lexeme
+        ORDER BY n, w.lexeme LIMIT 1`,
       [q],
     );
-    return Math.max(0, rows[0]?.n ?? 0);
+    const row = rows[0];
+    return row && row.n > 0 ? { lexeme: row.lexeme, count: row.n } : null;
   }
 }
 
-/** The matching set an index-driven search starts from, capped one past DRIVER_CAP. */
-function driverHits(driver: SearchDriver, f: SpeechFilters, params: Params, tsq: string | null): string {
-  if (driver === 'text')
-    return `SELECT speech_gid FROM paragraph_search WHERE tsv @@ ${tsq} LIMIT ${DRIVER_CAP + 1}`;
+interface RarestWord {
+  lexeme: string;
+  /** Paragraphs holding it (estimated). */
+  count: number;
+}
+
+/** `date` (YYYY-MM-DD) less `days` days. */
+function daysBefore(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A lexeme as a tsquery literal: quoted, so that no character in it is read as an operator. */
+function lexemeQuery(lexeme: string): string {
+  return `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+/**
+ * The matching set an index-driven search starts from, capped one past DRIVER_CAP. Text
+ * matches are bounded by the date filters on paragraph_search itself, so that the planner
+ * can AND its date index in. With `rarestLexeme` only that word goes to the text index and
+ * the whole query is checked on what it returns (see windowedRows).
+ */
+function driverHits(
+  driver: SearchDriver,
+  f: SpeechFilters,
+  params: Params,
+  tsq: string | null,
+  rarestLexeme?: string,
+): string {
+  if (driver === 'text') {
+    const where = rarestLexeme
+      ? [`tsv @@ ${params.add(lexemeQuery(rarestLexeme))}::tsquery`, `(tsv @@ ${tsq}) IS TRUE`]
+      : [`tsv @@ ${tsq}`];
+    if (f.from) where.push(`sitting_date >= ${params.add(f.from)}::date`);
+    if (f.to) where.push(`sitting_date <= ${params.add(f.to)}::date`);
+    return `SELECT speech_gid FROM paragraph_search WHERE ${where.join(' AND ')} LIMIT ${DRIVER_CAP + 1}`;
+  }
   const tagClause = f.tags?.length ? `tag = ANY(${params.add(f.tags)}::text[]) AND ` : '';
   return `SELECT speech_gid FROM speech_tags WHERE ${tagClause}confidence >= ${params.add(f.minConfidence)}::real LIMIT ${DRIVER_CAP + 1}`;
 }
@@ -199,6 +300,7 @@ export function buildSearchSql(
   after: PageKey | null,
   limit: number,
   driver: SearchDriver = 'scan',
+  rarestLexeme?: string,
 ): { sql: string; values: unknown[] } {
   const params = new Params();
   const conditions = speechConditions(f, params);
@@ -212,7 +314,7 @@ export function buildSearchSql(
     conditions.push(
       `(s.sitting_date, s.gid) < (${params.add(after.sittingDate)}::date, ${params.add(after.gid)}::text)`,
     );
-  const hits = driver === 'scan' ? null : driverHits(driver, f, params, tsq);
+  const hits = driver === 'scan' ? null : driverHits(driver, f, params, tsq, rarestLexeme);
   // Past the cap the result is discarded for a scan: the guard stops the page being worked out for nothing.
   if (hits)
     conditions.push(`s.gid IN (SELECT speech_gid FROM hits)`, `(SELECT count(*) FROM hits) <= ${DRIVER_CAP}`);

@@ -174,7 +174,7 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
         'A later word on health.',
       ]);
       await db.query(
-        `INSERT INTO paragraph_search (speech_gid, seq, tsv) VALUES ($1, 0, to_tsvector('english', $2))`,
+        `INSERT INTO paragraph_search (speech_gid, seq, sitting_date, tsv) VALUES ($1, 0, '2009-12-01', to_tsvector('english', $2))`,
         ['uk.org.publicwhip/debate/2009-12-01a.1.1', 'A later word on health.'],
       );
       try {

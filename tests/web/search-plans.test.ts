@@ -1,0 +1,94 @@
+/**
+ * However a search is driven (the scan, the text index, the text index one window of dates
+ * at a time), following its cursors must list exactly the matching speeches, newest first:
+ * the same list as one plain query for all of them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SpeechFilters } from '../../src/search/filters.js';
+import { buildSearchSql, SearchRepository } from '../../src/search/search-repository.js';
+import type { Db, Queryable } from '../../src/store/db.js';
+import { corpusAvailable } from '../support/corpus.js';
+import { MP_ID, webStore } from './api-fixture.js';
+
+/** Runs every statement on the real store and keeps its text, to tell which plan ran. */
+function recording(db: Db, statements: string[]): Queryable {
+  return {
+    query: (sql, params) => {
+      statements.push(sql);
+      return db.query(sql, params);
+    },
+    copyColumns: (table, columns, data) => db.copyColumns(table, columns, data),
+    copyText: (table, columns, data) => db.copyText(table, columns, data),
+  };
+}
+
+/** A windowed search's hits: only the rarest word goes to the index, the query is checked after. */
+const WINDOWED = /tsv @@ \$\d+::tsquery AND \(tsv @@ websearch_to_tsquery/;
+
+const base = { minConfidence: 0.5 };
+// "Windowed" needs a query whose rarest word is in a few thousand paragraphs: in the week,
+// only the commonest words (government, hon, ask, state, minister…) are.
+const CASES: { name: string; filters: SpeechFilters; windowed: boolean }[] = [
+  { name: 'a common word', filters: { ...base, q: 'government' }, windowed: true },
+  { name: 'a phrase of common words', filters: { ...base, q: '"Minister of State"' }, windowed: true },
+  {
+    name: 'a common word by one MP (windows widen)',
+    filters: { ...base, q: 'government', personId: MP_ID },
+    windowed: true,
+  },
+  {
+    name: 'a common word within dates',
+    filters: { ...base, q: 'government', from: '2009-10-20', to: '2009-10-27' },
+    windowed: true,
+  },
+  {
+    name: 'a common word in written answers',
+    filters: { ...base, q: 'government', types: ['wrans'] },
+    windowed: true,
+  },
+  { name: 'a rare phrase', filters: { ...base, q: '"Royal Mail"' }, windowed: false },
+  { name: 'OR', filters: { ...base, q: 'hospital OR hospitals' }, windowed: false },
+  {
+    name: 'a word and a tag',
+    filters: { ...base, q: 'government', tags: ['privatisation'] },
+    windowed: true,
+  },
+];
+
+describe.skipIf(!corpusAvailable())('search plans (Postgres, the shared week)', () => {
+  let db: Db;
+
+  beforeAll(async () => {
+    db = await webStore('postgres');
+    // The plan choice reads the column's statistics, as on a store autovacuum has analysed.
+    await db.query('ANALYZE paragraph_search');
+  }, 600_000);
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  /** Every matching speech, newest first, in one query with no driver and no page limit. */
+  const allMatching = async (f: SpeechFilters): Promise<string[]> => {
+    const { sql, values } = buildSearchSql(f, null, 1_000_000, 'scan');
+    return (await db.query<{ gid: string }>(sql, values)).map((r) => r.gid);
+  };
+
+  it.each(CASES)('$name: pages list exactly the matching speeches', async ({ filters, windowed }) => {
+    const statements: string[] = [];
+    const repo = new SearchRepository(recording(db, statements));
+    const listed: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await repo.search(filters, { limit: 25, ...(cursor ? { cursor } : {}) });
+      listed.push(...page.results.map((h) => h.gid));
+      cursor = page.nextCursor ?? undefined;
+      pages++;
+    } while (cursor && pages < 6);
+    const expected = await allMatching(filters);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(listed).toEqual(expected.slice(0, listed.length));
+    if (!cursor) expect(listed.length).toBe(expected.length);
+    expect(statements.some((s) => WINDOWED.test(s))).toBe(windowed);
+  });
+});
