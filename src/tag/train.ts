@@ -38,6 +38,11 @@ export interface TrainOptions extends LogRegOptions {
   maxPositiveWeight: number;
   /** 1: rule hits (tag strengths, patterns, concepts) are classifier features; 0: the classifier reads text only. */
   keywordFeatures: number;
+  /**
+   * 1: also train, per tag, a classifier on the text terms alone, for paragraphs no pattern
+   * matches (see fusion.ts); 0 or absent: none. Only meaningful when keywordFeatures is on.
+   */
+  textClassifier?: number;
 }
 
 /**
@@ -86,22 +91,35 @@ export function trainModels(
   const xs: SparseVector[] = sorted.map((e, i) =>
     vectorize(compiled, words(e.text), ruleValues(keywordNames, hits[i]!)),
   );
+  // The same vectors without the rule features: the text classifiers' input.
+  const textXs: SparseVector[] | null =
+    options.keywordFeatures && (options.textClassifier ?? 0)
+      ? xs.map((x) => textPart(x, compiled.keywordOffset))
+      : null;
   const positives: Record<string, number> = {};
-  const classifiers = tags.flatMap((tag) => {
+  const classifiers: TagModel['classifiers'] = [];
+  const textClassifiers: TagModel['classifiers'] = [];
+  for (const tag of tags) {
     const ys = sorted.map((e) => (e.labels.includes(tag) ? 1 : 0));
     const pos = ys.reduce<number>((s, y) => s + y, 0);
     positives[tag] = pos;
-    if (pos === 0 || pos === ys.length) return []; // nothing to learn: the tag runs on its rules alone
+    if (pos === 0 || pos === ys.length) continue; // nothing to learn: the tag runs on its rules alone
     const positiveWeight = Math.min(options.maxPositiveWeight, Math.sqrt((ys.length - pos) / pos));
     const m = trainLogReg(xs, ys, compiled.dim, { ...options, positiveWeight });
-    return [
-      {
+    classifiers.push({
+      tag,
+      bias: round(m.bias, WEIGHT_DIGITS),
+      weights: Array.from(m.weights, (w) => round(w, WEIGHT_DIGITS)),
+    });
+    if (textXs !== null) {
+      const t = trainLogReg(textXs, ys, compiled.keywordOffset, { ...options, positiveWeight });
+      textClassifiers.push({
         tag,
-        bias: round(m.bias, WEIGHT_DIGITS),
-        weights: Array.from(m.weights, (w) => round(w, WEIGHT_DIGITS)),
-      },
-    ];
-  });
+        bias: round(t.bias, WEIGHT_DIGITS),
+        weights: Array.from(t.weights, (w) => round(w, WEIGHT_DIGITS)),
+      });
+    }
+  }
   return {
     format: MODEL_FORMAT,
     id,
@@ -114,7 +132,14 @@ export function trainModels(
     },
     features: space,
     classifiers,
+    ...(textXs !== null ? { textClassifiers } : {}),
   };
+}
+
+/** A vector's text terms only (rule features come after keywordOffset and are dropped). */
+function textPart(x: SparseVector, keywordOffset: number): SparseVector {
+  const n = x.idx.findIndex((i) => i >= keywordOffset);
+  return n < 0 ? x : { idx: x.idx.slice(0, n), val: x.val.slice(0, n) };
 }
 
 function dataHash(examples: readonly Example[]): string {
