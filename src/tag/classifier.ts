@@ -23,6 +23,10 @@ export interface Classifiers {
   byTag: Map<string, number>;
   weights: Float64Array[];
   biases: number[];
+  /** Text-only classifiers (weights over the terms alone), by tag id; empty for older models. */
+  textByTag: Map<string, number>;
+  textWeights: Float64Array[];
+  textBiases: number[];
 }
 
 export function compileClassifiers(model: TagModel): Classifiers {
@@ -33,6 +37,9 @@ export function compileClassifiers(model: TagModel): Classifiers {
     byTag: new Map(model.classifiers.map((c, i) => [c.tag, i])),
     weights: model.classifiers.map((c) => Float64Array.from(c.weights)),
     biases: model.classifiers.map((c) => c.bias),
+    textByTag: new Map((model.textClassifiers ?? []).map((c, i) => [c.tag, i])),
+    textWeights: (model.textClassifiers ?? []).map((c) => Float64Array.from(c.weights)),
+    textBiases: (model.textClassifiers ?? []).map((c) => c.bias),
   };
 }
 
@@ -43,6 +50,11 @@ export function paragraphVector(c: Classifiers, ws: readonly Word[], hits: RuleH
 
 export function probability(c: Classifiers, k: number, x: SparseVector): number {
   return sigmoid(dot(x, c.weights[k]!) + c.biases[k]!);
+}
+
+/** Text-only classifier k's probability; the rule features of x fall beyond its weights and count 0. */
+export function textProbability(c: Classifiers, k: number, x: SparseVector): number {
+  return sigmoid(dot(x, c.textWeights[k]!) + c.textBiases[k]!);
 }
 
 /** Contributions below this (in log-odds) are noise, not evidence worth showing a user. */

@@ -141,7 +141,13 @@ function explain(s: TagScore | undefined): string {
   if (s === undefined) return 'tag not in taxonomy';
   const terms =
     s.keyword.matches.map((m) => `“${m.term}” (${m.patternId} ${m.weight})`).join(', ') || 'no keyword match';
-  const p = s.classifier === null ? 'no classifier' : `classifier ${s.classifier.probability.toFixed(2)}`;
+  const p =
+    s.classifier === null
+      ? 'no classifier'
+      : `classifier ${s.classifier.probability.toFixed(2)}` +
+        (s.classifier.textProbability === undefined
+          ? ''
+          : `, text-only ${s.classifier.textProbability.toFixed(2)}`);
   return `${s.tag}: ${terms}; ${p}; combined ${s.combined.confidence.toFixed(2)}`;
 }
 

@@ -33,6 +33,12 @@ const modelSchema = z
       keywordFeatures: z.array(z.string()),
     }),
     classifiers: z.array(classifierSchema),
+    /**
+     * Per tag, a second classifier over the text terms alone (one weight per term, no rule
+     * features), consulted only for paragraphs no pattern matched (model-v5 on; absent in
+     * older model files, which then decide such paragraphs by the main classifier alone).
+     */
+    textClassifiers: z.array(classifierSchema).optional(),
   })
   .superRefine((m, ctx) => {
     if (m.features.idf.length !== m.features.terms.length)
@@ -44,6 +50,14 @@ const modelSchema = z
           code: 'custom',
           path: ['classifiers', i, 'weights'],
           message: `classifier '${c.tag}' has ${c.weights.length} weights, expected ${dim}`,
+        });
+    });
+    m.textClassifiers?.forEach((c, i) => {
+      if (c.weights.length !== m.features.terms.length)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['textClassifiers', i, 'weights'],
+          message: `text classifier '${c.tag}' has ${c.weights.length} weights, expected ${m.features.terms.length}`,
         });
     });
   });

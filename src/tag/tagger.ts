@@ -9,6 +9,7 @@ import {
   compileClassifiers,
   paragraphVector,
   probability,
+  textProbability,
   type Classifiers,
 } from './classifier.js';
 import type { SparseVector } from './features.js';
@@ -79,6 +80,11 @@ export function createTagger({ taxonomy, model }: TaggerInput): Tagger {
         classifiers !== null && vector !== null && k !== undefined
           ? probability(classifiers, k, vector)
           : null;
+      const kt = strength > 0 ? undefined : classifiers?.textByTag.get(t.tag);
+      const q =
+        classifiers !== null && vector !== null && kt !== undefined
+          ? textProbability(classifiers, kt, vector)
+          : null;
       return {
         tag: t.tag,
         keyword: {
@@ -86,8 +92,11 @@ export function createTagger({ taxonomy, model }: TaggerInput): Tagger {
           confidence: strength,
           matches: matches[i]!,
         },
-        classifier: p === null ? null : { positive: p >= 0.5, probability: p },
-        combined: combine(strength, p, t),
+        classifier:
+          p === null
+            ? null
+            : { positive: p >= 0.5, probability: p, ...(q === null ? {} : { textProbability: q }) },
+        combined: combine(strength, p, t, q),
       };
     });
     return { scores, vector };

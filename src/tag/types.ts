@@ -47,7 +47,8 @@ export interface ParagraphTag {
 export interface TagScore {
   tag: string;
   keyword: { positive: boolean; confidence: number; matches: KeywordMatch[] };
-  classifier: { positive: boolean; probability: number } | null;
+  /** `textProbability`: the text-only classifier's, when it was consulted (no pattern matched). */
+  classifier: { positive: boolean; probability: number; textProbability?: number } | null;
   combined: { positive: boolean; confidence: number; method: TagMethod };
 }
 

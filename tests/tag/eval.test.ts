@@ -85,9 +85,10 @@ describe('held-out split of our own data', () => {
 
 // Written in 2016–2019 style for model-v3, before any model-v3 figure was measured on it, and
 // never trained on; its errors have not been read. Only its totals were looked at (six times
-// while model-v3 was prepared, once for model-v4). It is the honest measure of how the tagger
-// does on fresh paragraphs, and it is below the issue's 0.90 target: model-v4 measures
-// outsourcing 0.762, privatisation 0.889, stp 0.923, aco 1.0 (model-v3: 0.737, 0.846).
+// while model-v3 was prepared, once for model-v4, once for model-v5). It is the honest measure
+// of how the tagger does on fresh paragraphs, and it is still below the issue's 0.90 target:
+// model-v5 measures outsourcing 0.889, privatisation 0.889, stp 0.923, aco 1.0 (model-v4: 0.762,
+// 0.889; model-v3: 0.737, 0.846).
 describe('fresh held-out split (heldout-3, errors never read)', () => {
   const file = path.join(repoTagsDir, 'training', 'heldout-3.jsonl');
   const report = evaluate(readEvalRows(file), committedTagger());
@@ -101,20 +102,40 @@ describe('fresh held-out split (heldout-3, errors never read)', () => {
       expect(f1(report, 'combined', tag)).toBeGreaterThan(f1(report, 'keyword', tag));
   });
 
-  it('holds model-v4 quality: combined F1 >= 0.75 outsourcing, >= 0.87 privatisation, >= 0.9 stp and aco', () => {
-    expect(f1(report, 'combined', 'outsourcing')).toBeGreaterThanOrEqual(0.75);
+  it('holds model-v5 quality: combined F1 >= 0.87 outsourcing, >= 0.87 privatisation, >= 0.9 stp and aco', () => {
+    expect(f1(report, 'combined', 'outsourcing')).toBeGreaterThanOrEqual(0.87);
     expect(f1(report, 'combined', 'privatisation')).toBeGreaterThanOrEqual(0.87);
     for (const tag of ['stp', 'aco']) expect(f1(report, 'combined', tag)).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+// Written after model-v5's method was chosen, in wordings the rules miss, with hard negatives;
+// never trained on by a committed model and its errors not read, only its totals: model-v5
+// measures outsourcing 0.814, privatisation 0.795 (model-v4: 0.793, 0.712; keyword-only 0.532,
+// 0.357). It has no STP or ACO paragraphs.
+describe('second fresh held-out split (heldout-4, errors never read)', () => {
+  const file = path.join(repoTagsDir, 'training', 'heldout-4.jsonl');
+  const report = evaluate(readEvalRows(file), committedTagger());
+
+  it('has at least 150 paragraphs', () => {
+    expect(report.rows).toBeGreaterThanOrEqual(150);
+  });
+
+  it('holds model-v5 quality: combined F1 >= 0.80 outsourcing, >= 0.78 privatisation, above keyword-only', () => {
+    for (const tag of ['outsourcing', 'privatisation'])
+      expect(f1(report, 'combined', tag)).toBeGreaterThan(f1(report, 'keyword', tag));
+    expect(f1(report, 'combined', 'outsourcing')).toBeGreaterThanOrEqual(0.8);
+    expect(f1(report, 'combined', 'privatisation')).toBeGreaterThanOrEqual(0.78);
   });
 });
 
 // heldout-2 (109 paragraphs written for model-v2) had its errors read while model-v3's rules
 // were written, so it became training data (written/2016-reviewed-h2.jsonl) and is scored only
 // by 5-fold cross-validation: each fold by a model trained on everything else. The rules were
-// still shaped by its errors, so this figure is optimistic: model-v4 settings measure outsourcing
-// 0.957, privatisation 0.958, stp 0.960, aco 1.0 (model-v3: 0.941, 0.958, 0.960, 1.0).
+// still shaped by its errors, so this figure is optimistic: model-v5 settings measure outsourcing
+// 0.971, privatisation 0.958, stp 0.960, aco 1.0 (model-v4: 0.957, 0.958, 0.960, 1.0).
 describe.skipIf(!corpusAvailable())('reviewed second split (heldout-2), by 5-fold cross-validation', () => {
-  it('holds model-v4 quality: combined F1 >= 0.94 outsourcing, >= 0.94 privatisation, >= 0.9 stp and aco', () => {
+  it('holds model-v5 quality: combined F1 >= 0.95 outsourcing, >= 0.94 privatisation, >= 0.9 stp and aco', () => {
     const rows = readEvalRows(path.join(repoTagsDir, 'training', 'written', '2016-reviewed-h2.jsonl'));
     const { report, droppedFromTraining } = crossValidate({
       rows,
@@ -125,7 +146,7 @@ describe.skipIf(!corpusAvailable())('reviewed second split (heldout-2), by 5-fol
     expect(droppedFromTraining).toBe(rows.length);
     for (const tag of ['outsourcing', 'privatisation'])
       expect(f1(report, 'combined', tag)).toBeGreaterThan(f1(report, 'keyword', tag));
-    expect(f1(report, 'combined', 'outsourcing')).toBeGreaterThanOrEqual(0.94);
+    expect(f1(report, 'combined', 'outsourcing')).toBeGreaterThanOrEqual(0.95);
     expect(f1(report, 'combined', 'privatisation')).toBeGreaterThanOrEqual(0.94);
     for (const tag of ['stp', 'aco']) expect(f1(report, 'combined', tag)).toBeGreaterThanOrEqual(0.9);
   }, 300_000);
@@ -134,16 +155,12 @@ describe.skipIf(!corpusAvailable())('reviewed second split (heldout-2), by 5-fol
 describe.skipIf(!corpusAvailable())('dev-2009 (never trained on)', () => {
   const report = evaluate(readEvalRows(devSetPath), committedTagger());
 
-  // model-v4 fell short here for privatisation: combined 0.864 against keyword-only 0.884
-  // (model-v3: 0.909). Two paragraphs near the decision boundary flipped (one missed at
-  // classifier 0.47, one false positive at 0.62) after 490 written 2016–19 paragraphs were
-  // added; that data raised both fresh held-out splits, so model-v4 ships and this is reported
-  // rather than tuned away on dev.
-  it('combined beats keyword-only for outsourcing; privatisation stays within 0.03 of it', () => {
-    expect(f1(report, 'combined', 'outsourcing')).toBeGreaterThan(f1(report, 'keyword', 'outsourcing'));
-    expect(f1(report, 'combined', 'privatisation')).toBeGreaterThanOrEqual(
-      f1(report, 'keyword', 'privatisation') - 0.03,
-    );
+  // model-v4 fell short here for privatisation (combined 0.864 against keyword-only 0.884);
+  // model-v5's text-only classifier (chosen by cross-validation on the training data, not on
+  // dev) brings it back above: 0.909.
+  it('combined beats keyword-only for outsourcing and privatisation', () => {
+    for (const tag of ['outsourcing', 'privatisation'])
+      expect(f1(report, 'combined', tag)).toBeGreaterThan(f1(report, 'keyword', tag));
   });
 
   it('gives no STP or ACO tag in a 2009 week (they did not exist yet)', () => {
@@ -152,12 +169,13 @@ describe.skipIf(!corpusAvailable())('dev-2009 (never trained on)', () => {
       expect(combined.perTag.find((t) => t.tag === tag)).toMatchObject({ tp: 0, fp: 0 });
   });
 
-  // The issue's target: combined F1 >= 0.90 for both. model-v4 measures 0.905 and 0.864
-  // (model-v3: 0.905 and 0.909). dev was never trained on, but its errors were read while the
-  // rules were written (for model-v1 to model-v3), so it is a development set, not a clean
-  // test: the fresh heldout-3 figures above are the honest ones.
-  it('holds model-v4 quality: combined F1 >= 0.90 outsourcing, >= 0.85 privatisation', () => {
+  // The issue's target: combined F1 >= 0.90 for both. model-v5 measures 0.915 and 0.909
+  // (model-v4: 0.905 and 0.864; model-v3: 0.905 and 0.909). dev was never trained on, but its
+  // errors were read while the rules were written (for model-v1 to model-v3) and at the start of
+  // model-v5, so it is a development set, not a clean test: the fresh heldout-3 figures above are
+  // the honest ones.
+  it('holds model-v5 quality: combined F1 >= 0.90 for outsourcing and privatisation', () => {
     expect(f1(report, 'combined', 'outsourcing')).toBeGreaterThanOrEqual(0.9);
-    expect(f1(report, 'combined', 'privatisation')).toBeGreaterThanOrEqual(0.85);
+    expect(f1(report, 'combined', 'privatisation')).toBeGreaterThanOrEqual(0.9);
   });
 });

@@ -146,6 +146,17 @@ describe('fusion of rules and classifier', () => {
     expect(combine(0, 0.9, rules).positive).toBe(true);
   });
 
+  it('with no pattern, a text-only classifier is averaged in (log-odds) before the prior', () => {
+    const neutral = { ...rules, noMatchPrior: 0.5 };
+    // Main classifier timid (0.4), text-only classifier sure (0.8): the mean log-odds is positive.
+    expect(combine(0, 0.4, neutral, 0.8)).toMatchObject({ positive: true, method: 'classifier' });
+    expect(combine(0, 0.4, neutral, 0.55).positive).toBe(false);
+    expect(combine(0, 0.4, neutral, 0.6).confidence).toBeCloseTo(0.5, 6);
+    // Any pattern match leaves the text-only classifier out.
+    expect(combine(0.3, 0.4, neutral, 0.99).positive).toBe(false);
+    expect(combine(0.3, 0.4, neutral, 0.99).confidence).toBeCloseTo(combine(0.3, 0.4, neutral).confidence, 9);
+  });
+
   it('falls back to the rules for a tag the model does not know', () => {
     expect(combine(0.6, null, rules)).toEqual({ positive: true, confidence: 0.6, method: 'keyword' });
     expect(combine(0.4, null, rules).positive).toBe(false);

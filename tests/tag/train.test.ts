@@ -18,6 +18,9 @@ describe('deterministic training', () => {
     const b = trainModels([...examples].reverse(), committedTaxonomy());
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
     expect(a.classifiers.map((c) => c.tag)).toEqual(['outsourcing', 'privatisation', 'stp', 'aco']);
+    // A text-only classifier per tag, one weight per vocabulary term (no rule features).
+    expect(a.textClassifiers?.map((c) => c.tag)).toEqual(['outsourcing', 'privatisation', 'stp', 'aco']);
+    for (const c of a.textClassifiers ?? []) expect(c.weights).toHaveLength(a.features.terms.length);
     expect(a.features.terms).toEqual([...a.features.terms].sort());
   });
 
