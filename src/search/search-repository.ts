@@ -101,13 +101,18 @@ export const DRIVER_CAP = 15_000;
  */
 const COMMON_MATCHES = 30_000;
 /**
- * Paragraphs holding a plain query's rarest word above which it is searched one window of
- * dates at a time (windowedRows): past a few thousand, reading every candidate to check a
- * phrase costs more than the windows' extra queries.
+ * The windows a plain query is searched in first, in days back from the newest date a page
+ * can hold (windowedRows). Wider windows lose: the planner stops ANDing in the date index
+ * once a window holds a few hundred thousand paragraphs, and reads every candidate again.
  */
-const WINDOWED_MATCHES = 2_000;
-/** The windows, in days back from the newest date a page can hold. */
-const WINDOW_DAYS = [31, 366, 3660];
+const WINDOW_DAYS = [31, 366];
+/**
+ * Paragraphs holding a query's rarest word past which its windows cost more than the scan:
+ * the text index's bitmap for one word grows with the word (26 ms for 180,000 paragraphs),
+ * while the scan finds a page of a common word at once. A single word is its own match
+ * count; several words or a phrase can match far fewer paragraphs than their rarest word.
+ */
+const WINDOWED_WORD_LIMIT = { single: COMMON_MATCHES, several: 100_000 };
 
 /** websearch_to_tsquery text with neither OR nor a -negation: every word must be present. */
 const PLAIN_QUERY = /^(?!.*(?:^|\s)-\S)(?!.*\bor\b)/is;
@@ -131,7 +136,7 @@ export class SearchRepository {
   /** Tries the index-driven plans that apply, falling back to the scan when their matches exceed the cap. */
   private async rows(f: SpeechFilters, after: PageKey | null, limit: number): Promise<HitRow[]> {
     const text = f.q ? await this.textEstimate(f.q) : null;
-    if (text?.rarest && text.rarest.count >= WINDOWED_MATCHES) {
+    if (text?.rarest && windowable(f, text.rarest)) {
       const rows = await this.windowedRows(f, after, limit, text.rarest.lexeme);
       if (rows) return rows;
     }
@@ -160,12 +165,14 @@ export class SearchRepository {
   }
 
   /**
-   * A common query, newest first, one window of dates at a time: the last month before the
-   * newest date wanted, then the last year, then ten; the first window holding a full page
-   * (or reaching the `from` filter) is the answer, since everything outside it is older. The
-   * index sees only the query's rarest word, whose estimate (unlike a phrase's) is right, so
-   * the planner ANDs it with the date index and reads only the window's candidates; the
-   * whole query is then checked on those. Null when no window settles it.
+   * A plain query (words and phrases), newest first, one window of dates at a time: the
+   * last month before the newest date wanted, then the last year; the first window holding
+   * a full page (or reaching the `from` filter) is the answer, since everything outside it
+   * is older. The index sees only the query's rarest word, whose estimate (unlike a
+   * phrase's) is about right, so the planner ANDs it with the date index and reads only the
+   * window's candidates; the whole query is then checked on those. Null when no window
+   * settles it. A rare query costs two small extra queries this way; a common one saves
+   * reading every candidate in the store.
    */
   private async windowedRows(
     f: SpeechFilters,
@@ -230,12 +237,12 @@ export class SearchRepository {
 
   /**
    * The least common of the query's words, and the paragraphs holding it, from pg_stats'
-   * most common elements of paragraph_search.tsv; null when a word is not among them (it is
-   * rare, and the planner's estimate stands), or before the table has statistics.
+   * most common elements of paragraph_search.tsv: a word not among them counts 0 (it is
+   * rarer than those, and the planner's estimate stands). Null when the query has no words.
    */
   private async rarestWord(q: string): Promise<RarestWord | null> {
-    const rows = await this.db.query<{ lexeme: string; n: number }>(
-      `SELECT w.lexeme, (SELECT reltuples FROM pg_class WHERE oid = 'paragraph_search'::regclass) * COALESCE(st.freq, 0)::float8 AS n
+    const rows = await this.db.query<{ lexeme: string; n: number; words: number }>(
+      `SELECT w.lexeme, count(*) OVER ()::int AS words, (SELECT reltuples FROM pg_class WHERE oid = 'paragraph_search'::regclass) * COALESCE(st.freq, 0)::float8 AS n
          FROM unnest(tsvector_to_array(to_tsvector('english', $1))) AS w(lexeme)
          LEFT JOIN (SELECT e.lexeme, e.freq
                       FROM pg_stats s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, freq)
@@ -245,7 +252,7 @@ export class SearchRepository {
       [q],
     );
     const row = rows[0];
-    return row && row.n > 0 ? { lexeme: row.lexeme, count: row.n } : null;
+    return row ? { lexeme: row.lexeme, count: Math.max(0, row.n), words: row.words } : null;
   }
 }
 
@@ -253,6 +260,14 @@ interface RarestWord {
   lexeme: string;
   /** Paragraphs holding it (estimated). */
   count: number;
+  /** Distinct words in the query. */
+  words: number;
+}
+
+/** One MP's speeches are few enough to walk newest first (the scan): no windows for them. */
+function windowable(f: SpeechFilters, rarest: RarestWord): boolean {
+  const limit = rarest.words > 1 ? WINDOWED_WORD_LIMIT.several : WINDOWED_WORD_LIMIT.single;
+  return !f.personId && rarest.count < limit;
 }
 
 /** `date` (YYYY-MM-DD) less `days` days. */

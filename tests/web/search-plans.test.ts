@@ -32,8 +32,13 @@ const CASES: { name: string; filters: SpeechFilters; windowed: boolean }[] = [
   { name: 'a common word', filters: { ...base, q: 'government' }, windowed: true },
   { name: 'a phrase of common words', filters: { ...base, q: '"Minister of State"' }, windowed: true },
   {
-    name: 'a common word by one MP (windows widen)',
+    name: 'a common word by one MP (walked newest first instead)',
     filters: { ...base, q: 'government', personId: MP_ID },
+    windowed: false,
+  },
+  {
+    name: 'a common word in the NI Assembly (fewer matches per window)',
+    filters: { ...base, q: 'government', types: ['ni'] },
     windowed: true,
   },
   {
@@ -46,7 +51,7 @@ const CASES: { name: string; filters: SpeechFilters; windowed: boolean }[] = [
     filters: { ...base, q: 'government', types: ['wrans'] },
     windowed: true,
   },
-  { name: 'a rare phrase', filters: { ...base, q: '"Royal Mail"' }, windowed: false },
+  { name: 'a rarer phrase', filters: { ...base, q: '"Royal Mail"' }, windowed: true },
   { name: 'OR', filters: { ...base, q: 'hospital OR hospitals' }, windowed: false },
   {
     name: 'a word and a tag',
