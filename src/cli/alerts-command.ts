@@ -3,7 +3,6 @@
  * command line. Messages are only queued here; the running server or workers send them
  * (their dispatchers poll the outbox), so these commands return at once.
  */
-import type { Command } from 'commander';
 import { createAlerts, type Alerts } from '../alert/alerts.js';
 import { AlertInputError, AlertUnavailableError } from '../alert/errors.js';
 import { AlertMatcher } from '../alert/alert-matcher.js';
@@ -14,7 +13,7 @@ import { AlertSpeechSource } from '../alert/speech-source.js';
 import { SubscriptionRepository } from '../alert/subscription-repository.js';
 import type { Channel, Frequency } from '../alert/types.js';
 import { excerptText } from '../search/highlight.js';
-import { withStore, type CliContext } from './context.js';
+import type { CliContext } from './context.js';
 
 export type Out = (line: string) => void;
 const stdout: Out = (line) => void process.stdout.write(`${line}\n`);
@@ -221,60 +220,4 @@ export async function runAlertsKey(
     return ok ? 0 : 1;
   }
   throw new Error('usage: alerts key create <label> | list | revoke <id>');
-}
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-/** Adds `alerts …` to the CLI (src/cli/main.ts calls this once). */
-export function registerAlertCommands(program: Command): void {
-  const alerts = program
-    .command('alerts')
-    .description('alert subscriptions: keywords, tags or people, by e-mail, webhook or feed');
-  const run = (fn: (ctx: CliContext) => Promise<number>) =>
-    withStore(async (ctx) => void (process.exitCode = await fn(ctx)));
-  alerts
-    .command('add')
-    .description('subscribe (e-mail: a confirmation is sent first unless --confirmed)')
-    .option('--email <address>', 'e-mail alerts to this address')
-    .option('--webhook <url>', 'POST signed JSON to this URL')
-    .option('--feed', 'an Atom feed only')
-    .option('--query <q>', 'keywords, search syntax: "phrase", OR, -word')
-    .option('--tag <id>', 'tag (repeatable or comma-separated; any of them)', collect)
-    .option('--person <id>', 'person id, e.g. 10586 (repeatable)', collect)
-    .option('--house <house>', 'house-of-commons, house-of-lords, … (repeatable)', collect)
-    .option('--type <type>', 'feed type: debates, westminhall, wrans, … (repeatable)', collect)
-    .option('--min-confidence <n>', 'lowest tag confidence, 0 to 1 (default 0.5)')
-    .option('--frequency <f>', 'immediate (default), daily or weekly')
-    .option('--confirmed', 'the address has already agreed: skip the confirmation e-mail')
-    .option('--json', 'print JSON')
-    .action((args: AddArgs) => run((ctx) => runAlertsAdd(ctx, args)));
-  alerts
-    .command('list')
-    .description('every subscription with its status and matches')
-    .option('--json', 'print JSON')
-    .action((opts: { json?: boolean }) => run((ctx) => runAlertsList(ctx, opts)));
-  alerts
-    .command('remove <id>')
-    .description('delete a subscription (and its delivery log)')
-    .action((id: string) => run((ctx) => runAlertsRemove(ctx, id)));
-  alerts
-    .command('test <id>')
-    .description('which recent speeches the subscription would match (nothing is sent)')
-    .option('--days <n>', 'sitting days back from the newest stored (default 7)')
-    .option('--limit <n>', 'speeches to look at, at most (default 20000)')
-    .action((id: string, opts: { days?: string; limit?: string }) =>
-      run((ctx) => runAlertsTest(ctx, id, opts)),
-    );
-  alerts
-    .command('failures')
-    .description('alert messages failing or dead-lettered, with their errors')
-    .option('--json', 'print JSON')
-    .option('--retry [id]', 're-queue a dead message by id, or all of them')
-    .action((opts: { json?: boolean; retry?: string | boolean }) =>
-      run((ctx) => runAlertsFailures(ctx, opts)),
-    );
-  alerts
-    .command('key <action> [arg]')
-    .description('API keys for webhook and feed owners: create <label> | list | revoke <id>')
-    .action((action: string, arg: string | undefined) => run((ctx) => runAlertsKey(ctx, action, arg)));
 }

@@ -1,17 +1,15 @@
 import { Command } from 'commander';
+import type { IngestArgs } from './ingest-command.js';
+import type { BackfillArgs } from './backfill-command.js';
+import type { ServeArgs } from './serve-command.js';
+import type { ExportArgs } from './export-command.js';
+import { registerAlertCommands } from './alerts-program.js';
 import { registerTagCommands } from './tags-command.js';
-import { runIngest, type IngestArgs } from './ingest-command.js';
 import { withStore } from './context.js';
-import { migrate } from '../store/migrate.js';
-import { loadMembersFile } from '../member/member-service.js';
-import { SpeechRepository } from '../speech/speech-repository.js';
-import { listIngestErrors } from '../ingest/error-repository.js';
-import { runBackfill, type BackfillArgs } from './backfill-command.js';
-import { runFailed, runRetry } from './jobs-command.js';
-import { runStart } from './start-command.js';
-import { runStatus } from './status-command.js';
-import { runServe, type ServeArgs } from './serve-command.js';
-import { runExport, type ExportArgs } from './export-command.js';
+
+// Each command loads what it needs when it runs: loading every command's modules (server,
+// queue, tagger, alerts) up front cost 128 MB of RSS and most of a second for `--help`,
+// and a research export carried all of it.
 
 const program = new Command();
 program
@@ -24,6 +22,7 @@ program
   .action(() =>
     withStore(async ({ db }) => {
       // openStore already migrated; report what the store holds.
+      const { migrate } = await import('../store/migrate.js');
       const res = await migrate(db);
       process.stdout.write(
         `migrations: ${res.applied.length} applied, ${res.alreadyApplied.length} already applied\n`,
@@ -42,7 +41,7 @@ program
   .option('--no-members', 'do not load <source>/members/people.json first')
   .option('--no-tag', 'leave the days untagged (queued for a tagging worker)')
   .action(async (args: IngestArgs) => {
-    process.exitCode = await runIngest(args);
+    process.exitCode = await (await import('./ingest-command.js')).runIngest(args);
   });
 
 const members = program.command('members').description('member data (Popolo people.json)');
@@ -51,6 +50,7 @@ members
   .description('load a people.json; stored speeches are re-resolved')
   .action((file: string) =>
     withStore(async ({ db, log }) => {
+      const { loadMembersFile } = await import('../member/member-service.js');
       const res = await loadMembersFile(db, file, log);
       process.stdout.write(
         `members ${res.status}: ${res.persons} persons, ${res.memberships} memberships, ${res.issues.length} records skipped, ${res.speechesUpdated} speeches re-resolved\n`,
@@ -65,6 +65,7 @@ program
   .option('--json', 'print JSON')
   .action((gid: string, opts: { json?: boolean }) =>
     withStore(async ({ db }) => {
+      const { SpeechRepository } = await import('../speech/speech-repository.js');
       const speech = await new SpeechRepository(db).get(gid);
       if (!speech) {
         process.stderr.write(`No speech with gid ${gid}\n`);
@@ -90,6 +91,7 @@ program
   .option('--all', 'include resolved errors and warnings')
   .action((opts: { all?: boolean }) =>
     withStore(async ({ db }) => {
+      const { listIngestErrors } = await import('../ingest/error-repository.js');
       const rows = await listIngestErrors(db, { includeResolved: !!opts.all, includeWarnings: !!opts.all });
       if (rows.length === 0) process.stdout.write('no open ingest errors\n');
       for (const r of rows) {
@@ -105,14 +107,14 @@ program
   .command('start')
   .description('serve, poll on POLL_CRON and work the pipeline (embedded unless REDIS_URL/DATABASE_URL)')
   .option('--no-worker', 'leave the queue to `npm run worker` processes (REDIS_URL only)')
-  .action((opts: { worker: boolean }) => runStart(opts));
+  .action(async (opts: { worker: boolean }) => (await import('./start-command.js')).runStart(opts));
 
 program
   .command('status')
   .description('feed cursors, last poll, queue depths and failed jobs')
   .option('--json', 'print JSON')
   .action(async (opts: { json?: boolean }) => {
-    process.exitCode = await runStatus(opts);
+    process.exitCode = await (await import('./status-command.js')).runStatus(opts);
   });
 
 program
@@ -124,7 +126,7 @@ program
   .option('--force', 'also queue files the store already holds (fetched conditionally)')
   .option('--no-wait', 'queue and return instead of showing progress (REDIS_URL only)')
   .action(async (args: BackfillArgs) => {
-    process.exitCode = await runBackfill(args);
+    process.exitCode = await (await import('./backfill-command.js')).runBackfill(args);
   });
 
 const jobs = program.command('jobs').description('pipeline jobs');
@@ -133,14 +135,14 @@ jobs
   .description('retry a failed job by id, or every failed job with --all')
   .option('--all', 'retry every failed job')
   .action(async (id: string | undefined, opts: { all?: boolean }) => {
-    process.exitCode = await runRetry(id, opts);
+    process.exitCode = await (await import('./jobs-command.js')).runRetry(id, opts);
   });
 jobs
   .command('failed')
   .description('list failed jobs with their reasons')
   .option('--json', 'print JSON')
   .action(async (opts: { json?: boolean }) => {
-    process.exitCode = await runFailed(opts);
+    process.exitCode = await (await import('./jobs-command.js')).runFailed(opts);
   });
 
 program
@@ -150,7 +152,7 @@ program
   .option('--host <host>', 'address to listen on (default: HOST)')
   .option('--rate-limit <n>', 'requests per minute per client address, 0 = off (default 300)')
   .option('--trust-proxy', 'take client addresses from X-Forwarded-For (behind a reverse proxy)')
-  .action((args: ServeArgs) => runServe(args));
+  .action(async (args: ServeArgs) => (await import('./serve-command.js')).runServe(args));
 
 program
   .command('export')
@@ -175,11 +177,11 @@ program
   .option('--to <date>', 'last sitting date, YYYY-MM-DD')
   .option('--excel', 'CSV for spreadsheets: byte order mark, formula-like cells neutralised')
   .action(async (args: ExportArgs) => {
-    process.exitCode = await runExport(args);
+    process.exitCode = await (await import('./export-command.js')).runExport(args);
   });
 
 registerTagCommands(program);
-(await import('./alerts-command.js')).registerAlertCommands(program);
+registerAlertCommands(program);
 
 program.parseAsync().catch((err: unknown) => {
   process.stderr.write(`hansard-watch: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
-import { createDefaultTagger, runCrossValidation, runEval, runTrain } from '../tag/index.js';
-import { TagRepository } from '../tag/tag-repository.js';
-import { tagPendingDays } from '../tag/tag-service.js';
 import { withStore } from './context.js';
+
+// The tagger (natural, the model) loads only when a tags command runs: see main.ts.
+const tagging = () => import('../tag/index.js');
 
 /** `hansard-watch tags train|eval|retag`. */
 export function registerTagCommands(program: Command): void {
@@ -13,7 +12,7 @@ export function registerTagCommands(program: Command): void {
     .command('train')
     .description('train the classifiers deterministically and write a versioned model file under tags/models')
     .action(async () => {
-      const report = await runTrain();
+      const report = await (await tagging()).runTrain();
       process.stdout.write(`${report.summary}\n`);
     });
 
@@ -25,7 +24,8 @@ export function registerTagCommands(program: Command): void {
       '--cv <k>',
       'k-fold cross-validation: score each fold with a model trained on tags/training plus the other folds',
     )
-    .action((file: string, opts: { errors?: boolean; cv?: string }) => {
+    .action(async (file: string, opts: { errors?: boolean; cv?: string }) => {
+      const { runCrossValidation, runEval } = await tagging();
       const showErrors = !!opts.errors;
       if (opts.cv === undefined) {
         process.stdout.write(runEval({ file, showErrors }));
@@ -44,6 +44,13 @@ export function registerTagCommands(program: Command): void {
       withStore(async ({ db }) => {
         if (opts.since && !/^\d{4}-\d{2}-\d{2}$/.test(opts.since))
           throw new Error(`--since must be YYYY-MM-DD, got ${opts.since}`);
+        const [{ createDefaultTagger }, { TagRepository }, { tagPendingDays }, { default: cliProgress }] =
+          await Promise.all([
+            tagging(),
+            import('../tag/tag-repository.js'),
+            import('../tag/tag-service.js'),
+            import('cli-progress'),
+          ]);
         const tagger = createDefaultTagger();
         const unknown = (opts.tag ?? []).filter((t) => !tagger.tags.includes(t));
         if (unknown.length)
