@@ -792,18 +792,23 @@ async function cliExport(
   ];
   const started = performance.now();
   const child = spawn(process.execPath, [path.join(REPO, 'bin/hansard-watch.js'), ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, DATABASE_URL: url.toString(), LOG_LEVEL: 'warn' },
   });
   let peakKb = 0;
   const poll = setInterval(() => (peakKb = Math.max(peakKb, highWaterKb(child.pid))), 20);
-  let stdout = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  // The closing summary ("N rows (…) to FILE in S s") goes to stderr, beside any warnings.
+  let output = '';
+  for (const stream of [child.stdout!, child.stderr!])
+    stream.on('data', (d: Buffer) => {
+      output += d.toString();
+      process.stderr.write(d);
+    });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearInterval(poll);
   const seconds = (performance.now() - started) / 1000;
   if (code !== 0) throw new Error(`hansard-watch export --format ${format} exited ${code}`);
-  const rows = Number(/^(\d+) rows/m.exec(stdout)?.[1] ?? NaN);
+  const rows = Number(/^(\d+) rows/m.exec(output)?.[1] ?? NaN);
   const bytes = statSync(file).size;
   rmSync(file, { force: true });
   return { format, rows, seconds, bytes, peakRssMb: peakKb / 1024, baseRssMb: null };
