@@ -186,7 +186,8 @@ export class SearchRepository {
       const start = daysBefore(newest, days);
       const last = f.from !== undefined && start <= f.from;
       const rows = await this.driven(
-        { ...f, from: last ? f.from : start },
+        // Bounded above too, so that a later page's window skips what earlier pages showed.
+        { ...f, from: last ? f.from : start, to: newest },
         after,
         limit,
         'text',
@@ -264,7 +265,10 @@ interface RarestWord {
   words: number;
 }
 
-/** One MP's speeches are few enough to walk newest first (the scan): no windows for them. */
+/**
+ * Whether windows of dates beat the other plans: not for one MP's speeches (few enough to
+ * walk newest first), nor past WINDOWED_WORD_LIMIT.
+ */
 function windowable(f: SpeechFilters, rarest: RarestWord): boolean {
   const limit = rarest.words > 1 ? WINDOWED_WORD_LIMIT.several : WINDOWED_WORD_LIMIT.single;
   return !f.personId && rarest.count < limit;
