@@ -289,7 +289,9 @@ function copiedColumns(table: string): [string, string][] {
   };
   const columns = (names[table] ?? []).map((c): [string, string] => [c, `x.${c}`]);
   // The search table keeps its paragraph's sitting date (migration 011), which moves with the copy.
-  if (table === 'paragraph_search') columns.push(['sitting_date', `x.src_date + ${SHIFT_DAYS} * k`]);
+  // So does a speech tag (migration 012): the copy runs with triggers off, so the date is copied here.
+  if (table === 'paragraph_search' || table === 'speech_tags')
+    columns.push(['sitting_date', `x.src_date + ${SHIFT_DAYS} * k`]);
   return columns;
 }
 

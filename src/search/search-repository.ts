@@ -89,8 +89,10 @@ const PLAIN_EXCERPT_CHARS = 320;
  * `tags`) first collect the few matching speeches from the GIN (or tag) index and sort
  * only those. Postgres cannot tell the two cases apart itself: its estimate for a rare
  * word is a default guess and phrases are underestimated by orders of magnitude.
+ * `tagWalk` reads one tag's speeches newest first straight off its dated index
+ * (migration 012), so a page costs about a page of lookups however common the tag.
  */
-export type SearchDriver = 'scan' | 'text' | 'tags';
+export type SearchDriver = 'scan' | 'text' | 'tags' | 'tagWalk';
 
 /** Matching paragraphs (or tagged speeches) up to which collecting them first is cheaper. */
 export const DRIVER_CAP = 15_000;
@@ -118,7 +120,11 @@ const WINDOWED_WORD_LIMIT = { single: COMMON_MATCHES, several: 100_000 };
 const PLAIN_QUERY = /^(?!.*(?:^|\s)-\S)(?!.*\bor\b)/is;
 
 export class SearchRepository {
-  constructor(private readonly db: Queryable) {}
+  private readonly stats: TextStatistics;
+
+  constructor(private readonly db: Queryable) {
+    this.stats = new TextStatistics(db);
+  }
 
   async search(filters: SpeechFilters, opts: SearchOptions): Promise<SearchPage> {
     const after = opts.cursor === undefined ? null : decodeCursor(opts.cursor);
@@ -135,6 +141,10 @@ export class SearchRepository {
 
   /** Tries the index-driven plans that apply, falling back to the scan when their matches exceed the cap. */
   private async rows(f: SpeechFilters, after: PageKey | null, limit: number): Promise<HitRow[]> {
+    if (tagWalkable(f)) {
+      const { sql, values } = buildSearchSql(f, after, limit, 'tagWalk');
+      return this.db.query<HitRow>(sql, values);
+    }
     const text = f.q ? await this.textEstimate(f.q) : null;
     if (text?.rarest && windowable(f, text.rarest)) {
       const rows = await this.windowedRows(f, after, limit, text.rarest.lexeme);
@@ -210,19 +220,17 @@ export class SearchRepository {
   }
 
   /**
-   * Paragraphs the text index would hand over for `q`: the planner's estimate, or for a
-   * query of words and phrases only (no OR, no negation) at least the count of its rarest
-   * word, from the column's own statistics. The planner multiplies word frequencies as if
+   * Paragraphs the text index would hand over for `q`. For a query of words and phrases only
+   * (no OR, no negation) that is at most the count of its rarest word, from the column's own
+   * statistics, with no planning at all: the planner multiplies word frequencies as if
    * independent, so `"primary care trust"` (17,000 matches among 50,000 candidates) is
-   * estimated at 44, and the index would be chosen for a phrase every one of whose
-   * candidates must be read to check word positions.
+   * estimated at 44, and the index would be chosen for a phrase every one of whose candidates
+   * must be read to check word positions. Other queries take the planner's estimate.
    */
   private async textEstimate(q: string): Promise<{ matches: number; rarest: RarestWord | null }> {
-    const [planRows, rarest] = await Promise.all([
-      this.plannerEstimate(q),
-      PLAIN_QUERY.test(q) ? this.rarestWord(q) : Promise.resolve(null),
-    ]);
-    return { matches: Math.max(planRows, rarest?.count ?? 0), rarest };
+    if (!PLAIN_QUERY.test(q)) return { matches: await this.plannerEstimate(q), rarest: null };
+    const rarest = await this.rarestWord(q);
+    return { matches: rarest?.count ?? 0, rarest };
   }
 
   private async plannerEstimate(q: string): Promise<number> {
@@ -236,24 +244,85 @@ export class SearchRepository {
     return parsed?.[0]?.Plan['Plan Rows'] ?? Number.POSITIVE_INFINITY;
   }
 
-  /**
-   * The least common of the query's words, and the paragraphs holding it, from pg_stats'
-   * most common elements of paragraph_search.tsv: a word not among them counts 0 (it is
-   * rarer than those, and the planner's estimate stands). Null when the query has no words.
-   */
+  /** The least common of the query's words and the paragraphs holding it; null when the query has no words. */
   private async rarestWord(q: string): Promise<RarestWord | null> {
-    const rows = await this.db.query<{ lexeme: string; n: number; words: number }>(
-      `SELECT w.lexeme, count(*) OVER ()::int AS words, (SELECT reltuples FROM pg_class WHERE oid = 'paragraph_search'::regclass) * COALESCE(st.freq, 0)::float8 AS n
-         FROM unnest(tsvector_to_array(to_tsvector('english', $1))) AS w(lexeme)
-         LEFT JOIN (SELECT e.lexeme, e.freq
-                      FROM pg_stats s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, freq)
-                     WHERE s.schemaname = current_schema() AND s.tablename = 'paragraph_search' AND s.attname = 'tsv') st
-           ON st.lexeme = w.lexeme
-        ORDER BY n, w.lexeme LIMIT 1`,
-      [q],
+    const [rows, stats] = await Promise.all([
+      this.db.query<{ lexemes: string[] }>(
+        `SELECT tsvector_to_array(to_tsvector('english', $1)) AS lexemes`,
+        [q],
+      ),
+      this.stats.get(),
+    ]);
+    const lexemes = rows[0]?.lexemes ?? [];
+    let rarest: RarestWord | null = null;
+    for (const lexeme of lexemes) {
+      const count = stats.paragraphsWith(lexeme);
+      if (!rarest || count < rarest.count || (count === rarest.count && lexeme < rarest.lexeme))
+        rarest = { lexeme, count, words: lexemes.length };
+    }
+    return rarest;
+  }
+}
+
+/** How long the text column's statistics are reused: they change only when ANALYZE runs. */
+const STATISTICS_TTL_MS = 5 * 60_000;
+
+/**
+ * The most common lexemes of paragraph_search.tsv and their frequencies, from pg_stats,
+ * read once per STATISTICS_TTL_MS instead of for every search: unnesting the thousand
+ * most common elements cost about 3 ms of database time per search, a third of a search's
+ * work under load.
+ */
+export class TextStatistics {
+  private loaded: { at: number; stats: Promise<LexemeCounts> } | null = null;
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(): Promise<LexemeCounts> {
+    if (!this.loaded || this.now() - this.loaded.at > STATISTICS_TTL_MS) {
+      const stats = this.read();
+      this.loaded = { at: this.now(), stats };
+      // A failed read is not kept: the next search tries again.
+      stats.catch(() => (this.loaded = null));
+    }
+    return this.loaded.stats;
+  }
+
+  private async read(): Promise<LexemeCounts> {
+    const rows = await this.db.query<{ rows: number; lexemes: string[] | null; freqs: number[] | null }>(
+      `SELECT (SELECT reltuples FROM pg_class WHERE oid = 'paragraph_search'::regclass)::float8 AS rows,
+              (SELECT s.most_common_elems::text::text[] FROM pg_stats s
+                WHERE s.schemaname = current_schema() AND s.tablename = 'paragraph_search' AND s.attname = 'tsv') AS lexemes,
+              (SELECT s.most_common_elem_freqs FROM pg_stats s
+                WHERE s.schemaname = current_schema() AND s.tablename = 'paragraph_search' AND s.attname = 'tsv') AS freqs`,
     );
     const row = rows[0];
-    return row ? { lexeme: row.lexeme, count: Math.max(0, row.n), words: row.words } : null;
+    return new LexemeCounts(Math.max(0, row?.rows ?? 0), row?.lexemes ?? [], row?.freqs ?? []);
+  }
+}
+
+/** Paragraphs holding a lexeme, as the planner would reckon them. */
+export class LexemeCounts {
+  private readonly freq = new Map<string, number>();
+  private readonly unlisted: number;
+
+  /** `freqs` as pg_stats gives them: one per lexeme, then the minimum, maximum and null fraction. */
+  constructor(
+    private readonly rows: number,
+    lexemes: readonly string[],
+    freqs: readonly number[],
+  ) {
+    lexemes.forEach((lexeme, i) => this.freq.set(lexeme, freqs[i] ?? 0));
+    const minimum = lexemes.length > 0 ? (freqs[lexemes.length] ?? 0) : 0;
+    // What Postgres assumes for a lexeme missing from the list (ts_selfuncs.c): half the rarest listed one, at most 0.5%.
+    this.unlisted = lexemes.length > 0 ? Math.min(0.005, minimum / 2) : 0;
+  }
+
+  paragraphsWith(lexeme: string): number {
+    return this.rows * (this.freq.get(lexeme) ?? this.unlisted);
   }
 }
 
@@ -272,6 +341,15 @@ interface RarestWord {
 function windowable(f: SpeechFilters, rarest: RarestWord): boolean {
   const limit = rarest.words > 1 ? WINDOWED_WORD_LIMIT.several : WINDOWED_WORD_LIMIT.single;
   return !f.personId && rarest.count < limit;
+}
+
+/**
+ * Whether one tag's dated index can list the page by itself: a single tag, with no words
+ * (whose matches the text plans find better) and no MP (whose few speeches the scan walks
+ * by the person's own index). Other filters are tested on each speech as the walk goes.
+ */
+function tagWalkable(f: SpeechFilters): boolean {
+  return f.tags?.length === 1 && !f.q && !f.personId;
 }
 
 /** `date` (YYYY-MM-DD) less `days` days. */
@@ -309,6 +387,17 @@ function driverHits(
   return `SELECT speech_gid FROM speech_tags WHERE ${tagClause}confidence >= ${params.add(f.minConfidence)}::real LIMIT ${DRIVER_CAP + 1}`;
 }
 
+/** The tag walk's own conditions on speech_tags, dates included so that the index range is bounded. */
+function tagWalkConditions(f: SpeechFilters, params: Params): string[] {
+  const where = [
+    `t.tag = ${params.add(f.tags?.[0])}`,
+    `t.confidence >= ${params.add(f.minConfidence)}::real`,
+  ];
+  if (f.from) where.push(`t.sitting_date >= ${params.add(f.from)}::date`);
+  if (f.to) where.push(`t.sitting_date <= ${params.add(f.to)}::date`);
+  return where;
+}
+
 /**
  * The page of speeches first (cheap columns only), then headings, excerpt and tags for
  * those rows alone. Index-driven plans also return `hits`, the size of their (capped)
@@ -322,18 +411,23 @@ export function buildSearchSql(
   rarestLexeme?: string,
 ): { sql: string; values: unknown[] } {
   const params = new Params();
-  const conditions = speechConditions(f, params);
+  const walk = driver === 'tagWalk';
+  const conditions = speechConditions(f, params, 's', { speechTags: !walk });
   const tsq = f.q ? tsQuery(params, f.q) : null;
   // Driven by the text index, every candidate already matches: testing again would detoast each vector twice.
   if (tsq && driver !== 'text')
     conditions.push(
       `EXISTS (SELECT 1 FROM paragraph_search ps WHERE ps.speech_gid = s.gid AND ps.tsv @@ ${tsq})`,
     );
+  const keyed = walk
+    ? { date: 't.sitting_date', gid: 't.speech_gid' }
+    : { date: 's.sitting_date', gid: 's.gid' };
+  if (walk) conditions.push(...tagWalkConditions(f, params));
   if (after)
     conditions.push(
-      `(s.sitting_date, s.gid) < (${params.add(after.sittingDate)}::date, ${params.add(after.gid)}::text)`,
+      `(${keyed.date}, ${keyed.gid}) < (${params.add(after.sittingDate)}::date, ${params.add(after.gid)}::text)`,
     );
-  const hits = driver === 'scan' ? null : driverHits(driver, f, params, tsq, rarestLexeme);
+  const hits = driver === 'scan' || walk ? null : driverHits(driver, f, params, tsq, rarestLexeme);
   // Past the cap the result is discarded for a scan: the guard stops the page being worked out for nothing.
   if (hits)
     conditions.push(`s.gid IN (SELECT speech_gid FROM hits)`, `(SELECT count(*) FROM hits) <= ${DRIVER_CAP}`);
@@ -348,9 +442,9 @@ export function buildSearchSql(
   const pageSql = `
       SELECT s.gid, s.sitting_date, s.type, s.house, s.speaker_name, s.person_id, s.party, s.constituency,
              s.major_heading_gid, s.minor_heading_gid, s.colnum, s.url
-        FROM (SELECT s.gid FROM speeches s
+        FROM (SELECT s.gid FROM ${walk ? 'speech_tags t JOIN speeches s ON s.gid = t.speech_gid' : 'speeches s'}
                ${whereClause(conditions)}
-               ORDER BY s.sitting_date DESC, s.gid DESC
+               ORDER BY ${keyed.date} DESC, ${keyed.gid} DESC
                LIMIT ${params.add(limit)}) k
         JOIN speeches s ON s.gid = k.gid`;
   const decorated = `

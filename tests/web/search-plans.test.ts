@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpeechFilters } from '../../src/search/filters.js';
-import { buildSearchSql, SearchRepository } from '../../src/search/search-repository.js';
+import { buildSearchSql, LexemeCounts, SearchRepository } from '../../src/search/search-repository.js';
 import type { Db, Queryable } from '../../src/store/db.js';
 import { corpusAvailable } from '../support/corpus.js';
 import { MP_ID, webStore } from './api-fixture.js';
@@ -28,7 +28,33 @@ const WINDOWED = /tsv @@ \$\d+::tsquery AND \(tsv @@ websearch_to_tsquery/;
 const base = { minConfidence: 0.5 };
 // "Windowed" needs a query whose rarest word is in a few thousand paragraphs: in the week,
 // only the commonest words (government, hon, ask, state, minister…) are.
-const CASES: { name: string; filters: SpeechFilters; windowed: boolean }[] = [
+/** A tag walk: one tag's speeches read newest first off speech_tags' dated index. */
+const WALKED = /FROM speech_tags t JOIN speeches s ON s\.gid = t\.speech_gid/;
+
+const CASES: { name: string; filters: SpeechFilters; windowed: boolean; walked?: boolean }[] = [
+  { name: 'one tag', filters: { ...base, tags: ['privatisation'] }, windowed: false, walked: true },
+  {
+    name: 'one tag at a higher confidence in Commons debates',
+    filters: { ...base, tags: ['outsourcing'], minConfidence: 0.8, types: ['debates'] },
+    windowed: false,
+    walked: true,
+  },
+  {
+    name: 'one tag within dates',
+    filters: { ...base, tags: ['outsourcing'], from: '2009-10-20', to: '2009-10-27' },
+    windowed: false,
+    walked: true,
+  },
+  {
+    name: 'two tags (collected, then sorted)',
+    filters: { ...base, tags: ['outsourcing', 'privatisation'] },
+    windowed: false,
+  },
+  {
+    name: 'one tag by one MP',
+    filters: { ...base, tags: ['privatisation'], personId: MP_ID },
+    windowed: false,
+  },
   { name: 'a common word', filters: { ...base, q: 'government' }, windowed: true },
   { name: 'a phrase of common words', filters: { ...base, q: '"Minister of State"' }, windowed: true },
   {
@@ -78,7 +104,7 @@ describe.skipIf(!corpusAvailable())('search plans (Postgres, the shared week)', 
     return (await db.query<{ gid: string }>(sql, values)).map((r) => r.gid);
   };
 
-  it.each(CASES)('$name: pages list exactly the matching speeches', async ({ filters, windowed }) => {
+  it.each(CASES)('$name: pages list exactly the matching speeches', async ({ filters, windowed, walked }) => {
     const statements: string[] = [];
     const repo = new SearchRepository(recording(db, statements));
     const listed: string[] = [];
@@ -95,5 +121,35 @@ describe.skipIf(!corpusAvailable())('search plans (Postgres, the shared week)', 
     expect(listed).toEqual(expected.slice(0, listed.length));
     if (!cursor) expect(listed.length).toBe(expected.length);
     expect(statements.some((s) => WINDOWED.test(s))).toBe(windowed);
+    expect(statements.some((s) => WALKED.test(s))).toBe(walked ?? false);
+  });
+
+  it('reads the text statistics once, not for every search, and plans plain queries without EXPLAIN', async () => {
+    const statements: string[] = [];
+    const repo = new SearchRepository(recording(db, statements));
+    for (const q of ['government', '"Royal Mail"', 'hospital OR hospitals', 'Minister'])
+      await repo.search({ ...base, q }, { limit: 5 });
+    expect(statements.filter((s) => s.includes('pg_stats'))).toHaveLength(1);
+    // Only the OR query needs the planner's estimate.
+    expect(statements.filter((s) => s.startsWith('EXPLAIN'))).toHaveLength(1);
+  });
+});
+
+describe('LexemeCounts', () => {
+  // As pg_stats gives them: a frequency per lexeme, then the minimum, maximum and null fraction.
+  const counts = new LexemeCounts(1_000_000, ['govern', 'minist'], [0.2, 0.01, 0.01, 0.2, 0]);
+
+  it('counts a listed lexeme from its frequency', () => {
+    expect(counts.paragraphsWith('govern')).toBeCloseTo(200_000);
+    expect(counts.paragraphsWith('minist')).toBeCloseTo(10_000);
+  });
+
+  it('counts an unlisted lexeme as the planner does: half the rarest listed one, at most 0.5%', () => {
+    expect(counts.paragraphsWith('privatis')).toBeCloseTo(5_000);
+    expect(new LexemeCounts(1_000_000, ['a'], [0.3, 0.3, 0.3, 0]).paragraphsWith('b')).toBeCloseTo(5_000);
+  });
+
+  it('counts nothing before the column has statistics', () => {
+    expect(new LexemeCounts(0, [], []).paragraphsWith('govern')).toBe(0);
   });
 });
