@@ -8,7 +8,8 @@ import type { Queryable } from '../store/db.js';
 import { twfyUrl } from '../export/twfy-url.js';
 import { decodeCursor, encodeCursor, type PageKey } from './cursor.js';
 import type { SpeechFilters } from './filters.js';
-import { excerptHtml, excerptText, HEADLINE_OPTIONS, truncateWords } from './highlight.js';
+import { headline, wantedLexemes } from './headline.js';
+import { excerptHtml, excerptText, truncateWords } from './highlight.js';
 import { Params, speechConditions, tsQuery, whereClause } from './sql.js';
 
 export interface TagScore {
@@ -75,7 +76,10 @@ interface HitRow {
   colnum: string | null;
   url: string | null;
   paragraph_seq: number | null;
+  /** The paragraph's text with a query (highlighted here), else its start. */
   excerpt: string | null;
+  /** The query as Postgres parsed it (tsquery text), to highlight the excerpt with. */
+  query_terms: string | null;
   tags: TagScore[] | null;
 }
 
@@ -131,7 +135,9 @@ export class SearchRepository {
     if (opts.cursor !== undefined && !after) throw new InvalidCursorError();
     const rows = await this.rows(filters, after, opts.limit + 1);
     const more = rows.length > opts.limit;
-    const page = rows.slice(0, opts.limit).map(toHit);
+    const terms = rows[0]?.query_terms;
+    const lexemes = terms ? wantedLexemes(terms) : null;
+    const page = rows.slice(0, opts.limit).map((r) => toHit(r, lexemes));
     const last = page[page.length - 1];
     return {
       results: page,
@@ -432,7 +438,7 @@ export function buildSearchSql(
   if (hits)
     conditions.push(`s.gid IN (SELECT speech_gid FROM hits)`, `(SELECT count(*) FROM hits) <= ${DRIVER_CAP}`);
   const excerpt = tsq
-    ? `SELECT p.seq, ts_headline('english', p.body, ${tsq}, ${params.add(HEADLINE_OPTIONS)}) AS excerpt
+    ? `SELECT p.seq, p.body AS excerpt
          FROM paragraph_search ps JOIN paragraphs p ON p.speech_gid = ps.speech_gid AND p.seq = ps.seq
         WHERE ps.speech_gid = page.gid AND (ps.tsv @@ ${tsq}) IS TRUE ORDER BY ps.seq LIMIT 1`
     : `SELECT p.seq, left(p.body, ${PLAIN_EXCERPT_CHARS + 40}) AS excerpt
@@ -452,7 +458,7 @@ export function buildSearchSql(
            page.person_id, page.party, page.constituency, page.colnum, page.url,
            mh.title AS major_heading, nh.title AS minor_heading,
            COALESCE(page.minor_heading_gid, page.major_heading_gid) AS debate_gid,
-           ex.seq AS paragraph_seq, ex.excerpt,
+           ex.seq AS paragraph_seq, ex.excerpt, ${tsq ? `${tsq}::text` : 'NULL::text'} AS query_terms,
            (SELECT json_agg(json_build_object('tag', t.tag, 'confidence', round(t.confidence::numeric, 3)::float8)
                             ORDER BY t.confidence DESC, t.tag)
               FROM speech_tags t WHERE t.speech_gid = page.gid AND t.confidence >= ${minConfidence}::real) AS tags
@@ -468,8 +474,8 @@ export function buildSearchSql(
   return { sql, values: params.values };
 }
 
-function toHit(r: HitRow): SearchHit {
-  const marked = r.excerpt ?? '';
+function toHit(r: HitRow, lexemes: ReadonlySet<string> | null): SearchHit {
+  const marked = lexemes && r.excerpt !== null ? headline(r.excerpt, lexemes) : (r.excerpt ?? '');
   const plain = r.paragraph_seq === null ? '' : excerptText(marked);
   // Without a query the excerpt is the paragraph's start; cut it at a word like a headline would be.
   const shown = marked.includes('\u0001') ? marked : truncateWords(plain, PLAIN_EXCERPT_CHARS);
