@@ -6,6 +6,7 @@
  * hundred bytes per row group.
  */
 import { ByteWriter, ParquetWriter, type KeyValue } from 'hyparquet-writer';
+import { compressSync } from 'snappy';
 import { EXPORT_COLUMNS, type ExportRow } from './columns.js';
 import { PARQUET_COLUMNS, PARQUET_SCHEMA } from './parquet-schema.js';
 import {
@@ -122,6 +123,8 @@ export async function writeParquet(
       writer: new StreamByteWriter(dest),
       schema: PARQUET_SCHEMA,
       kvMetadata: keyValues(opts.metadata),
+      // Native Snappy (the same raw block format): hyparquet-writer's JavaScript one was an eighth of the export's time.
+      compressors: { SNAPPY: (bytes: Uint8Array) => compressSync(bytes) },
       createdBy: 'hansard-watch',
     });
     let group = new RowGroupBuffer();
