@@ -12,7 +12,7 @@ import { encodeColumns } from './copy-text.js';
  * queries are written once and tested on both.
  */
 export interface Queryable {
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[], opts?: QueryOptions): Promise<R[]>;
   /** Bulk-loads rows given as one array per column, with COPY. */
   copyColumns(table: string, columns: [name: string, pgType: string][], data: unknown[][]): Promise<void>;
   /**
@@ -28,6 +28,16 @@ export interface Db extends Queryable {
   exec(sql: string): Promise<void>;
   transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface QueryOptions {
+  /**
+   * Keep the statement prepared under this name on each connection (Postgres; PGlite
+   * ignores it). For hot lookups whose plan does not depend on their parameters: after five
+   * runs Postgres reuses a generic plan and stops planning, which for a small lookup costs
+   * as much as running it. One name per SQL text.
+   */
+  prepare?: string;
 }
 
 export interface TransactionOptions {
@@ -83,8 +93,10 @@ async function openPostgres(url: string, opts: DbOptions): Promise<Db> {
       await copyIn(c, table, columns, data);
     };
     return {
-      async query<R>(sql: string, params?: unknown[]) {
-        const res = await c.query(sql, params);
+      async query<R>(sql: string, params?: unknown[], opts?: QueryOptions) {
+        const res = opts?.prepare
+          ? await c.query({ name: opts.prepare, text: sql, values: params ?? [] })
+          : await c.query(sql, params);
         return res.rows as R[];
       },
       copyText,
