@@ -387,6 +387,16 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
           WHERE a.n IS DISTINCT FROM b.n`,
       );
       expect(drift).toEqual([]);
+      // A whole career is read from the month rows, a range of dates from the day rows: the same counts.
+      const { filters: _r, ...ranged } = await record('?from=1900-01-01&to=2100-12-31');
+      expect(ranged).toEqual(fromSummary);
+      const monthDrift = await db.query(
+        `SELECT person_id, month FROM person_month_speeches m
+           FULL JOIN (SELECT person_id, date_trunc('month', sitting_date)::date AS month, house, type, sum(speeches)::int AS n
+                        FROM person_day_speeches GROUP BY 1, 2, 3, 4) d USING (person_id, month, house, type)
+          WHERE m.speeches IS DISTINCT FROM d.n`,
+      );
+      expect(monthDrift).toEqual([]);
 
       // Tagging one more of the MP's speeches shows at once; untagging it restores the record.
       const [speech] = await db.query<{ gid: string }>(
@@ -399,6 +409,8 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
       );
       const tagged = await record();
       expect(tagged.byTag.find((t) => t.tag === 'outsourcing')?.speeches).toBe(1);
+      const { filters: _t, ...taggedRanged } = await record('?from=1900-01-01&to=2100-12-31');
+      expect(taggedRanged).toEqual((({ filters: _x, ...r }) => r)(tagged));
       await db.query(`DELETE FROM speech_tags WHERE speech_gid = $1 AND tag = 'outsourcing'`, [speech!.gid]);
       const { filters: _h, ...restored } = await record();
       expect(restored).toEqual(fromSummary);
