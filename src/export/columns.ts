@@ -84,6 +84,7 @@ export function speechText(paragraphs: readonly string[]): string {
 
 /** Every tag's evidence, deduplicated, in order of first appearance. */
 export function evidenceTermsOf(tags: readonly ExportTag[]): string[] {
+  if (tags.length === 0) return [];
   const seen = new Set<string>();
   for (const t of tags) for (const term of t.evidence_terms) seen.add(term);
   return [...seen];

@@ -89,6 +89,9 @@ export function speechExportSql(f: SpeechFilters): ExportQuery {
   return { sql, order: 's.sitting_date, s.gid', values: params.values };
 }
 
+/** Most exported paragraphs carry no tag: one shared empty list (never written to) instead of one each. */
+const NO_TAGS: ExportTag[] = [];
+
 export class ExportRepository {
   constructor(private readonly db: Db) {}
 
@@ -125,7 +128,7 @@ export class ExportRepository {
           party: r.party,
           constituency: r.constituency,
           text: r.text,
-          tags: r.tags === null ? [] : r.tags.map(toExportTag),
+          tags: r.tags === null ? NO_TAGS : r.tags.map(toExportTag),
           twfy_url: twfy,
           hansard_url: r.hansard_url,
           colnum: r.colnum,

@@ -1,10 +1,9 @@
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ParseError, type FeedType, type ParseIssue } from '../debate/types.js';
 import { MemberResolver } from '../member/resolve.js';
 import type { PeopleData } from '../member/types.js';
 import { prepareFile, type PreparedFile } from './rows.js';
+import { startWorker } from '../worker-thread.js';
 
 export interface PrepareRequest {
   id: number;
@@ -53,20 +52,8 @@ function movable(bytes: Uint8Array): ArrayBuffer[] {
  */
 const PARSE_HEAP = { maxYoungGenerationSizeMb: 96 };
 
-/**
- * Under vitest/tsx this module is TypeScript source, and Node 20 does not apply `--import`
- * loader hooks to a worker's entry module, so the worker registers tsx itself first.
- */
-function startWorker(people: PeopleData | null): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./parse-worker.js', import.meta.url), {
-      workerData: { people },
-      resourceLimits: PARSE_HEAP,
-    });
-  const require = createRequire(import.meta.url);
-  const entry = fileURLToPath(new URL('./parse-worker.ts', import.meta.url));
-  const boot = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(entry)});`;
-  return new Worker(boot, { eval: true, workerData: { people }, resourceLimits: PARSE_HEAP });
+function startParseWorker(people: PeopleData | null): Worker {
+  return startWorker(import.meta.url, 'parse-worker', { workerData: { people }, resourceLimits: PARSE_HEAP });
 }
 
 /**
@@ -89,7 +76,7 @@ export class ParsePool {
   }
 
   private spawn(people: PeopleData | null): void {
-    const worker = startWorker(people);
+    const worker = startParseWorker(people);
     worker.on('message', (res: PrepareResponse) => this.settle(worker, res));
     worker.on('error', (err) => this.failAll(err));
     worker.on('exit', (code) => {

@@ -1,0 +1,25 @@
+/**
+ * The worker thread of `hansard-watch export --format parquet` (see export-command.ts): runs
+ * the export with the arguments it was started with and reports to the main thread, which
+ * owns the progress bar and the closing line.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import {
+  exportToFile,
+  parseExportArgs,
+  type ExportArgs,
+  type ExportWorkerMessage,
+} from './export-command.js';
+
+const { args, counted } = workerData as { args: ExportArgs; counted: boolean };
+const post = (m: ExportWorkerMessage): void => parentPort?.postMessage(m);
+
+exportToFile(
+  args,
+  parseExportArgs(args),
+  { start: (total) => post({ kind: 'start', total }), update: (rows) => post({ kind: 'progress', rows }) },
+  counted,
+).then(
+  (outcome) => post({ kind: 'done', outcome }),
+  (err: unknown) => post({ kind: 'failed', message: err instanceof Error ? err.message : String(err) }),
+);
