@@ -93,8 +93,8 @@ const PLAIN_EXCERPT_CHARS = 320;
  * `tags`) first collect the few matching speeches from the GIN (or tag) index and sort
  * only those. Postgres cannot tell the two cases apart itself: its estimate for a rare
  * word is a default guess and phrases are underestimated by orders of magnitude.
- * `tagWalk` reads one tag's speeches newest first straight off its dated index
- * (migration 012), so a page costs about a page of lookups however common the tag.
+ * `tagWalk` reads tagged speeches newest first straight off speech_tags' dated indexes
+ * (migrations 012, 015), so a page costs about a page of lookups however common the tag.
  */
 export type SearchDriver = 'scan' | 'text' | 'tags' | 'tagWalk';
 
@@ -107,11 +107,31 @@ export const DRIVER_CAP = 15_000;
  */
 const COMMON_MATCHES = 30_000;
 /**
- * The windows a plain query is searched in first, in days back from the newest date a page
- * can hold (windowedRows). Wider windows lose: the planner stops ANDing in the date index
- * once a window holds a few hundred thousand paragraphs, and reads every candidate again.
+ * The windows a plain query is searched in, in days back from the newest date a page can
+ * hold (windowedRows): the first long enough to hold two pages of the rarest word if it
+ * were spread evenly over the store, at least a month; then a year. Wider windows lose:
+ * the planner stops ANDing in the date index once a window holds a few hundred thousand
+ * paragraphs, and reads every candidate again.
  */
-const WINDOW_DAYS = [31, 366];
+const WINDOW_DAYS = { least: 31, most: 366 };
+
+/** The first window for a word in `count` paragraphs of a store spanning `spanDays`. */
+export function firstWindowDays(count: number, spanDays: number, limit: number): number {
+  const even = count > 0 ? Math.ceil((spanDays * 2 * limit) / count) : WINDOW_DAYS.least;
+  return Math.min(WINDOW_DAYS.most, Math.max(WINDOW_DAYS.least, even));
+}
+
+/**
+ * The next window after one of `days` held `found` of the `limit` speeches wanted: long
+ * enough for two pages at the density just seen (at least twice as long), a year if it
+ * held none. Sized from what the store holds, not guessed: a rare word's count is unknown
+ * (only the commonest words have statistics), and matches cluster in time.
+ */
+export function nextWindowDays(days: number, found: number, limit: number): number {
+  const wanted = found > 0 ? Math.ceil((days * 2 * limit) / found) : WINDOW_DAYS.most;
+  return Math.min(WINDOW_DAYS.most, Math.max(days * 2, wanted));
+}
+
 /**
  * Paragraphs holding a query's rarest word past which its windows cost more than the scan:
  * the text index's bitmap for one word grows with the word (26 ms for 180,000 paragraphs),
@@ -153,7 +173,7 @@ export class SearchRepository {
     }
     const text = f.q ? await this.textEstimate(f.q) : null;
     if (text?.rarest && windowable(f, text.rarest)) {
-      const rows = await this.windowedRows(f, after, limit, text.rarest.lexeme);
+      const rows = await this.windowedRows(f, after, limit, text.rarest);
       if (rows) return rows;
     }
     const drivers: SearchDriver[] = [];
@@ -181,8 +201,8 @@ export class SearchRepository {
   }
 
   /**
-   * A plain query (words and phrases), newest first, one window of dates at a time: the
-   * last month before the newest date wanted, then the last year; the first window holding
+   * A plain query (words and phrases), newest first, one window of dates at a time back
+   * from the newest date wanted (firstWindowDays, then nextWindowDays up to a year); the first window holding
    * a full page (or reaching the `from` filter) is the answer, since everything outside it
    * is older. The index sees only the query's rarest word, whose estimate (unlike a
    * phrase's) is about right, so the planner ANDs it with the date index and reads only the
@@ -194,11 +214,12 @@ export class SearchRepository {
     f: SpeechFilters,
     after: PageKey | null,
     limit: number,
-    rarestLexeme: string,
+    rarest: RarestWord,
   ): Promise<HitRow[] | null> {
-    const newest = await this.newestDate(f, after);
+    const [newest, stats] = await Promise.all([this.newestDate(f, after), this.stats.get()]);
     if (!newest) return null;
-    for (const days of WINDOW_DAYS) {
+    let days = firstWindowDays(rarest.count, stats.spanDays, limit);
+    for (;;) {
       const start = daysBefore(newest, days);
       const last = f.from !== undefined && start <= f.from;
       const rows = await this.driven(
@@ -207,12 +228,13 @@ export class SearchRepository {
         after,
         limit,
         'text',
-        rarestLexeme,
+        rarest.lexeme,
       );
       if (!rows) return null;
       if (rows.length >= limit || last) return rows;
+      if (days >= WINDOW_DAYS.most) return null;
+      days = nextWindowDays(days, rows.length, limit);
     }
-    return null;
   }
 
   /** The newest sitting date a page can hold: the latest indexed, at most `to` and the cursor's date. */
@@ -298,15 +320,26 @@ export class TextStatistics {
   }
 
   private async read(): Promise<LexemeCounts> {
-    const rows = await this.db.query<{ rows: number; lexemes: string[] | null; freqs: number[] | null }>(
+    const rows = await this.db.query<{
+      rows: number;
+      span: number | null;
+      lexemes: string[] | null;
+      freqs: number[] | null;
+    }>(
       `SELECT (SELECT reltuples FROM pg_class WHERE oid = 'paragraph_search'::regclass)::float8 AS rows,
+              (SELECT max(sitting_date) - min(sitting_date) FROM paragraph_search) AS span,
               (SELECT s.most_common_elems::text::text[] FROM pg_stats s
                 WHERE s.schemaname = current_schema() AND s.tablename = 'paragraph_search' AND s.attname = 'tsv') AS lexemes,
               (SELECT s.most_common_elem_freqs FROM pg_stats s
                 WHERE s.schemaname = current_schema() AND s.tablename = 'paragraph_search' AND s.attname = 'tsv') AS freqs`,
     );
     const row = rows[0];
-    return new LexemeCounts(Math.max(0, row?.rows ?? 0), row?.lexemes ?? [], row?.freqs ?? []);
+    return new LexemeCounts(
+      Math.max(0, row?.rows ?? 0),
+      row?.lexemes ?? [],
+      row?.freqs ?? [],
+      row?.span ?? 0,
+    );
   }
 }
 
@@ -315,11 +348,15 @@ export class LexemeCounts {
   private readonly freq = new Map<string, number>();
   private readonly unlisted: number;
 
-  /** `freqs` as pg_stats gives them: one per lexeme, then the minimum, maximum and null fraction. */
+  /**
+   * `freqs` as pg_stats gives them: one per lexeme, then the minimum, maximum and null
+   * fraction. `spanDays`: from the first sitting date searched to the last.
+   */
   constructor(
     private readonly rows: number,
     lexemes: readonly string[],
     freqs: readonly number[],
+    readonly spanDays = 0,
   ) {
     lexemes.forEach((lexeme, i) => this.freq.set(lexeme, freqs[i] ?? 0));
     const minimum = lexemes.length > 0 ? (freqs[lexemes.length] ?? 0) : 0;
@@ -350,12 +387,12 @@ function windowable(f: SpeechFilters, rarest: RarestWord): boolean {
 }
 
 /**
- * Whether one tag's dated index can list the page by itself: a single tag, with no words
- * (whose matches the text plans find better) and no MP (whose few speeches the scan walks
- * by the person's own index). Other filters are tested on each speech as the walk goes.
+ * Whether the dated tag indexes can list the page by themselves: tags asked for, with no
+ * words (whose matches the text plans find better) and no MP (whose few speeches the scan
+ * walks by the person's own index). Other filters are tested on each speech as the walk goes.
  */
 function tagWalkable(f: SpeechFilters): boolean {
-  return f.tags?.length === 1 && !f.q && !f.personId;
+  return (Boolean(f.tags?.length) || f.tagged === true) && !f.q && !f.personId;
 }
 
 /** `date` (YYYY-MM-DD) less `days` days. */
@@ -393,12 +430,33 @@ function driverHits(
   return `SELECT speech_gid FROM speech_tags WHERE ${tagClause}confidence >= ${params.add(f.minConfidence)}::real LIMIT ${DRIVER_CAP + 1}`;
 }
 
-/** The tag walk's own conditions on speech_tags, dates included so that the index range is bounded. */
+/**
+ * The tag walk's own conditions on speech_tags, dates included so that the index range is
+ * bounded. With several tags (or any) a speech holds more than one of them: only its first
+ * qualifying tag row is walked, so that it is listed once.
+ */
 function tagWalkConditions(f: SpeechFilters, params: Params): string[] {
-  const where = [
-    `t.tag = ${params.add(f.tags?.[0])}`,
-    `t.confidence >= ${params.add(f.minConfidence)}::real`,
-  ];
+  const tags = f.tags?.length ? f.tags : null;
+  const one = tags?.length === 1;
+  const tagCondition = (alias: string): string | null =>
+    tags
+      ? one
+        ? `${alias}.tag = ${params.add(tags[0])}`
+        : `${alias}.tag = ANY(${params.add(tags)}::text[])`
+      : null;
+  const minConfidence = params.add(f.minConfidence);
+  const where = [tagCondition('t'), `t.confidence >= ${minConfidence}::real`].filter(
+    (c): c is string => c !== null,
+  );
+  if (!one)
+    where.push(
+      `NOT EXISTS (SELECT 1 FROM speech_tags t2 WHERE t2.speech_gid = t.speech_gid AND t2.tag < t.tag AND ${[
+        tagCondition('t2'),
+        `t2.confidence >= ${minConfidence}::real`,
+      ]
+        .filter((c): c is string => c !== null)
+        .join(' AND ')})`,
+    );
   if (f.from) where.push(`t.sitting_date >= ${params.add(f.from)}::date`);
   if (f.to) where.push(`t.sitting_date <= ${params.add(f.to)}::date`);
   return where;

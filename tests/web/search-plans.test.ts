@@ -5,7 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpeechFilters } from '../../src/search/filters.js';
-import { buildSearchSql, LexemeCounts, SearchRepository } from '../../src/search/search-repository.js';
+import {
+  buildSearchSql,
+  firstWindowDays,
+  LexemeCounts,
+  nextWindowDays,
+  SearchRepository,
+} from '../../src/search/search-repository.js';
 import type { Db, Queryable } from '../../src/store/db.js';
 import { corpusAvailable } from '../support/corpus.js';
 import { MP_ID, webStore } from './api-fixture.js';
@@ -46,9 +52,17 @@ const CASES: { name: string; filters: SpeechFilters; windowed: boolean; walked?:
     walked: true,
   },
   {
-    name: 'two tags (collected, then sorted)',
+    name: 'two tags (each speech listed once)',
     filters: { ...base, tags: ['outsourcing', 'privatisation'] },
     windowed: false,
+    walked: true,
+  },
+  { name: 'any tag', filters: { ...base, tagged: true }, windowed: false, walked: true },
+  {
+    name: 'any tag in written answers within dates',
+    filters: { ...base, tagged: true, types: ['wrans'], from: '2009-10-13', to: '2009-10-29' },
+    windowed: false,
+    walked: true,
   },
   {
     name: 'one tag by one MP',
@@ -151,5 +165,21 @@ describe('LexemeCounts', () => {
 
   it('counts nothing before the column has statistics', () => {
     expect(new LexemeCounts(0, [], []).paragraphsWith('govern')).toBe(0);
+  });
+});
+
+describe('window sizes', () => {
+  it('starts with a month, or longer for a word too rare to fill a page in one', () => {
+    expect(firstWindowDays(200_000, 7000, 21)).toBe(31);
+    expect(firstWindowDays(1_764, 7000, 21)).toBe(167);
+    expect(firstWindowDays(100, 7000, 21)).toBe(366);
+    expect(firstWindowDays(0, 7000, 21)).toBe(31);
+  });
+
+  it('sizes the next window from what the last one held, at least doubling, at most a year', () => {
+    expect(nextWindowDays(31, 7, 21)).toBe(186);
+    expect(nextWindowDays(31, 20, 21)).toBe(66);
+    expect(nextWindowDays(31, 0, 21)).toBe(366);
+    expect(nextWindowDays(200, 1, 21)).toBe(366);
   });
 });
