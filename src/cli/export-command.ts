@@ -4,14 +4,11 @@
  * GET /api/v1/export, and a progress bar. The file appears under its name only when
  * complete: rows go to FILE.partial, renamed at the end, removed on failure.
  */
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
-import { EXPORT_FORMATS, exportRows } from '../export/index.js';
-import { ExportRepository } from '../export/export-repository.js';
-import { fieldIssues, toSpeechFilters } from '../search/filters.js';
+import { EXPORT_FORMATS } from '../export/formats.js';
+import { fieldIssues } from '../search/filters.js';
 import { exportQuery, type ExportQuery } from '../web/api/schemas.js';
-import { withStore } from './context.js';
+import type { ExportOutcome, ExportProgress } from './export-file.js';
 
 export interface ExportArgs {
   format: string;
@@ -48,23 +45,13 @@ export function parseExportArgs(args: ExportArgs): ExportQuery {
   return parsed.data;
 }
 
-/** Where an export reports how far it has got: a progress bar here, messages from a worker. */
-export interface ExportProgress {
-  start(total: number): void;
-  update(rows: number): void;
-}
-
-/** What an export to a file did, for the closing line. */
-export interface ExportOutcome {
-  rows: number;
-  seconds: number;
-}
-
 /**
  * Parquet is written on a worker thread with a capped heap. Its encoder holds a row group
  * and its pages, and on the main thread V8 let the old generation grow to several times
- * the ~40 MB live (246 MB peak RSS for a million rows); capped, the same export peaks at
- * ~180 MB for ~10% more CPU (docs/architecture.md). The text formats need no cap.
+ * the ~40 MB live (215-270 MB peak RSS for a million rows); capped, the same export peaks
+ * at ~190 MB for ~10% more CPU (docs/architecture.md). The old-generation cap also sets
+ * how eagerly V8 collects: 96-640 MB behave alike, 1,024 MB was 7% faster at ~200 MB and
+ * 2,048 MB 14% faster at 265 MB. The text formats need no cap.
  */
 const PARQUET_HEAP = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 48 };
 
@@ -89,7 +76,7 @@ export async function runExport(args: ExportArgs): Promise<number> {
     const { rows, seconds } =
       q.format === 'parquet' && !toStdout
         ? await exportInWorker(args, progress)
-        : await exportToFile(args, q, progress, bar !== null);
+        : await (await import('./export-file.js')).exportToFile(args, q, progress, bar !== null);
     bar?.stop();
     const where = toStdout ? 'stdout' : args.out;
     process.stderr.write(
@@ -100,39 +87,6 @@ export async function runExport(args: ExportArgs): Promise<number> {
     bar?.stop();
     throw err;
   }
-}
-
-/** The export itself, in whichever thread runs it; `counted` asks for the row total first (for a bar). */
-export async function exportToFile(
-  args: ExportArgs,
-  q: ExportQuery,
-  progress: ExportProgress,
-  counted: boolean,
-): Promise<ExportOutcome> {
-  const toStdout = args.out === '-';
-  return withStore(async ({ db, log }) => {
-    const repo = new ExportRepository(db);
-    const filters = toSpeechFilters(q);
-    if (counted) progress.start(await repo.count(filters, q.per));
-    const partial = `${args.out}.partial`;
-    const out = toStdout ? process.stdout : createWriteStream(partial);
-    const started = performance.now();
-    try {
-      const { rows } = await exportRows(q.format, repo.rows(filters, q.per), out, {
-        bom: q.excel ?? false,
-        safeForSpreadsheets: q.excel ?? false,
-        metadata: { 'hansard-watch.mode': q.per, 'hansard-watch.filters': JSON.stringify(filters) },
-        onProgress: (n) => progress.update(n),
-        end: !toStdout,
-      });
-      if (!toStdout) await rename(partial, args.out);
-      return { rows, seconds: (performance.now() - started) / 1000 };
-    } catch (err) {
-      if (!toStdout) await rm(partial, { force: true });
-      log.error({ err }, 'export failed');
-      throw err;
-    }
-  });
 }
 
 /** Messages from src/cli/export-worker.ts. */

@@ -15,18 +15,9 @@ import { writeCsv, type CsvOptions } from './csv.js';
 import { writeJsonl } from './jsonl.js';
 import { writeParquet, type ParquetOptions } from './parquet.js';
 import type { RowSource, WriteResult } from './sink.js';
+import type { ExportFormat } from './formats.js';
 
-export const EXPORT_FORMATS = {
-  csv: { contentType: 'text/csv; charset=utf-8; header=present', extension: 'csv' },
-  jsonl: { contentType: 'application/jsonl; charset=utf-8', extension: 'jsonl' },
-  parquet: { contentType: 'application/vnd.apache.parquet', extension: 'parquet' },
-} as const;
-
-export type ExportFormat = keyof typeof EXPORT_FORMATS;
-
-export function isExportFormat(value: string): value is ExportFormat {
-  return Object.hasOwn(EXPORT_FORMATS, value);
-}
+export { EXPORT_FORMATS, isExportFormat, type ExportFormat } from './formats.js';
 
 /** Options for any format; each writer ignores the ones that are not its own. */
 export type ExportOptions = CsvOptions & ParquetOptions;

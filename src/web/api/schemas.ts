@@ -4,7 +4,7 @@
  * a misspelt filter silently ignored would return the wrong speeches.
  */
 import { z } from 'zod';
-import { EXPORT_FORMATS } from '../../export/index.js';
+import { EXPORT_FORMATS } from '../../export/formats.js';
 import { checkDateOrder, filterFields, normalisePersonId } from '../../search/filters.js';
 import { INTERVALS } from '../../search/tag-repository.js';
 
