@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FEED_TYPES, type FeedType } from './debate/types.js';
-import { DEFAULT_PWDATA_URL } from './feed/http-source.js';
+import { DEFAULT_PWDATA_URL } from './feed/defaults.js';
 import { cronProblem, minCronIntervalSeconds, MIN_POLL_INTERVAL_SECONDS } from './pipeline/cron.js';
 import { alertEnv } from './alert/settings.js';
 

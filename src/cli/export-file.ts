@@ -6,7 +6,7 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { exportRows } from '../export/index.js';
-import { ExportRepository } from '../export/export-repository.js';
+import { ExportRepository, type ExportQueryOptions } from '../export/export-repository.js';
 import { toSpeechFilters } from '../search/filters.js';
 import type { ExportQuery } from '../web/api/schemas.js';
 import { withStore } from './context.js';
@@ -30,6 +30,7 @@ export async function exportToFile(
   q: ExportQuery,
   progress: ExportProgress,
   counted: boolean,
+  query: ExportQueryOptions = {},
 ): Promise<ExportOutcome> {
   const toStdout = args.out === '-';
   return withStore(async ({ db, log }) => {
@@ -40,7 +41,7 @@ export async function exportToFile(
     const out = toStdout ? process.stdout : createWriteStream(partial);
     const started = performance.now();
     try {
-      const { rows } = await exportRows(q.format, repo.rows(filters, q.per), out, {
+      const { rows } = await exportRows(q.format, repo.rows(filters, q.per, query), out, {
         bom: q.excel ?? false,
         safeForSpreadsheets: q.excel ?? false,
         metadata: { 'hansard-watch.mode': q.per, 'hansard-watch.filters': JSON.stringify(filters) },

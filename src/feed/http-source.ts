@@ -4,6 +4,7 @@
  * per-attempt timeouts and retries with full-jitter backoff that honour Retry-After.
  */
 import { Agent, interceptors, type Dispatcher } from 'undici';
+import { DEFAULT_PWDATA_URL } from './defaults.js';
 import type { Logger } from '../log.js';
 import { parseChangedates, pendingSince, type ChangeCursor } from './changedates.js';
 import { assertPeopleJson, feedXmlCheck } from './complete.js';
@@ -23,7 +24,7 @@ import {
 } from './source.js';
 import { defaultUserAgent } from './user-agent.js';
 
-export const DEFAULT_PWDATA_URL = 'https://www.theyworkforyou.com/pwdata/';
+export { DEFAULT_PWDATA_URL };
 
 export interface HttpFeedSourceOptions {
   /** pwdata base URL; a missing trailing slash is added. */
