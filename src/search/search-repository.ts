@@ -436,26 +436,20 @@ function driverHits(
  * qualifying tag row is walked, so that it is listed once.
  */
 function tagWalkConditions(f: SpeechFilters, params: Params): string[] {
-  const tags = f.tags?.length ? f.tags : null;
-  const one = tags?.length === 1;
-  const tagCondition = (alias: string): string | null =>
-    tags
-      ? one
-        ? `${alias}.tag = ${params.add(tags[0])}`
-        : `${alias}.tag = ANY(${params.add(tags)}::text[])`
-      : null;
+  const tags = f.tags ?? [];
+  const one = tags.length === 1;
+  // `tag = $n` for one tag, so that Postgres reads the (tag, date) index in order.
+  const tag = tags.length === 0 ? null : params.add(one ? tags[0] : tags);
   const minConfidence = params.add(f.minConfidence);
-  const where = [tagCondition('t'), `t.confidence >= ${minConfidence}::real`].filter(
-    (c): c is string => c !== null,
-  );
+  const qualifying = (alias: string): string =>
+    [
+      ...(tag === null ? [] : [one ? `${alias}.tag = ${tag}` : `${alias}.tag = ANY(${tag}::text[])`]),
+      `${alias}.confidence >= ${minConfidence}::real`,
+    ].join(' AND ');
+  const where = [qualifying('t')];
   if (!one)
     where.push(
-      `NOT EXISTS (SELECT 1 FROM speech_tags t2 WHERE t2.speech_gid = t.speech_gid AND t2.tag < t.tag AND ${[
-        tagCondition('t2'),
-        `t2.confidence >= ${minConfidence}::real`,
-      ]
-        .filter((c): c is string => c !== null)
-        .join(' AND ')})`,
+      `NOT EXISTS (SELECT 1 FROM speech_tags t2 WHERE t2.speech_gid = t.speech_gid AND t2.tag < t.tag AND ${qualifying('t2')})`,
     );
   if (f.from) where.push(`t.sitting_date >= ${params.add(f.from)}::date`);
   if (f.to) where.push(`t.sitting_date <= ${params.add(f.to)}::date`);
