@@ -6,7 +6,7 @@
  * hundred bytes per row group.
  */
 import { ByteWriter, ParquetWriter, type KeyValue } from 'hyparquet-writer';
-import { compressSync } from 'snappy';
+import { createRequire } from 'node:module';
 import { EXPORT_COLUMNS, type ExportRow } from './columns.js';
 import { PARQUET_COLUMNS, PARQUET_SCHEMA } from './parquet-schema.js';
 import {
@@ -36,6 +36,20 @@ export interface ParquetOptions extends WriteOptions {
 
 export const DEFAULT_ROW_GROUP_SIZE = 2_000;
 export const DEFAULT_ROW_GROUP_BYTES = 4 * 2 ** 20;
+
+/**
+ * Native Snappy (the same raw block format) when its prebuilt binary is installed for this
+ * platform: hyparquet-writer's JavaScript compressor was an eighth of an export's time, and
+ * stays the fallback, so that a platform without the binary still exports.
+ */
+const nativeSnappy = ((): { SNAPPY?: (bytes: Uint8Array) => Uint8Array } => {
+  try {
+    const { compressSync } = createRequire(import.meta.url)('snappy') as typeof import('snappy');
+    return { SNAPPY: (bytes: Uint8Array) => compressSync(bytes) };
+  } catch {
+    return {};
+  }
+})();
 
 /** Rough size of a row's columns other than `text`, for the row-group byte budget. */
 const ROW_OVERHEAD_CHARS = 256;
@@ -123,8 +137,7 @@ export async function writeParquet(
       writer: new StreamByteWriter(dest),
       schema: PARQUET_SCHEMA,
       kvMetadata: keyValues(opts.metadata),
-      // Native Snappy (the same raw block format): hyparquet-writer's JavaScript one was an eighth of the export's time.
-      compressors: { SNAPPY: (bytes: Uint8Array) => compressSync(bytes) },
+      compressors: nativeSnappy,
       createdBy: 'hansard-watch',
     });
     let group = new RowGroupBuffer();
