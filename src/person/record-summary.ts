@@ -1,7 +1,8 @@
 /**
  * Keeps person_day_speeches and person_day_tags (migrations/004_web.sql), and their sums
- * per month (person_month_*, migration 014), in step with the speeches and their tags. Triggers queue every changed sitting day in record_pending;
- * this rebuilds the queued days from the speeches, a chunk of days per transaction, under
+ * per month (person_month_*, migration 014), in step with the speeches and their tags.
+ * Triggers queue every changed sitting day in record_pending; this rebuilds the queued
+ * days from the speeches, a chunk of days per transaction, under
  * an advisory lock so that two servers never rebuild at once. A short queue (a new day
  * ingested or tagged) is rebuilt inline by the first record read after it; a long one (a
  * new people.json re-resolves every speech) in the background, reads meanwhile counting
@@ -110,20 +111,20 @@ async function rebuildDays(tx: Queryable, days: string[]): Promise<void> {
 async function rebuildMonths(tx: Queryable, days: string[]): Promise<void> {
   const months = `(SELECT DISTINCT date_trunc('month', d)::date AS m FROM unnest($1::date[]) AS d)`;
   // Each month's days by the date index: sitting_date in [m, m + 1 month).
-  const inMonth = `sitting_date >= mm.m AND sitting_date < (mm.m + interval '1 month')::date`;
+  const inMonth = `d.sitting_date >= mm.m AND d.sitting_date < (mm.m + interval '1 month')::date`;
   await tx.query(`DELETE FROM person_month_speeches WHERE month IN (SELECT m FROM ${months} x)`, [days]);
   await tx.query(`DELETE FROM person_month_tags WHERE month IN (SELECT m FROM ${months} x)`, [days]);
   await tx.query(
     `INSERT INTO person_month_speeches (person_id, month, house, type, speeches, first_date, last_date)
      SELECT d.person_id, mm.m, d.house, d.type, sum(d.speeches), min(d.sitting_date), max(d.sitting_date)
-       FROM ${months} mm JOIN person_day_speeches d ON ${inMonth.replace(/sitting_date/g, 'd.sitting_date')}
+       FROM ${months} mm JOIN person_day_speeches d ON ${inMonth}
       GROUP BY 1, 2, 3, 4`,
     [days],
   );
   await tx.query(
     `INSERT INTO person_month_tags (person_id, month, tag, speeches)
      SELECT d.person_id, mm.m, d.tag, sum(d.speeches)
-       FROM ${months} mm JOIN person_day_tags d ON ${inMonth.replace(/sitting_date/g, 'd.sitting_date')}
+       FROM ${months} mm JOIN person_day_tags d ON ${inMonth}
       GROUP BY 1, 2, 3`,
     [days],
   );
