@@ -40,7 +40,7 @@ export const healthPlugin: FastifyPluginAsync<HealthOptions> = async (app, opts)
 
 /** Says so when the check failed because every connection was busy, not because Postgres was down. */
 function starvation(failure: string, pool: PoolStats): string {
-  return pool.total >= pool.max && pool.idle === 0 && pool.waiting > 0
+  return pool.total >= pool.max && pool.idle === 0
     ? `no connection free (${pool.total} of ${pool.max} busy, ${pool.waiting} waiting): ${failure}`
     : failure;
 }

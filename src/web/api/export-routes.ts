@@ -35,14 +35,23 @@ function refuse(reply: FastifyReply, refusal: SlotRefusal): FastifyReply {
     .send(errorBody(status, refusal.message));
 }
 
-/** The rows again, the first (already read) included. */
+/**
+ * The rows again, the first (already read) included. `done` runs as soon as the rows end
+ * (by then the cursor's transaction has ended): before the response's last bytes, so that a
+ * client starting its next export straight after this one finds its slot free.
+ */
 async function* resumed(
   first: IteratorResult<ExportRow>,
   rest: AsyncGenerator<ExportRow>,
+  done: () => void,
 ): AsyncGenerator<ExportRow> {
-  if (first.done) return;
-  yield first.value;
-  yield* rest;
+  try {
+    if (first.done) return;
+    yield first.value;
+    yield* rest;
+  } finally {
+    done();
+  }
 }
 
 export function exportRoutes(
@@ -67,7 +76,7 @@ export function exportRoutes(
     }
     const out = new PassThrough();
     const unwatch = watchStream(out, ctx.streamLimits);
-    exportRows(q.format, resumed(first, rows), out, {
+    exportRows(q.format, resumed(first, rows, slot.release), out, {
       bom: q.excel ?? false,
       safeForSpreadsheets: q.excel ?? false,
       metadata: exportMetadata(filters, q.per),
@@ -78,7 +87,8 @@ export function exportRoutes(
         else req.log.error({ err }, 'export failed');
         out.destroy(err instanceof Error ? err : new Error(String(err)));
       })
-      // The slot is given back only once the cursor's transaction has ended (return() waits for it).
+      // Should the writer fail before reading the rows, the cursor is closed (return() waits
+      // for its transaction to end) before the slot is given back.
       .finally(async () => {
         unwatch();
         await rows.return(undefined).catch(() => undefined);
