@@ -62,6 +62,14 @@ const schema = z.object({
   HW_INGEST_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
   // Concurrent write transactions of a batch ingest on a server (PGlite has one connection).
   HW_WRITE_CONNECTIONS: z.coerce.number().int().min(1).max(32).default(2),
+  /** Postgres connections per process (PGlite has one). */
+  DB_POOL_SIZE: int(2, 500).default(8),
+  /** Longest a statement may run before Postgres cancels it; 0 = no limit. Migrations lift it. */
+  DB_STATEMENT_TIMEOUT_MS: int(0, 86_400_000).default(60_000),
+  /** A session idle inside a transaction this long is ended by Postgres; 0 = no limit. */
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(0, 86_400_000).default(60_000),
+  /** How long a query waits for a free pool connection before failing. */
+  DB_ACQUIRE_TIMEOUT_MS: int(100, 600_000).default(10_000),
 
   // Live feeds (src/pipeline). FEED_DIR (an rsync'd pwdata mirror) takes precedence over FEED_BASE_URL.
   FEED_BASE_URL: z
@@ -104,6 +112,14 @@ const schema = z.object({
   PORT: int(0, 65_535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(30_000),
+  /** HTTP exports streaming at once, server-wide: each holds a pool connection, so fewer than DB_POOL_SIZE. */
+  EXPORT_MAX_CONCURRENT: int(1, 100).default(2),
+  /** Streaming responses (exports) at once from one client address. */
+  STREAMS_PER_CLIENT: int(1, 100).default(1),
+  /** An export whose client has taken nothing for this long is ended (its transaction with it). */
+  EXPORT_STALL_MS: int(1000, 3_600_000).default(30_000),
+  /** Longest an HTTP export may run, however fast its client reads. */
+  EXPORT_MAX_MS: int(10_000, 86_400_000).default(30 * 60_000),
 
   // Alerts (src/alert/settings.ts): off unless ALERT_SECRET is set.
   ...alertEnv,
@@ -111,12 +127,23 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
+/** Checks between settings, beside the schema so that the schema's own fields stay one flat list. */
+const checked = schema.superRefine((c, ctx) => {
+  // Exports hold their connection for minutes: the rest of the site needs some left.
+  if (c.EXPORT_MAX_CONCURRENT >= c.DB_POOL_SIZE)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['EXPORT_MAX_CONCURRENT'],
+      message: `must be less than DB_POOL_SIZE (${c.DB_POOL_SIZE}), so that exports cannot take every connection`,
+    });
+});
+
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Treat empty strings as unset: `DATABASE_URL= npm start` should mean "embedded".
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = schema.safeParse(cleaned);
+  const result = checked.safeParse(cleaned);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

@@ -17,3 +17,19 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('resource bounds', () => {
+  it('defaults to timeouts on every connection and fewer exports than connections', () => {
+    const c = loadConfig({});
+    expect(c.DB_STATEMENT_TIMEOUT_MS).toBeGreaterThan(0);
+    expect(c.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS).toBeGreaterThan(0);
+    expect(c.EXPORT_MAX_CONCURRENT).toBeLessThan(c.DB_POOL_SIZE);
+  });
+
+  it('refuses as many exports at once as the pool has connections, naming both', () => {
+    expect(() => loadConfig({ DB_POOL_SIZE: '4', EXPORT_MAX_CONCURRENT: '4' })).toThrow(
+      /EXPORT_MAX_CONCURRENT: must be less than DB_POOL_SIZE \(4\)/,
+    );
+    expect(loadConfig({ DB_POOL_SIZE: '4', EXPORT_MAX_CONCURRENT: '3' }).EXPORT_MAX_CONCURRENT).toBe(3);
+  });
+});

@@ -8,8 +8,10 @@ import { createLogger } from '../log.js';
 import { exitOnSignals } from '../pipeline/shutdown.js';
 import { openStore } from '../store/open.js';
 import { DEFAULT_RATE_LIMITS } from '../web/api/context.js';
+import { streamLimitsFromConfig } from '../web/api/stream-limits.js';
 import { loadTagInfo } from '../web/api/tag-info.js';
 import { webPlugin } from '../web/api/web.js';
+import { healthPlugin } from '../web/health.js';
 import { configOrExit } from './config-or-exit.js';
 
 export interface ServeArgs {
@@ -75,9 +77,9 @@ export async function runServe(args: ServeArgs): Promise<void> {
     bodyLimit: 64 * 1024,
     trustProxy: args.trustProxy ?? false,
   });
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  await app.register(healthPlugin, { db });
   const tags = loadTagInfo((err) => log.warn({ err: String(err) }, 'taxonomy not loaded: tags shown by id'));
-  await app.register(webPlugin, { db, tags, rateLimit: limits });
+  await app.register(webPlugin, { db, tags, rateLimit: limits, streams: streamLimitsFromConfig(config) });
   exitOnSignals(async () => {
     await app.close();
     await db.close();

@@ -10,6 +10,7 @@ import { survivePgDisconnects } from '../pipeline/pg-guard.js';
 import { openRuntime } from '../pipeline/runtime.js';
 import { exitOnSignals } from '../pipeline/shutdown.js';
 import { resolveAdminToken } from '../web/admin-token.js';
+import { streamLimitsFromConfig } from '../web/api/stream-limits.js';
 import { buildServer } from '../web/server.js';
 import { configOrExit } from './config-or-exit.js';
 
@@ -40,7 +41,14 @@ export async function runStart(args: StartArgs): Promise<void> {
   }
   const admin = resolveAdminToken(config);
   if (!admin) throw new Error('no admin token');
-  const server = await buildServer({ db: runtime.db, pipeline, adminToken: admin.token, log, alerts });
+  const server = await buildServer({
+    db: runtime.db,
+    pipeline,
+    adminToken: admin.token,
+    log,
+    alerts,
+    streams: streamLimitsFromConfig(config),
+  });
   exitOnSignals(async () => {
     await server.close();
     await alerts?.close();

@@ -7,9 +7,24 @@ import type { Queryable } from '../store/db.js';
 import { twfyUrl } from '../export/twfy-url.js';
 import type { TagScore } from './search-repository.js';
 import { MAX_REDIRECT_HOPS } from '../speech/redirects.js';
+import {
+  cappedParagraphColumns,
+  encodeWindowKey,
+  fitWindow,
+  paragraphCost,
+  RESPONSE_LIMITS,
+  toWindowParagraph,
+  type CappedParagraphRow,
+  type ResponseLimits,
+  type WindowKey,
+  type WindowParagraph,
+} from '../speech/paragraph-window.js';
+import { Params } from './sql.js';
 
-/** A debate longer than this is cut (a whole day's major heading can hold hundreds of speeches). */
-export const MAX_DEBATE_SPEECHES = 1000;
+/** Minor headings listed under a major one, at most (a day has a few hundred headings in all). */
+const MAX_SUBHEADINGS = 1000;
+/** Characters of a heading's title shown. */
+const TITLE_CHARS = 2000;
 
 export type GidKind = 'heading' | 'speech';
 
@@ -20,13 +35,8 @@ export interface ResolvedGid {
   redirected: boolean;
 }
 
-export interface DebateParagraph {
-  seq: number;
-  pid: string | null;
-  cls: string | null;
-  html: string;
-  body: string;
-}
+/** A paragraph as shown, cut to RESPONSE_LIMITS.paragraphChars (flagged `truncated`). */
+export type DebateParagraph = WindowParagraph;
 
 export interface DebateSpeech {
   gid: string;
@@ -44,6 +54,8 @@ export interface DebateSpeech {
   minorHeadingGid: string | null;
   paragraphs: DebateParagraph[];
   tags: TagScore[];
+  /** True when this page starts inside the speech (its first paragraphs were on the page before). */
+  continued: boolean;
 }
 
 export interface DebateHeading {
@@ -63,13 +75,24 @@ export interface Debate {
   parent: DebateHeading | null;
   /** Minor headings under a major one, in order. */
   subheadings: DebateHeading[];
+  /** This page's speeches: a window of the debate's paragraphs (see paragraph-window.ts). */
   speeches: DebateSpeech[];
-  /** True when the debate had more than MAX_DEBATE_SPEECHES speeches. */
-  truncated: boolean;
+  /** The cursor this page started after; null on the first page. */
+  cursor: string | null;
+  /** Pass as `cursor` for the rest of the debate; null on its last page. */
+  nextCursor: string | null;
   twfyUrl: string | null;
 }
 
-interface SpeechRow {
+export interface DebatePageOptions {
+  /** Start after this paragraph (a cursor from a previous page). */
+  after?: WindowKey | null;
+  limits?: ResponseLimits;
+}
+
+interface SpeechRow extends CappedParagraphRow {
+  before: string | number;
+  window_rows: string | number;
   gid: string;
   seq: number;
   kind: string;
@@ -82,8 +105,6 @@ interface SpeechRow {
   colnum: string | null;
   url: string | null;
   minor_heading_gid: string | null;
-  paragraphs: DebateParagraph[] | null;
-  tags: TagScore[] | null;
 }
 
 export class DebateRepository {
@@ -116,15 +137,24 @@ export class DebateRepository {
     return rows[0]?.heading ?? null;
   }
 
-  /** The debate under a current heading gid (resolve first), or null. */
-  async get(headingGid: string, minConfidence: number): Promise<Debate | null> {
+  /**
+   * A page of the debate under a current heading gid (resolve first), or null: its
+   * paragraphs in order from `after`, as many as RESPONSE_LIMITS allow.
+   */
+  async get(headingGid: string, minConfidence: number, opts: DebatePageOptions = {}): Promise<Debate | null> {
     const head = await this.heading(headingGid);
     if (!head) return null;
-    const [parent, subheadings, speeches] = await Promise.all([
+    const after = opts.after ?? null;
+    const [parent, subheadings, page] = await Promise.all([
       head.parent_gid ? this.headingSummary(head.parent_gid) : Promise.resolve(null),
       head.kind === 'minor' ? Promise.resolve([]) : this.subheadings(headingGid, head.group_key),
-      this.speeches(headingGid, head.group_key, head.kind, minConfidence),
+      this.speeches(headingGid, head.group_key, head.kind, after, opts.limits ?? RESPONSE_LIMITS),
     ]);
+    const tags = await this.speechTagsOf(
+      page.speeches.map((s) => s.gid),
+      minConfidence,
+    );
+    for (const s of page.speeches) s.tags = tags.get(s.gid) ?? [];
     return {
       gid: head.gid,
       type: head.type,
@@ -133,8 +163,9 @@ export class DebateRepository {
       title: head.title,
       parent,
       subheadings,
-      speeches: speeches.slice(0, MAX_DEBATE_SPEECHES),
-      truncated: speeches.length > MAX_DEBATE_SPEECHES,
+      speeches: page.speeches,
+      cursor: after ? encodeWindowKey(after) : null,
+      nextCursor: page.next ? encodeWindowKey(page.next) : null,
       twfyUrl: twfyUrl(head.gid),
     };
   }
@@ -149,16 +180,16 @@ export class DebateRepository {
       title: string;
       parent_gid: string | null;
     }>(
-      `SELECT gid, group_key, type, sitting_date::text AS sitting_date, kind, title, parent_gid FROM headings WHERE gid = $1`,
-      [gid],
+      `SELECT gid, group_key, type, sitting_date::text AS sitting_date, kind, left(title, $2) AS title, parent_gid FROM headings WHERE gid = $1`,
+      [gid, TITLE_CHARS],
     );
     return rows[0] ?? null;
   }
 
   private async headingSummary(gid: string): Promise<DebateHeading | null> {
     const rows = await this.db.query<DebateHeading>(
-      'SELECT gid, kind, title, seq FROM headings WHERE gid = $1',
-      [gid],
+      'SELECT gid, kind, left(title, $2) AS title, seq FROM headings WHERE gid = $1',
+      [gid, TITLE_CHARS],
     );
     return rows[0] ?? null;
   }
@@ -168,48 +199,106 @@ export class DebateRepository {
   // (migration 009), for a scan of one day's rows here.
   private subheadings(gid: string, groupKey: string): Promise<DebateHeading[]> {
     return this.db.query<DebateHeading>(
-      'SELECT gid, kind, title, seq FROM headings WHERE group_key = $2 AND parent_gid = $1 ORDER BY seq',
-      [gid, groupKey],
+      'SELECT gid, kind, left(title, $3) AS title, seq FROM headings WHERE group_key = $2 AND parent_gid = $1 ORDER BY seq LIMIT $4',
+      [gid, groupKey, TITLE_CHARS, MAX_SUBHEADINGS],
     );
   }
 
+  /**
+   * A window of the debate's paragraphs, with their speeches: the keys and sizes of up to
+   * pageParagraphs + 1 paragraphs first (cheap: sizes come from value headers), then the
+   * capped text of those that fit the budget.
+   */
   private async speeches(
     gid: string,
     groupKey: string,
     kind: string,
-    minConfidence: number,
-  ): Promise<DebateSpeech[]> {
+    after: WindowKey | null,
+    limits: ResponseLimits,
+  ): Promise<{ speeches: DebateSpeech[]; next: WindowKey | null }> {
     // A major heading holds its minors' speeches too; a minor (or oral) heading only its own.
     const column = kind === 'minor' ? 'minor_heading_gid' : 'major_heading_gid';
+    const params = new Params();
+    const where = [`s.group_key = ${params.add(groupKey)}`, `s.${column} = ${params.add(gid)}`];
+    if (after)
+      where.push(
+        `(s.seq, coalesce(p.seq, -1)) > (${params.add(after.speechSeq)}::int, ${params.add(after.paragraphSeq)}::int)`,
+      );
+    const cost = paragraphCost('p', params, limits);
     const rows = await this.db.query<SpeechRow>(
-      `SELECT s.gid, s.seq, s.kind, s.speaker_name, s.person_id, s.party, s.constituency, s.house, s.time,
-              s.colnum, s.url, s.minor_heading_gid,
-              (SELECT json_agg(json_build_object('seq', p.seq, 'pid', p.pid, 'cls', p.cls, 'html', paragraph_html(p.html, p.body), 'body', p.body) ORDER BY p.seq)
-                 FROM paragraphs p WHERE p.speech_gid = s.gid) AS paragraphs,
-              (SELECT json_agg(json_build_object('tag', t.tag, 'confidence', round(t.confidence::numeric, 3)::float8) ORDER BY t.confidence DESC, t.tag)
-                 FROM speech_tags t WHERE t.speech_gid = s.gid AND t.confidence >= $2::real) AS tags
-         FROM speeches s WHERE s.group_key = $4 AND s.${column} = $1
-        ORDER BY s.seq LIMIT $3`,
-      [gid, minConfidence, MAX_DEBATE_SPEECHES + 1, groupKey],
+      `WITH w AS (
+         SELECT s.gid AS speech_gid, s.seq AS speech_seq, p.seq AS p_seq, coalesce(${cost}, 0) AS cost
+           FROM speeches s LEFT JOIN paragraphs p ON p.speech_gid = s.gid
+          WHERE ${where.join(' AND ')}
+          ORDER BY s.seq, p.seq NULLS FIRST LIMIT ${params.add(limits.pageParagraphs + 1)}
+       ), r AS (
+         SELECT w.*, sum(cost) OVER (ORDER BY speech_seq, p_seq NULLS FIRST ROWS UNBOUNDED PRECEDING) - cost AS before,
+                count(*) OVER () AS window_rows
+           FROM w
+       )
+       SELECT r.before, r.window_rows, s.gid, s.seq, s.kind, s.speaker_name, s.person_id, s.party, s.constituency,
+              s.house, s.time, s.colnum, s.url, s.minor_heading_gid, ${cappedParagraphColumns('p', params, limits)}
+         FROM r JOIN speeches s ON s.gid = r.speech_gid
+         LEFT JOIN paragraphs p ON p.speech_gid = r.speech_gid AND p.seq = r.p_seq
+        WHERE r.before < ${params.add(limits.pageBytes)}
+        ORDER BY r.speech_seq, r.p_seq NULLS FIRST`,
+      params.values,
     );
-    return rows.map((r) => ({
-      gid: r.gid,
-      seq: r.seq,
-      kind: r.kind,
-      speakerName: r.speaker_name,
-      personId: r.person_id,
-      party: r.party,
-      constituency: r.constituency,
-      house: r.house,
-      time: r.time,
-      colnum: r.colnum,
-      hansardUrl: r.url,
-      twfyUrl: twfyUrl(r.gid),
-      minorHeadingGid: r.minor_heading_gid,
-      paragraphs: r.paragraphs ?? [],
-      tags: r.tags ?? [],
-    }));
+    const { kept, more } = fitWindow(rows, Number(rows[0]?.window_rows ?? 0), limits);
+    const speeches: DebateSpeech[] = [];
+    for (const r of kept) {
+      let speech = speeches.at(-1);
+      if (speech?.gid !== r.gid) {
+        speech = toSpeech(r, after !== null && after.speechSeq === r.seq);
+        speeches.push(speech);
+      }
+      const paragraph = toWindowParagraph(r);
+      if (paragraph) speech.paragraphs.push(paragraph);
+    }
+    const last = kept.at(-1);
+    return {
+      speeches,
+      next: more && last ? { speechSeq: last.seq, paragraphSeq: last.para_seq ?? -1 } : null,
+    };
   }
+
+  /** Speech tags of the speeches on a page, strongest first. */
+  private async speechTagsOf(gids: string[], minConfidence: number): Promise<Map<string, TagScore[]>> {
+    const out = new Map<string, TagScore[]>();
+    if (gids.length === 0) return out;
+    const rows = await this.db.query<TagScore & { speech_gid: string }>(
+      `SELECT speech_gid, tag, round(confidence::numeric, 3)::float8 AS confidence FROM speech_tags
+        WHERE speech_gid = ANY($1::text[]) AND confidence >= $2::real ORDER BY speech_gid, confidence DESC, tag`,
+      [gids, minConfidence],
+    );
+    for (const { speech_gid, tag, confidence } of rows) {
+      const list = out.get(speech_gid) ?? [];
+      list.push({ tag, confidence });
+      out.set(speech_gid, list);
+    }
+    return out;
+  }
+}
+
+function toSpeech(r: SpeechRow, continued: boolean): DebateSpeech {
+  return {
+    gid: r.gid,
+    seq: r.seq,
+    kind: r.kind,
+    speakerName: r.speaker_name,
+    personId: r.person_id,
+    party: r.party,
+    constituency: r.constituency,
+    house: r.house,
+    time: r.time,
+    colnum: r.colnum,
+    hansardUrl: r.url,
+    twfyUrl: twfyUrl(r.gid),
+    minorHeadingGid: r.minor_heading_gid,
+    paragraphs: [],
+    tags: [],
+    continued,
+  };
 }
 
 export interface ParagraphTagScore extends TagScore {

@@ -85,6 +85,16 @@ interface HitRow {
 
 /** Characters of the first paragraph shown when there is no query to highlight. */
 const PLAIN_EXCERPT_CHARS = 320;
+/**
+ * Characters of a matching paragraph read for its highlighted excerpt. Real paragraphs are
+ * shorter (the shared week's longest is ~19,000); a match past this in an abnormal one is
+ * excerpted from the paragraph's start, as when the match is across a stop word.
+ */
+export const EXCERPT_SOURCE_CHARS = 20_000;
+/** Characters of an excerpt at most, however long its words (a "word" can be megabytes of unbroken text). */
+export const MAX_EXCERPT_CHARS = 1_000;
+/** Characters of a heading title in a result. */
+const TITLE_CHARS = 2_000;
 
 /**
  * How a search finds its speeches. `scan` walks speeches newest first and tests each (the
@@ -490,7 +500,7 @@ export function buildSearchSql(
   if (hits)
     conditions.push(`s.gid IN (SELECT speech_gid FROM hits)`, `(SELECT count(*) FROM hits) <= ${DRIVER_CAP}`);
   const excerpt = tsq
-    ? `SELECT p.seq, p.body AS excerpt
+    ? `SELECT p.seq, left(p.body, ${EXCERPT_SOURCE_CHARS}) AS excerpt
          FROM paragraph_search ps JOIN paragraphs p ON p.speech_gid = ps.speech_gid AND p.seq = ps.seq
         WHERE ps.speech_gid = page.gid AND (ps.tsv @@ ${tsq}) IS TRUE ORDER BY ps.seq LIMIT 1`
     : `SELECT p.seq, left(p.body, ${PLAIN_EXCERPT_CHARS + 40}) AS excerpt
@@ -508,7 +518,7 @@ export function buildSearchSql(
   const decorated = `
     SELECT page.gid, page.sitting_date::text AS sitting_date, page.type, page.house, page.speaker_name,
            page.person_id, page.party, page.constituency, page.colnum, page.url,
-           mh.title AS major_heading, nh.title AS minor_heading,
+           left(mh.title, ${TITLE_CHARS}) AS major_heading, left(nh.title, ${TITLE_CHARS}) AS minor_heading,
            COALESCE(page.minor_heading_gid, page.major_heading_gid) AS debate_gid,
            ex.seq AS paragraph_seq, ex.excerpt, ${tsq ? `${tsq}::text` : 'NULL::text'} AS query_terms,
            (SELECT json_agg(json_build_object('tag', t.tag, 'confidence', round(t.confidence::numeric, 3)::float8)
@@ -530,7 +540,9 @@ function toHit(r: HitRow, lexemes: ReadonlySet<string> | null): SearchHit {
   const marked = lexemes && r.excerpt !== null ? headline(r.excerpt, lexemes) : (r.excerpt ?? '');
   const plain = r.paragraph_seq === null ? '' : excerptText(marked);
   // Without a query the excerpt is the paragraph's start; cut it at a word like a headline would be.
-  const shown = marked.includes('\u0001') ? marked : truncateWords(plain, PLAIN_EXCERPT_CHARS);
+  const shown = marked.includes('\u0001')
+    ? truncateWords(marked, MAX_EXCERPT_CHARS)
+    : truncateWords(plain, PLAIN_EXCERPT_CHARS);
   return {
     gid: r.gid,
     sittingDate: r.sitting_date,

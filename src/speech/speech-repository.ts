@@ -1,4 +1,15 @@
 import type { Db } from '../store/db.js';
+import { Params } from '../search/sql.js';
+import {
+  cappedParagraphColumns,
+  fitWindow,
+  paragraphCost,
+  RESPONSE_LIMITS,
+  toWindowParagraph,
+  type CappedParagraphRow,
+  type ResponseLimits,
+  type WindowParagraph,
+} from './paragraph-window.js';
 import { MAX_REDIRECT_HOPS } from './redirects.js';
 
 export interface StoredParagraph {
@@ -28,6 +39,13 @@ export interface StoredSpeech {
   majorHeading: string | null;
   minorHeading: string | null;
   paragraphs: StoredParagraph[];
+}
+
+/** A speech with one window of its paragraphs, for a response of bounded size. */
+export interface SpeechPage extends Omit<StoredSpeech, 'paragraphs'> {
+  paragraphs: WindowParagraph[];
+  /** The last paragraph's seq, to pass as `after` for the next window; null when none follow. */
+  nextCursor: number | null;
 }
 
 interface SpeechRow {
@@ -67,13 +85,60 @@ export class SpeechRepository {
     return null;
   }
 
+  /** The whole speech, every paragraph in full (the CLI's `speech`; responses use getPage). */
   async get(gid: string): Promise<StoredSpeech | null> {
     const resolved = await this.resolveGid(gid);
     if (!resolved) return null;
+    const head = await this.head(gid, resolved);
+    if (!head) return null;
+    const paragraphs = await this.db.query<StoredParagraph>(
+      'SELECT seq, pid, cls, paragraph_html(html, body) AS html, body FROM paragraphs WHERE speech_gid = $1 ORDER BY seq',
+      [resolved],
+    );
+    return { ...head, paragraphs };
+  }
+
+  /**
+   * The speech with the paragraphs after `after` (a seq) that fit RESPONSE_LIMITS: sizes of
+   * the next pageParagraphs + 1 first, then the capped text of those within the budget.
+   */
+  async getPage(
+    gid: string,
+    after: number | null,
+    limits: ResponseLimits = RESPONSE_LIMITS,
+  ): Promise<SpeechPage | null> {
+    const resolved = await this.resolveGid(gid);
+    if (!resolved) return null;
+    const head = await this.head(gid, resolved);
+    if (!head) return null;
+    const params = new Params();
+    const speech = params.add(resolved);
+    const cost = paragraphCost('p', params, limits);
+    const rows = await this.db.query<CappedParagraphRow & { before: string; window_rows: string }>(
+      `WITH w AS (
+         SELECT p.seq AS p_seq, ${cost} AS cost FROM paragraphs p
+          WHERE p.speech_gid = ${speech} AND p.seq > ${params.add(after ?? -1)}::int
+          ORDER BY p.seq LIMIT ${params.add(limits.pageParagraphs + 1)}
+       ), r AS (
+         SELECT w.*, sum(cost) OVER (ORDER BY p_seq ROWS UNBOUNDED PRECEDING) - cost AS before, count(*) OVER () AS window_rows
+           FROM w
+       )
+       SELECT r.before, r.window_rows, ${cappedParagraphColumns('p', params, limits)}
+         FROM r JOIN paragraphs p ON p.speech_gid = ${speech} AND p.seq = r.p_seq
+        WHERE r.before < ${params.add(limits.pageBytes)}
+        ORDER BY r.p_seq`,
+      params.values,
+    );
+    const { kept, more } = fitWindow(rows, Number(rows[0]?.window_rows ?? 0), limits);
+    const paragraphs = kept.map(toWindowParagraph).filter((p): p is WindowParagraph => p !== null);
+    return { ...head, paragraphs, nextCursor: more ? (paragraphs.at(-1)?.seq ?? null) : null };
+  }
+
+  private async head(gid: string, resolved: string): Promise<Omit<StoredSpeech, 'paragraphs'> | null> {
     const rows = await this.db.query<SpeechRow>(
       `SELECT s.gid, s.type, to_char(s.sitting_date, 'YYYY-MM-DD') AS sitting_date, s.kind, s.speaker_id, s.person_id,
               s.speaker_name, s.party, s.constituency, s.house, s.time, s.colnum, s.url,
-              mh.title AS major_heading, nh.title AS minor_heading
+              left(mh.title, 2000) AS major_heading, left(nh.title, 2000) AS minor_heading
          FROM speeches s
          LEFT JOIN headings mh ON mh.gid = s.major_heading_gid
          LEFT JOIN headings nh ON nh.gid = s.minor_heading_gid
@@ -82,10 +147,6 @@ export class SpeechRepository {
     );
     const s = rows[0];
     if (!s) return null;
-    const paragraphs = await this.db.query<StoredParagraph>(
-      'SELECT seq, pid, cls, paragraph_html(html, body) AS html, body FROM paragraphs WHERE speech_gid = $1 ORDER BY seq',
-      [resolved],
-    );
     return {
       gid: s.gid,
       requestedGid: gid,
@@ -103,7 +164,6 @@ export class SpeechRepository {
       url: s.url,
       majorHeading: s.major_heading,
       minorHeading: s.minor_heading,
-      paragraphs,
     };
   }
 }

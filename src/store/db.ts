@@ -27,7 +27,19 @@ export interface Db extends Queryable {
   /** Runs a multi-statement script without parameters (migrations). */
   exec(sql: string): Promise<void>;
   transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T>;
+  /** Connections in use and waited for (Postgres); null on PGlite, which has one and no queue to count. */
+  poolStats(): PoolStats | null;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  /** Most connections the pool opens. */
+  max: number;
+  /** Connections open now, busy or idle. */
+  total: number;
+  idle: number;
+  /** Queries and transactions waiting for a connection. */
+  waiting: number;
 }
 
 export interface QueryOptions {
@@ -57,6 +69,19 @@ export interface DbOptions {
   /** Schema to create and use (tests isolate themselves this way). */
   schema?: string;
   poolSize?: number;
+  /**
+   * Postgres cancels a statement running longer (0 or absent: no limit). Set on every
+   * connection at start-up. PGlite runs in-process with no timer signals: not applied there.
+   */
+  statementTimeoutMs?: number;
+  /**
+   * Postgres ends a session left idle inside a transaction this long (0 or absent: no limit),
+   * so that a transaction abandoned by its client cannot hold a connection and its locks.
+   * Not applied on PGlite (one in-process session; its transactions are ours alone).
+   */
+  idleInTransactionTimeoutMs?: number;
+  /** A query waiting this long for a free connection fails instead of queueing on (absent: waits). */
+  acquireTimeoutMs?: number;
 }
 
 export async function openDb(opts: DbOptions): Promise<Db> {
@@ -79,10 +104,17 @@ async function openPostgres(url: string, opts: DbOptions): Promise<Db> {
     await admin.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
     await admin.end();
   }
+  const max = opts.poolSize ?? 8;
   const pool = new pg.Pool({
     connectionString: url,
-    max: opts.poolSize ?? 8,
+    max,
     ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+    // Startup parameters: in force from the first statement of every connection, never forgotten.
+    ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
+    ...(opts.idleInTransactionTimeoutMs
+      ? { idle_in_transaction_session_timeout: opts.idleInTransactionTimeoutMs }
+      : {}),
+    ...(opts.acquireTimeoutMs ? { connectionTimeoutMillis: opts.acquireTimeoutMs } : {}),
   });
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
@@ -134,6 +166,7 @@ async function openPostgres(url: string, opts: DbOptions): Promise<Db> {
         client.release(broken);
       }
     },
+    poolStats: () => ({ max, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await pool.end();
     },
@@ -169,6 +202,7 @@ async function openPglite(dataDir: string, opts: DbOptions): Promise<Db> {
       await db.exec(sql);
     },
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    poolStats: () => null,
     async close() {
       await db.close();
     },

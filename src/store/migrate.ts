@@ -20,6 +20,9 @@ export async function migrate(db: Db, dir: string = migrationsDir): Promise<Migr
     `CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
   );
   return db.transaction(async (tx) => {
+    // A migration may build an index over millions of rows, and may wait for another
+    // process's migration: the connection's statement_timeout is meant for queries, not this.
+    if (db.kind === 'postgres') await tx.query('SET LOCAL statement_timeout = 0');
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('hansard-watch:migrate'))`);
     const done = new Set(
       (await tx.query<{ name: string }>('SELECT name FROM schema_migrations')).map((r) => r.name),

@@ -12,6 +12,10 @@ export async function openStore(config: Config, opts: { schema?: string } = {}):
     databaseUrl: config.DATABASE_URL,
     dataDir: path.join(config.HW_DATA_DIR, 'pglite'),
     ...(opts.schema ? { schema: opts.schema } : {}),
+    poolSize: config.DB_POOL_SIZE,
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: config.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS,
   });
   await migrate(db);
   return db;

@@ -2,14 +2,18 @@
  * Load-balancer endpoints. /healthz: the process is up and serving (liveness; no
  * dependencies, so a database blip does not get the process killed). /readyz: the store
  * and the queue answer (readiness: take this instance out of rotation while they do not).
+ * The store check is a query through the pool like any request's, so it fails when no
+ * connection comes free in time (a starved pool) as well as when the server is down; the
+ * pool's counts are reported with it.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { PipelineQueue } from '../pipeline/queue.js';
-import type { Db } from '../store/db.js';
+import type { Db, PoolStats } from '../store/db.js';
 
 export interface HealthOptions {
   db: Db;
-  queue: PipelineQueue;
+  /** Absent where the process works no queue (`serve`): readiness is then the store's alone. */
+  queue?: PipelineQueue;
   /** Per dependency check. Default 2 s. */
   timeoutMs?: number;
 }
@@ -18,18 +22,28 @@ export const healthPlugin: FastifyPluginAsync<HealthOptions> = async (app, opts)
   const timeoutMs = opts.timeoutMs ?? 2000;
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
-    const [store, queue] = await Promise.all([
+    const [checked, queue] = await Promise.all([
       check(() => opts.db.query('SELECT 1'), timeoutMs),
-      check(() => opts.queue.ping(), timeoutMs),
+      opts.queue ? check(() => opts.queue!.ping(), timeoutMs) : Promise.resolve('ok'),
     ]);
+    const pool = opts.db.poolStats();
+    const store = checked === 'ok' || !pool ? checked : starvation(checked, pool);
     const ready = store === 'ok' && queue === 'ok';
     return reply.code(ready ? 200 : 503).send({
       status: ready ? 'ready' : 'unavailable',
       store,
-      queue: { kind: opts.queue.kind, status: queue },
+      ...(pool ? { pool } : {}),
+      ...(opts.queue ? { queue: { kind: opts.queue.kind, status: queue } } : {}),
     });
   });
 };
+
+/** Says so when the check failed because every connection was busy, not because Postgres was down. */
+function starvation(failure: string, pool: PoolStats): string {
+  return pool.total >= pool.max && pool.idle === 0
+    ? `no connection free (${pool.total} of ${pool.max} busy, ${pool.waiting} waiting): ${failure}`
+    : failure;
+}
 
 async function check(fn: () => Promise<unknown>, timeoutMs: number): Promise<string> {
   let timer: NodeJS.Timeout | undefined;

@@ -11,6 +11,7 @@ import { healthPlugin } from './health.js';
 import { webPlugin } from './api/web.js';
 import type { Alerts } from '../alert/alerts.js';
 import { alertsPlugin } from './alerts/plugin.js';
+import type { StreamLimits } from './api/stream-limits.js';
 
 export interface ServerDeps {
   db: Db;
@@ -19,6 +20,8 @@ export interface ServerDeps {
   log: Logger;
   /** Subscriptions and alert pages; absent when alerts are off. */
   alerts?: Alerts | null;
+  /** Bounds on exports (stream-limits.ts); defaults otherwise. */
+  streams?: Partial<StreamLimits>;
 }
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
@@ -34,6 +37,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(webPlugin, {
     db: deps.db,
     ...(deps.alerts ? { subscriptions: deps.alerts.service } : {}),
+    ...(deps.streams ? { streams: deps.streams } : {}),
   });
   if (deps.alerts) await app.register(alertsPlugin, { alerts: deps.alerts });
   return app;

@@ -69,7 +69,12 @@ describe('web server with BullMQ', () => {
     expect(health.json()).toEqual({ status: 'ok' });
     const ready = await app.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ready', store: 'ok', queue: { kind: 'bullmq', status: 'ok' } });
+    expect(ready.json()).toEqual({
+      status: 'ready',
+      store: 'ok',
+      pool: { max: 4, total: expect.any(Number), idle: expect.any(Number), waiting: 0 },
+      queue: { kind: 'bullmq', status: 'ok' },
+    });
   });
 
   it('keeps /admin behind the token, by Bearer or Basic', async () => {

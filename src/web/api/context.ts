@@ -11,6 +11,7 @@ import { TagRepository, type TagTotal } from '../../search/tag-repository.js';
 import { SpeechRepository } from '../../speech/speech-repository.js';
 import { DEFAULT_MIN_CONFIDENCE } from '../../search/filters.js';
 import type { RateLimit } from './rate-limit.js';
+import { DEFAULT_STREAM_LIMITS, StreamSlots, type StreamLimits } from './stream-limits.js';
 import { loadTagInfo } from './tag-info.js';
 
 /** A tag as the taxonomy describes it. */
@@ -49,6 +50,24 @@ export interface WebOptions {
   subscriptions?: SubscriptionService;
   /** Per client address; `false` turns limiting off (benchmarks, tests). */
   rateLimit?: { general: RateLimit; export: RateLimit } | false;
+  /** Concurrency and duration bounds on exports (stream-limits.ts); defaults otherwise. */
+  streams?: Partial<StreamLimits>;
+}
+
+/**
+ * The limits as they apply to this store. On PGlite every query waits while a transaction
+ * is open, so one export at a time is all there can be; on Postgres exports must leave
+ * some of the pool to the rest of the site.
+ */
+export function effectiveStreamLimits(db: Db, asked: Partial<StreamLimits> = {}): StreamLimits {
+  const limits = { ...DEFAULT_STREAM_LIMITS, ...asked };
+  const pool = db.poolStats();
+  if (!pool) return { ...limits, exports: 1 };
+  if (limits.exports >= pool.max)
+    throw new Error(
+      `exports at once (${limits.exports}) must be fewer than the store's pool size (${pool.max}), so that exports cannot take every connection`,
+    );
+  return limits;
 }
 
 export const DEFAULT_RATE_LIMITS = {
@@ -66,6 +85,9 @@ export class WebContext {
   readonly people: PersonRepository;
   readonly tagCounts: TagRepository;
   readonly exports: ExportRepository;
+  readonly streamLimits: StreamLimits;
+  /** Slots for streaming responses, server-wide and per client address. */
+  readonly streams: StreamSlots;
 
   readonly options: WebOptions & { tags: TagInfo[] };
 
@@ -78,6 +100,8 @@ export class WebContext {
     this.people = new PersonRepository(db);
     this.tagCounts = new TagRepository(db);
     this.exports = new ExportRepository(db);
+    this.streamLimits = effectiveStreamLimits(db, options.streams);
+    this.streams = new StreamSlots(this.streamLimits.exports, this.streamLimits.perClient);
   }
 
   private totalsCache: { at: number; value: Promise<TagTotal[]> } | null = null;

@@ -57,11 +57,28 @@ function clientStatus(err: FastifyError): number | null {
   return status >= 400 && status < 500 ? status : null;
 }
 
+/**
+ * The store is overloaded rather than broken: no pool connection came free in time
+ * (pg-pool's acquire timeout), or Postgres cancelled a statement (statement_timeout, 57014).
+ */
+export function storeBusy(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  return code === '57014' || /timeout exceeded when trying to connect/i.test(err.message);
+}
+
+/** Seconds a client is asked to wait when the store is busy. */
+const BUSY_RETRY_SECONDS = 5;
+
 export async function apiErrorHandler(
   err: FastifyError | BadRequestError,
   req: FastifyRequest,
   reply: FastifyReply,
 ): Promise<void> {
+  // A route may have set up a download (text/csv, attachment) before failing: the error is
+  // JSON, and an object sent under another type would fail again inside Fastify.
+  reply.removeHeader('content-disposition');
+  reply.removeHeader('content-type');
   if (err instanceof BadRequestError) {
     await reply.code(400).send(errorBody(400, err.message, err.issues));
     return;
@@ -69,6 +86,14 @@ export async function apiErrorHandler(
   const status = clientStatus(err as FastifyError);
   if (status) {
     await reply.code(status).send(errorBody(status, err.message));
+    return;
+  }
+  if (storeBusy(err)) {
+    req.log.warn({ err: (err as Error).message, url: req.url }, 'store busy');
+    await reply
+      .code(503)
+      .header('retry-after', String(BUSY_RETRY_SECONDS))
+      .send(errorBody(503, 'The server is busy; try again in a few seconds.'));
     return;
   }
   req.log.error({ err, url: req.url }, 'request failed');

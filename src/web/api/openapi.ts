@@ -67,6 +67,13 @@ const PAGING: Parameter[] = [
   q('limit', 'Results per page.', { type: 'integer', minimum: 1, maximum: 100, default: 20 }),
 ];
 
+/** Long speeches and debates come a window of paragraphs at a time (about 2 MB of text at most). */
+const PAGE_CURSOR: Parameter = q(
+  'cursor',
+  'Where the previous part ended (its nextCursor); the response holds the next paragraphs up to a size limit, and `next` links to the part after.',
+  str(),
+);
+
 const GID: Parameter = {
   name: 'gid',
   in: 'path',
@@ -149,14 +156,18 @@ export function openApiDocument(): Schema {
       '/speeches/{gid}': {
         get: {
           summary: 'A speech with its paragraphs and tags',
-          parameters: [GID, FILTERS[2]!],
+          description:
+            'A paragraph longer than 100,000 characters is cut (`truncated`, with its `fullLength`); a long speech is paged (`nextCursor`, `next`).',
+          parameters: [GID, FILTERS[2]!, PAGE_CURSOR],
           responses: { 200: ok('The speech.'), 301: moved, 400: BAD_REQUEST, 404: NOT_FOUND },
         },
       },
       '/debates/{gid}': {
         get: {
           summary: 'A debate (heading) with its speeches; a speech gid redirects to its debate',
-          parameters: [GID, FILTERS[2]!],
+          description:
+            'Paged by paragraphs (`nextCursor`, `next`); a speech split between parts is marked `continued` on the later one.',
+          parameters: [GID, FILTERS[2]!, PAGE_CURSOR],
           responses: { 200: ok('The debate.'), 301: moved, 400: BAD_REQUEST, 404: NOT_FOUND },
         },
       },
@@ -229,7 +240,10 @@ export function openApiDocument(): Schema {
               ),
             },
             400: BAD_REQUEST,
-            429: errorResponse('Too many exports; see Retry-After.'),
+            429: errorResponse('Too many exports from your address; see Retry-After.'),
+            503: errorResponse(
+              'The server is running as many exports as it allows, or is busy; see Retry-After.',
+            ),
           },
         },
       },

@@ -11,7 +11,9 @@ import { speechTags, type Debate } from '../../search/debate-repository.js';
 import { sanitizeFeedHtml } from '../pages/sanitize.js';
 import type { WebContext } from './context.js';
 import { errorBody, parseOr400 } from './errors.js';
-import { gidParam, gidQuery } from './schemas.js';
+import { debatePageQuery, speechPageQuery } from './paging.js';
+import { gidParam } from './schemas.js';
+import { withCursor } from './search-routes.js';
 
 export function gidFromPath(req: FastifyRequest): string {
   const params = req.params as Record<string, string | undefined>;
@@ -30,16 +32,16 @@ async function notFound(reply: FastifyReply, what: string, gid: string): Promise
 export function speechRoutes(app: FastifyInstance, ctx: WebContext, prefix: string): void {
   app.get('/speeches/*', async (req, reply) => {
     const gid = gidFromPath(req);
-    const { minConfidence = DEFAULT_MIN_CONFIDENCE } = parseOr400(gidQuery, req.query);
+    const { minConfidence = DEFAULT_MIN_CONFIDENCE, cursor } = parseOr400(speechPageQuery, req.query);
     const current = await ctx.speeches.resolveGid(gid);
     if (!current) return notFound(reply, 'speech', gid);
     if (current !== gid) return reply.redirect(gidPath(`${prefix}/speeches`, current), 301);
     const [speech, tags] = await Promise.all([
-      ctx.speeches.get(current),
+      ctx.speeches.getPage(current, cursor ?? null),
       speechTags(ctx.options.db, current, minConfidence),
     ]);
     if (!speech) return notFound(reply, 'speech', gid);
-    const { requestedGid: _requested, paragraphs, ...rest } = speech;
+    const { requestedGid: _requested, paragraphs, nextCursor, ...rest } = speech;
     return {
       ...rest,
       twfyUrl: twfyUrl(speech.gid),
@@ -56,16 +58,21 @@ export function speechRoutes(app: FastifyInstance, ctx: WebContext, prefix: stri
         cls: p.cls,
         html: sanitizeFeedHtml(p.html),
         text: p.body,
+        truncated: p.truncated,
+        ...(p.fullLength === undefined ? {} : { fullLength: p.fullLength }),
         tags: tags.paragraphs
           .filter((t) => t.seq === p.seq)
           .map(({ tag, confidence, method }) => ({ tag, confidence, method })),
       })),
+      // Long speeches come a window of paragraphs at a time (paragraph-window.ts).
+      nextCursor: nextCursor === null ? null : String(nextCursor),
+      next: nextCursor === null ? null : withCursor(req.url, String(nextCursor)),
     };
   });
 
   app.get('/debates/*', async (req, reply) => {
     const gid = gidFromPath(req);
-    const { minConfidence = DEFAULT_MIN_CONFIDENCE } = parseOr400(gidQuery, req.query);
+    const { minConfidence = DEFAULT_MIN_CONFIDENCE, cursor } = parseOr400(debatePageQuery, req.query);
     const resolved = await ctx.debates.resolve(gid);
     if (!resolved) return notFound(reply, 'debate', gid);
     // A speech's gid leads to the debate it belongs to.
@@ -73,9 +80,12 @@ export function speechRoutes(app: FastifyInstance, ctx: WebContext, prefix: stri
       resolved.kind === 'speech' ? await ctx.debates.headingOfSpeech(resolved.gid) : resolved.gid;
     if (!heading) return notFound(reply, 'debate', gid);
     if (heading !== gid) return reply.redirect(gidPath(`${prefix}/debates`, heading), 301);
-    const debate = await ctx.debates.get(heading, minConfidence);
+    const debate = await ctx.debates.get(heading, minConfidence, { after: cursor ?? null });
     if (!debate) return notFound(reply, 'debate', gid);
-    return sanitizedDebate(debate);
+    return {
+      ...sanitizedDebate(debate),
+      next: debate.nextCursor ? withCursor(req.url, debate.nextCursor) : null,
+    };
   });
 }
 

@@ -13,9 +13,16 @@ const BLOCK_START = /^\s*<(table|ul|ol|blockquote|pre)\b/i;
 function paragraph(p: DebateParagraph): SafeHtml {
   const cls = p.cls && /^[a-z-]{1,30}$/.test(p.cls) ? ` para-${p.cls}` : '';
   const inner = trusted(sanitizeFeedHtml(p.html));
-  return BLOCK_START.test(p.html)
+  const shown = BLOCK_START.test(p.html)
     ? html`<div class="para${cls}">${inner}</div>`
     : html`<p class="para${cls}">${inner}</p>`;
+  return p.truncated
+    ? html`${shown}
+        <p class="notice">
+          This paragraph is ${(p.fullLength ?? 0).toLocaleString('en-GB')} characters long; only its first
+          ${p.body.length.toLocaleString('en-GB')} are shown here. The export has it in full.
+        </p>`
+    : shown;
 }
 
 /** Speakers are h2 directly under the debate's title, h3 under a minor heading (no skipped levels). */
@@ -26,7 +33,7 @@ function speech(s: DebateSpeech, catalogue: readonly TagInfo[], level: 2 | 3): S
       ? html`<h2 class="speech-who" id="${anchor}-who">${speakerLine(s)}</h2>`
       : html`<h3 class="speech-who" id="${anchor}-who">${speakerLine(s)}</h3>`;
   return html`<article class="speech" id="${anchor}" aria-labelledby="${anchor}-who">
-    ${who}
+    ${who}${s.continued ? html`<p class="meta">(continued)</p>` : ''}
     ${s.time || s.colnum ? html`<p class="meta">${s.time ? html`<time>${s.time.slice(0, 5)}</time>` : ''}${s.time && s.colnum ? ' · ' : ''}${s.colnum ? `column ${s.colnum}` : ''}</p>` : ''}
     ${tagBadges(s.tags, catalogue)}
     <div class="speech-text">${s.paragraphs.map(paragraph)}</div>
@@ -56,14 +63,22 @@ function speechesWithSubheadings(debate: Debate, catalogue: readonly TagInfo[]):
   return out;
 }
 
+/** Link to another page of a long debate. */
+function pageHref(debate: Debate, cursor: string | null): string {
+  return cursor === null
+    ? debateHref(debate.gid)
+    : `${debateHref(debate.gid)}?cursor=${encodeURIComponent(cursor)}`;
+}
+
 export function renderDebate(debate: Debate, catalogue: readonly TagInfo[]): string {
   const body = html`${debate.parent ? html`<p class="breadcrumb"><a href="${debateHref(debate.parent.gid)}">${debate.parent.title}</a></p>` : ''}
     <h1>${debate.title}</h1>
+    ${debate.cursor ? html`<p class="notice">A later part of a long debate. <a href="${pageHref(debate, null)}">From the start</a></p>` : ''}
     <p class="meta">
       <time datetime="${debate.sittingDate}">${displayDate(debate.sittingDate)}</time> ·
       ${typeLabel(debate.type)}${debate.twfyUrl ? html` · <a href="${debate.twfyUrl}" rel="noopener">TheyWorkForYou</a>` : ''}
     </p>
     ${debate.speeches.length === 0 ? html`<p>No speeches under this heading.</p>` : speechesWithSubheadings(debate, catalogue)}
-    ${debate.truncated ? html`<p class="notice">This debate is long; only its first ${debate.speeches.length} speeches are shown.</p>` : ''}`;
+    ${debate.nextCursor ? html`<p class="notice">This debate is long and continues on the next page. <a rel="next" href="${pageHref(debate, debate.nextCursor)}">Continue reading</a></p>` : ''}`;
   return layout({ title: debate.title, current: 'search', body });
 }

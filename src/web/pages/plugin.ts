@@ -8,6 +8,7 @@ import type { WebContext } from '../api/context.js';
 import { BadRequestError, parseOr400 } from '../api/errors.js';
 import { peopleQuery, personParam, recordQuery } from '../api/schemas.js';
 import { gidFromPath } from '../api/speech-routes.js';
+import { debatePageQuery } from '../api/paging.js';
 import { openApiDocument } from '../api/openapi.js';
 import { assetRoutes } from './assets.js';
 import { debateHref, speechAnchor, type FormValues } from './components.js';
@@ -23,6 +24,9 @@ import { renderSearch } from './search-page.js';
 import { renderManagePage, renderSubscribePage } from './subscribe-page.js';
 
 const HTML = 'text/html; charset=utf-8';
+
+/** A debate page takes only its cursor; other parameters (a tracking tag, say) are ignored as before. */
+const debateCursor = debatePageQuery.pick({ cursor: true }).loose();
 
 function sendPage(reply: FastifyReply, page: string, status = 200): FastifyReply {
   return reply.code(status).type(HTML).send(page);
@@ -85,7 +89,8 @@ function debateRoutes(app: FastifyInstance, ctx: WebContext): void {
       return reply.redirect(`/api/v1/speeches/${encodeURI(resolved.gid)}`, 302);
     }
     if (resolved.redirected) return reply.redirect(debateHref(resolved.gid), 301);
-    const debate = await ctx.debates.get(resolved.gid, DEFAULT_MIN_CONFIDENCE);
+    const { cursor } = parseOr400(debateCursor, req.query);
+    const debate = await ctx.debates.get(resolved.gid, DEFAULT_MIN_CONFIDENCE, { after: cursor ?? null });
     if (!debate)
       return sendPage(
         reply,
