@@ -182,7 +182,7 @@ export class DebateRepository {
     // A major heading holds its minors' speeches too; a minor (or oral) heading only its own.
     const column = kind === 'minor' ? 'minor_heading_gid' : 'major_heading_gid';
     const rows = await this.db.query<SpeechRow>(
-      `SELECT s.gid, s.seq, s.kind, s.speaker_name, s.person_id, s.party, s.constituency, s.house, s.time,
+      `SELECT s.gid, s.seq, s.kind, s.speaker_name, s.person_id, s.party, s.constituency, s.house, to_char(s.time, 'HH24:MI') AS time,
               s.colnum, s.url, s.minor_heading_gid,
               (SELECT json_agg(json_build_object('seq', p.seq, 'pid', p.pid, 'cls', p.cls, 'html', paragraph_html(p.html, p.body), 'body', p.body) ORDER BY p.seq)
                  FROM paragraphs p WHERE p.speech_gid = s.gid) AS paragraphs,

@@ -72,7 +72,7 @@ export class SpeechRepository {
     if (!resolved) return null;
     const rows = await this.db.query<SpeechRow>(
       `SELECT s.gid, s.type, to_char(s.sitting_date, 'YYYY-MM-DD') AS sitting_date, s.kind, s.speaker_id, s.person_id,
-              s.speaker_name, s.party, s.constituency, s.house, s.time, s.colnum, s.url,
+              s.speaker_name, s.party, s.constituency, s.house, to_char(s.time, 'HH24:MI') AS time, s.colnum, s.url,
               mh.title AS major_heading, nh.title AS minor_heading
          FROM speeches s
          LEFT JOIN headings mh ON mh.gid = s.major_heading_gid

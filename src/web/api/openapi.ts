@@ -150,7 +150,12 @@ export function openApiDocument(): Schema {
         get: {
           summary: 'A speech with its paragraphs and tags',
           parameters: [GID, FILTERS[2]!],
-          responses: { 200: ok('The speech.'), 301: moved, 400: BAD_REQUEST, 404: NOT_FOUND },
+          responses: {
+            200: ok('The speech; `time` is `HH:MM` (24-hour) or null.'),
+            301: moved,
+            400: BAD_REQUEST,
+            404: NOT_FOUND,
+          },
         },
       },
       '/debates/{gid}': {
