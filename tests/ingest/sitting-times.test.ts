@@ -1,16 +1,20 @@
 /**
- * Migration 017 on a store written before it: times stored as the feed gave them become
- * Postgres `time`s, by the parser's rules, and what is no time becomes NULL.
+ * Times in the store: an unreadable one costs the speech nothing and is reported; and
+ * migration 017 on a store written before it, where times stored as the feed gave them
+ * become Postgres `time`s by the parser's rules, and what is no time becomes NULL.
  */
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ingestBytes } from '../../src/ingest/ingest-one.js';
+import { SpeechRepository } from '../../src/speech/speech-repository.js';
 import { openDb, type Db } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { migrationsDir } from '../../src/paths.js';
-import { testDatabaseUrl, type StoreKind } from '../support/db.js';
+import { storePerTest, testDatabaseUrl, type StoreKind } from '../support/db.js';
 
 const MIGRATION = '017_sitting_times_and_index_validators.sql';
 
@@ -94,5 +98,46 @@ describe.each<StoreKind>(['postgres', 'pglite'])('migration 017 on %s', (kind) =
     expect(division?.time).toBeNull();
     // The column is a time now: a malformed value can no longer get in.
     await expect(db.query(`UPDATE speeches SET time = 'half past' WHERE gid = 'g0'`)).rejects.toThrow(/time/);
+  });
+});
+
+describe.each<StoreKind>(['postgres', 'pglite'])('ingesting times on %s', (kind) => {
+  const store = storePerTest(kind);
+  const NAME = 'debates2031-03-04a.xml';
+  const gid = (n: number) => `uk.org.publicwhip/debate/2031-03-04a.1.${n}`;
+  const FILE = `<?xml version="1.0" encoding="UTF-8"?>
+<publicwhip latest="yes">
+<major-heading id="${gid(0)}" time="009:30:00">Invented Business</major-heading>
+<speech id="${gid(1)}" speakername="A Member" time="016:31:00"><p>First.</p></speech>
+<speech id="${gid(2)}" speakername="A Member" time="quarter to"><p>Second.</p></speech>
+</publicwhip>
+`;
+
+  it('stores HH:MM, keeps a speech with an unreadable time without one, and records a warning', async () => {
+    const db = await store();
+    const res = await ingestBytes(
+      db,
+      { name: NAME, bytes: Buffer.from(FILE) },
+      null,
+      pino({ level: 'silent' }),
+    );
+    expect(res.status).toBe('current');
+    const speeches = new SpeechRepository(db);
+    expect((await speeches.get(gid(1)))?.time).toBe('16:31');
+    const second = await speeches.get(gid(2));
+    expect(second?.time).toBeNull();
+    expect(second?.paragraphs.map((p) => p.body)).toEqual(['Second.']);
+    const errors = await db.query(
+      'SELECT file_name, severity, line, field, message FROM ingest_errors ORDER BY id',
+    );
+    expect(errors).toEqual([
+      {
+        file_name: NAME,
+        severity: 'warning',
+        line: 5,
+        field: 'speech@time',
+        message: `unreadable time "quarter to" on ${gid(2)}; stored without a time`,
+      },
+    ]);
   });
 });
