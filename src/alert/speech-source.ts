@@ -115,7 +115,7 @@ export class AlertSpeechSource {
   private async metas(gids: string[]): Promise<SpeechMeta[]> {
     const rows = await this.db.query<MetaRow>(
       `SELECT s.gid, s.group_key, s.content_hash, to_char(s.sitting_date, 'YYYY-MM-DD') AS sitting_date, s.type, s.house,
-              s.person_id, s.speaker_name, s.party, s.constituency, s.time, s.colnum, s.url,
+              s.person_id, s.speaker_name, s.party, s.constituency, to_char(s.time, 'HH24:MI') AS time, s.colnum, s.url,
               mh.title AS major_heading, nh.title AS minor_heading,
               COALESCE(s.minor_heading_gid, s.major_heading_gid) AS debate_gid
          FROM speeches s

@@ -1,6 +1,7 @@
 import { flag, memberRef, optional } from './attrs.js';
 import { readElementText, skipElement } from './inline-html.js';
 import type { Issues } from './issues.js';
+import { sittingTime } from './sitting-time.js';
 import type { Place } from './speech.js';
 import type { ParsedDivision, ParsedVote } from './types.js';
 import { OPEN, TEXT, type Attributes, type XmlScanner } from './xml-scanner.js';
@@ -67,14 +68,14 @@ function readDivisionBody(sc: XmlScanner, issues: Issues, division: ParsedDivisi
   }
 }
 
-function emptyDivision(gid: string, attrs: Attributes, place: Place): ParsedDivision {
+function emptyDivision(gid: string, attrs: Attributes, place: Place, time: string | null): ParsedDivision {
   return {
     gid,
     seq: place.seq,
     date: optional(attrs, 'divdate'),
     number: optional(attrs, 'divnumber'),
     colnum: optional(attrs, 'colnum'),
-    time: optional(attrs, 'time'),
+    time,
     url: optional(attrs, 'url'),
     majorHeadingGid: place.majorHeadingGid,
     minorHeadingGid: place.minorHeadingGid,
@@ -96,7 +97,8 @@ export function readDivision(sc: XmlScanner, issues: Issues, place: Place): Pars
     skipElement(sc);
     return null;
   }
-  const division = emptyDivision(gid, attrs, place);
+  const time = sittingTime(attrs, issues, sc.start, sc.name, gid);
+  const division = emptyDivision(gid, attrs, place, time);
   if (sc.name === 'divisioncount') addCounts(division.counts, attrs, sc, issues);
   readDivisionBody(sc, issues, division);
   return division;

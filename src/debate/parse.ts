@@ -4,6 +4,7 @@ import { readDivision } from './division.js';
 import { parseFeedFileName } from './feed-file.js';
 import { readElementText, skipElement } from './inline-html.js';
 import { Issues } from './issues.js';
+import { sittingTime } from './sitting-time.js';
 import { readSpeech, type Place } from './speech.js';
 import type { FeedType, HeadingKind, ParsedDocument, SpeechKind } from './types.js';
 import { OPEN, TEXT, XmlScanner } from './xml-scanner.js';
@@ -85,7 +86,8 @@ class DocumentWalk {
       this.issues.warn(at, `${kind}-heading@id`, 'heading without an id skipped');
       return;
     }
-    const [colnum, time, url] = [optional(attrs, 'colnum'), optional(attrs, 'time'), optional(attrs, 'url')];
+    const [colnum, url] = [optional(attrs, 'colnum'), optional(attrs, 'url')];
+    const time = sittingTime(attrs, this.issues, at, `${kind}-heading`, gid);
     this.counted(this.doc.headings, { gid, seq: this.seq, kind, title, colnum, time, url, parentGid }, at);
   }
 

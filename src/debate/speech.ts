@@ -1,6 +1,7 @@
 import { InlineBuilder, skipElement } from './inline-html.js';
 import type { Issues } from './issues.js';
 import { flag, memberRef, optional } from './attrs.js';
+import { sittingTime } from './sitting-time.js';
 import type { ParsedParagraph, ParsedSpeech, SpeechKind } from './types.js';
 import { OPEN, TEXT, type XmlScanner } from './xml-scanner.js';
 
@@ -103,7 +104,7 @@ export function readSpeech(
     personId: memberRef(attrs, 'person_id', issues, at, kind),
     speakerName: optional(attrs, 'speakername'),
     nospeaker: flag(attrs, 'nospeaker'),
-    time: optional(attrs, 'time'),
+    time: sittingTime(attrs, issues, at, kind, gid),
     colnum: optional(attrs, 'colnum'),
     url: optional(attrs, 'url'),
     oldstyleId: optional(attrs, 'oldstyleid'),

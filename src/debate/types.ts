@@ -42,6 +42,7 @@ export interface ParsedHeading {
   kind: HeadingKind;
   title: string;
   colnum: string | null;
+  /** `HH:MM` (24-hour), normalised from the feed's forms by normaliseTime; null when not given or unreadable. */
   time: string | null;
   url: string | null;
   /** For minor headings, the major heading they sit under. */
@@ -71,6 +72,7 @@ export interface ParsedSpeech {
   personId: string | null;
   speakerName: string | null;
   nospeaker: boolean;
+  /** `HH:MM` (24-hour), normalised from the feed's forms by normaliseTime; null when not given or unreadable. */
   time: string | null;
   colnum: string | null;
   url: string | null;
@@ -95,6 +97,7 @@ export interface ParsedDivision {
   date: string | null;
   number: string | null;
   colnum: string | null;
+  /** `HH:MM` (24-hour), normalised from the feed's forms by normaliseTime; null when not given or unreadable. */
   time: string | null;
   url: string | null;
   majorHeadingGid: string | null;

@@ -26,6 +26,8 @@ export interface ExportRow {
   pid: string | null;
   /** `YYYY-MM-DD` (cast `sitting_date::text` in SQL: node-pg turns a date into a local-time Date). */
   sitting_date: string;
+  /** Time of the speech as `HH:MM` (24-hour, as the feed gives it to the minute), or null when the feed has none. */
+  time: string | null;
   /** The speaker's house organisation id at the time (`house-of-commons`, …), or null. */
   house: string | null;
   /** Feed type: debates, westminhall, lordspages, wms, lordswms, wrans, lordswrans, sp, sp-written, ni, standing. */
@@ -58,6 +60,7 @@ export const EXPORT_COLUMNS = [
   'paragraph_seq',
   'pid',
   'sitting_date',
+  'time',
   'house',
   'type',
   'major_heading',

@@ -42,7 +42,7 @@ const HEADINGS = `
   LEFT JOIN headings mh ON mh.gid = s.major_heading_gid
   LEFT JOIN headings nh ON nh.gid = s.minor_heading_gid`;
 
-const SPEECH_COLUMNS = `s.gid, s.sitting_date::text AS sitting_date, s.house, s.type,
+const SPEECH_COLUMNS = `s.gid, s.sitting_date::text AS sitting_date, to_char(s.time, 'HH24:MI') AS time, s.house, s.type,
   mh.title AS major_heading, nh.title AS minor_heading, s.speaker_name, s.person_id, s.party,
   s.constituency, s.url AS hansard_url, s.colnum`;
 
@@ -119,6 +119,7 @@ export class ExportRepository {
           paragraph_seq: r.paragraph_seq,
           pid: r.pid,
           sitting_date: r.sitting_date,
+          time: r.time,
           house: r.house,
           type: r.type,
           major_heading: r.major_heading,

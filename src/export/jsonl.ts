@@ -17,6 +17,7 @@ export function jsonlRecord(row: ExportRow): JsonlRecord {
     paragraph_seq: row.paragraph_seq,
     pid: row.pid,
     sitting_date: row.sitting_date,
+    time: row.time,
     house: row.house,
     type: row.type,
     major_heading: row.major_heading,

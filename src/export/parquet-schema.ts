@@ -94,6 +94,8 @@ const BY_NAME: Record<ExportColumn, ParquetColumn> = {
     schema: [{ name: 'sitting_date', type: 'INT32', converted_type: 'DATE', repetition_type: 'REQUIRED' }],
     value: (row) => sittingDay(row.sitting_date),
   },
+  // `HH:MM` text, like CSV and JSONL, rather than a Parquet TIME: the same value in every format.
+  time: optionalString('time'),
   house: optionalString('house'),
   type: requiredString('type'),
   major_heading: optionalString('major_heading', FREE_TEXT),

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { advanceCursor, type ChangeCursor, type ChangeEntry } from '../feed/index.js';
 import type { Db, Queryable } from '../store/db.js';
+import type { IndexValidators } from './feed-index.js';
 
 export type ListingMode = 'changedates' | 'index';
 export type PendingOrigin = 'poll' | 'index' | 'backfill';
@@ -19,7 +20,10 @@ export interface TypeState {
   lastSuccessAt: Date | null;
   lastError: string | null;
   changedatesCheckedAt: Date | null;
+  /** When the last full (not 304) directory listing was recorded. */
   indexCheckedAt: Date | null;
+  /** Validators of that listing, for the next conditional request; null before the first. */
+  indexValidators: IndexValidators | null;
 }
 
 export interface PendingFile {
@@ -50,6 +54,8 @@ interface TypeRow {
   last_error: string | null;
   changedates_checked_at: Date | null;
   index_checked_at: Date | null;
+  index_etag: string | null;
+  index_last_modified: string | null;
 }
 
 const PENDING_COLUMNS = `type, name, version, origin, batch, checksum, etag, last_modified AS "lastModified"`;
@@ -99,10 +105,14 @@ export class CursorRepository {
     });
   }
 
-  /** For a type without changedates.txt: queues files whose index stamp is new or changed. Returns how many. */
+  /**
+   * For a type without changedates.txt: queues files whose index stamp is new or changed,
+   * and keeps the listing's validators with them. Returns how many were queued.
+   */
   async recordIndexListing(
     type: string,
     entries: IndexEntry[],
+    validators: IndexValidators,
     keep: (name: string) => boolean,
   ): Promise<number> {
     return this.db.transaction(async (tx) => {
@@ -111,11 +121,13 @@ export class CursorRepository {
       const changed = entries.filter((e) => known.get(e.name) !== e.stamp);
       const queued = await queueIndexed(tx, type, changed, keep);
       await tx.query(
-        `INSERT INTO feed_cursors (type, mode, last_poll_at, last_success_at, last_error, changedates_checked_at, updated_at)
-         VALUES ($1, 'index', now(), now(), NULL, now(), now())
+        `INSERT INTO feed_cursors (type, mode, last_poll_at, last_success_at, last_error, changedates_checked_at,
+           index_checked_at, index_etag, index_last_modified, updated_at)
+         VALUES ($1, 'index', now(), now(), NULL, now(), now(), $2, $3, now())
          ON CONFLICT (type) DO UPDATE SET mode = 'index', last_poll_at = now(), last_success_at = now(), last_error = NULL,
-           changedates_checked_at = COALESCE(feed_cursors.changedates_checked_at, now()), updated_at = now()`,
-        [type],
+           changedates_checked_at = COALESCE(feed_cursors.changedates_checked_at, now()), index_checked_at = now(),
+           index_etag = EXCLUDED.index_etag, index_last_modified = EXCLUDED.index_last_modified, updated_at = now()`,
+        [type, validators.etag, validators.lastModified],
       );
       return queued;
     });
@@ -123,11 +135,13 @@ export class CursorRepository {
 
   /**
    * For a type with changedates.txt: queues files the directory index shows but that were
-   * never listed, fetched or stored (changedates.txt does not mention every file). Returns how many.
+   * never listed, fetched or stored (changedates.txt does not mention every file), and keeps
+   * the listing's validators with them. Returns how many were queued.
    */
   async reconcileIndex(
     type: string,
     entries: IndexEntry[],
+    validators: IndexValidators,
     keep: (name: string) => boolean,
   ): Promise<number> {
     return this.db.transaction(async (tx) => {
@@ -150,18 +164,20 @@ export class CursorRepository {
         entries.filter((e) => known.get(e.name) !== e.stamp),
       );
       await tx.query(
-        `INSERT INTO feed_cursors (type, index_checked_at) VALUES ($1, now())
-         ON CONFLICT (type) DO UPDATE SET index_checked_at = now()`,
-        [type],
+        `INSERT INTO feed_cursors (type, index_checked_at, index_etag, index_last_modified) VALUES ($1, now(), $2, $3)
+         ON CONFLICT (type) DO UPDATE SET index_checked_at = now(), index_etag = EXCLUDED.index_etag,
+           index_last_modified = EXCLUDED.index_last_modified`,
+        [type, validators.etag, validators.lastModified],
       );
       return queued;
     });
   }
 
-  /** In changedates mode: the index could not be read (none published); try again after the usual interval. */
-  async markIndexChecked(type: string): Promise<void> {
+  /** In index mode: the directory index is as last recorded (a 304), so the poll found nothing and succeeded. */
+  async recordIndexUnchanged(type: string): Promise<void> {
     await this.db.query(
-      `INSERT INTO feed_cursors (type, index_checked_at) VALUES ($1, now()) ON CONFLICT (type) DO UPDATE SET index_checked_at = now()`,
+      `UPDATE feed_cursors SET last_poll_at = now(), last_success_at = now(), last_error = NULL, updated_at = now()
+        WHERE type = $1`,
       [type],
     );
   }
@@ -294,6 +310,10 @@ function toState(row: TypeRow): TypeState {
     lastError: row.last_error,
     changedatesCheckedAt: row.changedates_checked_at,
     indexCheckedAt: row.index_checked_at,
+    indexValidators:
+      row.index_etag === null && row.index_last_modified === null
+        ? null
+        : { etag: row.index_etag, lastModified: row.index_last_modified },
   };
 }
 
@@ -307,6 +327,7 @@ function emptyState(type: string): TypeState {
     lastError: null,
     changedatesCheckedAt: null,
     indexCheckedAt: null,
+    indexValidators: null,
   };
 }
 

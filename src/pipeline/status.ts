@@ -34,6 +34,7 @@ export async function collectStatus(deps: PipelineDeps, failedLimit = 20): Promi
         lastError: null,
         changedatesCheckedAt: null,
         indexCheckedAt: null,
+        indexValidators: null,
       },
   );
   const byTypeRows = await deps.db.query<{ type: string; n: number }>(

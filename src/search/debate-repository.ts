@@ -237,7 +237,7 @@ export class DebateRepository {
            FROM w
        )
        SELECT r.before, r.window_rows, s.gid, s.seq, s.kind, s.speaker_name, s.person_id, s.party, s.constituency,
-              s.house, s.time, s.colnum, s.url, s.minor_heading_gid, ${cappedParagraphColumns('p', params, limits)}
+              s.house, to_char(s.time, 'HH24:MI') AS time, s.colnum, s.url, s.minor_heading_gid, ${cappedParagraphColumns('p', params, limits)}
          FROM r JOIN speeches s ON s.gid = r.speech_gid
          LEFT JOIN paragraphs p ON p.speech_gid = r.speech_gid AND p.seq = r.p_seq
         WHERE r.before < ${params.add(limits.pageBytes)}

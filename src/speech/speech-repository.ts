@@ -137,7 +137,7 @@ export class SpeechRepository {
   private async head(gid: string, resolved: string): Promise<Omit<StoredSpeech, 'paragraphs'> | null> {
     const rows = await this.db.query<SpeechRow>(
       `SELECT s.gid, s.type, to_char(s.sitting_date, 'YYYY-MM-DD') AS sitting_date, s.kind, s.speaker_id, s.person_id,
-              s.speaker_name, s.party, s.constituency, s.house, s.time, s.colnum, s.url,
+              s.speaker_name, s.party, s.constituency, s.house, to_char(s.time, 'HH24:MI') AS time, s.colnum, s.url,
               left(mh.title, 2000) AS major_heading, left(nh.title, 2000) AS minor_heading
          FROM speeches s
          LEFT JOIN headings mh ON mh.gid = s.major_heading_gid

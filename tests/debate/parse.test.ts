@@ -30,7 +30,7 @@ describe('a Commons debates file (ISO-8859-1, DOCTYPE entities)', () => {
     expect(doc.headings[0]).toMatchObject({
       gid: `${D}.1.0`,
       colnum: '1',
-      time: '14:30:00',
+      time: '14:30',
       url: 'https://hansard.example.org/cm300203/1.htm#h0',
     });
   });
@@ -50,7 +50,7 @@ describe('a Commons debates file (ISO-8859-1, DOCTYPE entities)', () => {
       personId: null,
       speakerName: 'Ada Quill',
       nospeaker: false,
-      time: '14:31:00',
+      time: '14:31',
       colnum: '1',
       url: 'https://hansard.example.org/cm300203/1.htm#s3',
       oldstyleId: null,
@@ -117,7 +117,7 @@ describe('a Commons debates file (ISO-8859-1, DOCTYPE entities)', () => {
       date: '2030-02-03',
       number: '17',
       colnum: '2',
-      time: '015:10:00',
+      time: '15:10',
       url: 'https://hansard.example.org/cm300203/2.htm#d17',
       counts: { ayes: 2, noes: 1, tellerayes: 1, tellernoes: 1 },
     });

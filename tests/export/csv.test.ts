@@ -54,6 +54,7 @@ describe('writeCsv', () => {
       expect(cell('gid')).toBe(row.gid);
       expect(cell('text')).toBe(row.text);
       expect(cell('minor_heading')).toBe(row.minor_heading ?? '');
+      expect(cell('time')).toBe(row.time ?? '');
       expect(cell('citation')).toBe(row.citation);
       expect(cell('twfy_url')).toBe(row.twfy_url ?? '');
     });

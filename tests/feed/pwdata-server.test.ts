@@ -64,6 +64,39 @@ describe('pwdata test server', () => {
     expect(server.requestsFor('members/people.json').map((r) => r.status)).toEqual([200, 304, 304, 304, 200]);
   });
 
+  it('serves directory indexes with validators, answering 304 until the listing changes', async () => {
+    server = await startPwdataServer({ root: tree.root, releaseOrder: 'manual', compression: 'none' });
+    const first = await get('scrapedxml/debates/');
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toBe('text/html;charset=UTF-8');
+    expect(await first.text()).toMatch(/<title>Index of \/pwdata\/scrapedxml\/debates<\/title>/);
+    const etag = first.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(first.headers.get('last-modified')).toBeTruthy();
+    expect((await get('scrapedxml/debates/', { 'if-none-match': etag })).status).toBe(304);
+    server.release(1);
+    const changed = await get('scrapedxml/debates/', { 'if-none-match': etag });
+    expect(changed.status).toBe(200);
+    expect(await changed.text()).toContain('<a href="debates2020-01-01a.xml">debates2020-01-01a.xml</a>');
+    expect((await get('scrapedxml/nosuchtype/')).status).toBe(404);
+  });
+
+  it('hides files no changedates.txt lists until they are released, when asked to', async () => {
+    server = await startPwdataServer({ root: tree.root, unlisted: 'hidden' });
+    expect(server.unlisted).toEqual(['westminhall/westminster2020-01-01a.xml']);
+    expect((await get('scrapedxml/westminhall/westminster2020-01-01a.xml')).status).toBe(404);
+    const before = await get('scrapedxml/westminhall/');
+    expect(await before.text()).not.toContain('westminster2020-01-01a.xml');
+    // Listed files are unaffected.
+    expect((await get('scrapedxml/debates/debates2020-01-01a.xml')).status).toBe(200);
+    expect(server.releaseUnlisted()).toEqual(['westminhall/westminster2020-01-01a.xml']);
+    expect(server.releaseUnlisted()).toEqual([]);
+    expect((await get('scrapedxml/westminhall/westminster2020-01-01a.xml')).status).toBe(200);
+    const after = await get('scrapedxml/westminhall/', { 'if-none-match': before.headers.get('etag') ?? '' });
+    expect(after.status).toBe(200);
+    expect(await after.text()).toContain('westminster2020-01-01a.xml');
+  });
+
   it('refuses paths outside the base or the tree', async () => {
     server = await startPwdataServer({ root: tree.root });
     expect((await get('../pwdata/members/people.json')).status).toBe(200); // normalised by the URL parser

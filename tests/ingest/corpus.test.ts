@@ -56,6 +56,51 @@ describe.skipIf(!corpusAvailable()).each(KINDS)('the shared week on %s', (kind) 
     expect(s?.paragraphs.map((p) => p.pid)).toEqual(['b.1.2/1', 'b.1.2/2']);
   });
 
+  it('stores every time as a Postgres time, read back as HH:MM, as the current files give it', async () => {
+    const types = await db.query<{ table_name: string; data_type: string }>(
+      `SELECT table_name, data_type FROM information_schema.columns
+        WHERE table_schema = current_schema() AND column_name = 'time' ORDER BY table_name`,
+    );
+    expect(types).toEqual(
+      ['divisions', 'headings', 'speeches'].map((t) => ({
+        table_name: t,
+        data_type: 'time without time zone',
+      })),
+    );
+    const stored = new Map<string, string | null>();
+    for (const table of ['headings', 'speeches', 'divisions']) {
+      const rows = await db.query<{ gid: string; time: string | null }>(
+        `SELECT gid, to_char(time, 'HH24:MI') AS time FROM ${table}`,
+      );
+      for (const r of rows) stored.set(r.gid, r.time);
+    }
+    // Read independently of the parser: every item's raw time attribute in the current files.
+    const current = await db.query<{ type: string; current_file: string }>(
+      'SELECT type, current_file FROM sittings',
+    );
+    const expected = new Map<string, string | null>();
+    for (const { type, current_file } of current) {
+      const xml = readFileSync(path.join(corpusDir, 'scrapedxml', type, current_file), 'latin1');
+      for (const tag of xml.matchAll(
+        /<(?:major-heading|minor-heading|oral-heading|speech|ques|reply|division|divisioncount)\s[^>]*>/g,
+      )) {
+        const gid = /\sid="([^"]+)"/.exec(tag[0])?.[1];
+        if (gid === undefined) continue;
+        const raw = /\stime="([^"]*)"/.exec(tag[0])?.[1] ?? '';
+        const m = /^0?(\d{1,2}):(\d\d)(?::00)?$/.exec(raw);
+        expected.set(gid, m ? `${m[1]!.padStart(2, '0')}:${m[2]}` : null);
+      }
+    }
+    expect(stored.size).toBe(expected.size);
+    expect(Object.fromEntries(stored)).toEqual(Object.fromEntries(expected));
+    const times = [...stored.values()].filter((t) => t !== null);
+    expect(times).toHaveLength(4745);
+    expect(times.every((t) => /^([01]\d|2[0-3]):[0-5]\d$/.test(t))).toBe(true);
+    // `011:32:00` in the feed: the API's speech reads it back as 11:32.
+    const speech = await new SpeechRepository(db).get('uk.org.publicwhip/debate/2009-10-29a.443.1');
+    expect(speech?.time).toBe('11:32');
+  });
+
   it('ingesting again changes no row', async () => {
     const before = await storeDigest(db, { ignoreVolatile: false });
     const again = await ingest(db, listSourceFiles(corpusDir), people, 2);

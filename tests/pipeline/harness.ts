@@ -18,6 +18,7 @@ import { BullPipelineQueue } from '../../src/pipeline/bullmq-queue.js';
 import { openFeed } from '../../src/pipeline/feed.js';
 import { MemoryQueue } from '../../src/pipeline/memory-queue.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
+import { runPoll, type PollOutcome } from '../../src/pipeline/stages/poll.js';
 import { STAGES, type PipelineQueue } from '../../src/pipeline/queue.js';
 import { RETENTION } from '../../src/pipeline/runtime.js';
 import type { Db } from '../../src/store/db.js';
@@ -107,6 +108,8 @@ export async function dropPrefix(prefix: string, url = redisUrl): Promise<void> 
 export interface HarnessOptions {
   db: Db;
   feedUrl: string;
+  /** A pwdata mirror directory to read instead of feedUrl (FEED_DIR). */
+  feedDir?: string;
   types: readonly string[];
   log: Logger;
   /** BullMQ on this Redis under `prefix`; omitted = the in-process queue. */
@@ -137,6 +140,7 @@ export function buildPipeline(o: HarnessOptions): Pipeline {
     : new MemoryQueue({ retry, retention: RETENTION, log: o.log });
   const feed = openFeed({
     baseUrl: o.feedUrl,
+    dir: o.feedDir,
     minIntervalMs: 0,
     timeoutMs: o.feedTimeoutMs ?? 5000,
     attempts: o.feedAttempts ?? 3,
@@ -252,4 +256,16 @@ export async function caughtUp(
   return STAGES.filter((s) => s !== 'poll').every(
     (s) => counts[s].active + counts[s].delayed + counts[s].waiting === 0,
   );
+}
+
+/** Runs one poll in this process, as the queue's poll worker would, and returns what it reports. */
+export function pollOnce(pipeline: Pipeline, log: Logger): Promise<PollOutcome> {
+  return runPoll(pipeline.deps, {
+    stage: 'poll',
+    id: `poll-test-${Date.now()}`,
+    data: { reason: 'manual' },
+    attempt: 1,
+    signal: new AbortController().signal,
+    log,
+  });
 }

@@ -5,8 +5,11 @@
  * Last-Modified, 304s, gzip on request. With `releaseOrder: 'manual'` files appear over
  * time in changedates order (across all types, by timestamp), as the real feed grows.
  * Faults (error statuses, delays, hangs, resets, cut-off bodies) are injected per path.
- * `scrapedxml/<type>/` answers with an Apache mod_autoindex page of the visible files
- * (for types without changedates.txt and for backfills).
+ * `scrapedxml/<type>/` answers with an Apache mod_autoindex page of the visible files,
+ * with an ETag and Last-Modified like any other resource and a 304 to a matching
+ * conditional request (Apache sends them for an index with `IndexOptions TrackModified`).
+ * Files no changedates.txt lists (one wms file, all of lordswms and lordswrans) are
+ * visible from the start unless `unlisted: 'hidden'`; then they appear at releaseUnlisted().
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
@@ -72,6 +75,8 @@ export interface PwdataServerOptions {
   faults?: FaultRule[];
   /** Encoding used when the client accepts it. Default 'gzip'. */
   compression?: 'gzip' | 'br' | 'none';
+  /** 'visible' (default): files no changedates.txt lists are there from the start. 'hidden': only after releaseUnlisted(). */
+  unlisted?: 'visible' | 'hidden';
 }
 
 export interface PwdataServer {
@@ -85,6 +90,10 @@ export interface PwdataServer {
   release(n?: number): TimelineEntry[];
   /** Make every entry with time ≤ `time` visible; returns the newly visible ones. */
   releaseUntil(time: number): TimelineEntry[];
+  /** Files no changedates.txt lists (`type/name`), whether released or not. */
+  unlisted: readonly string[];
+  /** Make the unlisted files visible (those matching `filter`, default all); returns them. */
+  releaseUnlisted(filter?: (path: string) => boolean): string[];
   addFault(rule: FaultRule): void;
   clearFaults(): void;
   requests: RequestRecord[];
@@ -114,6 +123,8 @@ export async function startPwdataServer(options: PwdataServerOptions): Promise<P
     released: () => state.releasedCount,
     release: (n = 1) => state.releaseTo(state.releasedCount + n),
     releaseUntil: (time) => state.releaseTo(state.timeline.filter((e) => e.time <= time).length),
+    unlisted: state.unlisted,
+    releaseUnlisted: (filter = () => true) => state.releaseUnlisted(filter),
     addFault: (rule) => state.faults.push({ ...rule, remaining: rule.times ?? Infinity }),
     clearFaults: () => state.faults.splice(0),
     requests: state.requests,
@@ -143,6 +154,9 @@ class ServerState {
   readonly requests: RequestRecord[] = [];
   releasedCount: number;
   closed = false;
+  /** `type/name` of every .xml file no changedates.txt lists. */
+  readonly unlisted: string[];
+  private readonly unlistedOut = new Set<string>();
   private readonly root: string;
   private readonly rawLines = new Map<string, string[]>();
 
@@ -151,6 +165,13 @@ class ServerState {
     this.timeline = this.readTimeline();
     this.releasedCount = options.releaseOrder === 'manual' ? 0 : this.timeline.length;
     this.faults = (options.faults ?? []).map((rule) => ({ ...rule, remaining: rule.times ?? Infinity }));
+    this.unlisted = this.findUnlisted();
+  }
+
+  releaseUnlisted(filter: (path: string) => boolean): string[] {
+    const newly = this.unlisted.filter((p) => !this.unlistedOut.has(p) && filter(p));
+    for (const p of newly) this.unlistedOut.add(p);
+    return newly;
   }
 
   releaseTo(count: number): TimelineEntry[] {
@@ -237,7 +258,12 @@ class ServerState {
     if (manual && listing?.[1] !== undefined && this.rawLines.has(listing[1]))
       return this.releasedListing(listing[1]);
     const file = FILE.exec(rel);
-    if (manual && file?.[1] !== undefined && file[2] !== undefined && !this.isVisible(file[1], file[2]))
+    if (
+      file?.[1] !== undefined &&
+      file[2] !== undefined &&
+      file[2].endsWith('.xml') &&
+      !this.isVisible(file[1], file[2])
+    )
       return null;
     const full = path.join(this.root, ...rel.split('/'));
     if (!full.startsWith(this.root + path.sep)) return null;
@@ -263,7 +289,7 @@ class ServerState {
     let newest = 0;
     const names = readdirSync(dir).filter((n) => n.endsWith('.xml'));
     for (const name of names.sort()) {
-      if (this.options.releaseOrder === 'manual' && !this.isVisible(type, name)) continue;
+      if (!this.isVisible(type, name)) continue;
       const info = await stat(path.join(dir, name));
       const listed = released.filter((e) => e.name === name).map((e) => e.time * 1000);
       const mtime = listed.length > 0 ? Math.max(...listed) : info.mtime.getTime();
@@ -286,11 +312,28 @@ class ServerState {
     return { body: Buffer.from(html, 'utf8'), mtime: new Date(newest) };
   }
 
-  /** A file is visible once any of its changedates lines is; files no changedates lists always are. */
+  /** A file is visible once any of its changedates lines is; files no changedates lists once released (see `unlisted`). */
   private isVisible(type: string, name: string): boolean {
     const listed = this.timeline.some((e) => e.type === type && e.name === name);
-    if (!listed) return true;
+    if (!listed) return this.options.unlisted !== 'hidden' || this.unlistedOut.has(`${type}/${name}`);
     return this.timeline.slice(0, this.releasedCount).some((e) => e.type === type && e.name === name);
+  }
+
+  private findUnlisted(): string[] {
+    const scraped = path.join(this.root, 'scrapedxml');
+    const types = existsSync(scraped)
+      ? readdirSync(scraped, { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => d.name)
+          .sort()
+      : [];
+    return types.flatMap((type) =>
+      readdirSync(path.join(scraped, type))
+        .filter((name) => name.endsWith('.xml'))
+        .filter((name) => !this.timeline.some((e) => e.type === type && e.name === name))
+        .sort()
+        .map((name) => `${type}/${name}`),
+    );
   }
 
   /** changedates.txt as it stood: released lines, plus blank/odd lines before the last of them. */

@@ -55,6 +55,11 @@ describe.skipIf(!corpusAvailable())('export endpoint on the shared week (Postgre
       type: 'debates',
     });
     expect(commons?.hansard_url).toMatch(/^http:\/\/www\.publications\.parliament\.uk\//);
+    // Times as HH:MM in every format (the feed wrote `14:30:00` here, `011:32:00` elsewhere).
+    expect(commons?.time).toBe('14:30');
+    const timed = rows.filter((r) => r.time !== null && r.time !== '' && r.time !== undefined);
+    expect(timed.length).toBeGreaterThan(rows.length / 2);
+    for (const r of timed) expect(r.time).toMatch(/^([01]\d|2[0-3]):[0-5]\d$/);
     const withTwfy = rows.filter((r) => r.twfy_url).length;
     // Public Bill Committee rows have no TheyWorkForYou url without the bill's session.
     expect(withTwfy).toBeGreaterThan(rows.length * 0.85);

@@ -257,6 +257,20 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
       expect((await get(`/api/v1/speeches/${encodeURIComponent(NEW)}`)).statusCode).toBe(200);
     });
 
+    it('gives speech times as HH:MM, whatever form the feed wrote', async () => {
+      // `011:32:00` in debates2009-10-29a.xml.
+      const speech = await get('/api/v1/speeches/uk.org.publicwhip/debate/2009-10-29a.443.1');
+      expect(speech.json<{ time: string | null }>().time).toBe('11:32');
+      const debate = (await get('/api/v1/debates/uk.org.publicwhip/debate/2009-10-29a.443.0')).json<{
+        speeches: { time: string | null }[];
+      }>();
+      expect(debate.speeches.length).toBeGreaterThan(3);
+      for (const s of debate.speeches) expect(s.time).toMatch(/^([01]\d|2[0-3]):[0-5]\d$/);
+      // A Westminster Hall opening the feed marks `time="unknown"`: no time, not a string.
+      const opening = await get('/api/v1/speeches/uk.org.publicwhip/westminhall/2009-10-27a.1.1');
+      expect(opening.json<{ time: string | null }>().time).toBeNull();
+    });
+
     it('redirects an old gid with 301 to the current one', async () => {
       const res = await get(`/api/v1/speeches/${OLD}`);
       expect(res.statusCode).toBe(301);

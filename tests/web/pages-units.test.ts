@@ -6,6 +6,7 @@ import { normalisePersonId } from '../../src/search/filters.js';
 import { TokenBuckets } from '../../src/web/api/rate-limit.js';
 import { axisTicks, periods, timelineChart } from '../../src/web/pages/chart.js';
 import { html, trusted } from '../../src/web/pages/html.js';
+import { displayTime } from '../../src/web/pages/labels.js';
 import { safeHref, sanitizeFeedHtml } from '../../src/web/pages/sanitize.js';
 
 describe('feed HTML sanitiser', () => {
@@ -175,5 +176,26 @@ describe('timeline chart', () => {
     expect(svg).toContain('<title>Oct 2009: 45 speeches; Privatisation 1; STPs 9</title>');
     expect(svg).toContain('<th scope="row">Oct 2009</th><td>45</td><td>1</td><td>9</td>');
     expect(svg).not.toMatch(/style=/);
+  });
+});
+
+describe('times as Hansard prints them', () => {
+  it.each([
+    ['11:32', '11.32 am'],
+    ['09:05', '9.05 am'],
+    ['16:31', '4.31 pm'],
+    ['14:30', '2.30 pm'],
+    ['12:30', '12.30 pm'],
+    ['00:05', '12.05 am'],
+    ['19:00', '7 pm'],
+    ['09:00', '9 am'],
+    ['12:00', '12 noon'],
+    ['00:00', '12 midnight'],
+  ])('%s → %s', (hhmm, shown) => {
+    expect(displayTime(hhmm)).toBe(shown);
+  });
+
+  it('shows nothing for no time or a value that is not HH:MM', () => {
+    for (const bad of [null, '', '011:32:00', '11:32:00', '24:00', '9:30']) expect(displayTime(bad)).toBe('');
   });
 });

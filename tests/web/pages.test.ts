@@ -116,6 +116,17 @@ describe.skipIf(!corpusAvailable())('server-rendered pages on the shared week', 
     await page('/debates/uk.org.publicwhip/debate/1999-01-01a.1.1', 404);
   });
 
+  it('shows speech times as Hansard prints them, with HH:MM for machines', async () => {
+    // The feed writes these times as `011:32:00` and `14:30:00`.
+    const business = await page('/debates/uk.org.publicwhip/debate/2009-10-29a.443.0');
+    expect(business.body).toContain('<time datetime="11:32">11.32 am</time>');
+    const { body } = await page('/debates/uk.org.publicwhip/debate/2009-10-26b.1.4');
+    expect(body).toContain('<time datetime="14:30">2.30 pm</time>');
+    for (const shown of [...business.body.matchAll(/<time datetime="([^"]*)">([^<]*)<\/time>/g)])
+      if (shown[1]!.includes(':'))
+        expect(shown[2], shown[0]).toMatch(/^(1[0-2]|[1-9])(\.[0-5]\d)? (am|pm)$|^12 (noon|midnight)$/);
+  });
+
   it('renders stored feed HTML defensively', async () => {
     // A hostile paragraph that got past ingest must not reach the browser as markup.
     await db.query(

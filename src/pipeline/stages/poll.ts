@@ -1,6 +1,8 @@
 /**
  * `poll`: refresh people.json when due, then for each type list what changed since its
- * cursor and record it (listing + cursor advance in one transaction), then (re-)enqueue
+ * cursor and record it (listing + cursor advance in one transaction), compare its
+ * directory index with what is known (one conditional request, a 304 when unchanged:
+ * changedates.txt does not name every file, and some types have none), then (re-)enqueue
  * the next job of every pending file. Re-enqueueing everything pending, not just what
  * this poll found, is what heals a queue that lost jobs (a Redis restart, a killed
  * in-process queue): ids make the re-adds of jobs still held no-ops.
@@ -10,14 +12,19 @@ import type { FeedType } from '../../debate/types.js';
 import { FeedNotFoundError } from '../../feed/index.js';
 import { indexPendingDays } from '../../ingest/search-index.js';
 import type { PipelineDeps } from '../context.js';
+import type { ListingMode, TypeState } from '../cursor-repository.js';
+import type { IndexListing } from '../feed-index.js';
 import { jobsForPending, type PollJob } from '../jobs.js';
 import { refreshPeopleIfDue } from '../people-refresh.js';
 import type { JobContext } from '../queue.js';
 
 /** How often a type without changedates.txt is checked for one again. */
 const CHANGEDATES_RECHECK_MS = 24 * 3_600_000;
-/** How often a type with changedates.txt has its directory index compared for files it never mentioned. */
-const INDEX_RECONCILE_MS = 24 * 3_600_000;
+/**
+ * How often the directory index is asked for without validators. Validators that follow
+ * the directory (a mirror's mtime, Apache's TrackModified) miss a file rewritten in place.
+ */
+const INDEX_FULL_LISTING_MS = 24 * 3_600_000;
 
 export interface PollOutcome {
   typesFailed: string[];
@@ -39,7 +46,7 @@ export async function runPoll(deps: PipelineDeps, job: JobContext<PollJob>): Pro
       await pollType(deps, type, job);
     } catch (err) {
       if (job.signal.aborted) throw err;
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       typesFailed.push(type);
       job.log.warn({ type, err: message }, 'poll of feed type failed');
       await deps.cursors.recordError(type, message);
@@ -65,20 +72,61 @@ export async function enqueuePending(deps: PipelineDeps): Promise<number> {
   return jobs.length;
 }
 
+/**
+ * One type's poll: its directory index (conditionally: a 304 when nothing changed) and its
+ * changedates.txt. Each step that fails leaves nothing recorded as done, so the next poll
+ * asks again; the type is reported failed with every step's error.
+ */
 async function pollType(deps: PipelineDeps, type: string, job: JobContext<PollJob>): Promise<void> {
   const state = await deps.cursors.get(type);
   const keep = sinceFilter(type, deps.settings.since);
+  const failures: unknown[] = [];
+  const attempt = async <T>(step: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await step();
+    } catch (err) {
+      if (job.signal.aborted) throw err;
+      failures.push(err);
+      return undefined;
+    }
+  };
+  // The index is read before changedates.txt and recorded after it: a file published in
+  // between shows up in changedates.txt only, and one in both is already pending from
+  // changedates.txt when the index is compared, so it is listed once, with its changedates time.
+  const listing = await attempt(() => readIndex(deps, type, state, job.signal));
+  const mode = (await attempt(() => pollChangedates(deps, type, state, keep, job))) ?? state.mode;
+  if (listing !== undefined) await attempt(() => recordIndex(deps, type, mode, listing, keep, job));
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) throw new Error(failures.map(errorMessage).join('; '));
+}
+
+/** The directory index if it changed since the listing last recorded; unconditionally once a day. */
+function readIndex(
+  deps: PipelineDeps,
+  type: string,
+  state: TypeState,
+  signal: AbortSignal,
+): Promise<IndexListing> {
+  const fullDue =
+    !state.indexCheckedAt || Date.now() - state.indexCheckedAt.getTime() >= INDEX_FULL_LISTING_MS;
+  return deps.feed.index.listIfChanged(type, fullDue ? null : state.indexValidators, signal);
+}
+
+/**
+ * Records what changedates.txt lists after the cursor; returns the mode the type is in
+ * now: 'index' when it has no changedates.txt (looked for again once a day).
+ */
+async function pollChangedates(
+  deps: PipelineDeps,
+  type: string,
+  state: TypeState,
+  keep: (name: string) => boolean,
+  job: JobContext<PollJob>,
+): Promise<ListingMode> {
   const recheck =
     !state.changedatesCheckedAt ||
     Date.now() - state.changedatesCheckedAt.getTime() >= CHANGEDATES_RECHECK_MS;
-  if (state.mode === 'index' && !recheck) return void (await pollIndex(deps, type, keep, job));
-  // The index is read before changedates.txt: a file published in between then shows up
-  // in changedates.txt only, rather than in both as two listings of one version.
-  if (
-    state.mode === 'changedates' &&
-    (!state.indexCheckedAt || Date.now() - state.indexCheckedAt.getTime() >= INDEX_RECONCILE_MS)
-  )
-    await reconcile(deps, type, keep, job);
+  if (state.mode === 'index' && !recheck) return 'index';
   try {
     const list = await deps.feed.source.listChanges(type, state.cursor, { signal: job.signal });
     for (const issue of list.issues.slice(0, 20))
@@ -90,47 +138,48 @@ async function pollType(deps: PipelineDeps, type: string, job: JobContext<PollJo
     if (!recorded) job.log.info({ type }, 'cursor moved by a concurrent poll; its listing stands');
     else if (list.pending.length > 0)
       job.log.info({ type, files: list.pending.length }, 'new and revised files listed');
+    return 'changedates';
   } catch (err) {
     if (!(err instanceof FeedNotFoundError)) throw err;
     if (state.mode !== 'index')
       job.log.warn({ type }, 'no changedates.txt for this type; listing its directory index instead');
-    await pollIndex(deps, type, keep, job);
     await deps.cursors.markChangedatesChecked(type);
+    return 'index';
   }
 }
 
-async function pollIndex(
+/**
+ * Takes in a changed listing: in index mode every new or re-stamped file is queued; with
+ * changedates.txt, files it never listed (and nothing else has) are.
+ */
+async function recordIndex(
   deps: PipelineDeps,
   type: string,
+  mode: ListingMode,
+  listing: IndexListing,
   keep: (name: string) => boolean,
   job: JobContext<PollJob>,
 ): Promise<void> {
-  const entries = await deps.feed.index.list(type, job.signal);
-  const queued = await deps.cursors.recordIndexListing(type, entries, keep);
-  if (queued > 0)
-    job.log.info({ type, files: queued }, 'new and changed files listed from the directory index');
-}
-
-/** Picks up files the directory index shows but changedates.txt never listed. A missing index is not an error. */
-async function reconcile(
-  deps: PipelineDeps,
-  type: string,
-  keep: (name: string) => boolean,
-  job: JobContext<PollJob>,
-): Promise<void> {
-  let entries;
-  try {
-    entries = await deps.feed.index.list(type, job.signal);
-  } catch (err) {
-    if (!(err instanceof FeedNotFoundError)) throw err;
-    return void (await deps.cursors.markIndexChecked(type));
+  if (listing.status === 'unchanged') {
+    if (mode === 'index') await deps.cursors.recordIndexUnchanged(type);
+    return;
   }
-  const queued = await deps.cursors.reconcileIndex(type, entries, keep);
+  if (mode === 'index') {
+    const queued = await deps.cursors.recordIndexListing(type, listing.entries, listing.validators, keep);
+    if (queued > 0)
+      job.log.info({ type, files: queued }, 'new and changed files listed from the directory index');
+    return;
+  }
+  const queued = await deps.cursors.reconcileIndex(type, listing.entries, listing.validators, keep);
   if (queued > 0)
     job.log.info(
       { type, files: queued },
       'files missing from changedates.txt listed from the directory index',
     );
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** FEED_SINCE: files dated earlier are passed over (names that do not parse are kept, to be reported by ingest). */

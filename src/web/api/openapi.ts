@@ -157,7 +157,7 @@ export function openApiDocument(): Schema {
         get: {
           summary: 'A speech with its paragraphs and tags',
           description:
-            'A paragraph longer than 100,000 characters is cut (`truncated`, with its `fullLength`); a long speech is paged (`nextCursor`, `next`).',
+            'A paragraph longer than 100,000 characters is cut (`truncated`, with its `fullLength`); a long speech is paged (`nextCursor`, `next`). `time` is `HH:MM` (24-hour) or null.',
           parameters: [GID, FILTERS[2]!, PAGE_CURSOR],
           responses: { 200: ok('The speech.'), 301: moved, 400: BAD_REQUEST, 404: NOT_FOUND },
         },

@@ -3,7 +3,7 @@ import type { Debate, DebateParagraph, DebateSpeech } from '../../search/debate-
 import type { TagInfo } from '../api/context.js';
 import { debateHref, sourceLinks, speakerLine, speechAnchor, tagBadges } from './components.js';
 import { html, trusted, type SafeHtml } from './html.js';
-import { displayDate, typeLabel } from './labels.js';
+import { displayDate, displayTime, typeLabel } from './labels.js';
 import { layout } from './layout.js';
 import { sanitizeFeedHtml } from './sanitize.js';
 
@@ -25,6 +25,16 @@ function paragraph(p: DebateParagraph): SafeHtml {
     : shown;
 }
 
+/** When (as Hansard prints it, with `HH:MM` for machines) and where in the printed column order. */
+function speechMeta(s: DebateSpeech): SafeHtml | string {
+  const time = displayTime(s.time);
+  if (!time && !s.colnum) return '';
+  const at = time ? html`<time datetime="${s.time}">${time}</time>` : '';
+  return html`<p class="meta">
+    ${at}${time && s.colnum ? ' · ' : ''}${s.colnum ? `column ${s.colnum}` : ''}
+  </p>`;
+}
+
 /** Speakers are h2 directly under the debate's title, h3 under a minor heading (no skipped levels). */
 function speech(s: DebateSpeech, catalogue: readonly TagInfo[], level: 2 | 3): SafeHtml {
   const anchor = speechAnchor(s.gid);
@@ -33,8 +43,7 @@ function speech(s: DebateSpeech, catalogue: readonly TagInfo[], level: 2 | 3): S
       ? html`<h2 class="speech-who" id="${anchor}-who">${speakerLine(s)}</h2>`
       : html`<h3 class="speech-who" id="${anchor}-who">${speakerLine(s)}</h3>`;
   return html`<article class="speech" id="${anchor}" aria-labelledby="${anchor}-who">
-    ${who}${s.continued ? html`<p class="meta">(continued)</p>` : ''}
-    ${s.time || s.colnum ? html`<p class="meta">${s.time ? html`<time>${s.time.slice(0, 5)}</time>` : ''}${s.time && s.colnum ? ' · ' : ''}${s.colnum ? `column ${s.colnum}` : ''}</p>` : ''}
+    ${who}${s.continued ? html`<p class="meta">(continued)</p>` : ''} ${speechMeta(s)}
     ${tagBadges(s.tags, catalogue)}
     <div class="speech-text">${s.paragraphs.map(paragraph)}</div>
     ${sourceLinks(s)}

@@ -40,3 +40,16 @@ export function displayDate(iso: string | null): string {
 export function displayMonth(month: string): string {
   return displayDate(month);
 }
+
+/**
+ * `HH:MM` as printed Hansard writes a time: `11.32 am`, `4.31 pm`, `7 pm` on the hour,
+ * `12 noon` and `12 midnight`; '' for no time (or anything that is not `HH:MM`).
+ */
+export function displayTime(hhmm: string | null): string {
+  const m = hhmm === null ? null : /^([01]\d|2[0-3]):([0-5]\d)$/.exec(hhmm);
+  if (!m) return '';
+  const hour = Number(m[1]);
+  const minutes = m[2] === '00' ? '' : `.${m[2]}`;
+  if (minutes === '' && (hour === 0 || hour === 12)) return hour === 0 ? '12 midnight' : '12 noon';
+  return `${hour % 12 === 0 ? 12 : hour % 12}${minutes} ${hour < 12 ? 'am' : 'pm'}`;
+}
