@@ -27,6 +27,8 @@ import {
   EVENT_HEADER,
   SIGNATURE_HEADER,
   signBody,
+  signTimestamped,
+  TIMESTAMP_SIGNATURE_HEADER,
   webhookPayload,
 } from './render/webhook-payload.js';
 import { SubscriptionRepository } from './subscription-repository.js';
@@ -245,6 +247,7 @@ export class AlertDispatcher {
       url: sub.webhookUrl!,
       body,
       headers: {
+        [TIMESTAMP_SIGNATURE_HEADER]: signTimestamped(secret, body, now.getTime() / 1000),
         [SIGNATURE_HEADER]: signBody(secret, body),
         [DELIVERY_HEADER]: row.id,
         [EVENT_HEADER]: event,

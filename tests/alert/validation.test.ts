@@ -17,6 +17,8 @@ const resolver = tableResolver({
   'sneaky.example': ['93.184.216.34', '192.168.1.10'],
   'v6private.example': ['fd00::1'],
   'hooks.example.org': ['93.184.216.34'],
+  'sixtofour.example': ['2606:4700::1111', '2002:7f00:1::1'],
+  'v6public.example': ['2606:4700::1111'],
 });
 
 describe('subscription input', () => {
@@ -135,6 +137,23 @@ describe('subscription input', () => {
     ['https://[::ffff:127.0.0.1]/hook', /loopback/],
     ['https://[::ffff:a9fe:a9fe]/hook', /loopback, private/],
     ['https://0.0.0.0/hook', /loopback, private/],
+    // IPv6 forms that carry an IPv4 address (issue #18: `[::127.0.0.1]` was accepted).
+    [
+      'https://[::127.0.0.1]:18099/',
+      /::7f00:1 is an IPv4-compatible IPv6 address embedding 127\.0\.0\.1, a loopback/,
+    ],
+    ['https://[::a9fe:a9fe]/hook', /IPv4-compatible IPv6 address embedding 169\.254\.169\.254/],
+    ['https://[::ffff:8.8.8.8]/hook', /IPv4-mapped IPv6 address embedding 8\.8\.8\.8; IPv6 forms/],
+    ['https://[::ffff:0:a00:1]/hook', /SIIT\) IPv6 address embedding 10\.0\.0\.1, a loopback/],
+    ['https://[64:ff9b::a9fe:a9fe]/hook', /NAT64 IPv6 address embedding 169\.254\.169\.254/],
+    ['https://[64:ff9b::808:808]/hook', /NAT64 IPv6 address embedding 8\.8\.8\.8;/],
+    ['https://[64:ff9b:1::a00:1]/hook', /local-use NAT64 IPv6 address embedding an IPv4 address/],
+    ['https://[2002:a00:1::1]/hook', /6to4 IPv6 address embedding 10\.0\.0\.1, a loopback/],
+    [
+      'https://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hook',
+      /Teredo IPv6 address embedding 127\.0\.0\.1, a loopback/,
+    ],
+    ['https://sixtofour.example/hook', /sixtofour\.example resolves to 2002:7f00:1::1, a 6to4 IPv6 address/],
     ['https://localhost/hook', /localhost resolves to 127\.0\.0\.1/],
     ['https://metadata.internal/computeMetadata', /metadata\.internal resolves to 169\.254\.169\.254/],
     ['https://intranet.example/hook', /intranet\.example resolves to 10\.20\.30\.40/],
@@ -149,6 +168,14 @@ describe('subscription input', () => {
 
   it.each(badTargets)('refuses the webhook target %s', async (url, message) => {
     await refused({ channel: 'webhook', url, q: 'nhs' }, 'url', message, true);
+  });
+
+  it('accepts public IPv6 targets, literal or resolved', async () => {
+    const policy = new TargetPolicy([], resolver);
+    await expect(policy.check('https://[2606:4700::1111]/hook')).resolves.toHaveLength(1);
+    await expect(policy.check('https://v6public.example/hook')).resolves.toEqual([
+      { address: '2606:4700::1111', family: 6 },
+    ]);
   });
 
   it('accepts a public webhook target, and needs an API key for webhooks', async () => {
