@@ -8,6 +8,7 @@ import { excerptHtml, MARK_END, MARK_START } from '../../search/highlight.js';
 import { html, join, trusted, type SafeHtml } from '../../web/pages/html.js';
 import type { AlertLinks } from '../links.js';
 import type { AlertItem, Subscription } from '../types.js';
+import { safeWebUrl } from './safe-url.js';
 import {
   clip,
   describeSubscription,
@@ -53,9 +54,11 @@ function page(title: string, body: SafeHtml, footer: SafeHtml): string {
 }
 
 function itemHtml(item: AlertItem, withHeading: boolean): SafeHtml {
+  const twfy = safeWebUrl(item.twfyUrl);
+  const hansard = safeWebUrl(item.hansardUrl);
   const links = [
-    item.twfyUrl ? html`<a href="${item.twfyUrl}">Read it on TheyWorkForYou</a>` : null,
-    item.hansardUrl ? html`<a href="${item.hansardUrl}">Official Report (Hansard)</a>` : null,
+    twfy ? html`<a href="${twfy}">Read it on TheyWorkForYou</a>` : null,
+    hansard ? html`<a href="${hansard}">Official Report (Hansard)</a>` : null,
   ].filter((l): l is SafeHtml => l !== null);
   return html`<div style="margin: 1.2em 0">
     ${withHeading ? html`<h2 style="font-size: 1.15em; margin: 0 0 0.2em">${headingOf(item)}</h2>` : ''}
@@ -71,6 +74,8 @@ function itemHtml(item: AlertItem, withHeading: boolean): SafeHtml {
 }
 
 function itemText(item: AlertItem, withHeading: boolean): string {
+  const twfy = safeWebUrl(item.twfyUrl);
+  const hansard = safeWebUrl(item.hansardUrl);
   const lines = [
     ...(withHeading ? [headingOf(item)] : []),
     // In a digest the debate's heading line already gives the date.
@@ -78,8 +83,8 @@ function itemText(item: AlertItem, withHeading: boolean): string {
     '',
     `  “${excerptText(item.excerpt)}”`,
     '',
-    ...(item.twfyUrl ? [`  TheyWorkForYou: ${item.twfyUrl}`] : []),
-    ...(item.hansardUrl ? [`  Hansard: ${item.hansardUrl}`] : []),
+    ...(twfy ? [`  TheyWorkForYou: ${twfy}`] : []),
+    ...(hansard ? [`  Hansard: ${hansard}`] : []),
   ];
   return lines.join('\n');
 }

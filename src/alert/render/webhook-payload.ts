@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { excerptHtml, excerptText } from '../../search/highlight.js';
 import type { AlertItem, Subscription } from '../types.js';
 import { describeSubscription } from './describe.js';
+import { safeWebUrl } from './safe-url.js';
 
 /** Legacy: the body alone, no timestamp, so a captured delivery can be replayed. Kept for existing receivers. */
 export const SIGNATURE_HEADER = 'x-hansard-watch-signature';
@@ -41,6 +42,8 @@ export function webhookPayload(
     sentAt: now.toISOString(),
     speeches: items.map((i) => ({
       ...i,
+      twfyUrl: safeWebUrl(i.twfyUrl),
+      hansardUrl: safeWebUrl(i.hansardUrl),
       excerpt: excerptText(i.excerpt),
       excerptHtml: excerptHtml(i.excerpt),
     })),
