@@ -10,7 +10,7 @@ export function safeWebUrl(raw: unknown): string | null {
   if (typeof raw !== 'string') return null;
   const text = raw.trim();
   // URL parsing drops tabs and newlines inside a URL; a link should not need them.
-  if (text === '' || text.length > 2000 || /[\u0000-\u001f\u007f]/.test(text)) return null;
+  if (text === '' || text.length > 2000 || hasControl(text)) return null;
   let url: URL;
   try {
     url = new URL(text);
@@ -20,4 +20,12 @@ export function safeWebUrl(raw: unknown): string | null {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
   if (url.username || url.password || !url.hostname) return null;
   return url.href;
+}
+
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
 }
