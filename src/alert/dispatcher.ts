@@ -21,6 +21,7 @@ import {
   renderConfirmEmail,
   renderDigestEmail,
   renderManageEmail,
+  renderNoticeEmail,
 } from './render/email.js';
 import {
   DELIVERY_HEADER,
@@ -213,6 +214,10 @@ export class AlertDispatcher {
     if (row.kind === 'confirm') {
       if (sub.status !== 'pending' || !sub.email) throw new Skip('no longer awaiting confirmation');
       return this.mail(renderConfirmEmail(sub, this.o.links, now), row.id);
+    }
+    if (row.kind === 'notice') {
+      if (sub.status === 'pending' || !sub.email) throw new Skip('not a confirmed e-mail alert');
+      return this.mail(renderNoticeEmail(sub, this.o.links, now), row.id);
     }
     if (items.length === 0) throw new Skip('no speeches left to send');
     if (sub.channel === 'email') {

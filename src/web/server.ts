@@ -11,6 +11,8 @@ import { healthPlugin } from './health.js';
 import { webPlugin } from './api/web.js';
 import type { Alerts } from '../alert/alerts.js';
 import { alertsPlugin } from './alerts/plugin.js';
+import { DEFAULT_RATE_LIMITS } from './api/context.js';
+import { rateLimitHook } from './api/rate-limit.js';
 
 export interface ServerDeps {
   db: Db;
@@ -31,10 +33,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   await app.register(healthPlugin, { db: deps.db, queue: deps.pipeline.queue });
   await app.register(adminPlugin, { prefix: '/admin', pipeline: deps.pipeline, token: deps.adminToken });
+  // One general limiter for the site and the alert routes: a client has one budget for both.
+  const generalLimiter = rateLimitHook(DEFAULT_RATE_LIMITS.general, 'Too many requests from your address.');
   await app.register(webPlugin, {
     db: deps.db,
+    generalLimiter,
     ...(deps.alerts ? { subscriptions: deps.alerts.service } : {}),
   });
-  if (deps.alerts) await app.register(alertsPlugin, { alerts: deps.alerts });
+  if (deps.alerts) await app.register(alertsPlugin, { alerts: deps.alerts, rateLimit: generalLimiter });
   return app;
 }
