@@ -205,8 +205,8 @@ export class AlertSubscriptionService {
   }
 
   /**
-   * Subscriptions made by the operator (CLI) and by API-key holders (webhook, feed and
-   * e-mail). A public request for e-mail alerts goes through requestEmail instead.
+   * Subscriptions made by the operator (CLI, any channel) and by API-key holders (webhook
+   * and feed). A public request for e-mail alerts goes through requestEmail instead.
    */
   async create(input: SubscribeInput, meta: RequestMeta = {}): Promise<SubscribeOutcome> {
     if (input.channel === 'email' && !meta.operator)
