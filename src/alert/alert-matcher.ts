@@ -6,6 +6,7 @@
  * are cached and reloaded only when the subscription tables' generation counter moves.
  */
 import { twfyUrl } from '../export/twfy-url.js';
+import { safeWebUrl } from './render/safe-url.js';
 import type { Logger } from '../log.js';
 import type { Db } from '../store/db.js';
 import { DeliveryRepository, type DeliveryInput } from './delivery-repository.js';
@@ -260,7 +261,8 @@ function toItem(
     minorHeading: meta.minorHeading,
     debateGid: meta.debateGid,
     twfyUrl: twfyUrl(meta.gid),
-    hansardUrl: meta.url,
+    // Filtered here and again when rendered (items stored before this was added).
+    hansardUrl: safeWebUrl(meta.url),
     paragraphSeq: seq,
     excerpt,
     reason,

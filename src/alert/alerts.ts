@@ -97,6 +97,7 @@ export class Alerts {
       emailEnabled: this.mail !== null,
       rateLimits: settings.rateLimits,
       buckets: this.buckets,
+      log: alertLog,
       ...(o.knownTags ? { knownTags: o.knownTags } : {}),
       onQueued: () => this.dispatcher.kick(),
       ...(o.now ? { now: o.now } : {}),

@@ -144,6 +144,13 @@ export class DeliveryRepository {
     ]);
   }
 
+  /** "You already have this alert" (migrations/020_alert_notices.sql). */
+  async queueNotice(subscriptionId: string): Promise<void> {
+    await this.db.query(`INSERT INTO alert_messages (subscription_id, kind) VALUES ($1, 'notice')`, [
+      subscriptionId,
+    ]);
+  }
+
   async queueManageLink(email: string): Promise<void> {
     await this.db.query(`INSERT INTO alert_messages (recipient, kind) VALUES ($1, 'manage')`, [email]);
   }

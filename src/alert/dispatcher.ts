@@ -21,12 +21,15 @@ import {
   renderConfirmEmail,
   renderDigestEmail,
   renderManageEmail,
+  renderNoticeEmail,
 } from './render/email.js';
 import {
   DELIVERY_HEADER,
   EVENT_HEADER,
   SIGNATURE_HEADER,
   signBody,
+  signTimestamped,
+  TIMESTAMP_SIGNATURE_HEADER,
   webhookPayload,
 } from './render/webhook-payload.js';
 import { SubscriptionRepository } from './subscription-repository.js';
@@ -212,6 +215,10 @@ export class AlertDispatcher {
       if (sub.status !== 'pending' || !sub.email) throw new Skip('no longer awaiting confirmation');
       return this.mail(renderConfirmEmail(sub, this.o.links, now), row.id);
     }
+    if (row.kind === 'notice') {
+      if (sub.status === 'pending' || !sub.email) throw new Skip('not a confirmed e-mail alert');
+      return this.mail(renderNoticeEmail(sub, this.o.links, now), row.id);
+    }
     if (items.length === 0) throw new Skip('no speeches left to send');
     if (sub.channel === 'email') {
       const mail =
@@ -245,6 +252,7 @@ export class AlertDispatcher {
       url: sub.webhookUrl!,
       body,
       headers: {
+        [TIMESTAMP_SIGNATURE_HEADER]: signTimestamped(secret, body, now.getTime() / 1000),
         [SIGNATURE_HEADER]: signBody(secret, body),
         [DELIVERY_HEADER]: row.id,
         [EVENT_HEADER]: event,

@@ -5,7 +5,9 @@
  * full rate. One statement takes a token: the upsert locks the row, so two processes
  * taking the last token at once cannot both get it.
  */
+import net from 'node:net';
 import type { Db } from '../store/db.js';
+import { ipv6Bytes } from './webhook/embedded-ipv4.js';
 
 export interface BucketLimit {
   /** Requests allowed at once, and the bucket's size. */
@@ -39,6 +41,23 @@ export class RateBuckets {
     return Math.max(1, Math.ceil((missing / limit.perSecond) * 1000));
   }
 
+  /**
+   * Counts one against `max` for the current fixed window of `windowSeconds` (clock
+   * aligned, by the database's clock so that every process agrees): true while the
+   * window's count is under `max`. A hard cap, where a bucket's refill would allow up to
+   * twice its size within an hour. The window's row holds its count in `tokens`.
+   */
+  async takeInWindow(key: string, max: number, windowSeconds: number): Promise<boolean> {
+    const taken = await this.db.query(
+      `INSERT INTO alert_rate_buckets AS b (key, tokens, updated_at)
+       VALUES ($1 || ':' || floor(EXTRACT(EPOCH FROM now()) / $3::int)::bigint, 1, now())
+       ON CONFLICT (key) DO UPDATE SET tokens = b.tokens + 1, updated_at = now() WHERE b.tokens < $2::int
+       RETURNING 1`,
+      [key, max, windowSeconds],
+    );
+    return taken.length > 0;
+  }
+
   /** Deletes buckets that have refilled (housekeeping); returns how many. */
   async sweep(): Promise<number> {
     const rows = await this.db.query(
@@ -47,4 +66,18 @@ export class RateBuckets {
     );
     return rows.length;
   }
+}
+
+/**
+ * The rate-limit key for a client address. An IPv6 client usually holds a whole /64
+ * (one subnet per home or server), so it is limited as one client, not 2^64 of them;
+ * IPv4-mapped addresses count as their IPv4 address.
+ */
+export function clientKey(ip: string): string {
+  const bytes = net.isIPv6(ip) ? ipv6Bytes(ip) : null;
+  if (!bytes) return ip;
+  const mapped = bytes.subarray(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+  if (mapped) return Array.from(bytes.subarray(12)).join('.');
+  const groups = [0, 2, 4, 6].map((i) => ((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
+  return `${groups.join(':')}::/64`;
 }

@@ -80,6 +80,11 @@ export const alertEnv = {
   ALERT_SUBSCRIBE_PER_IP_HOUR: int(1, 100_000).default(20),
   /** Subscribe requests per e-mail address per day. */
   ALERT_SUBSCRIBE_PER_ADDRESS_DAY: int(1, 1000).default(5),
+  /**
+   * Confirmation (and "already subscribed") e-mails per clock hour, across all processes:
+   * beyond it subscribe requests are answered as usual but no e-mail goes out.
+   */
+  ALERT_CONFIRM_MAILS_PER_HOUR: int(1, 1_000_000).default(200),
 };
 
 /** The shape src/config.ts's Config has once `alertEnv` is spread into it. */
@@ -97,6 +102,7 @@ export interface AlertEnv {
   ALERT_CONFIRM_HOURS: number;
   ALERT_SUBSCRIBE_PER_IP_HOUR: number;
   ALERT_SUBSCRIBE_PER_ADDRESS_DAY: number;
+  ALERT_CONFIRM_MAILS_PER_HOUR: number;
 }
 
 export interface AlertSettings {
@@ -108,7 +114,7 @@ export interface AlertSettings {
   digest: { hour: number; weekday: number; timeZone: string };
   retry: { maxAttempts: number; baseMs: number };
   confirmHours: number;
-  rateLimits: { perIpPerHour: number; perAddressPerDay: number };
+  rateLimits: { perIpPerHour: number; perAddressPerDay: number; confirmMailsPerHour: number };
 }
 
 export class AlertSettingsError extends Error {
@@ -138,6 +144,7 @@ export function resolveAlertSettings(env: AlertEnv): AlertSettings | null {
     rateLimits: {
       perIpPerHour: env.ALERT_SUBSCRIBE_PER_IP_HOUR,
       perAddressPerDay: env.ALERT_SUBSCRIBE_PER_ADDRESS_DAY,
+      confirmMailsPerHour: env.ALERT_CONFIRM_MAILS_PER_HOUR,
     },
   };
 }

@@ -91,8 +91,13 @@ export class SubscriptionRepository {
     return out;
   }
 
-  async personExists(personId: string): Promise<boolean> {
-    return (await this.db.query('SELECT 1 FROM persons WHERE id = $1', [personId])).length > 0;
+  /** Which of these person ids exist: one query, however many. */
+  async existingPersons(personIds: readonly string[]): Promise<Set<string>> {
+    if (personIds.length === 0) return new Set();
+    const rows = await this.db.query<{ id: string }>('SELECT id FROM persons WHERE id = ANY($1::text[])', [
+      [...personIds],
+    ]);
+    return new Set(rows.map((r) => r.id));
   }
 
   /** Inserts many at once (one statement): the service inserts one, the benchmark a hundred thousand. */

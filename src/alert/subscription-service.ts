@@ -5,14 +5,22 @@
  * rate limits on subscribing.
  *
  * Rate limits are token buckets per client IP and per e-mail address, kept in the
- * database (rate-buckets.ts) so that every process serving the endpoint shares them.
+ * database (rate-buckets.ts) so that every process serving the endpoint shares them,
+ * and a cap on confirmation e-mails per hour across the whole server.
+ *
+ * A public request for e-mail alerts (`requestEmail`) gets one answer whatever the
+ * address's state — new, awaiting confirmation, already subscribed, or over its limit —
+ * so that the endpoint cannot tell anyone which addresses have which alerts. What differs
+ * goes only into the mail: a confirmation link, the same link again, or a note that the
+ * alert exists already.
  */
 import { FEED_TYPES } from '../debate/types.js';
 import { HOUSES, normalisePersonId } from '../search/filters.js';
+import type { Logger } from '../log.js';
 import type { SubscriptionRequest, SubscriptionResult } from '../web/api/context.js';
 import { AlertInputError, AlertRateLimitError, AlertUnavailableError, type FieldIssue } from './errors.js';
 import type { AlertLinks } from './links.js';
-import type { BucketLimit, RateBuckets } from './rate-buckets.js';
+import { clientKey, type BucketLimit, type RateBuckets } from './rate-buckets.js';
 import { querySyntaxProblem, queryMeaningProblem } from './query/syntax.js';
 import { parseTsQuery, TsQueryParseError, type QueryNode } from './query/tsquery.js';
 import type { Criteria } from './match/types.js';
@@ -65,6 +73,12 @@ export type ConfirmOutcome =
 
 export type ManageAction = 'pause' | 'resume' | 'delete' | 'feed';
 
+/** A request that passed every check: a subscription but for its identity and state. */
+type ValidSubscription = Omit<
+  Subscription,
+  'id' | 'secretNonce' | 'status' | 'hasFeed' | 'createdAt' | 'confirmedAt'
+>;
+
 export interface SubscriptionServiceOptions {
   subscriptions: SubscriptionRepository;
   deliveries: DeliveryRepository;
@@ -72,14 +86,31 @@ export interface SubscriptionServiceOptions {
   policy: TargetPolicy;
   /** E-mail channel available (SMTP configured). */
   emailEnabled: boolean;
-  rateLimits: { perIpPerHour: number; perAddressPerDay: number };
+  rateLimits: { perIpPerHour: number; perAddressPerDay: number; confirmMailsPerHour: number };
   buckets: RateBuckets;
+  /** Where the hourly mail cap being reached is reported. */
+  log?: Logger;
   /** Tag ids subscriptions may use; undefined accepts any well-formed id. */
   knownTags?: () => Promise<readonly string[]> | readonly string[];
   /** Something was queued for sending (wake the dispatcher). */
   onQueued?: () => void;
   now?: () => Date;
 }
+
+/**
+ * The one answer to every accepted request for e-mail alerts. It names neither the
+ * address nor the outcome, so that it is the same for every address in every state.
+ */
+export const SUBSCRIBE_ANSWER =
+  'Thank you. If that address can receive alerts, an e-mail about this alert is on its way to it. New alerts start only once the link in that e-mail is followed.';
+
+/** Lists a request may carry; more is refused before anything is looked up. */
+export const MAX_LIST_VALUES = 50;
+/** People and tags a subscription may follow. */
+const MAX_PERSONS = 20;
+const MAX_TAGS = 20;
+
+const MAIL_WINDOW_SECONDS = 3600;
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
 const TAG_ID = /^[a-z][a-z0-9_-]{0,63}$/;
@@ -88,6 +119,7 @@ const DEFAULT_MIN_CONFIDENCE = 0.5;
 export class AlertSubscriptionService {
   private readonly perIp: BucketLimit;
   private readonly perAddress: BucketLimit;
+  private capReportedFor = -1;
 
   constructor(private readonly o: SubscriptionServiceOptions) {
     const { perIpPerHour, perAddressPerDay } = o.rateLimits;
@@ -97,9 +129,8 @@ export class AlertSubscriptionService {
 
   /** The web form's entry point (src/web/api/subscription-routes.ts): e-mail alerts. */
   async subscribe(request: SubscriptionRequest, meta: RequestMeta = {}): Promise<SubscriptionResult> {
-    const out = await this.create(
+    await this.requestEmail(
       {
-        channel: 'email',
         email: request.email,
         q: request.query,
         tags: request.tags,
@@ -109,38 +140,93 @@ export class AlertSubscriptionService {
       },
       meta,
     );
-    return {
-      id: out.subscription.id,
-      status: out.subscription.status === 'pending' ? 'pending-confirmation' : out.subscription.status,
-      message: out.message,
-    };
+    return { message: SUBSCRIBE_ANSWER };
   }
 
-  async create(input: SubscribeInput, meta: RequestMeta = {}): Promise<SubscribeOutcome> {
-    const limited = input.channel === 'email' && !meta.operator;
-    if (limited)
-      await this.limit('ip', this.perIp, meta.ip, 'Too many subscription requests from your address.');
-    const valid = await this.validate(input, meta);
-    if (limited && valid.email)
-      await this.limit(
-        'address',
-        this.perAddress,
-        valid.email,
-        `Too many subscription requests for ${valid.email}.`,
-      );
-    if (valid.channel === 'email') {
-      const existing = await this.findSame(valid);
-      if (existing) return this.repeat(existing);
+  /**
+   * A public request for e-mail alerts (the web form, `POST /api/v1/alerts` with channel
+   * email). Throws only for what does not depend on the address's state: the client's
+   * rate limit (AlertRateLimitError), bad input (AlertInputError), no SMTP
+   * (AlertUnavailableError). Otherwise the caller answers SUBSCRIBE_ANSWER, and this
+   * decides what, if anything, is mailed.
+   */
+  async requestEmail(input: Omit<SubscribeInput, 'channel'>, meta: RequestMeta = {}): Promise<void> {
+    await this.limit(
+      'ip',
+      this.perIp,
+      meta.ip === undefined ? undefined : clientKey(meta.ip),
+      'Too many subscription requests from your address.',
+    );
+    const valid = await this.validate({ ...input, channel: 'email' }, meta);
+    // Silent, unlike the IP limit: a 429 here would tell the requester about the address.
+    if (await this.exhausted('address', this.perAddress, valid.email ?? '')) {
+      this.o.log?.info({ limit: 'per address' }, 'subscribe request over its limit: no e-mail sent');
+      return;
     }
-    const sub: Subscription = {
+    const existing = await this.findSame(valid);
+    if (!(await this.mailBudget())) return;
+    if (!existing) {
+      const sub = this.newSubscription(valid, 'pending');
+      await this.o.subscriptions.insert([sub]);
+      await this.o.deliveries.queueConfirmation(sub.id);
+    } else if (existing.status === 'pending') await this.o.deliveries.queueConfirmation(existing.id);
+    else await this.o.deliveries.queueNotice(existing.id);
+    this.o.onQueued?.();
+  }
+
+  private newSubscription(valid: ValidSubscription, status: Subscription['status']): Subscription {
+    return {
       ...valid,
       id: newId('al'),
       secretNonce: randomToken(9),
-      status: valid.channel === 'email' && !meta.operator?.confirmed ? 'pending' : 'active',
+      status,
       hasFeed: false,
       createdAt: (this.o.now?.() ?? new Date()).toISOString(),
       confirmedAt: null,
     };
+  }
+
+  /**
+   * One e-mail of the hourly cap (ALERT_CONFIRM_MAILS_PER_HOUR, counted in the database
+   * across processes); false once it is spent, reported once per hour per process.
+   */
+  private async mailBudget(): Promise<boolean> {
+    const cap = this.o.rateLimits.confirmMailsPerHour;
+    if (await this.o.buckets.takeInWindow('alerts:confirm-mails', cap, MAIL_WINDOW_SECONDS)) return true;
+    const hour = Math.floor(Date.now() / (MAIL_WINDOW_SECONDS * 1000));
+    if (this.capReportedFor !== hour) {
+      this.capReportedFor = hour;
+      this.o.log?.error(
+        { cap, setting: 'ALERT_CONFIRM_MAILS_PER_HOUR' },
+        'hourly cap on confirmation e-mails reached: subscribe requests are still answered 202, but no e-mail is sent until the hour is over',
+      );
+    } else this.o.log?.debug({ cap }, 'confirmation e-mail not sent: hourly cap reached');
+    return false;
+  }
+
+  /**
+   * Subscriptions made by the operator (CLI, any channel) and by API-key holders (webhook
+   * and feed). A public request for e-mail alerts goes through requestEmail instead.
+   */
+  async create(input: SubscribeInput, meta: RequestMeta = {}): Promise<SubscribeOutcome> {
+    if (input.channel === 'email' && !meta.operator)
+      throw new Error('public e-mail subscriptions go through requestEmail (one answer for every address)');
+    const valid = await this.validate(input, meta);
+    if (valid.channel === 'email') {
+      const existing = await this.findSame(valid);
+      if (existing)
+        return {
+          subscription: existing,
+          created: false,
+          feedUrl: null,
+          webhookSecret: null,
+          message: 'Already subscribed.',
+        };
+    }
+    const sub = this.newSubscription(
+      valid,
+      valid.channel === 'email' && !meta.operator?.confirmed ? 'pending' : 'active',
+    );
     await this.o.subscriptions.insert([sub]);
     if (sub.status === 'pending') {
       await this.o.deliveries.queueConfirmation(sub.id);
@@ -150,7 +236,7 @@ export class AlertSubscriptionService {
         created: true,
         feedUrl: null,
         webhookSecret: null,
-        message: `Check your inbox: we have sent a confirmation link to ${sub.email}. Nothing will be sent until you confirm.`,
+        message: `A confirmation link is on its way to ${sub.email}. Nothing will be sent until it is followed.`,
       };
     }
     const feedUrl = await this.newFeedUrl(sub.id);
@@ -180,31 +266,12 @@ export class AlertSubscriptionService {
     if (wait > 0) throw new AlertRateLimitError(message, Math.ceil(wait / 1000));
   }
 
-  /** An identical e-mail subscription: repeat its confirmation if still pending, else just say so. */
-  private async repeat(existing: Subscription): Promise<SubscribeOutcome> {
-    if (existing.status === 'pending') {
-      await this.o.deliveries.queueConfirmation(existing.id);
-      this.o.onQueued?.();
-      return {
-        subscription: existing,
-        created: false,
-        feedUrl: null,
-        webhookSecret: null,
-        message: `Check your inbox: we have sent the confirmation link to ${existing.email} again.`,
-      };
-    }
-    return {
-      subscription: existing,
-      created: false,
-      feedUrl: null,
-      webhookSecret: null,
-      message: `${existing.email} already has this alert.`,
-    };
+  /** Takes a token; true when there was none left. */
+  private async exhausted(scope: 'address', limit: BucketLimit, key: string): Promise<boolean> {
+    return (await this.o.buckets.take(`alerts:${scope}:${key}`, limit)) > 0;
   }
 
-  private async findSame(
-    sub: Omit<Subscription, 'id' | 'secretNonce' | 'status' | 'hasFeed' | 'createdAt' | 'confirmedAt'>,
-  ): Promise<Subscription | null> {
+  private async findSame(sub: ValidSubscription): Promise<Subscription | null> {
     const key = criteriaKey(sub.criteria, sub.frequency);
     return (
       (await this.o.subscriptions.byEmail(sub.email ?? '')).find(
@@ -214,11 +281,12 @@ export class AlertSubscriptionService {
   }
 
   /** Every check; throws AlertInputError listing all the problems found. */
-  private async validate(
-    input: SubscribeInput,
-    meta: RequestMeta,
-  ): Promise<Omit<Subscription, 'id' | 'secretNonce' | 'status' | 'hasFeed' | 'createdAt' | 'confirmedAt'>> {
+  private async validate(input: SubscribeInput, meta: RequestMeta): Promise<ValidSubscription> {
     const issues: FieldIssue[] = [];
+    for (const field of ['tags', 'persons', 'houses', 'types'] as const)
+      if ((input[field]?.length ?? 0) > MAX_LIST_VALUES)
+        issues.push({ field: field.replace(/s$/, ''), message: `at most ${MAX_LIST_VALUES} values` });
+    if (issues.length > 0) throw new AlertInputError(issues);
     const channel = this.checkChannel(input, meta, issues);
     const email = channel === 'email' ? checkEmail(input.email, issues) : null;
     const webhookUrl = channel === 'webhook' ? await this.checkUrl(input.url, issues) : null;
@@ -284,13 +352,16 @@ export class AlertSubscriptionService {
 
   private async checkTags(tags: readonly string[], issues: FieldIssue[]): Promise<string[]> {
     const unique = [...new Set(tags.map((t) => t.trim()).filter(Boolean))];
+    if (unique.length > MAX_TAGS) {
+      issues.push({ field: 'tag', message: `at most ${MAX_TAGS} tags` });
+      return [];
+    }
     const malformed = unique.filter((t) => !TAG_ID.test(t));
     if (malformed.length > 0)
       issues.push({
         field: 'tag',
         message: `must be tag ids like privatisation or outsourcing (not ${malformed.join(', ')})`,
       });
-    if (unique.length > 20) issues.push({ field: 'tag', message: 'at most 20 tags' });
     // An empty catalogue (taxonomy not loaded) checks nothing rather than refusing every tag.
     const known = this.o.knownTags ? await this.o.knownTags() : null;
     if (known?.length === 0) return unique.sort();
@@ -303,21 +374,31 @@ export class AlertSubscriptionService {
     return unique.sort();
   }
 
+  /** The people, looked up in one query; too many is refused before any lookup. */
   private async checkPersons(persons: readonly string[], issues: FieldIssue[]): Promise<string[]> {
-    const out: string[] = [];
-    for (const raw of new Set(persons.map((p) => p.trim()).filter(Boolean))) {
+    const unique = [...new Set(persons.map((p) => p.trim()).filter(Boolean))];
+    if (unique.length > MAX_PERSONS) {
+      issues.push({ field: 'person', message: `at most ${MAX_PERSONS} people` });
+      return [];
+    }
+    const ids = new Map<string, string>();
+    for (const raw of unique) {
       const id = normalisePersonId(raw);
-      if (!id)
+      if (id) ids.set(raw, id);
+      else
         issues.push({
           field: 'person',
           message: `must be a person id like 10586 or uk.org.publicwhip/person/10586 (not ${raw})`,
         });
-      else if (!(await this.o.subscriptions.personExists(id)))
-        issues.push({ field: 'person', message: `no MP or peer has the id ${raw}` });
-      else out.push(id);
     }
-    if (out.length > 20) issues.push({ field: 'person', message: 'at most 20 people' });
-    return out.sort();
+    const known = await this.o.subscriptions.existingPersons([...new Set(ids.values())]);
+    const unknown = [...ids].filter(([, id]) => !known.has(id)).map(([raw]) => raw);
+    if (unknown.length > 0)
+      issues.push({
+        field: 'person',
+        message: `no MP or peer has the id${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`,
+      });
+    return [...new Set([...ids.values()].filter((id) => known.has(id)))].sort();
   }
 
   /** The query as Postgres reads it (tsquery text), after the syntax checks; null for none. */
@@ -379,7 +460,12 @@ export class AlertSubscriptionService {
 
   /** Queues a management link to `email`. Answers the same whether or not it has alerts. */
   async requestManageLink(rawEmail: string, meta: RequestMeta = {}): Promise<void> {
-    await this.limit('ip', this.perIp, meta.ip, 'Too many requests from your address.');
+    await this.limit(
+      'ip',
+      this.perIp,
+      meta.ip === undefined ? undefined : clientKey(meta.ip),
+      'Too many requests from your address.',
+    );
     const issues: FieldIssue[] = [];
     const email = checkEmail(rawEmail, issues);
     if (!email) throw new AlertInputError(issues);

@@ -59,7 +59,7 @@ export interface AlertItem {
   reason: MatchReason;
 }
 
-export type MessageKind = 'alert' | 'digest' | 'confirm' | 'manage';
+export type MessageKind = 'alert' | 'digest' | 'confirm' | 'manage' | 'notice';
 export type MessageStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'dead';
 
 /** A message taken from the outbox to send, with everything needed to render it. */

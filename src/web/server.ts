@@ -12,6 +12,8 @@ import { webPlugin } from './api/web.js';
 import type { Alerts } from '../alert/alerts.js';
 import { alertsPlugin } from './alerts/plugin.js';
 import type { StreamLimits } from './api/stream-limits.js';
+import { DEFAULT_RATE_LIMITS } from './api/context.js';
+import { rateLimitHook } from './api/rate-limit.js';
 
 export interface ServerDeps {
   db: Db;
@@ -34,11 +36,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   await app.register(healthPlugin, { db: deps.db, queue: deps.pipeline.queue });
   await app.register(adminPlugin, { prefix: '/admin', pipeline: deps.pipeline, token: deps.adminToken });
+  // One general limiter for the site and the alert routes: a client has one budget for both.
+  const generalLimiter = rateLimitHook(DEFAULT_RATE_LIMITS.general, 'Too many requests from your address.');
   await app.register(webPlugin, {
     db: deps.db,
+    generalLimiter,
     ...(deps.alerts ? { subscriptions: deps.alerts.service } : {}),
     ...(deps.streams ? { streams: deps.streams } : {}),
   });
-  if (deps.alerts) await app.register(alertsPlugin, { alerts: deps.alerts });
+  if (deps.alerts) await app.register(alertsPlugin, { alerts: deps.alerts, rateLimit: generalLimiter });
   return app;
 }

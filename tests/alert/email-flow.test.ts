@@ -12,6 +12,7 @@ import { MemoryQueue } from '../../src/pipeline/memory-queue.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
 import { RETENTION } from '../../src/pipeline/runtime.js';
 import type { Db } from '../../src/store/db.js';
+import { SUBSCRIBE_ANSWER } from '../../src/alert/subscription-service.js';
 import { freshStore } from '../support/db.js';
 import { startPwdataServer, type PwdataServer } from '../support/pwdata-server.js';
 import {
@@ -119,12 +120,20 @@ describe('e-mail alerts from subscription to unsubscribe', () => {
     ] as const) {
       const res = await subscribe(who, freq);
       expect(res.statusCode, res.body).toBe(202);
-      expect(res.json()).toMatchObject({
+      expect(res.json()).toEqual({ message: SUBSCRIBE_ANSWER });
+    }
+    expect(
+      await db.query(
+        "SELECT email, status, channel, query_tsquery FROM alert_subscriptions WHERE email IN ('alice@example.org', 'bob@example.org', 'carol@example.org') ORDER BY email",
+      ),
+    ).toEqual(
+      ['alice', 'bob', 'carol'].map((who) => ({
+        email: `${who}@example.org`,
         status: 'pending',
         channel: 'email',
-        tsquery: "'contract' | 'tender' | 'privat' <-> 'contractor'",
-      });
-    }
+        query_tsquery: "'contract' | 'tender' | 'privat' <-> 'contractor'",
+      })),
+    );
     await waitFor('three confirmation e-mails', () => smtp.received.length >= 3);
     const mail = to('alice@example.org')[0]!;
     expect(mail.subject).toMatch(/^Confirm your hansard-watch alert/);

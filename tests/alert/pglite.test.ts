@@ -38,22 +38,24 @@ describe('alerts on the embedded store (PGlite)', () => {
   });
 
   it('subscribes, confirms, alerts once across a revision, digests and dead-letters', async () => {
-    const now = await alerts.service.create({
-      channel: 'email',
-      email: 'p@example.org',
-      q: 'contract OR tender',
-    });
-    const daily = await alerts.service.create({
-      channel: 'email',
-      email: 'd@example.org',
-      q: 'contract OR tender',
-      frequency: 'daily',
-    });
+    // The public path, so that its rate limits and mail cap run on PGlite too.
+    await alerts.service.requestEmail(
+      { email: 'p@example.org', q: 'contract OR tender' },
+      { ip: '192.0.2.1' },
+    );
+    await alerts.service.requestEmail(
+      { email: 'd@example.org', q: 'contract OR tender', frequency: 'daily' },
+      { ip: '192.0.2.1' },
+    );
     await alerts.dispatcher.drain();
     await alerts.dispatcher.idle();
     expect(sent.map((m) => m.subject.slice(0, 7))).toEqual(['Confirm', 'Confirm']);
-    for (const s of [now, daily]) {
-      const token = new URL(alerts.links.confirm(s.subscription.id)).searchParams.get('token')!;
+    const ids = await db.query<{ id: string }>(
+      "SELECT id FROM alert_subscriptions WHERE email IN ('p@example.org', 'd@example.org')",
+    );
+    expect(ids).toHaveLength(2);
+    for (const { id } of ids) {
+      const token = new URL(alerts.links.confirm(id)).searchParams.get('token')!;
       expect((await alerts.service.confirm(token)).status).toBe('confirmed');
     }
     const people = readPeople(path.join(mini, 'members', 'people.json'));
@@ -75,7 +77,7 @@ describe('alerts on the embedded store (PGlite)', () => {
     expect(sent.filter((m) => m.subject.startsWith('Daily digest: 2 speeches'))).toHaveLength(1);
 
     down = true;
-    await alerts.service.create({ channel: 'email', email: 'x@example.org', q: 'nhs' });
+    await alerts.service.requestEmail({ email: 'x@example.org', q: 'nhs' }, { ip: '192.0.2.1' });
     await alerts.dispatcher.drain();
     await alerts.dispatcher.idle();
     await new Promise((r) => setTimeout(r, 120));

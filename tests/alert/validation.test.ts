@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/store/db.js';
+import { SUBSCRIBE_ANSWER } from '../../src/alert/subscription-service.js';
 import { parseAllowList, TargetPolicy } from '../../src/alert/webhook/target-policy.js';
 import { freshStore } from '../support/db.js';
 import { harness, loadMiniMembers, tableResolver, testSettings, type Harness } from './support.js';
@@ -17,6 +18,8 @@ const resolver = tableResolver({
   'sneaky.example': ['93.184.216.34', '192.168.1.10'],
   'v6private.example': ['fd00::1'],
   'hooks.example.org': ['93.184.216.34'],
+  'sixtofour.example': ['2606:4700::1111', '2002:7f00:1::1'],
+  'v6public.example': ['2606:4700::1111'],
 });
 
 describe('subscription input', () => {
@@ -107,22 +110,58 @@ describe('subscription input', () => {
       payload: { email: 'Ann@Example.org', q: '-wales', person: '90001', tag: ['privatisation'] },
     });
     expect(res.statusCode, res.body).toBe(202);
-    expect(res.json()).toMatchObject({
-      email: 'ann@example.org',
-      persons: ['uk.org.publicwhip/person/90001'],
-      tags: ['privatisation'],
-      tsquery: "!'wale'",
-      status: 'pending',
-    });
-    // The same again is not a second subscription: the confirmation is re-sent.
+    expect(res.json()).toEqual({ message: SUBSCRIBE_ANSWER });
+    const rows = await db.query(
+      'SELECT email, person_ids, tags, query_tsquery, status FROM alert_subscriptions',
+    );
+    expect(rows).toEqual([
+      {
+        email: 'ann@example.org',
+        person_ids: ['uk.org.publicwhip/person/90001'],
+        tags: ['privatisation'],
+        query_tsquery: "!'wale'",
+        status: 'pending',
+      },
+    ]);
+    // The same again is not a second subscription: the confirmation is queued again.
     const again = await h.app.inject({
       method: 'POST',
       url: '/api/v1/alerts',
       payload: { email: 'ann@example.org', q: '-wales', person: '90001', tag: 'privatisation' },
     });
-    expect(again.statusCode).toBe(200);
-    expect(again.json<{ id: string }>().id).toBe(res.json<{ id: string }>().id);
+    expect(again.statusCode).toBe(202);
+    expect(again.body).toBe(res.body);
     expect(await stored()).toBe(1);
+    expect(
+      (
+        await db.query(
+          "SELECT kind FROM alert_messages WHERE kind = 'confirm' AND subscription_id IS NOT NULL",
+        )
+      ).length,
+    ).toBe(2);
+  });
+
+  it('bounds lists before looking anything up: 9,000 people are a 400, not 9,000 queries', async () => {
+    const many = Array.from({ length: 9000 }, (_, i) => String(i + 1)).join(',');
+    for (const field of ['person', 'tag', 'house', 'type'])
+      await refused({ email: 'a@example.org', q: 'nhs', [field]: many }, field, /at most 50 values/);
+    await refused(
+      { email: 'a@example.org', q: 'nhs', person: Array.from({ length: 60 }, () => '90001') },
+      'person',
+      /at most 50 values/,
+    );
+    // Within the list bound, but over what a subscription may follow.
+    const people = Array.from({ length: 21 }, (_, i) => String(90001 + i)).join(',');
+    await refused({ email: 'a@example.org', person: people }, 'person', /at most 20 people/);
+    // Several unknown people are named in one issue, found with one query.
+    await refused({ email: 'a@example.org', person: '90001,99998,99999' }, 'person', /ids 99998, 99999/);
+    // The operator's path (CLI) has the same bound.
+    await expect(
+      h.alerts.service.create(
+        { channel: 'feed', q: 'nhs', persons: many.split(',') },
+        { operator: { confirmed: true } },
+      ),
+    ).rejects.toThrow(/person: at most 50 values/);
   });
 
   const badTargets: [string, RegExp][] = [
@@ -135,6 +174,23 @@ describe('subscription input', () => {
     ['https://[::ffff:127.0.0.1]/hook', /loopback/],
     ['https://[::ffff:a9fe:a9fe]/hook', /loopback, private/],
     ['https://0.0.0.0/hook', /loopback, private/],
+    // IPv6 forms that carry an IPv4 address (issue #18: `[::127.0.0.1]` was accepted).
+    [
+      'https://[::127.0.0.1]:18099/',
+      /::7f00:1 is an IPv4-compatible IPv6 address embedding 127\.0\.0\.1, a loopback/,
+    ],
+    ['https://[::a9fe:a9fe]/hook', /IPv4-compatible IPv6 address embedding 169\.254\.169\.254/],
+    ['https://[::ffff:8.8.8.8]/hook', /IPv4-mapped IPv6 address embedding 8\.8\.8\.8; IPv6 forms/],
+    ['https://[::ffff:0:a00:1]/hook', /SIIT\) IPv6 address embedding 10\.0\.0\.1, a loopback/],
+    ['https://[64:ff9b::a9fe:a9fe]/hook', /NAT64 IPv6 address embedding 169\.254\.169\.254/],
+    ['https://[64:ff9b::808:808]/hook', /NAT64 IPv6 address embedding 8\.8\.8\.8;/],
+    ['https://[64:ff9b:1::a00:1]/hook', /local-use NAT64 IPv6 address embedding an IPv4 address/],
+    ['https://[2002:a00:1::1]/hook', /6to4 IPv6 address embedding 10\.0\.0\.1, a loopback/],
+    [
+      'https://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hook',
+      /Teredo IPv6 address embedding 127\.0\.0\.1, a loopback/,
+    ],
+    ['https://sixtofour.example/hook', /sixtofour\.example resolves to 2002:7f00:1::1, a 6to4 IPv6 address/],
     ['https://localhost/hook', /localhost resolves to 127\.0\.0\.1/],
     ['https://metadata.internal/computeMetadata', /metadata\.internal resolves to 169\.254\.169\.254/],
     ['https://intranet.example/hook', /intranet\.example resolves to 10\.20\.30\.40/],
@@ -149,6 +205,14 @@ describe('subscription input', () => {
 
   it.each(badTargets)('refuses the webhook target %s', async (url, message) => {
     await refused({ channel: 'webhook', url, q: 'nhs' }, 'url', message, true);
+  });
+
+  it('accepts public IPv6 targets, literal or resolved', async () => {
+    const policy = new TargetPolicy([], resolver);
+    await expect(policy.check('https://[2606:4700::1111]/hook')).resolves.toHaveLength(1);
+    await expect(policy.check('https://v6public.example/hook')).resolves.toEqual([
+      { address: '2606:4700::1111', family: 6 },
+    ]);
   });
 
   it('accepts a public webhook target, and needs an API key for webhooks', async () => {
@@ -243,19 +307,33 @@ describe('subscribe rate limits', () => {
     );
     // Another client is not affected.
     expect((await post('ip9@example.org', '203.0.113.8')).statusCode).toBe(202);
+    // An IPv6 client is its /64: changing the interface id does not reset the limit.
+    for (let i = 1; i <= 3; i++)
+      expect((await post(`v6-${i}@example.org`, `2001:db8:1:2::${i}`)).statusCode).toBe(202);
+    expect((await post('v6-4@example.org', '2001:db8:1:2:ffff::4')).statusCode).toBe(429);
+    expect((await post('v6-5@example.org', '2001:db8:1:3::5')).statusCode).toBe(202);
   });
 
-  it('limits requests per e-mail address, from any IP', async () => {
-    expect((await post('target@example.org', '198.51.100.1', 'nhs')).statusCode).toBe(202);
+  it('limits requests per e-mail address, from any IP, without saying so', async () => {
+    const confirmations = async () =>
+      (
+        await db.query(
+          "SELECT 1 FROM alert_messages m JOIN alert_subscriptions s ON s.id = m.subscription_id WHERE s.email = 'target@example.org'",
+        )
+      ).length;
+    const first = await post('target@example.org', '198.51.100.1', 'nhs');
+    expect(first.statusCode).toBe(202);
     expect((await post('target@example.org', '198.51.100.2', 'trust')).statusCode).toBe(202);
+    expect(await confirmations()).toBe(2);
+    // Over the address's limit: the same answer (a 429 naming the address would tell a
+    // prober about it), and nothing stored or sent.
     const limited = await post('target@example.org', '198.51.100.3', 'hospital');
-    expect(limited.statusCode).toBe(429);
-    expect(limited.json<{ message: string }>().message).toMatch(
-      /Too many subscription requests for target@example.org/,
-    );
+    expect(limited.statusCode).toBe(202);
+    expect(limited.body).toBe(first.body);
     expect(
       (await db.query("SELECT 1 FROM alert_subscriptions WHERE email = 'target@example.org'")).length,
     ).toBe(2);
+    expect(await confirmations()).toBe(2);
   });
 
   it('shares the limits between processes on one database', async () => {

@@ -84,6 +84,10 @@ describe('webhook alerts', () => {
     for (const r of receiver.requests) {
       const expected = `sha256=${createHmac('sha256', webhookSecret).update(r.body).digest('hex')}`;
       expect(r.headers['x-hansard-watch-signature']).toBe(expected);
+      const t = /^t=(\d+),v1=/.exec(String(r.headers['hansard-watch-signature']))?.[1];
+      expect(r.headers['hansard-watch-signature']).toBe(
+        `t=${t},v1=${createHmac('sha256', webhookSecret).update(`${t}.${r.body}`).digest('hex')}`,
+      );
       expect(r.headers['content-type']).toBe('application/json');
       expect(r.path).toBe('/hook');
     }
@@ -166,6 +170,30 @@ describe('webhook alerts', () => {
       expect(receiver.requests.length).toBe(before);
     } finally {
       await sender.close();
+    }
+  });
+
+  it('refuses at connection time a name that flips to an IPv6 form of an IPv4 address', async () => {
+    for (const inner of ['::7f00:1', '64:ff9b::7f00:1', '2002:7f00:1::1']) {
+      let calls = 0;
+      const flipping: Resolver = async () => [
+        calls++ === 0 ? { address: '2606:4700::1111', family: 6 } : { address: inner, family: 6 },
+      ];
+      const sender = new WebhookSender(new TargetPolicy([], flipping), { timeoutMs: 2000 });
+      const before = receiver.requests.length;
+      try {
+        const sending = sender.send({
+          url: `https://flip6.example:${receiver.port}/x`,
+          body: '{}',
+          headers: {},
+        });
+        await expect(sending).rejects.toBeInstanceOf(TargetRefusedError);
+        await expect(sending).rejects.toThrow(/embedding 127\.0\.0\.1, a loopback/);
+        expect(calls).toBe(2);
+        expect(receiver.requests.length).toBe(before);
+      } finally {
+        await sender.close();
+      }
     }
   });
 });

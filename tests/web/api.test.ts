@@ -513,7 +513,7 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
         subscriptions: {
           async subscribe(r) {
             seen.push(r);
-            return { id: 's1', status: 'pending-confirmation', message: 'Check your email.' };
+            return { message: 'Check your email.' };
           },
         },
       });
@@ -524,7 +524,8 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
           payload: { email: 'A@Example.org', tag: 'stp', person: '10287' },
         });
         expect(res.statusCode).toBe(202);
-        expect(res.json()).toMatchObject({ id: 's1', message: 'Check your email.' });
+        // Only the message: no id, status or time that could differ between addresses.
+        expect(res.json()).toEqual({ message: 'Check your email.' });
         expect(seen).toEqual([
           {
             email: 'A@Example.org',

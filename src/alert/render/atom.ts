@@ -3,6 +3,7 @@ import { escapeHtml, excerptHtml, excerptText } from '../../search/highlight.js'
 import { html, type SafeHtml } from '../../web/pages/html.js';
 import type { AlertItem, Subscription } from '../types.js';
 import { describeSubscription, headingOf, speakerOf } from './describe.js';
+import { safeWebUrl } from './safe-url.js';
 
 export interface FeedEntry {
   id: string;
@@ -17,9 +18,10 @@ function entryId(sub: Subscription, item: AlertItem): string {
 
 function entry(sub: Subscription, e: FeedEntry): SafeHtml {
   const { item } = e;
-  const link = item.twfyUrl ?? item.hansardUrl;
+  const hansard = safeWebUrl(item.hansardUrl);
+  const link = safeWebUrl(item.twfyUrl) ?? hansard;
   const content = `<p><strong>${escapeHtml(speakerOf(item))}</strong></p><blockquote>${excerptHtml(item.excerpt)}</blockquote>${
-    item.hansardUrl ? `<p><a href="${escapeHtml(item.hansardUrl)}">Official Report (Hansard)</a></p>` : ''
+    hansard ? `<p><a href="${escapeHtml(hansard)}">Official Report (Hansard)</a></p>` : ''
   }`;
   return html`<entry>
     <id>${entryId(sub, item)}</id>

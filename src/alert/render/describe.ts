@@ -4,11 +4,18 @@ import type { AlertItem, Subscription } from '../types.js';
 
 const PERSON_PREFIX = 'uk.org.publicwhip/person/';
 
-/** `"private sector" OR outsourcing · tags privatisation, outsourcing · person 10586`. */
-export function describeSubscription(sub: Pick<Subscription, 'queryText' | 'criteria'>): string {
+/**
+ * `"private sector" OR outsourcing · tags privatisation, outsourcing · person 10586`. The
+ * query is the subscriber's own text: `query` renders it (neutral.ts for mail to an
+ * address not yet confirmed); everything else is checked ids and names.
+ */
+export function describeSubscription(
+  sub: Pick<Subscription, 'queryText' | 'criteria'>,
+  query: (text: string) => string = (text) => text,
+): string {
   const c = sub.criteria;
   const parts: string[] = [];
-  if (sub.queryText) parts.push(sub.queryText);
+  if (sub.queryText) parts.push(query(sub.queryText));
   if (c.tags.length) parts.push(`tag${c.tags.length > 1 ? 's' : ''} ${c.tags.join(', ')}`);
   if (c.personIds.length)
     parts.push(

@@ -8,6 +8,8 @@ import { excerptHtml, MARK_END, MARK_START } from '../../search/highlight.js';
 import { html, join, trusted, type SafeHtml } from '../../web/pages/html.js';
 import type { AlertLinks } from '../links.js';
 import type { AlertItem, Subscription } from '../types.js';
+import { neutralQuote } from './neutral.js';
+import { safeWebUrl } from './safe-url.js';
 import {
   clip,
   describeSubscription,
@@ -53,9 +55,11 @@ function page(title: string, body: SafeHtml, footer: SafeHtml): string {
 }
 
 function itemHtml(item: AlertItem, withHeading: boolean): SafeHtml {
+  const twfy = safeWebUrl(item.twfyUrl);
+  const hansard = safeWebUrl(item.hansardUrl);
   const links = [
-    item.twfyUrl ? html`<a href="${item.twfyUrl}">Read it on TheyWorkForYou</a>` : null,
-    item.hansardUrl ? html`<a href="${item.hansardUrl}">Official Report (Hansard)</a>` : null,
+    twfy ? html`<a href="${twfy}">Read it on TheyWorkForYou</a>` : null,
+    hansard ? html`<a href="${hansard}">Official Report (Hansard)</a>` : null,
   ].filter((l): l is SafeHtml => l !== null);
   return html`<div style="margin: 1.2em 0">
     ${withHeading ? html`<h2 style="font-size: 1.15em; margin: 0 0 0.2em">${headingOf(item)}</h2>` : ''}
@@ -71,6 +75,8 @@ function itemHtml(item: AlertItem, withHeading: boolean): SafeHtml {
 }
 
 function itemText(item: AlertItem, withHeading: boolean): string {
+  const twfy = safeWebUrl(item.twfyUrl);
+  const hansard = safeWebUrl(item.hansardUrl);
   const lines = [
     ...(withHeading ? [headingOf(item)] : []),
     // In a digest the debate's heading line already gives the date.
@@ -78,8 +84,8 @@ function itemText(item: AlertItem, withHeading: boolean): string {
     '',
     `  “${excerptText(item.excerpt)}”`,
     '',
-    ...(item.twfyUrl ? [`  TheyWorkForYou: ${item.twfyUrl}`] : []),
-    ...(item.hansardUrl ? [`  Hansard: ${item.hansardUrl}`] : []),
+    ...(twfy ? [`  TheyWorkForYou: ${twfy}`] : []),
+    ...(hansard ? [`  Hansard: ${hansard}`] : []),
   ];
   return lines.join('\n');
 }
@@ -163,13 +169,24 @@ export function renderDigestEmail(
   };
 }
 
+/**
+ * What a confirmation or notice says the alert is about. The query is the requester's
+ * text and the address has not agreed to anything: quoted, capped and defanged
+ * (neutral.ts), and kept out of the subject.
+ */
+function strangerLabel(sub: Subscription): string {
+  return describeSubscription(sub, (q) => `words ${neutralQuote(q)}`);
+}
+
+const whenOf = (sub: Subscription): string =>
+  sub.frequency === 'immediate' ? 'as soon as they are published' : `in a ${sub.frequency} digest`;
+
 export function renderConfirmEmail(sub: Subscription, links: AlertLinks, now = new Date()): RenderedEmail {
   const url = links.confirm(sub.id, now);
-  const label = describeSubscription(sub);
+  const label = strangerLabel(sub);
   const hours = links.confirmHoursValid;
-  const subject = `Confirm your ${SITE} alert: ${clip(label, 80)}`;
-  const when =
-    sub.frequency === 'immediate' ? 'as soon as they are published' : `in a ${sub.frequency} digest`;
+  const subject = `Confirm your ${SITE} alert`;
+  const when = whenOf(sub);
   return {
     to: sub.email ?? '',
     subject,
@@ -184,6 +201,37 @@ export function renderConfirmEmail(sub: Subscription, links: AlertLinks, now = n
           <a href="${url}" style="font-size: 1.1em">Confirm and start the alerts</a> (within ${hours} hours)
         </p>`,
       html`If you did not ask for this, ignore this e-mail: nothing will be sent to you.`,
+    ),
+    headers: { 'Auto-Submitted': 'auto-generated' },
+  };
+}
+
+/**
+ * The answer to a request for an alert the address already has (confirmed). The web
+ * answer is the same whatever the address's state, so this mail is where the difference
+ * shows: nothing changed, and here is how to manage the alerts.
+ */
+export function renderNoticeEmail(sub: Subscription, links: AlertLinks, now = new Date()): RenderedEmail {
+  const manage = links.manage(sub.email ?? '', now);
+  const label = strangerLabel(sub);
+  const subject = `Your ${SITE} alert`;
+  const state = sub.status === 'paused' ? 'already has this alert (paused)' : 'already has this alert';
+  return {
+    to: sub.email ?? '',
+    subject,
+    text: `Someone (we hope you) asked ${SITE} again to e-mail this address about parliamentary speeches matching:\n\n  ${label}\n\nThis address ${state}, so nothing has changed.\n\nTo list, pause or delete your alerts (the link works for 24 hours, no password needed):\n${manage}\n\nIf you did not ask for this, ignore this e-mail.\n`,
+    html: page(
+      subject,
+      html`<p>
+          Someone (we hope you) asked ${SITE} again to e-mail this address about parliamentary speeches
+          matching <strong>${label}</strong>.
+        </p>
+        <p>This address ${state}, so nothing has changed.</p>
+        <p>
+          <a href="${manage}">List, pause or delete your alerts</a> (the link works for 24 hours, no password
+          needed)
+        </p>`,
+      html`If you did not ask for this, ignore this e-mail.`,
     ),
     headers: { 'Auto-Submitted': 'auto-generated' },
   };

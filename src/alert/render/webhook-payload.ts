@@ -3,8 +3,12 @@ import { createHmac } from 'node:crypto';
 import { excerptHtml, excerptText } from '../../search/highlight.js';
 import type { AlertItem, Subscription } from '../types.js';
 import { describeSubscription } from './describe.js';
+import { safeWebUrl } from './safe-url.js';
 
+/** Legacy: the body alone, no timestamp, so a captured delivery can be replayed. Kept for existing receivers. */
 export const SIGNATURE_HEADER = 'x-hansard-watch-signature';
+/** `t=<unix seconds>,v1=<hex>`: what receivers should check (docs/alerts.md has the code). */
+export const TIMESTAMP_SIGNATURE_HEADER = 'hansard-watch-signature';
 export const DELIVERY_HEADER = 'x-hansard-watch-delivery';
 export const EVENT_HEADER = 'x-hansard-watch-event';
 
@@ -38,6 +42,8 @@ export function webhookPayload(
     sentAt: now.toISOString(),
     speeches: items.map((i) => ({
       ...i,
+      twfyUrl: safeWebUrl(i.twfyUrl),
+      hansardUrl: safeWebUrl(i.hansardUrl),
       excerpt: excerptText(i.excerpt),
       excerptHtml: excerptHtml(i.excerpt),
     })),
@@ -47,4 +53,14 @@ export function webhookPayload(
 /** `sha256=<hex HMAC-SHA256 of the exact body bytes>`, as GitHub signs its webhooks. */
 export function signBody(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/**
+ * `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, Stripe's scheme: the timestamp
+ * is signed with the body, so a receiver that refuses old timestamps refuses replays.
+ * Made afresh on every attempt, so a retry an hour later still passes a short window.
+ */
+export function signTimestamped(secret: string, body: string, unixSeconds: number): string {
+  const t = String(Math.floor(unixSeconds));
+  return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
 }

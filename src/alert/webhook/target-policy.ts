@@ -3,8 +3,16 @@
  * checks it would let them make this server call its own admin pages, the database host
  * next door or the cloud metadata service (SSRF). Refused: loopback, private, link-local,
  * carrier-grade NAT, multicast, reserved and documentation ranges, in IPv4 and IPv6
- * (IPv4-mapped IPv6 included) — for IP literals and for every address a host name
- * resolves to — unless WEBHOOK_ALLOW_LIST names the host or covers the address.
+ * — for IP literals and for every address a host name resolves to — unless
+ * WEBHOOK_ALLOW_LIST names the host or covers the address.
+ *
+ * IPv6 addresses that carry an IPv4 address (IPv4-mapped and -compatible, SIIT, NAT64,
+ * 6to4, Teredo: see embedded-ipv4.ts) are refused outright, whatever the IPv4 address.
+ * Extracting it and judging it as IPv4 would be exact only for the mapped form: for the
+ * translation ranges the host finally reached is decided by a gateway or relay we do not
+ * see (a network-specific NAT64 prefix, a 6to4 relay), and no public receiver needs these
+ * forms: it has a plain IPv4 or IPv6 address. The refusal names the embedded IPv4
+ * address, and says when it is private, so the mistake is easy to see.
  *
  * The check runs when subscribing (a clear 400) and again on every connection, inside the
  * socket's DNS lookup (`guardedLookup`): the address checked is the address connected
@@ -13,6 +21,7 @@
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
 import net from 'node:net';
+import { embeddedIpv4 } from './embedded-ipv4.js';
 
 export type AllowEntry =
   { kind: 'host'; host: string } | { kind: 'net'; address: string; prefix: number; family: 'ipv4' | 'ipv6' };
@@ -51,7 +60,6 @@ const BLOCKED_V4: [string, number][] = [
 const BLOCKED_V6: [string, number][] = [
   ['::', 128], // unspecified
   ['::1', 128], // loopback
-  ['64:ff9b::', 96], // NAT64: would reach IPv4 addresses, private ones included
   ['100::', 64], // discard
   ['2001:db8::', 32], // documentation
   ['fc00::', 7], // unique local (including fd00:ec2::254, cloud metadata)
@@ -147,10 +155,21 @@ export class TargetPolicy {
     if (family === 0) return `${address} is not an IP address`;
     const type = family === 4 ? 'ipv4' : 'ipv6';
     if (this.allowed.check(address, type)) return null;
-    if (BLOCKED.check(address, type))
-      return host === address
-        ? `${address} is a loopback, private, link-local or reserved address`
-        : `${host} resolves to ${address}, a loopback, private, link-local or reserved address`;
+    const refuse = (what: string) =>
+      host === address ? `${address} is ${what}` : `${host} resolves to ${address}, ${what}`;
+    // Node's BlockList also matches IPv4-mapped addresses against the IPv4 ranges.
+    if (BLOCKED.check(address, type)) return refuse('a loopback, private, link-local or reserved address');
+    const embedded = type === 'ipv6' ? embeddedIpv4(address) : null;
+    if (embedded) {
+      const inner = !embedded.ipv4
+        ? 'an IPv4 address'
+        : BLOCKED.check(embedded.ipv4, 'ipv4')
+          ? `${embedded.ipv4}, a loopback, private, link-local or reserved address`
+          : embedded.ipv4;
+      return refuse(
+        `${/^[aeiouAEIOU]/.test(embedded.range) ? 'an' : 'a'} ${embedded.range} IPv6 address embedding ${inner}; IPv6 forms of IPv4 addresses are refused (use the plain address)`,
+      );
+    }
     return null;
   }
 

@@ -1,16 +1,22 @@
 /**
  * /api/v1/alerts: create alert subscriptions of any channel, and (with an API key) list
  * and manage one's webhook and feed subscriptions. E-mail subscriptions need no key but
- * are double opt-in and rate-limited; the key is `Authorization: Bearer hwk_…`, issued
- * with `hansard-watch alerts key create <label>`.
+ * are double opt-in and rate-limited, and get the same 202 whatever the address's state;
+ * the key is `Authorization: Bearer hwk_…`, issued with `hansard-watch alerts key create <label>`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AlertInputError } from '../../alert/errors.js';
 import { describeSubscription } from '../../alert/render/describe.js';
-import type { AlertSubscriptionService, ManageAction } from '../../alert/subscription-service.js';
+import {
+  MAX_LIST_VALUES,
+  SUBSCRIBE_ANSWER,
+  type AlertSubscriptionService,
+  type ManageAction,
+} from '../../alert/subscription-service.js';
 import { CHANNELS, FREQUENCIES, type Subscription } from '../../alert/types.js';
 
+/** Repeated or comma-separated values; at most MAX_LIST_VALUES, refused before any lookup. */
 const list = z
   .union([z.string(), z.array(z.string())])
   .transform((v) =>
@@ -19,6 +25,7 @@ const list = z
       .map((s) => s.trim())
       .filter(Boolean),
   )
+  .refine((v) => v.length <= MAX_LIST_VALUES, `at most ${MAX_LIST_VALUES} values`)
   .optional();
 
 const createBody = z.strictObject({
@@ -95,22 +102,24 @@ export function alertApiRoutes(app: FastifyInstance, service: AlertSubscriptionS
     const b = parsed.data;
     const apiKeyId = req.headers.authorization ? await requireKey(req, reply, service) : undefined;
     if (apiKeyId === null) return reply;
-    const out = await service.create(
-      {
-        channel: b.channel,
-        email: b.email,
-        url: b.url,
-        q: b.q,
-        tags: b.tag,
-        persons: b.person,
-        houses: b.house,
-        types: b.type,
-        minConfidence: b.minConfidence,
-        frequency: b.frequency,
-      },
-      { ip: req.ip, apiKeyId },
-    );
-    return reply.code(out.created ? (out.subscription.status === 'pending' ? 202 : 201) : 200).send({
+    const input = {
+      email: b.email,
+      url: b.url,
+      q: b.q,
+      tags: b.tag,
+      persons: b.person,
+      houses: b.house,
+      types: b.type,
+      minConfidence: b.minConfidence,
+      frequency: b.frequency,
+    };
+    if (b.channel === 'email') {
+      // One answer for every address, whatever it has: see requestEmail.
+      await service.requestEmail(input, { ip: req.ip, apiKeyId });
+      return reply.code(202).send({ message: SUBSCRIBE_ANSWER });
+    }
+    const out = await service.create({ ...input, channel: b.channel }, { ip: req.ip, apiKeyId });
+    return reply.code(out.created ? 201 : 200).send({
       ...subscriptionJson(out.subscription),
       message: out.message,
       ...(out.feedUrl ? { feedUrl: out.feedUrl } : {}),

@@ -10,7 +10,8 @@
  * POST /api/v1/alerts/:id/pause|resume.
  *
  * The web form's POST /api/v1/subscriptions (src/web/api) uses the same service: pass
- * `alerts.service` as the web plugin's `subscriptions` option.
+ * `alerts.service` as the web plugin's `subscriptions` option, and one general rate-limit
+ * hook to both plugins (src/web/server.ts), so that these routes do not escape it.
  */
 import type {
   FastifyError,
@@ -18,12 +19,15 @@ import type {
   FastifyPluginAsync,
   FastifyReply,
   FastifyRequest,
+  onRequestHookHandler,
 } from 'fastify';
 import type { Alerts } from '../../alert/alerts.js';
 import { AlertInputError, AlertRateLimitError, AlertUnavailableError } from '../../alert/errors.js';
 import { ALERT_PATHS } from '../../alert/links.js';
 import { renderAtom } from '../../alert/render/atom.js';
+import { DEFAULT_RATE_LIMITS } from '../api/context.js';
 import { parseForm } from '../api/plugin.js';
+import { rateLimitHook, type RateLimit } from '../api/rate-limit.js';
 import { addSecurityHeaders } from '../api/security.js';
 import { alertApiRoutes } from './api-routes.js';
 import {
@@ -38,12 +42,25 @@ import {
 
 export interface AlertsPluginOptions {
   alerts: Pick<Alerts, 'service' | 'deliveries' | 'links'>;
+  /**
+   * The site's general per-client limit, on every alert route: the server passes the
+   * very hook the rest of the site uses, so that one client has one budget. A RateLimit
+   * makes a hook of its own; `false` turns limiting off (tests). Default: the site's
+   * general limit, in a hook of its own.
+   */
+  rateLimit?: onRequestHookHandler | RateLimit | false;
 }
 
 const FEED_ENTRIES = 50;
 
-export const alertsPlugin: FastifyPluginAsync<AlertsPluginOptions> = async (app, { alerts }) => {
+export const alertsPlugin: FastifyPluginAsync<AlertsPluginOptions> = async (app, { alerts, rateLimit }) => {
   addSecurityHeaders(app);
+  const limit = rateLimit ?? DEFAULT_RATE_LIMITS.general;
+  if (limit)
+    app.addHook(
+      'onRequest',
+      typeof limit === 'function' ? limit : rateLimitHook(limit, 'Too many requests from your address.'),
+    );
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
     done(null, parseForm(String(body))),
   );

@@ -10,6 +10,7 @@ import { SearchRepository } from '../../search/search-repository.js';
 import { TagRepository, type TagTotal } from '../../search/tag-repository.js';
 import { SpeechRepository } from '../../speech/speech-repository.js';
 import { DEFAULT_MIN_CONFIDENCE } from '../../search/filters.js';
+import type { onRequestHookHandler } from 'fastify';
 import type { RateLimit } from './rate-limit.js';
 import { DEFAULT_STREAM_LIMITS, StreamSlots, type StreamLimits } from './stream-limits.js';
 import { loadTagInfo } from './tag-info.js';
@@ -30,17 +31,20 @@ export interface SubscriptionRequest {
   frequency: 'immediate' | 'daily' | 'weekly';
 }
 
+/**
+ * The answer to a subscribe request: only a message, the same for every address whatever
+ * its state (new, awaiting confirmation, subscribed), so that the form cannot be used to
+ * learn who subscribes to what. No id, status or time.
+ */
 export interface SubscriptionResult {
-  id: string;
-  /** e.g. `pending-confirmation`: the alerts service decides. */
-  status: string;
   /** Shown to the person subscribing. */
   message: string;
 }
 
 /** Provided by the alerts feature; until then the endpoint validates and answers 501. */
 export interface SubscriptionService {
-  subscribe(request: SubscriptionRequest): Promise<SubscriptionResult>;
+  /** `meta.ip`: the client address, for the per-IP limit. */
+  subscribe(request: SubscriptionRequest, meta?: { ip?: string }): Promise<SubscriptionResult>;
 }
 
 export interface WebOptions {
@@ -52,6 +56,8 @@ export interface WebOptions {
   rateLimit?: { general: RateLimit; export: RateLimit } | false;
   /** Concurrency and duration bounds on exports (stream-limits.ts); defaults otherwise. */
   streams?: Partial<StreamLimits>;
+  /** A general limiter hook shared with routes outside this plugin (the alert routes); made from `rateLimit.general` when absent. */
+  generalLimiter?: onRequestHookHandler;
 }
 
 /**

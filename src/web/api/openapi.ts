@@ -260,9 +260,14 @@ export function openApiDocument(): Schema {
             ),
           },
           responses: {
-            202: ok('Accepted; a confirmation email follows.'),
+            202: ok(
+              'Accepted. The same answer (only a message) for every address, whether new, awaiting confirmation or already subscribed: what happens next is in the e-mail.',
+              { type: 'object', properties: { message: str() } },
+            ),
             400: BAD_REQUEST,
+            429: errorResponse('Too many subscribe requests from this client; see Retry-After.'),
             501: errorResponse('Alerts are not available on this server yet.'),
+            503: errorResponse('This server cannot send e-mail (no SMTP configured).'),
           },
         },
       },

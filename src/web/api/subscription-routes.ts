@@ -45,17 +45,45 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: WebContext): void 
     const service = ctx.options.subscriptions;
     if (!service)
       return answer(req, reply, ctx, { status: 501, message: NOT_AVAILABLE, values: parsed.data });
-    const result = await service.subscribe(toRequest(parsed.data));
-    return answer(req, reply, ctx, { status: 202, message: result.message, values: parsed.data, result });
+    let result;
+    try {
+      result = await service.subscribe(toRequest(parsed.data), { ip: req.ip });
+    } catch (err) {
+      const refusal = refusalOf(err);
+      if (!refusal) throw err;
+      return answer(req, reply, ctx, { ...refusal, values: parsed.data });
+    }
+    // Only the message: the same for every address, whatever its state (no id, status or time).
+    return answer(req, reply, ctx, { status: 202, message: result.message, values: parsed.data });
   });
 }
 
 interface Outcome {
-  status: 202 | 400 | 501;
+  status: 202 | 400 | 429 | 501 | 503;
   message?: string;
   issues?: FieldIssue[];
   values?: SubscriptionInput;
-  result?: { id: string; status: string; message: string };
+  retryAfterSeconds?: number;
+}
+
+/**
+ * The service's refusals that a person should see on the form (its errors carry an HTTP
+ * status): bad input (400, with issues), too many requests from this client (429, with
+ * when to come back), no e-mail on this server (503). Anything else is a server error.
+ */
+function refusalOf(err: unknown): Outcome | null {
+  if (!(err instanceof Error)) return null;
+  const e = err as Error & { statusCode?: unknown; issues?: unknown; retryAfterSeconds?: unknown };
+  if (e.statusCode === 400 && Array.isArray(e.issues))
+    return { status: 400, issues: e.issues as FieldIssue[] };
+  if (e.statusCode === 429)
+    return {
+      status: 429,
+      message: e.message,
+      ...(typeof e.retryAfterSeconds === 'number' ? { retryAfterSeconds: e.retryAfterSeconds } : {}),
+    };
+  if (e.statusCode === 503) return { status: 503, message: e.message };
+  return null;
 }
 
 async function answer(
@@ -65,6 +93,7 @@ async function answer(
   o: Outcome,
 ): Promise<FastifyReply> {
   reply.code(o.status);
+  if (o.retryAfterSeconds !== undefined) reply.header('retry-after', String(o.retryAfterSeconds));
   if (wantsHtml(req)) {
     const outcome: SubscribeOutcome = {
       status: o.status,
@@ -80,8 +109,8 @@ async function answer(
       errorBody(400, `Invalid body: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues),
     );
   }
-  if (o.status === 501) return reply.send(errorBody(501, o.message ?? NOT_AVAILABLE));
-  return reply.send({ ...o.result, message: o.message });
+  if (o.status === 202) return reply.send({ message: o.message });
+  return reply.send(errorBody(o.status, o.message ?? NOT_AVAILABLE));
 }
 
 /** What the person typed, to put back into the form (only string fields; anything else is dropped). */

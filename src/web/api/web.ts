@@ -18,7 +18,11 @@ export const webPlugin: FastifyPluginAsync<WebOptions> = async (app, opts) => {
   const ctx = new WebContext(opts);
   const limits = opts.rateLimit === undefined ? DEFAULT_RATE_LIMITS : opts.rateLimit;
   addSecurityHeaders(app);
-  if (limits) app.addHook('onRequest', rateLimitHook(limits.general, 'Too many requests from your address.'));
+  if (limits)
+    app.addHook(
+      'onRequest',
+      opts.generalLimiter ?? rateLimitHook(limits.general, 'Too many requests from your address.'),
+    );
   const exportLimiter = limits ? rateLimitHook(limits.export, 'Too many exports from your address.') : null;
   await app.register(apiPlugin, { prefix: '/api', ctx, exportLimiter });
   await app.register(pagesPlugin, { ctx });
