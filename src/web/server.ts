@@ -1,8 +1,17 @@
 /**
  * The HTTP server, assembled from Fastify plugins so later features (the REST API and
  * pages) register alongside: health endpoints at the root, operations under /admin.
+ *
+ * What every route shares is set here, once, before any route: security headers, the
+ * check of every request's text, and the answers for unknown paths, undecodable URLs and
+ * errors no feature handles itself.
  */
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RouteOptions,
+} from 'fastify';
 import type { Logger } from '../log.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Db } from '../store/db.js';
@@ -11,6 +20,9 @@ import { healthPlugin } from './health.js';
 import { webPlugin } from './api/web.js';
 import type { Alerts } from '../alert/alerts.js';
 import { alertsPlugin } from './alerts/plugin.js';
+import { securityHeaders } from './api/security.js';
+import { frameworkErrors, rootErrorHandler, rootNotFoundHandler } from './fallback.js';
+import { rejectBadText } from './input-guard.js';
 
 export interface ServerDeps {
   db: Db;
@@ -19,6 +31,8 @@ export interface ServerDeps {
   log: Logger;
   /** Subscriptions and alert pages; absent when alerts are off. */
   alerts?: Alerts | null;
+  /** Sees every route as it is registered (route listings; the fuzz test covers them all). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
@@ -28,7 +42,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Load balancers probe every few seconds; per-request lines would drown the logs.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
+    frameworkErrors,
   });
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
+  await app.register(securityHeaders);
+  app.addHook('preValidation', rejectBadText);
+  app.setErrorHandler(rootErrorHandler);
+  app.setNotFoundHandler(rootNotFoundHandler);
   await app.register(healthPlugin, { db: deps.db, queue: deps.pipeline.queue });
   await app.register(adminPlugin, { prefix: '/admin', pipeline: deps.pipeline, token: deps.adminToken });
   await app.register(webPlugin, {
