@@ -24,6 +24,11 @@ import { errorBody } from './api/errors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** host[:port] without the scheme's default port, lower-cased, for comparing Origin with Host. */
+function normalHost(host: string): string {
+  return host.toLowerCase().replace(/:(?:80|443)$/, '');
+}
+
 /** Why the request looks cross-site, or null. */
 export function crossSiteReason(headers: FastifyRequest['headers'], host: string | undefined): string | null {
   const site = headers['sec-fetch-site'];
@@ -31,13 +36,14 @@ export function crossSiteReason(headers: FastifyRequest['headers'], host: string
     return site === 'same-origin' || site === 'none' ? null : `it was sent from another site (${site})`;
   const origin = headers.origin;
   if (origin === undefined) return null;
-  let originHost: string;
+  let originHost = '';
   try {
     originHost = new URL(origin).host;
   } catch {
-    return 'its Origin is not this server';
+    // "null" (sandboxed frames, some redirects) and anything else that is not a URL.
   }
-  return originHost !== '' && originHost === host ? null : 'its Origin is not this server';
+  const same = originHost !== '' && host !== undefined && normalHost(originHost) === normalHost(host);
+  return same ? null : 'its Origin is not this server';
 }
 
 /** onRequest: refuses state-changing requests from other sites before their body is read. */

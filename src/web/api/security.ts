@@ -35,10 +35,11 @@ const BULL_BOARD_DIRECTIVES: Directives = {
   'base-uri': ["'self'"],
 };
 
+/** The header as helmet writes it (directives joined by ";" without a space). */
 function policy(directives: Directives): string {
   return Object.entries(directives)
     .map(([name, values]) => `${name} ${values.join(' ')}`)
-    .join('; ');
+    .join(';');
 }
 
 export const CONTENT_SECURITY_POLICY = policy(SITE_DIRECTIVES);
