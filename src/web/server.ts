@@ -35,20 +35,33 @@ export interface ServerDeps {
   onRoute?: (route: RouteOptions) => void;
 }
 
-export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
-  const app = Fastify({
+/** The Fastify options of every server of ours (`start` and `serve`). */
+export function serverOptions(log: Logger) {
+  return {
     // pino's Logger is what Fastify logs through; its generics are narrower than FastifyBaseLogger's.
-    loggerInstance: deps.log.child({ component: 'web' }) as FastifyBaseLogger,
+    loggerInstance: log.child({ component: 'web' }) as FastifyBaseLogger,
     // Load balancers probe every few seconds; per-request lines would drown the logs.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     frameworkErrors,
-  });
-  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
+  };
+}
+
+/**
+ * What every route shares, set on a new server before any route: security headers, the
+ * check of every request's text, and the answers for unknown paths and unhandled errors.
+ */
+export async function registerShared(app: FastifyInstance): Promise<void> {
   await app.register(securityHeaders);
   app.addHook('preValidation', rejectBadText);
   app.setErrorHandler(rootErrorHandler);
   app.setNotFoundHandler(rootNotFoundHandler);
+}
+
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify(serverOptions(deps.log));
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
+  await registerShared(app);
   await app.register(healthPlugin, { db: deps.db, queue: deps.pipeline.queue });
   await app.register(adminPlugin, { prefix: '/admin', pipeline: deps.pipeline, token: deps.adminToken });
   await app.register(webPlugin, {
