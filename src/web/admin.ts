@@ -65,14 +65,14 @@ async function registerDashboard(app: FastifyInstance, pipeline: Pipeline): Prom
   await app.register(adapter.registerPlugin(), { prefix: '/queues' });
 }
 
+type BullBoardErrorHandler = Parameters<FastifyAdapter['setErrorHandler']>[0];
+type BullBoardStatus = NonNullable<ReturnType<BullBoardErrorHandler>['status']>;
+
 /**
  * Bull Board's own error handler answers 500 for everything BullMQ refuses (promoting a
  * job that is not delayed) and adds the stack under NODE_ENV=development. Here: a refused
  * state change is a 409 with BullMQ's sentence, anything else a logged 500 that says nothing.
  */
-type BullBoardErrorHandler = Parameters<FastifyAdapter['setErrorHandler']>[0];
-type BullBoardStatus = NonNullable<ReturnType<BullBoardErrorHandler>['status']>;
-
 function bullBoardErrors(app: FastifyInstance): BullBoardErrorHandler {
   return (error: Error & { statusCode?: number }) => {
     const key = 'ERRORS.INTERNAL_SERVER_ERROR';

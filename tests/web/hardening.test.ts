@@ -313,6 +313,17 @@ describe('security headers on every route, Bull Board included', () => {
     ).toBe(CONTENT_SECURITY_POLICY);
   });
 
+  it('keeps the public API readable from other sites while the rest stays same-origin', async () => {
+    const api = await app.inject({ url: '/api/v1/tags' });
+    expect(api.headers['access-control-allow-origin']).toBe('*');
+    expect(api.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    expectSecurityHeaders(api, 'API');
+    const page = await app.inject({ url: '/' });
+    expect(page.headers['access-control-allow-origin']).toBeUndefined();
+    expect(page.headers['cross-origin-resource-policy']).toBe('same-origin');
+    expect(page.headers['permissions-policy']).toBe('camera=(), microphone=(), geolocation=()');
+  });
+
   it("refuses Bull Board's buttons from another site and lets its own page use them", async () => {
     const put = (site: string) =>
       app.inject({

@@ -60,7 +60,7 @@ const HELMET_OPTIONS = {
 const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=()';
 
 /** Helmet has no Permissions-Policy; the site asks for no powerful feature. */
-async function permissionsPolicy(app: FastifyInstance): Promise<void> {
+function permissionsPolicy(app: FastifyInstance): void {
   app.addHook('onRequest', async (_req, reply) => {
     reply.raw.setHeader('permissions-policy', PERMISSIONS_POLICY);
   });
@@ -73,7 +73,7 @@ async function permissionsPolicy(app: FastifyInstance): Promise<void> {
 export const securityHeaders: FastifyPluginAsync = fp(
   async (app) => {
     await app.register(fastifyHelmet, { ...HELMET_OPTIONS, global: true });
-    await permissionsPolicy(app);
+    permissionsPolicy(app);
   },
   { name: 'hansard-watch-security-headers' },
 );
