@@ -3,7 +3,7 @@
  * their own (no feed polling or workers; `start` runs everything in one process). For
  * reading replicas, or for browsing a store filled by `ingest`.
  */
-import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import Fastify from 'fastify';
 import { createLogger } from '../log.js';
 import { exitOnSignals } from '../pipeline/shutdown.js';
 import { openStore } from '../store/open.js';
@@ -12,6 +12,7 @@ import { streamLimitsFromConfig } from '../web/api/stream-limits.js';
 import { loadTagInfo } from '../web/api/tag-info.js';
 import { webPlugin } from '../web/api/web.js';
 import { healthPlugin } from '../web/health.js';
+import { registerShared, serverOptions } from '../web/server.js';
 import { configOrExit } from './config-or-exit.js';
 
 export interface ServeArgs {
@@ -70,13 +71,9 @@ export async function runServe(args: ServeArgs): Promise<void> {
   const db = await openStore(
     config.DATABASE_URL ? { ...config, DATABASE_URL: withWebSessionSettings(config.DATABASE_URL) } : config,
   );
-  const app = Fastify({
-    loggerInstance: log.child({ component: 'web' }) as FastifyBaseLogger,
-    // A line per request would drown the logs; errors are still logged by the handlers.
-    logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 64 * 1024,
-    trustProxy: args.trustProxy ?? false,
-  });
+  const app = Fastify({ ...serverOptions(log), trustProxy: args.trustProxy ?? false });
+  // The same headers, input check and error answers as `start`.
+  await registerShared(app);
   await app.register(healthPlugin, { db });
   const tags = loadTagInfo((err) => log.warn({ err: String(err) }, 'taxonomy not loaded: tags shown by id'));
   await app.register(webPlugin, { db, tags, rateLimit: limits, streams: streamLimitsFromConfig(config) });

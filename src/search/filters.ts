@@ -64,28 +64,57 @@ const list = z
   .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()))
   .transform((v) => v.filter((s) => s !== ''));
 
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * What is wrong with a string as text, or null: control characters other than tab, line
+ * feed and carriage return (Postgres refuses NUL in text; nothing here has a use for the
+ * rest), and unpaired UTF-16 surrogates, which are not text at all.
+ */
+export function textProblem(s: string): string | null {
+  if (CONTROL.test(s)) return 'must not contain control characters';
+  if (LONE_SURROGATE.test(s)) return 'must be valid Unicode text';
+  return null;
+}
+
+/** A string schema refusing what textProblem finds. */
+export const plainText = () =>
+  z.string().superRefine((s, ctx) => {
+    const problem = textProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, abort: true });
+  });
+
 /** Optional text: an empty form field means "not given". */
 const text = (max: number) =>
-  z
-    .string()
+  plainText()
     .trim()
     .max(max, `must be at most ${max} characters`)
     .transform((s) => (s === '' ? undefined : s))
     .optional();
 
-function isRealDate(s: string): boolean {
+/** The dates filters accept: Postgres's date type goes further, but no Hansard does, and year 0 is not a date. */
+export const MIN_DATE = '0001-01-01';
+export const MAX_DATE = '9999-12-31';
+
+/** An ISO calendar date that exists (not 2009-02-30) within MIN_DATE..MAX_DATE. */
+export function isValidDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || s < MIN_DATE || s > MAX_DATE) return false;
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
+
+const DATE_MESSAGE = `must be a date like 2009-10-26, from ${MIN_DATE} to ${MAX_DATE}`;
+
+/** A required date (admin backfill, the CLI). */
+export const isoDate = z.string().trim().refine(isValidDate, DATE_MESSAGE);
 
 const date = z
   .string()
   .trim()
   .transform((s) => (s === '' ? undefined : s))
-  .refine(
-    (s) => s === undefined || (/^\d{4}-\d{2}-\d{2}$/.test(s) && isRealDate(s)),
-    'must be a date like 2009-10-26',
-  )
+  .refine((s) => s === undefined || isValidDate(s), DATE_MESSAGE)
   .optional();
 
 const tagId = z
@@ -110,8 +139,7 @@ export const filterFields = {
     )
     .optional(),
   tagged: bool,
-  person: z
-    .string()
+  person: plainText()
     .transform((s) => (s.trim() === '' ? undefined : s))
     .refine(
       (s) => s === undefined || normalisePersonId(s) !== null,

@@ -5,6 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errorBody } from './api/errors.js';
 
 export function tokenFromHeader(header: string | undefined): string | undefined {
   if (!header) return undefined;
@@ -31,6 +32,6 @@ export function requireToken(expected: string) {
     await reply
       .code(401)
       .header('www-authenticate', 'Basic realm="hansard-watch admin", charset="UTF-8"')
-      .send({ error: 'admin token required (Authorization: Bearer <ADMIN_TOKEN>)' });
+      .send(errorBody(401, 'Admin token required (Authorization: Bearer <ADMIN_TOKEN>).'));
   };
 }

@@ -2,7 +2,8 @@
  * Everything under /admin, behind the admin token: the Bull Board queue dashboard at
  * /admin/queues (BullMQ mode; the in-process queue shows a plain status page there) and a
  * small JSON API the CLI uses to reach an embedded pipeline, whose queue lives only in
- * the running process.
+ * the running process. Requests that change something must not come from another site
+ * (admin-csrf.ts); the API's take JSON only.
  */
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
@@ -15,26 +16,30 @@ import { BullPipelineQueue } from '../pipeline/bullmq-queue.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { collectStatus, formatStatus } from '../pipeline/status.js';
 import { requireToken } from './admin-auth.js';
+import { refuseCrossSite, requireJson } from './admin-csrf.js';
+import { parseOr400 } from './api/errors.js';
+import { bullBoardCsp } from './api/security.js';
+import { isoDate } from '../search/filters.js';
 
 export interface AdminOptions {
   pipeline: Pipeline;
   token: string;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const backfillBody = z.object({
-  from: z.string().regex(DATE),
-  to: z.string().regex(DATE).optional(),
+const backfillBody = z.strictObject({
+  from: isoDate,
+  to: isoDate.optional(),
   types: z.array(z.enum(FEED_TYPES)).min(1).optional(),
   force: z.boolean().optional(),
 });
-const retryBody = z.object({ id: z.string().min(1).optional() });
+const retryBody = z.strictObject({ id: z.string().min(1).max(200).optional() });
 
 /** Register with `{ prefix: '/admin' }`. */
 export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (app, opts) => {
   app.addHook('onRequest', requireToken(opts.token));
+  app.addHook('onRequest', refuseCrossSite);
   await registerDashboard(app, opts.pipeline);
-  registerApi(app, opts.pipeline);
+  await app.register(async (api) => registerApi(api, opts.pipeline), { prefix: '/api' });
 };
 
 async function registerDashboard(app: FastifyInstance, pipeline: Pipeline): Promise<void> {
@@ -49,30 +54,51 @@ async function registerDashboard(app: FastifyInstance, pipeline: Pipeline): Prom
     );
     return;
   }
+  app.addHook('onRoute', bullBoardCsp(`${app.prefix}/queues`));
   const adapter = new FastifyAdapter();
   adapter.setBasePath(`${app.prefix}/queues`);
   // @bull-board/fastify pins its own patch release of @bull-board/api; the two copies'
   // classes differ only in private members, so the types disagree while the objects fit.
   const serverAdapter = adapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'];
   createBullBoard({ queues: queue.bullQueues().map((q) => new BullMQAdapter(q)), serverAdapter });
+  adapter.setErrorHandler(bullBoardErrors(app));
   await app.register(adapter.registerPlugin(), { prefix: '/queues' });
 }
 
+type BullBoardErrorHandler = Parameters<FastifyAdapter['setErrorHandler']>[0];
+type BullBoardStatus = NonNullable<ReturnType<BullBoardErrorHandler>['status']>;
+
+/**
+ * Bull Board's own error handler answers 500 for everything BullMQ refuses (promoting a
+ * job that is not delayed) and adds the stack under NODE_ENV=development. Here: a refused
+ * state change is a 409 with BullMQ's sentence, anything else a logged 500 that says nothing.
+ */
+function bullBoardErrors(app: FastifyInstance): BullBoardErrorHandler {
+  return (error: Error & { statusCode?: number }) => {
+    const key = 'ERRORS.INTERNAL_SERVER_ERROR';
+    const status = (error.statusCode ?? 500) as BullBoardStatus;
+    if (status >= 400 && status < 500) return { status, body: { error: { key }, message: error.message } };
+    if (/\bis not in the \w+ state\b/.test(error.message))
+      return { status: 409, body: { error: { key }, message: error.message } };
+    app.log.error({ err: error }, 'Bull Board request failed');
+    return { status: 500, body: { error: { key }, message: 'Something went wrong; it has been logged.' } };
+  };
+}
+
 function registerApi(app: FastifyInstance, pipeline: Pipeline): void {
-  app.get('/api/status', async () => collectStatus(pipeline.deps, 100));
-  app.post('/api/jobs/retry', async (req, reply) => {
-    const body = retryBody.safeParse(req.body ?? {});
-    if (!body.success) return reply.code(400).send({ error: body.error.message });
-    return { retried: await pipeline.queue.retry(body.data.id) };
+  app.addHook('onRequest', requireJson);
+  app.get('/status', async () => collectStatus(pipeline.deps, 100));
+  app.post('/jobs/retry', async (req) => {
+    const body = parseOr400(retryBody, req.body, 'body');
+    return { retried: await pipeline.queue.retry(body.id) };
   });
-  app.post('/api/poll', async () => ({ jobId: await pipeline.pollNow('manual') }));
-  app.post('/api/backfill', async (req, reply) => {
-    const body = backfillBody.safeParse(req.body);
-    if (!body.success) return reply.code(400).send({ error: body.error.message });
-    const types = body.data.types ?? pipeline.deps.settings.types;
-    return startBackfill(pipeline.deps, { ...body.data, types });
+  app.post('/poll', async () => ({ jobId: await pipeline.pollNow('manual') }));
+  app.post('/backfill', async (req) => {
+    const body = parseOr400(backfillBody, req.body, 'body');
+    const types = body.types ?? pipeline.deps.settings.types;
+    return startBackfill(pipeline.deps, { ...body, types });
   });
-  app.get<{ Params: { batch: string } }>('/api/backfill/:batch', async (req) => ({
+  app.get<{ Params: { batch: string } }>('/backfill/:batch', async (req) => ({
     batch: req.params.batch,
     remaining: await pipeline.deps.cursors.pendingCount(req.params.batch),
   }));

@@ -1,8 +1,17 @@
 /**
  * The HTTP server, assembled from Fastify plugins so later features (the REST API and
  * pages) register alongside: health endpoints at the root, operations under /admin.
+ *
+ * What every route shares is set here, once, before any route: security headers, the
+ * check of every request's text, and the answers for unknown paths, undecodable URLs and
+ * errors no feature handles itself.
  */
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RouteOptions,
+} from 'fastify';
 import type { Logger } from '../log.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Db } from '../store/db.js';
@@ -14,6 +23,9 @@ import { alertsPlugin } from './alerts/plugin.js';
 import type { StreamLimits } from './api/stream-limits.js';
 import { DEFAULT_RATE_LIMITS } from './api/context.js';
 import { rateLimitHook } from './api/rate-limit.js';
+import { securityHeaders } from './api/security.js';
+import { frameworkErrors, rootErrorHandler, rootNotFoundHandler } from './fallback.js';
+import { rejectBadText } from './input-guard.js';
 
 export interface ServerDeps {
   db: Db;
@@ -24,16 +36,37 @@ export interface ServerDeps {
   alerts?: Alerts | null;
   /** Bounds on exports (stream-limits.ts); defaults otherwise. */
   streams?: Partial<StreamLimits>;
+  /** Sees every route as it is registered (route listings; the fuzz test covers them all). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
-export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
-  const app = Fastify({
+/** The Fastify options of every server of ours (`start` and `serve`). */
+export function serverOptions(log: Logger) {
+  return {
     // pino's Logger is what Fastify logs through; its generics are narrower than FastifyBaseLogger's.
-    loggerInstance: deps.log.child({ component: 'web' }) as FastifyBaseLogger,
+    loggerInstance: log.child({ component: 'web' }) as FastifyBaseLogger,
     // Load balancers probe every few seconds; per-request lines would drown the logs.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
-  });
+    frameworkErrors,
+  };
+}
+
+/**
+ * What every route shares, set on a new server before any route: security headers, the
+ * check of every request's text, and the answers for unknown paths and unhandled errors.
+ */
+export async function registerShared(app: FastifyInstance): Promise<void> {
+  await app.register(securityHeaders);
+  app.addHook('preValidation', rejectBadText);
+  app.setErrorHandler(rootErrorHandler);
+  app.setNotFoundHandler(rootNotFoundHandler);
+}
+
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify(serverOptions(deps.log));
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
+  await registerShared(app);
   await app.register(healthPlugin, { db: deps.db, queue: deps.pipeline.queue });
   await app.register(adminPlugin, { prefix: '/admin', pipeline: deps.pipeline, token: deps.adminToken });
   // One general limiter for the site and the alert routes: a client has one budget for both.

@@ -41,6 +41,7 @@ export function errorBody(status: number, message: string, issues?: FieldIssue[]
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
   413: 'Payload Too Large',

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { EXPORT_FORMATS } from '../../export/formats.js';
-import { checkDateOrder, filterFields, normalisePersonId } from '../../search/filters.js';
+import { checkDateOrder, filterFields, normalisePersonId, plainText } from '../../search/filters.js';
 import { INTERVALS } from '../../search/tag-repository.js';
 
 export const intParam = (min: number, max: number, fallback: number) =>
@@ -18,8 +18,7 @@ export const intParam = (min: number, max: number, fallback: number) =>
     )
     .default(fallback);
 
-const cursor = z
-  .string()
+const cursor = plainText()
   .max(400, 'is not a cursor returned by this API')
   .transform((s) => (s === '' ? undefined : s))
   .optional();
@@ -43,7 +42,7 @@ export const exportQuery = z
 export type ExportQuery = z.output<typeof exportQuery>;
 
 export const peopleQuery = z.strictObject({
-  q: z.string().trim().min(2, 'must be at least 2 characters').max(100, 'must be at most 100 characters'),
+  q: plainText().trim().min(2, 'must be at least 2 characters').max(100, 'must be at most 100 characters'),
   limit: intParam(1, 100, 20),
 });
 

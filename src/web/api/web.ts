@@ -4,8 +4,9 @@
  *
  *   await app.register(webPlugin, { db, tags, subscriptions });
  *
- * Its hooks are encapsulated: routes registered outside it (health checks, /admin with
- * Bull Board) keep their own headers and limits.
+ * Its rate limits are encapsulated: routes registered outside it (health checks, /admin
+ * with Bull Board) are not limited. Security headers come from the server's root
+ * (src/web/server.ts); registered alone (tests), the plugin adds them itself.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { DEFAULT_RATE_LIMITS, WebContext, type WebOptions } from './context.js';

@@ -45,6 +45,10 @@ export const pagesPlugin: FastifyPluginAsync<{ ctx: WebContext }> = async (app, 
   app.setErrorHandler(async (err, req, reply) => {
     if (err instanceof BadRequestError)
       return sendPage(reply, messagePage('That address is not valid', err.message), 400);
+    // Fastify's own client errors (a body it cannot parse) keep their status, not their code.
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 400 && status < 500)
+      return sendPage(reply, messagePage('That request was not accepted', (err as Error).message), status);
     req.log.error({ err, url: req.url }, 'page failed');
     return sendPage(
       reply,
