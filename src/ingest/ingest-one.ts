@@ -1,3 +1,4 @@
+import type { ParseLimits } from '../debate/limits.js';
 import type { FeedFileName, FeedType, ParseIssue } from '../debate/types.js';
 import { parseFeedFileName } from '../debate/feed-file.js';
 import type { Logger } from '../log.js';
@@ -42,11 +43,12 @@ export async function ingestBytes(
   resolver: SpeakerResolver | null,
   log: Logger,
   tagger: Tagger | null = null,
+  limits?: Readonly<ParseLimits>,
 ): Promise<IngestOneResult> {
   const checksum = checksumOf(input.bytes);
   let prepared;
   try {
-    prepared = prepareFile(input.bytes, input.name, input.type, resolver, checksum);
+    prepared = prepareFile(input.bytes, input.name, input.type, resolver, checksum, limits);
   } catch (err) {
     const issue = toIssue(err, input.name);
     await recordFailure(db, input.name, issue, log);
@@ -56,10 +58,11 @@ export async function ingestBytes(
   const res = await new SittingRepository(db).apply(prepared);
   const counted = res.status === 'current';
   // After the commit: the speeches are safe; search catches up a moment later.
-  // Tags exist before the speeches are announced downstream (alerts match on them).
+  // Tags exist before the speeches are announced downstream (alerts match on them). A day
+  // that cannot be indexed or tagged is recorded (ingest_errors) and dequeued, not retried.
   if (counted) {
-    await indexPendingDays(db);
-    if (tagger) await tagPendingDays(db, tagger);
+    await indexPendingDays(db, 1, { log });
+    if (tagger) await tagPendingDays(db, tagger, { log });
   }
   return {
     status: res.status,
