@@ -32,6 +32,24 @@ export async function recordFailure(db: Db, fileName: string, issue: ParseIssue,
   );
 }
 
+/** Warnings logged per file; all of them are in ingest_errors. */
+const LOGGED_WARNINGS = 10;
+
+/**
+ * Surfaces a written file's parse warnings (dropped control characters, references kept
+ * literally, unknown elements) in the log as well as in ingest_errors, each with its line.
+ */
+export function logWarnings(log: Logger, fileName: string, issues: readonly ParseIssue[]): void {
+  const warnings = issues.filter((i) => i.severity === 'warning');
+  for (const w of warnings.slice(0, LOGGED_WARNINGS))
+    log.warn({ file: fileName, line: w.line, column: w.column, field: w.field }, w.message);
+  if (warnings.length > LOGGED_WARNINGS)
+    log.warn(
+      { file: fileName, warnings: warnings.length },
+      `${warnings.length - LOGGED_WARNINGS} more warnings: hansard-watch errors --all`,
+    );
+}
+
 /**
  * Ingests one file's bytes on the calling thread: the unit a queue job works on. Bad input
  * is recorded and returned as 'invalid' (retrying cannot help); store failures throw, so
@@ -56,6 +74,7 @@ export async function ingestBytes(
     return { status: 'invalid', file, checksum, speeches: 0, paragraphs: 0, changedSpeechGids: [], issue };
   }
   const res = await new SittingRepository(db).apply(prepared);
+  if (res.status !== 'unchanged') logWarnings(log, input.name, prepared.issues);
   const counted = res.status === 'current';
   // After the commit: the speeches are safe; search catches up a moment later.
   // Tags exist before the speeches are announced downstream (alerts match on them). A day

@@ -6,7 +6,7 @@ import type { PeopleData } from '../member/types.js';
 import type { Db } from '../store/db.js';
 import { ParsePool, PrepareError, toIssue } from './parse-pool.js';
 import { checksumOf, type PreparedFile } from './rows.js';
-import { recordFailure } from './ingest-one.js';
+import { logWarnings, recordFailure } from './ingest-one.js';
 import { SittingRepository, type ApplyResult } from './sitting-repository.js';
 import { DayWrites } from './day-writes.js';
 import { indexPendingDays } from './search-index.js';
@@ -110,6 +110,7 @@ export async function ingestFiles(db: Db, files: SourceFile[], opts: IngestOptio
       async (prepared) => {
         try {
           const res = await repo.apply(prepared);
+          if (res.status !== 'unchanged') logWarnings(opts.log, file.name, prepared.issues);
           tally(summary, prepared, res);
           opts.onFile?.(file, res.status);
         } catch (err) {

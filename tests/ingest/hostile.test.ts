@@ -5,6 +5,7 @@
  * paragraph that then failed every later run's indexing.
  */
 import { rmSync } from 'node:fs';
+import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listIngestErrors } from '../../src/ingest/error-repository.js';
 import { ingestFiles } from '../../src/ingest/ingest.js';
@@ -110,6 +111,29 @@ describe.each<StoreKind>(['postgres', 'pglite'])('hostile files in a batch on %s
       tag_queued: false,
     });
   }, 120_000);
+
+  it('logs each dropped control character with its file and line, and records it in ingest_errors', async () => {
+    const db = await store();
+    const day = '2030-03-11';
+    const tree = debatesTree({ [fileOf(day)]: debatesDay(day, '<p>one</p>\n<p>t\u0007wo &#1;</p>') });
+    const lines: { level: number; file?: string; line?: number; msg: string }[] = [];
+    const log = pino({ level: 'warn' }, { write: (s: string) => void lines.push(JSON.parse(s)) });
+    try {
+      const summary = await ingestFiles(db, filesNamed(tree, fileOf(day)), { workers, people: null, log });
+      expect(summary).toMatchObject({ ingested: 1, warnings: 2, failed: [] });
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
+    const expected = [
+      { level: 40, file: fileOf(day), line: 6, msg: 'control character U+0007 dropped' },
+      { level: 40, file: fileOf(day), line: 6, msg: 'reference "&#1;" to a control character dropped' },
+    ];
+    expect(lines.map(({ level, file, line, msg }) => ({ level, file, line, msg }))).toEqual(expected);
+    const stored = await listIngestErrors(db, { includeWarnings: true });
+    expect(stored.map((e) => ({ file: e.file_name, line: e.line, msg: e.message }))).toEqual(
+      expected.map(({ file, line, msg }) => ({ file, line, msg })),
+    );
+  });
 
   it('takes its limits from the caller (HW_MAX_* settings), in worker threads too', async () => {
     const db = await store();
