@@ -3,6 +3,7 @@ import { FEED_TYPES, type FeedType } from './debate/types.js';
 import { DEFAULT_PWDATA_URL } from './feed/defaults.js';
 import { cronProblem, minCronIntervalSeconds, MIN_POLL_INTERVAL_SECONDS } from './pipeline/cron.js';
 import { alertEnv } from './alert/settings.js';
+import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './debate/limits.js';
 
 const int = (min: number, max: number) =>
   z.coerce
@@ -70,6 +71,12 @@ const schema = z.object({
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(0, 86_400_000).default(60_000),
   /** How long a query waits for a free pool connection before failing. */
   DB_ACQUIRE_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  // Bounds on one feed document (src/debate/limits.ts, docs/security.md): a file over one is
+  // refused by name and recorded in ingest_errors; the rest of the batch carries on.
+  HW_MAX_ENTITY_EXPANSION_CHARS: int(1000, 100_000_000).default(DEFAULT_PARSE_LIMITS.maxEntityExpansion),
+  HW_MAX_TEXT_NODE_CHARS: int(1000, 100_000_000).default(DEFAULT_PARSE_LIMITS.maxTextNode),
+  HW_MAX_PARAGRAPH_CHARS: int(1000, 100_000_000).default(DEFAULT_PARSE_LIMITS.maxParagraph),
+  HW_MAX_XML_DEPTH: int(16, 1_000_000).default(DEFAULT_PARSE_LIMITS.maxDepth),
 
   // Live feeds (src/pipeline). FEED_DIR (an rsync'd pwdata mirror) takes precedence over FEED_BASE_URL.
   FEED_BASE_URL: z
@@ -139,6 +146,16 @@ const checked = schema.superRefine((c, ctx) => {
 });
 
 export class ConfigError extends Error {}
+
+/** The parser's bounds on one document, as configured. */
+export function parseLimits(config: Config): ParseLimits {
+  return {
+    maxEntityExpansion: config.HW_MAX_ENTITY_EXPANSION_CHARS,
+    maxTextNode: config.HW_MAX_TEXT_NODE_CHARS,
+    maxParagraph: config.HW_MAX_PARAGRAPH_CHARS,
+    maxDepth: config.HW_MAX_XML_DEPTH,
+  };
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Treat empty strings as unset: `DATABASE_URL= npm start` should mean "embedded".

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
+import { parseLimits } from '../config.js';
 import { FEED_TYPES, type FeedType } from '../debate/types.js';
 import { ingestFiles, type IngestSummary } from '../ingest/ingest.js';
 import { listSourceFiles } from '../ingest/source-files.js';
@@ -67,6 +68,7 @@ export async function runIngest(args: IngestArgs): Promise<number> {
       log,
       onFile: (f) => bar?.increment({ file: f.name }),
       tagger: args.tag ? createDefaultTagger() : null,
+      limits: parseLimits(config),
     });
     bar?.stop();
     process.stdout.write(formatSummary(summary));

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { IngestArgs } from './ingest-command.js';
+import type { RepairTextArgs } from './repair-command.js';
 import type { BackfillArgs } from './backfill-command.js';
 import type { ServeArgs } from './serve-command.js';
 import type { ExportArgs } from './export-command.js';
@@ -42,6 +43,25 @@ program
   .option('--no-tag', 'leave the days untagged (queued for a tagging worker)')
   .action(async (args: IngestArgs) => {
     process.exitCode = await (await import('./ingest-command.js')).runIngest(args);
+  });
+
+const repair = program.command('repair').description('mend a store after a fix (see docs/operations.md)');
+repair
+  .command('text')
+  .description('re-ingest from --source the files whose stored text holds control characters (e.g. U+0092)')
+  .requiredOption('--source <dir>', 'pwdata-shaped directory holding the stored files')
+  .option('--workers <n>', 'parse worker threads (0 = main thread)')
+  .option('--no-tag', 'leave the repaired days queued for a tagging worker')
+  .option('--dry-run', 'only list the files that need it')
+  .action(async (args: RepairTextArgs) => {
+    process.exitCode = await (await import('./repair-command.js')).runRepairText(args);
+  });
+repair
+  .command('days')
+  .description('queue again the days whose search indexing or tagging failed, and run them')
+  .option('--no-tag', 'leave them queued for a tagging worker')
+  .action(async (args: { tag: boolean }) => {
+    process.exitCode = await (await import('./repair-command.js')).runRepairDays(args);
   });
 
 const members = program.command('members').description('member data (Popolo people.json)');

@@ -41,7 +41,7 @@ export function registerTagCommands(program: Command): void {
     .option('--since <date>', 'only days from this sitting date (YYYY-MM-DD)')
     .option('--tag <tag...>', 'only these tags')
     .action((opts: { since?: string; tag?: string[] }) =>
-      withStore(async ({ db }) => {
+      withStore(async ({ db, log }) => {
         if (opts.since && !/^\d{4}-\d{2}-\d{2}$/.test(opts.since))
           throw new Error(`--since must be YYYY-MM-DD, got ${opts.since}`);
         const [{ createDefaultTagger }, { TagRepository }, { tagPendingDays }, { default: cliProgress }] =
@@ -65,12 +65,16 @@ export function registerTagCommands(program: Command): void {
         const sum = await tagPendingDays(db, tagger, {
           only: opts.tag ?? null,
           onDay: () => bar?.increment(),
+          log,
         });
         bar?.stop();
         process.stdout.write(
           `retagged ${sum.speeches} speeches in ${sum.days} days with ${tagger.modelVersion}: ` +
             `${sum.added} speech tags added, ${sum.removed} removed\n`,
         );
+        // Recorded in ingest_errors and dequeued; `hansard-watch repair days` retries them.
+        for (const f of sum.failed) process.stdout.write(`  FAILED ${f.file}: ${f.message}\n`);
+        if (sum.failed.length > 0) process.exitCode = 1;
       }),
     );
 }

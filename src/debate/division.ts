@@ -48,13 +48,22 @@ function readVoteList(sc: XmlScanner, issues: Issues, votes: ParsedVote[]): void
   }
 }
 
-/** Children of a division: its counts and the vote lists (`mplist`, `lordlist`, `msplist`). */
+/**
+ * Children of a division: its counts and the vote lists (`mplist`, `lordlist`, `msplist`).
+ * A `<divisioncount>` holds more of the same; it is counted, not recursed into, so nesting
+ * cannot exhaust the stack.
+ */
 function readDivisionBody(sc: XmlScanner, issues: Issues, division: ParsedDivision): void {
-  for (let kind = sc.next(); kind === TEXT || kind === OPEN; kind = sc.next()) {
-    if (kind !== OPEN) continue;
+  let counts = 0;
+  for (let kind = sc.next(); ; kind = sc.next()) {
+    if (kind === TEXT) continue;
+    if (kind !== OPEN) {
+      if (counts-- === 0) return;
+      continue;
+    }
     if (sc.name === 'divisioncount') {
       addCounts(division.counts, sc.attributes(), sc, issues);
-      readDivisionBody(sc, issues, division);
+      counts++;
     } else if (sc.name.endsWith('list')) readVoteList(sc, issues, division.votes);
     else {
       issues.warnOnce(

@@ -91,47 +91,92 @@ function safeAttributes(tag: string, attrs: Attributes): string | null {
   return out;
 }
 
+/** Closes active content (its end emits nothing), as opposed to an end tag to emit. */
+const HIDDEN_END = Symbol('hidden');
+type ElementEnd = string | typeof HIDDEN_END;
+
 /**
  * Builds one paragraph's sanitised HTML and its plain text in a single walk of the tokens.
  * HTML comes from an allow-list (unknown tags dropped, their text kept; only safe
  * attributes); text is every descendant text node, as ElementTree's itertext gives it.
+ * The walk keeps its own stack of open elements instead of recursing, so no nesting a
+ * document chooses can exhaust the call stack.
  */
 export class InlineBuilder {
   private html = '';
   private raw = '';
   private hidden = 0;
+  /** Where the paragraph starts, for the error when it grows past its limit. */
+  private readonly from: number;
 
   constructor(
     private readonly sc: XmlScanner,
     private readonly issues: Issues,
-  ) {}
+  ) {
+    this.from = sc.start;
+  }
 
   addText(text: string): void {
     this.raw += text;
+    if (this.raw.length > this.sc.limits.maxParagraph) this.tooLong('text');
     this.emit(escapeHtml(text));
   }
 
   /** Adds the element at the scanner's current OPEN token, markup included where allowed. */
   addElement(): void {
-    const tag = this.sc.name.toLowerCase();
-    if (HIDDEN.has(tag)) {
-      this.addHidden();
-      return;
-    }
-    const [open, close] = this.tagsFor(tag);
-    this.emit(open);
-    this.addChildren();
-    this.emit(close);
+    this.walk([this.open()]);
   }
 
   /** Adds everything up to the end tag of the element whose OPEN was just read. */
   addChildren(): void {
+    this.walk([]);
+  }
+
+  /**
+   * Reads tokens until the end tag that closes the bottom of `ends` (with `ends` empty: the
+   * end tag of the element already open), each element's end kept on `ends`.
+   */
+  private walk(ends: ElementEnd[]): void {
+    const element = ends.length > 0;
     for (;;) {
       const kind = this.sc.next();
       if (kind === TEXT) this.addText(this.sc.text());
-      else if (kind === OPEN) this.addElement();
-      else return;
+      else if (kind === OPEN) ends.push(this.open());
+      else {
+        const end = ends.pop();
+        if (end === undefined) return;
+        this.close(end);
+        if (element && ends.length === 0) return;
+      }
     }
+  }
+
+  /** Starts the element at the current OPEN token; returns what its end tag emits. */
+  private open(): ElementEnd {
+    const tag = this.sc.name.toLowerCase();
+    if (HIDDEN.has(tag)) {
+      // Active content: its text still counts as text, but nothing of it reaches the HTML.
+      this.issues.warn(this.sc.start, `<${this.sc.name}>`, 'active content removed from paragraph HTML');
+      this.hidden++;
+      return HIDDEN_END;
+    }
+    const [open, close] = this.tagsFor(tag);
+    this.emit(open);
+    return close;
+  }
+
+  private close(end: ElementEnd): void {
+    if (end === HIDDEN_END) this.hidden--;
+    else this.emit(end);
+  }
+
+  private tooLong(what: 'text' | 'HTML'): never {
+    return this.sc.overLimit(
+      this.sc.start,
+      'maxParagraph',
+      `the ${what} of the paragraph from line ${this.sc.lineOf(this.from)}`,
+      `<${this.sc.name}>`,
+    );
   }
 
   get isEmpty(): boolean {
@@ -142,16 +187,10 @@ export class InlineBuilder {
     return { html: collapseHtml(this.html), text: collapseText(this.raw) };
   }
 
-  /** Active content: its text still counts as text, but nothing of it reaches the HTML. */
-  private addHidden(): void {
-    this.issues.warn(this.sc.start, `<${this.sc.name}>`, 'active content removed from paragraph HTML');
-    this.hidden++;
-    this.addChildren();
-    this.hidden--;
-  }
-
   private emit(markup: string): void {
-    if (this.hidden === 0) this.html += markup;
+    if (this.hidden > 0) return;
+    this.html += markup;
+    if (this.html.length > this.sc.limits.maxParagraph) this.tooLong('HTML');
   }
 
   /** Start and end tag to emit for an element; empty when only its content is kept. */
@@ -179,10 +218,14 @@ export class InlineBuilder {
 export function readElementText(sc: XmlScanner): string {
   let raw = '';
   let depth = 0;
+  const from = sc.start;
   for (;;) {
     const kind = sc.next();
-    if (kind === TEXT) raw += sc.text();
-    else if (kind === OPEN) depth++;
+    if (kind === TEXT) {
+      raw += sc.text();
+      if (raw.length > sc.limits.maxParagraph)
+        sc.overLimit(sc.start, 'maxParagraph', `the text of the element from line ${sc.lineOf(from)}`);
+    } else if (kind === OPEN) depth++;
     else if (depth-- === 0) return collapseText(raw);
   }
 }

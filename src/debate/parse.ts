@@ -5,6 +5,7 @@ import { parseFeedFileName } from './feed-file.js';
 import { readElementText, skipElement } from './inline-html.js';
 import { Issues } from './issues.js';
 import { sittingTime } from './sitting-time.js';
+import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './limits.js';
 import { readSpeech, type Place } from './speech.js';
 import type { FeedType, HeadingKind, ParsedDocument, SpeechKind } from './types.js';
 import { OPEN, TEXT, XmlScanner } from './xml-scanner.js';
@@ -105,6 +106,40 @@ class DocumentWalk {
   }
 }
 
+// C0 controls but tab, LF and CR, and C1 controls: XML 1.0 forbids NUL and the rest of C0,
+// and none of them is text a reader can see or quote.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\0-\x08\x0b\x0c\x0e-\x1f\x80-\x9f]/;
+// eslint-disable-next-line no-control-regex -- as above
+const CONTROLS = /[\0-\x08\x0b\x0c\x0e-\x1f\x80-\x9f]/g;
+/** Control characters reported one by one; the rest are counted. */
+const MAX_CONTROL_WARNINGS = 100;
+
+/**
+ * The document without raw control characters, each reported where it stood; NUL refuses
+ * the file. One regex test over the document is the whole cost for a clean file (the
+ * shared week has none). Line numbers of later issues stay right (no newline is removed);
+ * columns on a line that lost characters count the cleaned line.
+ */
+function withoutControls(src: string, issues: Issues): string {
+  if (!CONTROL.test(src)) return src;
+  const nul = src.indexOf('\0');
+  if (nul >= 0)
+    issues.fail(nul, 'NUL character in the document (XML forbids it; a binary or corrupt file?)', 'text');
+  let shown = 0;
+  for (const m of src.matchAll(CONTROLS)) {
+    if (shown++ === MAX_CONTROL_WARNINGS) break;
+    const code = m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    issues.warn(m.index, 'text', `control character U+${code} dropped`);
+  }
+  const clean = src.replace(CONTROLS, '');
+  const dropped = src.length - clean.length;
+  if (dropped > MAX_CONTROL_WARNINGS)
+    issues.warn(undefined, 'text', `${dropped} control characters dropped in all`);
+  issues.setSource(clean);
+  return clean;
+}
+
 function latestOf(value: string | null, issues: Issues, at: number): boolean | null {
   if (value === 'yes' || value === 'true') return true;
   if (value === 'no' || value === 'false') return false;
@@ -115,14 +150,21 @@ function latestOf(value: string | null, issues: Issues, at: number): boolean | n
 /**
  * Parses one parlparse XML file (any of the eleven feeds) into plain, structured-cloneable
  * data. Pure: no I/O, safe in a worker thread. Throws ParseError when the file cannot be
- * trusted at all (not XML, truncated, wrong root); anything else becomes a warning.
+ * trusted at all (not XML, truncated, wrong root, NUL characters, over one of `limits`);
+ * anything else becomes a warning.
  */
-export function parseFeedFile(bytes: Uint8Array, fileName: string, type?: FeedType): ParsedDocument {
+export function parseFeedFile(
+  bytes: Uint8Array,
+  fileName: string,
+  type?: FeedType,
+  limits: Readonly<ParseLimits> = DEFAULT_PARSE_LIMITS,
+): ParsedDocument {
   const file = parseFeedFileName(fileName, type);
   const issues = new Issues(fileName);
-  const src = decodeFeedBytes(bytes, issues);
-  issues.setSource(src);
-  const sc = new XmlScanner(src, issues);
+  const decoded = decodeFeedBytes(bytes, issues);
+  issues.setSource(decoded);
+  const src = withoutControls(decoded, issues);
+  const sc = new XmlScanner(src, issues, limits);
   sc.readProlog();
   sc.next();
   if (sc.name !== 'publicwhip') issues.fail(sc.start, `root element is <${sc.name}>, expected <publicwhip>`);

@@ -1,6 +1,13 @@
 import { readDoctype } from './doctype.js';
-import { decodeEntities, predefinedEntities, type BadReference, type EntityTable } from './entities.js';
+import {
+  decodeEntities,
+  predefinedEntities,
+  type BadReference,
+  type EntityTable,
+  type ExpansionBudget,
+} from './entities.js';
 import type { Issues } from './issues.js';
+import { DEFAULT_PARSE_LIMITS, limitMessage, type ParseLimits } from './limits.js';
 
 export const TEXT = 1;
 export const OPEN = 2;
@@ -26,7 +33,9 @@ const ATTR_WHITESPACE = /[\t\n\r]/g;
  * indexOf/charCodeAt, nothing built that the caller does not ask for (text is decoded and
  * attributes parsed only on request). It enforces what makes a file trustworthy — every
  * element closed by its own end tag, nothing cut off, one root — and reports the rest
- * (bad references, odd attributes) as warnings.
+ * (bad references, odd attributes) as warnings. What one document may build is bounded by
+ * ParseLimits: text nodes and attribute values are measured before they are sliced, and
+ * entity expansions before they are appended.
  *
  * A self-closing element yields OPEN then CLOSE, so walkers see one shape for both.
  */
@@ -50,14 +59,37 @@ export class XmlScanner {
   private readonly openStarts: number[] = [];
   private readonly badTextRef: BadReference;
   private readonly badAttrRef: BadReference;
+  private readonly textBudget: ExpansionBudget;
+  private readonly attrBudget: ExpansionBudget;
+  /** Characters general entities have expanded to so far in this document. */
+  private expanded = 0;
 
   constructor(
     readonly src: string,
     private readonly issues: Issues,
+    readonly limits: Readonly<ParseLimits> = DEFAULT_PARSE_LIMITS,
   ) {
     this.badTextRef = (at, message) => issues.warn(this.start + at, 'text', message);
     this.badAttrRef = (at, message) =>
       issues.warn(this.attrValueAt + at, `${this.name}@${this.attrName}`, message);
+    this.textBudget = (at, chars) => this.spend(this.start + at, chars);
+    this.attrBudget = (at, chars) => this.spend(this.attrValueAt + at, chars);
+  }
+
+  /** The line of a source offset (for messages that point back to where something began). */
+  lineOf(offset: number): number {
+    return this.issues.position(offset).line;
+  }
+
+  /** Refuses the document at `offset` for exceeding one of its limits. */
+  overLimit(offset: number, limit: keyof ParseLimits, what: string, field?: string): never {
+    return this.issues.fail(offset, limitMessage(limit, this.limits[limit], what), field);
+  }
+
+  private spend(offset: number, chars: number): void {
+    this.expanded += chars;
+    if (this.expanded > this.limits.maxEntityExpansion)
+      this.overLimit(offset, 'maxEntityExpansion', 'text from entity references in this document', 'entity');
   }
 
   /** Skips the XML declaration, comments and DOCTYPE (collecting its entities) up to the root tag. */
@@ -69,7 +101,8 @@ export class XmlScanner {
       if (i >= src.length) this.issues.fail(i, 'no root element: the file is empty or not XML');
       if (src.startsWith('<?', i)) i = this.find('?>', i + 2, 'a processing instruction') + 2;
       else if (src.startsWith('<!--', i)) i = this.find('-->', i + 4, 'a comment') + 3;
-      else if (src.startsWith('<!DOCTYPE', i)) i = readDoctype(src, i, this.entities, this.issues);
+      else if (src.startsWith('<!DOCTYPE', i))
+        i = readDoctype(src, i, this.entities, this.issues, (at, chars) => this.spend(at, chars));
       else if (src.charCodeAt(i) === 0x3c && isNameStart(src.charCodeAt(i + 1))) break;
       else this.issues.fail(i, 'not an XML document: expected the root element');
     }
@@ -113,7 +146,11 @@ export class XmlScanner {
   /** The current TEXT token with references expanded. */
   text(): string {
     const raw = this.src.slice(this.start, this.textEnd);
-    return this.cdata ? raw : decodeEntities(raw, this.entities, this.badTextRef);
+    if (this.cdata) return raw;
+    const text = decodeEntities(raw, this.entities, this.badTextRef, this.textBudget);
+    if (text.length > this.limits.maxTextNode)
+      this.overLimit(this.start, 'maxTextNode', 'a text node with its entities expanded', 'text');
+    return text;
   }
 
   /** Whether the current TEXT token is only XML whitespace (cheap: no slice, no decoding). */
@@ -180,17 +217,23 @@ export class XmlScanner {
   private attributeValue(name: string, raw: string, at: number): string {
     this.attrName = name;
     this.attrValueAt = at;
+    const field = `${this.name}@${name}`;
+    if (raw.length > this.limits.maxTextNode) this.overLimit(at, 'maxTextNode', 'an attribute value', field);
     // XML attribute-value normalisation: literal tabs and newlines read as spaces.
     const flat =
       raw.includes('\n') || raw.includes('\t') || raw.includes('\r')
         ? raw.replace(ATTR_WHITESPACE, ' ')
         : raw;
-    return decodeEntities(flat, this.entities, this.badAttrRef);
+    const value = decodeEntities(flat, this.entities, this.badAttrRef, this.attrBudget);
+    if (value.length > this.limits.maxTextNode)
+      this.overLimit(at, 'maxTextNode', 'an attribute value with its entities expanded', field);
+    return value;
   }
 
   private textUntil(lt: number, cdata: boolean): TokenKind {
     this.start = this.pos;
     this.textEnd = lt < 0 ? this.src.length : lt;
+    this.checkTextLength();
     this.pos = this.textEnd;
     this.cdata = cdata;
     return (this.kind = TEXT);
@@ -200,9 +243,16 @@ export class XmlScanner {
     const close = this.find(']]>', i + 9, 'a CDATA section');
     this.start = i + 9;
     this.textEnd = close;
+    this.checkTextLength();
     this.pos = close + 3;
     this.cdata = true;
     return (this.kind = TEXT);
+  }
+
+  /** Measured before anything is sliced: a 50 MB text node is refused, not copied. */
+  private checkTextLength(): void {
+    if (this.textEnd - this.start > this.limits.maxTextNode)
+      this.overLimit(this.start, 'maxTextNode', 'a text node', 'text');
   }
 
   private openTag(lt: number): TokenKind {
@@ -224,6 +274,8 @@ export class XmlScanner {
     this.pos = gt + 1;
     if (selfClosing) this.closeSelf = true;
     else {
+      if (this.openNames.length >= this.limits.maxDepth)
+        this.overLimit(lt, 'maxDepth', `element nesting (<${name}> at depth ${this.openNames.length + 1})`);
       this.openNames.push(name);
       this.openStarts.push(lt);
     }

@@ -1,3 +1,4 @@
+import type { ParseLimits } from '../debate/limits.js';
 import type { FeedFileName, FeedType, ParseIssue } from '../debate/types.js';
 import { parseFeedFileName } from '../debate/feed-file.js';
 import type { Logger } from '../log.js';
@@ -31,6 +32,24 @@ export async function recordFailure(db: Db, fileName: string, issue: ParseIssue,
   );
 }
 
+/** Warnings logged per file; all of them are in ingest_errors. */
+const LOGGED_WARNINGS = 10;
+
+/**
+ * Surfaces a written file's parse warnings (dropped control characters, references kept
+ * literally, unknown elements) in the log as well as in ingest_errors, each with its line.
+ */
+export function logWarnings(log: Logger, fileName: string, issues: readonly ParseIssue[]): void {
+  const warnings = issues.filter((i) => i.severity === 'warning');
+  for (const w of warnings.slice(0, LOGGED_WARNINGS))
+    log.warn({ file: fileName, line: w.line, column: w.column, field: w.field }, w.message);
+  if (warnings.length > LOGGED_WARNINGS)
+    log.warn(
+      { file: fileName, warnings: warnings.length },
+      `${warnings.length - LOGGED_WARNINGS} more warnings: hansard-watch errors --all`,
+    );
+}
+
 /**
  * Ingests one file's bytes on the calling thread: the unit a queue job works on. Bad input
  * is recorded and returned as 'invalid' (retrying cannot help); store failures throw, so
@@ -42,11 +61,12 @@ export async function ingestBytes(
   resolver: SpeakerResolver | null,
   log: Logger,
   tagger: Tagger | null = null,
+  limits?: Readonly<ParseLimits>,
 ): Promise<IngestOneResult> {
   const checksum = checksumOf(input.bytes);
   let prepared;
   try {
-    prepared = prepareFile(input.bytes, input.name, input.type, resolver, checksum);
+    prepared = prepareFile(input.bytes, input.name, input.type, resolver, checksum, limits);
   } catch (err) {
     const issue = toIssue(err, input.name);
     await recordFailure(db, input.name, issue, log);
@@ -54,12 +74,14 @@ export async function ingestBytes(
     return { status: 'invalid', file, checksum, speeches: 0, paragraphs: 0, changedSpeechGids: [], issue };
   }
   const res = await new SittingRepository(db).apply(prepared);
+  if (res.status !== 'unchanged') logWarnings(log, input.name, prepared.issues);
   const counted = res.status === 'current';
   // After the commit: the speeches are safe; search catches up a moment later.
-  // Tags exist before the speeches are announced downstream (alerts match on them).
+  // Tags exist before the speeches are announced downstream (alerts match on them). A day
+  // that cannot be indexed or tagged is recorded (ingest_errors) and dequeued, not retried.
   if (counted) {
-    await indexPendingDays(db);
-    if (tagger) await tagPendingDays(db, tagger);
+    await indexPendingDays(db, 1, { log });
+    if (tagger) await tagPendingDays(db, tagger, { log });
   }
   return {
     status: res.status,

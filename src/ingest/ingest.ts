@@ -1,14 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { compareVersions } from '../debate/feed-file.js';
+import type { ParseLimits } from '../debate/limits.js';
 import type { Logger } from '../log.js';
 import type { PeopleData } from '../member/types.js';
 import type { Db } from '../store/db.js';
 import { ParsePool, PrepareError, toIssue } from './parse-pool.js';
 import { checksumOf, type PreparedFile } from './rows.js';
-import { recordFailure } from './ingest-one.js';
+import { logWarnings, recordFailure } from './ingest-one.js';
 import { SittingRepository, type ApplyResult } from './sitting-repository.js';
 import { DayWrites } from './day-writes.js';
 import { indexPendingDays } from './search-index.js';
+import type { DayFailure } from './day-failure.js';
 import { tagPendingDays } from '../tag/tag-service.js';
 import type { Tagger } from '../tag/tagger.js';
 import type { SourceFile } from './source-files.js';
@@ -20,6 +22,7 @@ export interface IngestSummary {
   /** Older versions of a day already stored in a newer one: redirects recorded. */
   superseded: number;
   unchanged: number;
+  /** Files that could not be ingested, and days that could not be indexed or tagged. */
   failed: { file: string; message: string }[];
   /** Speeches and paragraphs stored, after the run, for the days its files belong to. */
   speeches: number;
@@ -50,6 +53,8 @@ export interface IngestOptions {
   searchIndex?: boolean;
   /** Tag the days the run wrote (null: leave them queued for a tagging worker). */
   tagger?: Tagger | null;
+  /** Bounds on one document (default DEFAULT_PARSE_LIMITS); a file over one fails by name. */
+  limits?: Readonly<ParseLimits> | undefined;
 }
 
 function emptySummary(files: number): IngestSummary {
@@ -80,7 +85,7 @@ export async function ingestFiles(db: Db, files: SourceFile[], opts: IngestOptio
   const started = performance.now();
   const repo = new SittingRepository(db);
   const known = await repo.knownChecksums();
-  const pool = new ParsePool(opts.workers, opts.people);
+  const pool = new ParsePool(opts.workers, opts.people, opts.limits);
   const summary = emptySummary(files.length);
   // A server writes files of different days on separate connections at once.
   const writes = new DayWrites(db.kind === 'postgres' ? (opts.writeConnections ?? 2) : 1);
@@ -105,6 +110,7 @@ export async function ingestFiles(db: Db, files: SourceFile[], opts: IngestOptio
       async (prepared) => {
         try {
           const res = await repo.apply(prepared);
+          if (res.status !== 'unchanged') logWarnings(opts.log, file.name, prepared.issues);
           tally(summary, prepared, res);
           opts.onFile?.(file, res.status);
         } catch (err) {
@@ -136,9 +142,19 @@ export async function ingestFiles(db: Db, files: SourceFile[], opts: IngestOptio
     summary.committedSeconds = (performance.now() - started) / 1000;
     // Indexing after the writes, not beside them: measured, overlapping only made both
     // fight for the same two cores. On a server it uses two connections.
+    // A day that cannot be indexed or tagged is recorded and left behind, not fatal: it
+    // must not stop this run's other days, nor (still queued) every later run.
+    const dayFailed = (f: DayFailure) => summary.failed.push({ file: f.file, message: f.message });
     if (opts.searchIndex !== false)
-      summary.indexed = await indexPendingDays(db, db.kind === 'postgres' ? 2 : 1);
-    if (opts.tagger) summary.tagged = (await tagPendingDays(db, opts.tagger)).speeches;
+      summary.indexed = await indexPendingDays(db, db.kind === 'postgres' ? 2 : 1, {
+        log: opts.log,
+        onFailure: dayFailed,
+      });
+    if (opts.tagger) {
+      const tagged = await tagPendingDays(db, opts.tagger, { log: opts.log });
+      summary.tagged = tagged.speeches;
+      tagged.failed.forEach(dayFailed);
+    }
   } finally {
     await pool.close();
   }

@@ -1,4 +1,5 @@
 import type { Worker } from 'node:worker_threads';
+import type { ParseLimits } from '../debate/limits.js';
 import { ParseError, type FeedType, type ParseIssue } from '../debate/types.js';
 import { MemberResolver } from '../member/resolve.js';
 import type { PeopleData } from '../member/types.js';
@@ -52,8 +53,14 @@ function movable(bytes: Uint8Array): ArrayBuffer[] {
  */
 const PARSE_HEAP = { maxYoungGenerationSizeMb: 96 };
 
-function startParseWorker(people: PeopleData | null): Worker {
-  return startWorker(import.meta.url, 'parse-worker', { workerData: { people }, resourceLimits: PARSE_HEAP });
+/** What a parse worker starts with. */
+export interface ParseWorkerData {
+  people: PeopleData | null;
+  limits: Readonly<ParseLimits> | undefined;
+}
+
+function startParseWorker(workerData: ParseWorkerData): Worker {
+  return startWorker(import.meta.url, 'parse-worker', { workerData, resourceLimits: PARSE_HEAP });
 }
 
 /**
@@ -70,13 +77,17 @@ export class ParsePool {
   private nextId = 0;
   private readonly resolver: MemberResolver | null;
 
-  constructor(size: number, people: PeopleData | null) {
+  constructor(
+    size: number,
+    people: PeopleData | null,
+    private readonly limits?: Readonly<ParseLimits>,
+  ) {
     this.resolver = size === 0 && people ? new MemberResolver(people) : null;
     for (let i = 0; i < size; i++) this.spawn(people);
   }
 
   private spawn(people: PeopleData | null): void {
-    const worker = startParseWorker(people);
+    const worker = startParseWorker({ people, limits: this.limits });
     worker.on('message', (res: PrepareResponse) => this.settle(worker, res));
     worker.on('error', (err) => this.failAll(err));
     worker.on('exit', (code) => {
@@ -109,7 +120,7 @@ export class ParsePool {
   ): Promise<PreparedFile> {
     if (this.workers.length === 0) {
       try {
-        return prepareFile(bytes, name, type, this.resolver, checksum);
+        return prepareFile(bytes, name, type, this.resolver, checksum, this.limits);
       } catch (err) {
         throw new PrepareError(toIssue(err, name));
       }

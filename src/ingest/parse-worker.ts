@@ -1,17 +1,25 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { MemberResolver } from '../member/resolve.js';
-import type { PeopleData } from '../member/types.js';
 import { prepareFile } from './rows.js';
-import { toIssue, transferables, type PrepareRequest, type PrepareResponse } from './parse-pool.js';
+import {
+  toIssue,
+  transferables,
+  type ParseWorkerData,
+  type PrepareRequest,
+  type PrepareResponse,
+} from './parse-pool.js';
 
 // One resolver per worker, built once from the members snapshot handed over at start.
-const people = (workerData as { people: PeopleData | null }).people;
+const { people, limits } = workerData as ParseWorkerData;
 const resolver = people ? new MemberResolver(people) : null;
 
 parentPort?.on('message', (req: PrepareRequest) => {
   let res: PrepareResponse;
   try {
-    res = { id: req.id, prepared: prepareFile(req.bytes, req.name, req.type, resolver, req.checksum) };
+    res = {
+      id: req.id,
+      prepared: prepareFile(req.bytes, req.name, req.type, resolver, req.checksum, limits),
+    };
   } catch (err) {
     res = { id: req.id, issue: toIssue(err, req.name) };
   }

@@ -1,6 +1,7 @@
 import { createHash, hash } from 'node:crypto';
 import { CopyText } from '../store/copy-text.js';
 import { escapeHtml } from '../debate/inline-html.js';
+import type { ParseLimits } from '../debate/limits.js';
 import { parseFeedFile } from '../debate/parse.js';
 import type { FeedFileName, FeedType, ParseIssue, ParsedDocument, ParsedSpeech } from '../debate/types.js';
 import type { ResolvedSpeaker } from '../member/types.js';
@@ -227,7 +228,8 @@ export function prepareFile(
   type: FeedType | undefined,
   resolver: SpeakerResolver | null,
   checksum: string = checksumOf(bytes),
+  limits?: Readonly<ParseLimits>,
 ): PreparedFile {
-  const doc = parseFeedFile(bytes, name, type);
+  const doc = parseFeedFile(bytes, name, type, limits);
   return prepareRows(doc, resolver, { checksum, bytes: bytes.length });
 }

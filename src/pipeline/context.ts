@@ -1,4 +1,5 @@
 /** What the stage handlers share: the store, the feed, the queue and the repositories over them. */
+import type { ParseLimits } from '../debate/limits.js';
 import type { Logger } from '../log.js';
 import type { Db } from '../store/db.js';
 import { CursorRepository } from './cursor-repository.js';
@@ -22,6 +23,8 @@ export interface PipelineSettings {
   schedule: ScheduleSpec;
   /** Downloaded bytes not claimed by any pending file are dropped after this. */
   blobRetentionHours?: number;
+  /** Bounds on one feed document (HW_MAX_*); the parser's defaults when absent. */
+  parseLimits?: Readonly<ParseLimits> | undefined;
 }
 
 export interface PipelineDeps {

@@ -3,7 +3,7 @@
  * `workers/main.ts`, CLI commands): the store, the feed, and BullMQ when REDIS_URL is set
  * or the in-process queue otherwise.
  */
-import type { Config } from '../config.js';
+import { parseLimits, type Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Db } from '../store/db.js';
 import { openStore } from '../store/open.js';
@@ -40,6 +40,7 @@ export function settingsFromConfig(config: Config): PipelineSettings {
     concurrency: config.QUEUE_CONCURRENCY,
     fetchPerMinute: config.FETCH_MAX_PER_MINUTE,
     schedule: { cron: config.POLL_CRON },
+    parseLimits: parseLimits(config),
   };
 }
 

@@ -1,3 +1,4 @@
+import { resolveDayFailures } from '../ingest/day-failure.js';
 import type { Db, Queryable } from '../store/db.js';
 import type { SpeechTagging } from './types.js';
 
@@ -96,8 +97,11 @@ export class TagRepository {
     );
   }
 
+  /** Takes a tagged day off the queue, closing its earlier tagging failures in the same statement. */
   async finishDay(tx: Queryable, groupKey: string): Promise<void> {
-    await tx.query('DELETE FROM tag_pending WHERE group_key = $1', [groupKey]);
+    await tx.query(`${resolveDayFailures('tagging')} DELETE FROM tag_pending WHERE group_key = $1`, [
+      groupKey,
+    ]);
   }
 
   /** Queues stored days for re-tagging; returns how many. */

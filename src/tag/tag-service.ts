@@ -1,4 +1,6 @@
+import { dayWork, recordDayFailure, type DayFailure } from '../ingest/day-failure.js';
 import { tryLockDay } from '../ingest/sitting-repository.js';
+import type { Logger } from '../log.js';
 import type { Db } from '../store/db.js';
 import { TagRepository, type DayParagraph } from './tag-repository.js';
 import type { Tagger } from './tagger.js';
@@ -12,6 +14,8 @@ export interface DayTagResult {
   removed: number;
   /** The day was being rewritten; it stays queued. */
   busy?: boolean;
+  /** The day could not be tagged: recorded in ingest_errors and taken off the queue. */
+  failed?: DayFailure;
 }
 
 function groupBySpeech(rows: DayParagraph[]): Map<string, DayParagraph[]> {
@@ -27,30 +31,40 @@ function groupBySpeech(rows: DayParagraph[]): Map<string, DayParagraph[]> {
 /**
  * Tags one queued day in one transaction: every speech of the day's current version (a
  * revised day's unchanged speeches have new gids, so all are tagged again, not just the
- * changed ones). Returns null when no day is queued.
+ * changed ones). Returns null when no day is queued. A day that cannot be tagged (the
+ * tagger or Postgres fails on its content) is recorded as failed and dequeued, so it cannot
+ * stop the days behind it or every later run.
  */
 export async function tagNextDay(
   db: Db,
   tagger: Tagger,
   only: string[] | null = null,
+  log?: Logger,
 ): Promise<DayTagResult | null> {
   const repo = new TagRepository(db);
   return db.transaction(async (tx) => {
     const groupKey = await repo.claimDay(tx);
     if (!groupKey) return null;
     if (!(await tryLockDay(tx, groupKey))) return { groupKey, speeches: 0, added: 0, removed: 0, busy: true };
-    const bySpeech = groupBySpeech(await repo.dayParagraphs(tx, groupKey));
-    const tagged = new Map<string, SpeechTagging>();
-    for (const [gid, paras] of bySpeech) {
-      tagged.set(gid, tagger.tagSpeech(paras.map((p) => ({ pid: p.pid, seq: p.seq, text: p.body }))));
+    const done = await dayWork(tx, async () => {
+      const bySpeech = groupBySpeech(await repo.dayParagraphs(tx, groupKey));
+      const tagged = new Map<string, SpeechTagging>();
+      for (const [gid, paras] of bySpeech) {
+        tagged.set(gid, tagger.tagSpeech(paras.map((p) => ({ pid: p.pid, seq: p.seq, text: p.body }))));
+      }
+      const before = await repo.daySpeechTags(tx, groupKey, only);
+      await repo.replaceDay(tx, groupKey, tagged, tagger.modelVersion, only);
+      const after = await repo.daySpeechTags(tx, groupKey, only);
+      const added = [...after].filter((k) => !before.has(k)).length;
+      const removed = [...before].filter((k) => !after.has(k)).length;
+      return { groupKey, speeches: bySpeech.size, added, removed };
+    });
+    if (!done.ok) {
+      const failed = await recordDayFailure(tx, 'tagging', groupKey, done.fault, log);
+      return { groupKey, speeches: 0, added: 0, removed: 0, failed };
     }
-    const before = await repo.daySpeechTags(tx, groupKey, only);
-    await repo.replaceDay(tx, groupKey, tagged, tagger.modelVersion, only);
-    const after = await repo.daySpeechTags(tx, groupKey, only);
     await repo.finishDay(tx, groupKey);
-    const added = [...after].filter((k) => !before.has(k)).length;
-    const removed = [...before].filter((k) => !after.has(k)).length;
-    return { groupKey, speeches: bySpeech.size, added, removed };
+    return done.value;
   });
 }
 
@@ -59,22 +73,25 @@ export interface TagRunSummary {
   speeches: number;
   added: number;
   removed: number;
+  /** Days that could not be tagged (recorded in ingest_errors, dequeued). */
+  failed: DayFailure[];
 }
 
 /** Tags queued days until none is left. */
 export async function tagPendingDays(
   db: Db,
   tagger: Tagger,
-  opts: { only?: string[] | null; onDay?: (r: DayTagResult) => void } = {},
+  opts: { only?: string[] | null; onDay?: (r: DayTagResult) => void; log?: Logger | undefined } = {},
 ): Promise<TagRunSummary> {
-  const sum: TagRunSummary = { days: 0, speeches: 0, added: 0, removed: 0 };
-  for (
-    let r = await tagNextDay(db, tagger, opts.only ?? null);
-    r;
-    r = await tagNextDay(db, tagger, opts.only ?? null)
-  ) {
+  const sum: TagRunSummary = { days: 0, speeches: 0, added: 0, removed: 0, failed: [] };
+  const next = () => tagNextDay(db, tagger, opts.only ?? null, opts.log);
+  for (let r = await next(); r; r = await next()) {
     if (r.busy) {
       await new Promise((res) => setTimeout(res, 50));
+      continue;
+    }
+    if (r.failed) {
+      sum.failed.push(r.failed);
       continue;
     }
     sum.days++;

@@ -6,10 +6,15 @@ const firstText = (doc: ReturnType<typeof parseBody>): string | undefined =>
   doc.speeches[0]?.paragraphs[0]?.text;
 
 describe('character encodings', () => {
-  it('reads ISO-8859-1 bytes one to one, C1 bytes included (not as windows-1252)', () => {
-    const bytes = xmlDoc(speechWith('<p>Caf\u00e9 \u0097 \u0092 \u00ff</p>'), { encoding: 'ISO-8859-1' });
+  it('reads ISO-8859-1 bytes one to one (not as windows-1252); raw C1 controls are dropped, each reported', () => {
+    const bytes = xmlDoc(speechWith('<p>Caf\u00e9 \u0097 x\u0092y \u00ff</p>'), { encoding: 'ISO-8859-1' });
     expect(bytes.includes(0x97)).toBe(true);
-    expect(firstText(parseFeedFile(bytes, 'debates2030-01-01a.xml'))).toBe('Caf\u00e9 \u0097 \u0092 \u00ff');
+    const doc = parseFeedFile(bytes, 'debates2030-01-01a.xml');
+    expect(firstText(doc)).toBe('Caf\u00e9 xy \u00ff');
+    expect(doc.warnings).toEqual([
+      expect.objectContaining({ line: 4, field: 'text', message: 'control character U+0097 dropped' }),
+      expect.objectContaining({ line: 4, field: 'text', message: 'control character U+0092 dropped' }),
+    ]);
   });
 
   it('reads UTF-8, with or without a BOM or declaration', () => {
@@ -64,15 +69,28 @@ describe('entities', () => {
     expect(doc.warnings).toEqual([]);
   });
 
-  it('expands decimal and hex character references, C1 code points unchanged', () => {
-    const doc = parseBody(speechWith('<p>&#233;&#xE9;&#x1F600; &#151;&#146;&#133;</p>'));
-    // U+0085 (from &#133;) is whitespace to Python's split(), so it collapses away at the end.
-    expect(firstText(doc)).toBe('\u00e9\u00e9\ud83d\ude00 \u0097\u0092');
+  it('expands decimal and hex character references; 128–159 as HTML5 reads them (Windows-1252)', () => {
+    const doc = parseBody(speechWith('<p>&#233;&#xE9;&#x1F600; &#151;&#146;&#133; &#x92;&#128;&#159;</p>'));
+    expect(firstText(doc)).toBe('\u00e9\u00e9\ud83d\ude00 \u2014\u2019\u2026 \u2019\u20ac\u0178');
+    expect(doc.warnings).toEqual([]);
+  });
+
+  it('drops references to control characters (and the five 128–159 HTML5 leaves undefined), with warnings', () => {
+    const doc = parseBody(speechWith('<p>a&#129;b&#x8D;c&#143;d&#144;e&#157;f&#1;g&#x1F;h&#9;i</p>'));
+    expect(firstText(doc)).toBe('abcdefgh i');
+    expect(doc.warnings.map((w) => [w.line, w.field, w.message])).toEqual(
+      ['&#129;', '&#x8D;', '&#143;', '&#144;', '&#157;', '&#1;', '&#x1F;'].map((ref) => [
+        4,
+        'text',
+        `reference "${ref}" to a control character dropped`,
+      ]),
+    );
   });
 
   it('keeps unknown or malformed references literally, with warnings that say where', () => {
     const doc = parseBody(speechWith('<p>a &nosuch; b &#0; c &#xZZ; d & e &amp f</p>'));
-    expect(firstText(doc)).toBe('a &nosuch; b &#0; c &#xZZ; d & e &amp f');
+    // &#0; is a control character: dropped (and reported), not kept.
+    expect(firstText(doc)).toBe('a &nosuch; b c &#xZZ; d & e &amp f');
     expect(doc.warnings).toHaveLength(5);
     expect(doc.warnings[0]).toMatchObject({
       severity: 'warning',

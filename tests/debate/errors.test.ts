@@ -55,7 +55,11 @@ describe('fatal problems throw ParseError with file and position', () => {
       column: 1,
       message: expect.stringMatching(/not an XML document/),
     });
-    expect(fatal(Buffer.from([0x00, 0x01, 0x02, 0xff])).message).toMatch(/not an XML document/);
+    expect(fatal(Buffer.from([0x01, 0x02, 0xff])).message).toMatch(/not an XML document/);
+    expect(fatal(Buffer.from([0x00, 0x01, 0x02, 0xff]))).toMatchObject({
+      line: 1,
+      message: expect.stringMatching(/^NUL character in the document/),
+    });
   });
 
   it('a different root element (e.g. an HTML error page)', () => {

@@ -197,13 +197,13 @@ describe('a standing committee file', () => {
     expect(doc.headings.map((h) => h.title)).toEqual(['Widgets Bill', 'Clause 1']);
   });
 
-  it('keeps cp1252-style references as C1 characters, as ElementTree does', () => {
+  it('reads cp1252-style references as browsers do (HTML5), not as C1 controls', () => {
     const [first, second] = doc.speeches[0]?.paragraphs ?? [];
-    expect(first?.text).toBe('The widget register isn\u0092t ready\u0097not even close.');
+    expect(first?.text).toBe('The widget register isn\u2019t ready\u2014not even close.');
     expect(first?.pid).toBeNull();
     expect(second).toMatchObject({
       cls: 'italic',
-      text: 'Amendment proposed: 4, in clause 1, page 1, line 3, leave out \u0091blue\u0092. [Gil Heron.]',
+      text: 'Amendment proposed: 4, in clause 1, page 1, line 3, leave out \u2018blue\u2019. [Gil Heron.]',
     });
     expect(second?.html).not.toContain('<span');
   });

@@ -52,13 +52,14 @@ export async function runIngest(deps: PipelineDeps, job: JobContext<IngestJob>):
     resolver,
     job.log,
     tagger,
+    deps.settings.parseLimits,
   );
   // ingestBytes indexes and tags only after writing a current version; an attempt that
   // died between its commit and that work leaves the day queued, so drain it here. Tags
   // exist before the speeches are announced, because alerts match on them.
   if (result.status !== 'current') {
-    await indexPendingDays(deps.db);
-    await tagPendingDays(deps.db, tagger);
+    await indexPendingDays(deps.db, 1, { log: job.log });
+    await tagPendingDays(deps.db, tagger, { log: job.log });
   }
   const announcement = await announcementFor(deps, job.data, result);
   if (announcement.gids.length > 0) {
