@@ -53,7 +53,7 @@ members
       const { loadMembersFile } = await import('../member/member-service.js');
       const res = await loadMembersFile(db, file, log);
       process.stdout.write(
-        `members ${res.status}: ${res.persons} persons, ${res.memberships} memberships, ${res.issues.length} records skipped, ${res.speechesUpdated} speeches re-resolved\n`,
+        `members ${res.status}: ${res.persons} persons, ${res.memberships} memberships, ${res.issues.length} records skipped, ${res.speechesUpdated} speeches and ${res.votesUpdated} votes re-resolved\n`,
       );
       for (const i of res.issues.slice(0, 20)) process.stdout.write(`  skipped ${i.path}: ${i.message}\n`);
     }),
@@ -87,7 +87,7 @@ program
 
 program
   .command('errors')
-  .description('list files that failed to ingest, and warnings')
+  .description('list files that failed to ingest, and speakers or voters that do not resolve (with the reason)')
   .option('--all', 'include resolved errors and warnings')
   .action((opts: { all?: boolean }) =>
     withStore(async ({ db }) => {
@@ -100,6 +100,11 @@ program
           `${r.severity.toUpperCase()} ${r.file_name}${where} ${r.field ?? ''} ${r.message}${r.resolved_at ? ' (resolved)' : ''}\n`,
         );
       }
+      // Speakers and voters checked against the member data as stored now.
+      const { unresolvedReport, formatUnresolved } = await import('../member/unresolved-report.js');
+      const unresolved = formatUnresolved(await unresolvedReport(db));
+      if (unresolved.length === 0) process.stdout.write('every speaker and voter id resolves to a person\n');
+      for (const l of unresolved) process.stdout.write(`${l}\n`);
     }),
   );
 

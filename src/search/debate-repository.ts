@@ -3,6 +3,7 @@
  * order they were spoken. Any gid the store has ever known resolves, so links to an older
  * version of a day (or to a single speech) still reach the debate.
  */
+import { speakerFields, type SpeakerFields } from '../member/speaker-label.js';
 import type { Queryable } from '../store/db.js';
 import { twfyUrl } from '../export/twfy-url.js';
 import type { TagScore } from './search-repository.js';
@@ -28,7 +29,7 @@ export interface DebateParagraph {
   body: string;
 }
 
-export interface DebateSpeech {
+export interface DebateSpeech extends SpeakerFields {
   gid: string;
   seq: number;
   kind: string;
@@ -74,6 +75,7 @@ interface SpeechRow {
   seq: number;
   kind: string;
   speaker_name: string | null;
+  person_name: string | null;
   person_id: string | null;
   party: string | null;
   constituency: string | null;
@@ -182,7 +184,7 @@ export class DebateRepository {
     // A major heading holds its minors' speeches too; a minor (or oral) heading only its own.
     const column = kind === 'minor' ? 'minor_heading_gid' : 'major_heading_gid';
     const rows = await this.db.query<SpeechRow>(
-      `SELECT s.gid, s.seq, s.kind, s.speaker_name, s.person_id, s.party, s.constituency, s.house, s.time,
+      `SELECT s.gid, s.seq, s.kind, s.speaker_name, s.person_name, s.person_id, s.party, s.constituency, s.house, s.time,
               s.colnum, s.url, s.minor_heading_gid,
               (SELECT json_agg(json_build_object('seq', p.seq, 'pid', p.pid, 'cls', p.cls, 'html', paragraph_html(p.html, p.body), 'body', p.body) ORDER BY p.seq)
                  FROM paragraphs p WHERE p.speech_gid = s.gid) AS paragraphs,
@@ -200,6 +202,12 @@ export class DebateRepository {
       personId: r.person_id,
       party: r.party,
       constituency: r.constituency,
+      ...speakerFields({
+        speakerName: r.speaker_name,
+        personName: r.person_name,
+        party: r.party,
+        constituency: r.constituency,
+      }),
       house: r.house,
       time: r.time,
       colnum: r.colnum,

@@ -1,3 +1,4 @@
+import { speakerFields, type SpeakerFields } from '../member/speaker-label.js';
 import type { Db } from '../store/db.js';
 import { MAX_REDIRECT_HOPS } from './redirects.js';
 
@@ -9,7 +10,7 @@ export interface StoredParagraph {
   body: string;
 }
 
-export interface StoredSpeech {
+export interface StoredSpeech extends SpeakerFields {
   gid: string;
   /** Set when the gid asked for was an older id that redirected here. */
   requestedGid: string;
@@ -38,6 +39,7 @@ interface SpeechRow {
   speaker_id: string | null;
   person_id: string | null;
   speaker_name: string | null;
+  person_name: string | null;
   party: string | null;
   constituency: string | null;
   house: string | null;
@@ -72,7 +74,7 @@ export class SpeechRepository {
     if (!resolved) return null;
     const rows = await this.db.query<SpeechRow>(
       `SELECT s.gid, s.type, to_char(s.sitting_date, 'YYYY-MM-DD') AS sitting_date, s.kind, s.speaker_id, s.person_id,
-              s.speaker_name, s.party, s.constituency, s.house, s.time, s.colnum, s.url,
+              s.speaker_name, s.person_name, s.party, s.constituency, s.house, s.time, s.colnum, s.url,
               mh.title AS major_heading, nh.title AS minor_heading
          FROM speeches s
          LEFT JOIN headings mh ON mh.gid = s.major_heading_gid
@@ -97,6 +99,12 @@ export class SpeechRepository {
       speakerName: s.speaker_name,
       party: s.party,
       constituency: s.constituency,
+      ...speakerFields({
+        speakerName: s.speaker_name,
+        personName: s.person_name,
+        party: s.party,
+        constituency: s.constituency,
+      }),
       house: s.house,
       time: s.time,
       colnum: s.colnum,
