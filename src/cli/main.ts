@@ -76,7 +76,8 @@ program
         process.stdout.write(JSON.stringify(speech, null, 2) + '\n');
         return;
       }
-      const who = [speech.speakerName, speech.party, speech.constituency].filter(Boolean).join(', ');
+      // Without a person the label is the office itself.
+      const who = [speech.personName ? speech.office : null, speech.speakerLabel].filter(Boolean).join(' · ');
       const moved = speech.gid !== gid ? ` (redirected from ${gid})` : '';
       process.stdout.write(
         `${speech.gid}${moved}\n${speech.sittingDate} ${speech.type} · ${speech.majorHeading ?? ''} / ${speech.minorHeading ?? ''}\n${who || '(no speaker)'}\n\n`,
@@ -87,7 +88,9 @@ program
 
 program
   .command('errors')
-  .description('list files that failed to ingest, and speakers or voters that do not resolve (with the reason)')
+  .description(
+    'list files that failed to ingest, and speakers or voters that do not resolve (with the reason)',
+  )
   .option('--all', 'include resolved errors and warnings')
   .action((opts: { all?: boolean }) =>
     withStore(async ({ db }) => {
@@ -162,11 +165,11 @@ program
 program
   .command('export')
   .description(
-    'research export: one row per paragraph or speech, with citations, to a file (or - for stdout)',
+    'research export: one row per paragraph, speech or vote, with citations, to a file (or - for stdout)',
   )
   .requiredOption('--format <format>', 'csv, jsonl or parquet')
   .requiredOption('--out <file>', 'file to write (- for stdout)')
-  .option('--per <unit>', 'paragraph (default) or speech')
+  .option('--per <unit>', 'paragraph (default), speech, or vote (one row per vote in a division)')
   .option('--q <query>', 'full-text query: "phrase", OR, -word')
   .option('--tag <tags>', 'comma-separated tags (any of them)')
   .option('--min-confidence <n>', 'lowest tag confidence, 0 to 1 (default 0.5)')

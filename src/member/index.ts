@@ -12,4 +12,11 @@ export {
   type UnresolvedSpeaker,
 } from './unresolved.js';
 export { attributeSpeaker, officeConflict } from './office.js';
-export { officeOf, speakerFields, speakerLabel, type SpeakerFacts, type SpeakerFields, type SpeakerLabel } from './speaker-label.js';
+export {
+  officeOf,
+  speakerFields,
+  speakerLabel,
+  type SpeakerFacts,
+  type SpeakerFields,
+  type SpeakerLabel,
+} from './speaker-label.js';

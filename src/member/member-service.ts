@@ -137,7 +137,10 @@ async function reresolveVotes(db: Db, resolver: MemberResolver): Promise<number>
     const last = rows[rows.length - 1]!;
     after = [last.division_gid, last.seq];
     const changed = rows.flatMap((r) => {
-      const who = resolver.resolve({ speakerId: r.member_id, personId: r.member_id ? null : r.person_id }, r.d);
+      const who = resolver.resolve(
+        { speakerId: r.member_id, personId: r.member_id ? null : r.person_id },
+        r.d,
+      );
       if (!who) return [];
       const same =
         who.personId === r.person_id &&

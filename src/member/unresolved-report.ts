@@ -58,11 +58,12 @@ export async function unresolvedReport(db: Db): Promise<UnresolvedReport> {
 
 /** One line per problem, for the CLI. */
 export function formatUnresolved(report: UnresolvedReport): string[] {
-  if (!report.membersLoaded) return ['UNRESOLVED no member data loaded (hansard-watch members load <people.json>)'];
-  const line = (what: string, unit: string) => (u: UnresolvedSpeaker) =>
-    `UNRESOLVED ${what} ${u.id} ${u.reason}: ${u.message} (${u.count} ${unit}${u.count === 1 ? '' : 's'}, first ${u.firstDate})${u.resolved ? ' [resolved with a guess]' : ''}`;
+  if (!report.membersLoaded)
+    return ['UNRESOLVED no member data loaded (hansard-watch members load <people.json>)'];
+  const line = (what: string, unit: [string, string]) => (u: UnresolvedSpeaker) =>
+    `UNRESOLVED ${what} ${u.id} ${u.reason}: ${u.message} (${u.count} ${u.count === 1 ? unit[0] : unit[1]}, first ${u.firstDate})${u.resolved ? ' [resolved with a guess]' : ''}`;
   return [
-    ...report.speakers.map(line('speaker', 'speech')),
-    ...report.voters.map(line('voter', 'vote')),
+    ...report.speakers.map(line('speaker', ['speech', 'speeches'])),
+    ...report.voters.map(line('voter', ['vote', 'votes'])),
   ];
 }

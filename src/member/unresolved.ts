@@ -49,7 +49,10 @@ export function diagnoseSpeaker(
   const speakerId = ref.speakerId && ref.speakerId !== NO_SPEAKER ? ref.speakerId : null;
   const id = speakerId ?? ref.personId;
   if (!id) return null;
-  const found = resolver.locate({ speakerId, personId: ref.personId ?? null, house: ref.house ?? null }, date);
+  const found = resolver.locate(
+    { speakerId, personId: ref.personId ?? null, house: ref.house ?? null },
+    date,
+  );
   if (!found) {
     const reason = speakerId ? 'unknown-speaker-id' : 'unknown-person-id';
     return { id, reason, resolved: false, message: `${id} is not in people.json` };

@@ -12,8 +12,10 @@ import { toSpeechFilters, type SpeechFilters } from '../../search/filters.js';
 import type { WebContext } from './context.js';
 import { parseOr400 } from './errors.js';
 import { exportQuery } from './schemas.js';
+import { sendVoteExport } from './vote-export-route.js';
+import { wantsVotes } from './vote-schemas.js';
 
-export function exportFileName(mode: ExportMode, extension: string, now = new Date()): string {
+export function exportFileName(mode: ExportMode | 'vote', extension: string, now = new Date()): string {
   const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
   return `hansard-watch-${mode}s-${stamp}.${extension}`;
 }
@@ -29,6 +31,7 @@ export function exportRoutes(
   limiter: onRequestHookHandler | null,
 ): void {
   app.get('/export', { ...(limiter ? { onRequest: limiter } : {}) }, async (req, reply) => {
+    if (wantsVotes(req.query)) return sendVoteExport(ctx, req, reply);
     const q = parseOr400(exportQuery, req.query);
     const filters = toSpeechFilters(q);
     const format = EXPORT_FORMATS[q.format];
