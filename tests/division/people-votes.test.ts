@@ -124,6 +124,18 @@ describe.skipIf(!corpusAvailable()).each(KINDS)('people and votes of the shared 
         label,
       });
     }
+    // The export carries the printed text and the same label.
+    const exported = (
+      await get('/api/v1/export?per=speech&format=jsonl&type=sp&from=2009-10-29&to=2009-10-29')
+    ).body
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Row)
+      .find((r) => r.gid === 'uk.org.publicwhip/spor/2009-10-29.20674.5');
+    expect(exported).toMatchObject({
+      speaker_name: 'The First Minister',
+      speaker_label: 'Alex Salmond (Scottish National Party, Gordon)',
+    });
     const ni = await speeches.get('uk.org.publicwhip/ni/2009-10-12.3.4');
     expect(ni).toMatchObject({ speakerName: 'Mr Deputy Speaker', personId: null, party: null });
     const report = await unresolvedReport(db);
