@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { parquetReadObjects } from 'hyparquet';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VOTE_COLUMNS } from '../../src/export/vote-export.js';
+import { loadMembersFile } from '../../src/member/member-service.js';
 import { speakerLabel } from '../../src/member/speaker-label.js';
 import { unresolvedReport } from '../../src/member/unresolved-report.js';
 import { SpeechRepository } from '../../src/speech/speech-repository.js';
@@ -9,6 +11,7 @@ import type { Db } from '../../src/store/db.js';
 import { parseCsv } from '../export/rfc4180.js';
 import { corpusAvailable, corpusDir } from '../support/corpus.js';
 import type { StoreKind } from '../support/db.js';
+import { silentLog } from '../support/ingest.js';
 import { webServer, webStore } from '../web/api-fixture.js';
 import { countXml, feedFiles } from './count-xml.js';
 
@@ -312,6 +315,25 @@ describe.skipIf(!corpusAvailable()).each(KINDS)('people and votes of the shared 
       { field: 'q', message: 'does not apply to per=vote: votes have no text or tags' },
       { field: 'tag', message: 'does not apply to per=vote: votes have no text or tags' },
     ]);
+  });
+
+  it('fills in speakers and voters of rows stored before migration 018 at the next members load', async () => {
+    // As migration 018 leaves an existing store: new columns empty, people.json forgotten.
+    await db.query(
+      `UPDATE votes SET person_id = NULL, membership_id = NULL, person_name = NULL, party = NULL, constituency = NULL, house = NULL`,
+    );
+    await db.query('UPDATE speeches SET person_name = NULL');
+    await db.query('DELETE FROM people_sources');
+    const res = await loadMembersFile(db, path.join(corpusDir, 'members', 'people.json'), silentLog);
+    expect(res.status).toBe('loaded');
+    expect(res.votesUpdated).toBe(3920);
+    const [after] = await db.query<Record<string, number>>(
+      `SELECT (SELECT count(*) FROM votes WHERE person_id IS NULL OR party IS NULL OR person_name IS NULL)::int AS votes,
+              (SELECT count(*) FROM speeches WHERE person_id IS NOT NULL AND person_name IS NULL)::int AS speeches`,
+    );
+    expect(after).toEqual({ votes: 0, speeches: 0 });
+    const again = await loadMembersFile(db, path.join(corpusDir, 'members', 'people.json'), silentLog);
+    expect(again).toMatchObject({ status: 'unchanged', speechesUpdated: 0, votesUpdated: 0 });
   });
 
   it('describes the new routes and the vote export in the OpenAPI document', async () => {
