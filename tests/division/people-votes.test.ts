@@ -309,6 +309,16 @@ describe.skipIf(!corpusAvailable()).each(KINDS)('people and votes of the shared 
 
     const person = (await download('jsonl', `&person=${VOTER}`)).body;
     expect(person).toBe('');
+    // The export page's form sends its empty speech fields too: they are not refused.
+    const form = await get(
+      '/api/v1/export?format=csv&per=vote&q=&minConfidence=&party=&house=&person=&from=2009-10-29&to=2009-10-29',
+    );
+    expect(form.statusCode, form.body.slice(0, 300)).toBe(200);
+    expect(
+      parseCsv(form.body)
+        .slice(1)
+        .every((r) => r[VOTE_COLUMNS.indexOf('sitting_date')] === '2009-10-29'),
+    ).toBe(true);
     const refused = await get('/api/v1/export?per=vote&format=csv&q=nhs&tag=privatisation');
     expect(refused.statusCode).toBe(400);
     expect(refused.json<{ issues: { field: string; message: string }[] }>().issues).toEqual([
