@@ -1,5 +1,5 @@
 /**
- * `hansard-watch export --format csv|jsonl|parquet --out FILE [filters] [--per paragraph|speech]`:
+ * `hansard-watch export --format csv|jsonl|parquet --out FILE [filters] [--per paragraph|speech|vote]`:
  * the research export to a file, with the same filters (and the same validation) as
  * GET /api/v1/export, and a progress bar. The file appears under its name only when
  * complete: rows go to FILE.partial, renamed at the end, removed on failure.
@@ -56,6 +56,7 @@ export function parseExportArgs(args: ExportArgs): ExportQuery {
 const PARQUET_HEAP = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 48 };
 
 export async function runExport(args: ExportArgs): Promise<number> {
+  if (args.per === 'vote') return (await import('./export-votes.js')).runVoteExport(args);
   const q = parseExportArgs(args);
   const toStdout = args.out === '-';
   const bar =

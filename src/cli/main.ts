@@ -73,7 +73,7 @@ members
       const { loadMembersFile } = await import('../member/member-service.js');
       const res = await loadMembersFile(db, file, log);
       process.stdout.write(
-        `members ${res.status}: ${res.persons} persons, ${res.memberships} memberships, ${res.issues.length} records skipped, ${res.speechesUpdated} speeches re-resolved\n`,
+        `members ${res.status}: ${res.persons} persons, ${res.memberships} memberships, ${res.issues.length} records skipped, ${res.speechesUpdated} speeches and ${res.votesUpdated} votes re-resolved\n`,
       );
       for (const i of res.issues.slice(0, 20)) process.stdout.write(`  skipped ${i.path}: ${i.message}\n`);
     }),
@@ -96,7 +96,8 @@ program
         process.stdout.write(JSON.stringify(speech, null, 2) + '\n');
         return;
       }
-      const who = [speech.speakerName, speech.party, speech.constituency].filter(Boolean).join(', ');
+      // Without a person the label is the office itself.
+      const who = [speech.personName ? speech.office : null, speech.speakerLabel].filter(Boolean).join(' · ');
       const moved = speech.gid !== gid ? ` (redirected from ${gid})` : '';
       process.stdout.write(
         `${speech.gid}${moved}\n${speech.sittingDate} ${speech.type} · ${speech.majorHeading ?? ''} / ${speech.minorHeading ?? ''}\n${who || '(no speaker)'}\n\n`,
@@ -107,7 +108,9 @@ program
 
 program
   .command('errors')
-  .description('list files that failed to ingest, and warnings')
+  .description(
+    'list files that failed to ingest, and speakers or voters that do not resolve (with the reason)',
+  )
   .option('--all', 'include resolved errors and warnings')
   .action((opts: { all?: boolean }) =>
     withStore(async ({ db }) => {
@@ -120,6 +123,11 @@ program
           `${r.severity.toUpperCase()} ${r.file_name}${where} ${r.field ?? ''} ${r.message}${r.resolved_at ? ' (resolved)' : ''}\n`,
         );
       }
+      // Speakers and voters checked against the member data as stored now.
+      const { unresolvedReport, formatUnresolved } = await import('../member/unresolved-report.js');
+      const unresolved = formatUnresolved(await unresolvedReport(db));
+      if (unresolved.length === 0) process.stdout.write('every speaker and voter id resolves to a person\n');
+      for (const l of unresolved) process.stdout.write(`${l}\n`);
     }),
   );
 
@@ -177,11 +185,11 @@ program
 program
   .command('export')
   .description(
-    'research export: one row per paragraph or speech, with citations, to a file (or - for stdout)',
+    'research export: one row per paragraph, speech or vote, with citations, to a file (or - for stdout)',
   )
   .requiredOption('--format <format>', 'csv, jsonl or parquet')
   .requiredOption('--out <file>', 'file to write (- for stdout)')
-  .option('--per <unit>', 'paragraph (default) or speech')
+  .option('--per <unit>', 'paragraph (default), speech, or vote (one row per vote in a division)')
   .option('--q <query>', 'full-text query: "phrase", OR, -word')
   .option('--tag <tags>', 'comma-separated tags (any of them)')
   .option('--min-confidence <n>', 'lowest tag confidence, 0 to 1 (default 0.5)')

@@ -34,7 +34,10 @@ export interface ExportRow {
   type: string;
   major_heading: string | null;
   minor_heading: string | null;
+  /** As Hansard printed it: a name, a name with seat and party, or an office ("The First Minister"). */
   speaker_name: string | null;
+  /** `Name (Party, Seat)` at the time, from the member data: the label pages and the API show (speakerLabel). */
+  speaker_label: string | null;
   person_id: string | null;
   /** Party and constituency at the time of the speech, not today's. */
   party: string | null;
@@ -66,6 +69,7 @@ export const EXPORT_COLUMNS = [
   'major_heading',
   'minor_heading',
   'speaker_name',
+  'speaker_label',
   'person_id',
   'party',
   'constituency',

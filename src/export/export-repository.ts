@@ -4,6 +4,7 @@
  * memory whatever its size. Filters are the search filters; tags are taken per paragraph
  * in paragraph mode and per speech in speech mode.
  */
+import { speakerLabel } from '../member/speaker-label.js';
 import type { Db } from '../store/db.js';
 import type { SpeechFilters } from '../search/filters.js';
 import { Params, paragraphTagCondition, speechConditions, tsQuery, whereClause } from '../search/sql.js';
@@ -27,8 +28,9 @@ export interface ExportQuery {
 }
 
 /** A row as the query returns it: the export row without its derived columns, tags as stored. */
-interface SourceRow extends Omit<ExportRow, 'tags' | 'twfy_url' | 'citation'> {
+interface SourceRow extends Omit<ExportRow, 'tags' | 'twfy_url' | 'citation' | 'speaker_label'> {
   tags: StoredTag[] | null;
+  person_name: string | null;
 }
 
 interface StoredTag {
@@ -43,7 +45,7 @@ const HEADINGS = `
   LEFT JOIN headings nh ON nh.gid = s.minor_heading_gid`;
 
 const SPEECH_COLUMNS = `s.gid, s.sitting_date::text AS sitting_date, to_char(s.time, 'HH24:MI') AS time, s.house, s.type,
-  mh.title AS major_heading, nh.title AS minor_heading, s.speaker_name, s.person_id, s.party,
+  mh.title AS major_heading, nh.title AS minor_heading, s.speaker_name, s.person_name, s.person_id, s.party,
   s.constituency, s.url AS hansard_url, s.colnum`;
 
 const tagsJson = (table: string, match: string, minConfidence: string): string =>
@@ -107,6 +109,7 @@ export class ExportRepository {
     let derivedFor = '';
     let twfy: string | null = null;
     let cited = '';
+    let label: string | null = null;
     for await (const batch of cursorBatches<SourceRow>(
       this.db,
       `${sql} ORDER BY ${order}`,
@@ -125,6 +128,7 @@ export class ExportRepository {
           major_heading: r.major_heading,
           minor_heading: r.minor_heading,
           speaker_name: r.speaker_name,
+          speaker_label: label,
           person_id: r.person_id,
           party: r.party,
           constituency: r.constituency,
@@ -140,6 +144,13 @@ export class ExportRepository {
           derivedFor = r.gid;
           row.twfy_url = twfy;
           row.citation = cited;
+          label = speakerLabel({
+            speakerName: r.speaker_name,
+            personName: r.person_name,
+            party: r.party,
+            constituency: r.constituency,
+          }).label;
+          row.speaker_label = label;
         }
         yield row;
       }

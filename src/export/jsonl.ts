@@ -23,6 +23,7 @@ export function jsonlRecord(row: ExportRow): JsonlRecord {
     major_heading: row.major_heading,
     minor_heading: row.minor_heading,
     speaker_name: row.speaker_name,
+    speaker_label: row.speaker_label,
     person_id: row.person_id,
     party: row.party,
     constituency: row.constituency,

@@ -101,6 +101,7 @@ const BY_NAME: Record<ExportColumn, ParquetColumn> = {
   major_heading: optionalString('major_heading', FREE_TEXT),
   minor_heading: optionalString('minor_heading', FREE_TEXT),
   speaker_name: optionalString('speaker_name', FREE_TEXT),
+  speaker_label: optionalString('speaker_label', FREE_TEXT),
   person_id: optionalString('person_id'),
   party: optionalString('party'),
   constituency: optionalString('constituency', FREE_TEXT),

@@ -42,7 +42,7 @@ export const DEFAULT_ROW_GROUP_BYTES = 4 * 2 ** 20;
  * platform: hyparquet-writer's JavaScript compressor was an eighth of an export's time, and
  * stays the fallback, so that a platform without the binary still exports.
  */
-const nativeSnappy = ((): { SNAPPY?: (bytes: Uint8Array) => Uint8Array } => {
+export const nativeSnappy = ((): { SNAPPY?: (bytes: Uint8Array) => Uint8Array } => {
   try {
     const { compressSync } = createRequire(import.meta.url)('snappy') as typeof import('snappy');
     return { SNAPPY: (bytes: Uint8Array) => compressSync(bytes) };
@@ -61,7 +61,7 @@ const CHUNK_BYTES = 1 << 20;
  * A ByteWriter that empties itself into the destination instead of growing: hyparquet
  * calls `ensure` before every append and `flush` after every row group.
  */
-class StreamByteWriter extends ByteWriter {
+export class StreamByteWriter extends ByteWriter {
   private needsDrain = false;
 
   constructor(private readonly dest: Destination) {

@@ -4,6 +4,7 @@ import { escapeHtml } from '../debate/inline-html.js';
 import type { ParseLimits } from '../debate/limits.js';
 import { parseFeedFile } from '../debate/parse.js';
 import type { FeedFileName, FeedType, ParseIssue, ParsedDocument, ParsedSpeech } from '../debate/types.js';
+import { officeConflict } from '../member/office.js';
 import type { ResolvedSpeaker } from '../member/types.js';
 
 /** Anything that can put a person behind a speaker reference on a date (MemberResolver does). */
@@ -50,6 +51,7 @@ export const TABLES = {
     major_heading_gid: 'text',
     minor_heading_gid: 'text',
     content_hash: 'text',
+    person_name: 'text',
   },
   paragraphs: { speech_gid: 'text', seq: 'int4', pid: 'text', cls: 'text', html: 'text', body: 'text' },
   divisions: {
@@ -73,6 +75,11 @@ export const TABLES = {
     person_id: 'text',
     name: 'text',
     vote: 'text',
+    membership_id: 'text',
+    person_name: 'text',
+    party: 'text',
+    constituency: 'text',
+    house: 'text',
   },
   gid_redirects: { old_gid: 'text', new_gid: 'text', match_type: 'text', file_name: 'text' },
 } as const;
@@ -162,6 +169,7 @@ export function prepareRows(
       s.gid, ...day, s.seq, s.kind, s.speakerId, who?.personId ?? s.personId, who?.membershipId ?? null,
       s.speakerName ?? who?.name ?? null, who?.party ?? null, who?.constituency ?? null, who?.house ?? null,
       s.nospeaker, s.time, s.colnum, s.url, s.oldstyleId, s.majorHeadingGid, s.minorHeadingGid, digest,
+      who?.name ?? null,
     ]);
     for (const p of s.paragraphs) {
       // Markup-free HTML is the escaped text: stored once, rebuilt by paragraph_html() (migration 008).
@@ -177,8 +185,14 @@ export function prepareRows(
       JSON.stringify(d.counts),
     ]);
     d.votes.forEach((v, seq) => {
-      const who = v.memberId || v.personId ? resolver?.resolve(v, d.date ?? file.date) : null;
-      out.tables.votes.add([d.gid, seq, v.memberId, who?.personId ?? v.personId, v.name, v.vote]);
+      // A division list's `id`/`memberid` is a membership id, as a speech's `speakerid` is.
+      const ref = { speakerId: v.memberId, personId: v.personId };
+      const who = resolver && (v.memberId || v.personId) ? resolver.resolve(ref, d.date ?? file.date) : null;
+      // prettier-ignore
+      out.tables.votes.add([
+        d.gid, seq, v.memberId, who?.personId ?? v.personId, v.name, v.vote,
+        who?.membershipId ?? null, who?.name ?? null, who?.party ?? null, who?.constituency ?? null, who?.house ?? null,
+      ]);
     });
   }
   const redirects = new CopyText(Object.keys(TABLES.gid_redirects).length);
@@ -210,6 +224,17 @@ function resolveSpeaker(
 ): ResolvedSpeaker | null {
   if (!resolver || (!s.speakerId && !s.personId)) return null;
   const who = resolver.resolve({ speakerId: s.speakerId, personId: s.personId }, file.date);
+  const conflict = who ? officeConflict(s.speakerName, who.partyId) : null;
+  if (conflict) {
+    // The id names someone who cannot hold the printed office: unattributed, not misattributed.
+    issues.push({
+      severity: 'warning',
+      file: file.name,
+      field: 'speech@speakername',
+      message: `${s.gid}: ${conflict} (${s.speakerId ?? s.personId})`,
+    });
+    return null;
+  }
   if (!who) {
     issues.push({
       severity: 'warning',

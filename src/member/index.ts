@@ -6,7 +6,17 @@ export {
   diagnoseSpeaker,
   listUnresolvable,
   type DatedSpeakerRef,
+  type PrintedSpeakerRef,
   type SpeakerProblem,
   type UnresolvedReason,
   type UnresolvedSpeaker,
 } from './unresolved.js';
+export { attributeSpeaker, officeConflict } from './office.js';
+export {
+  officeOf,
+  speakerFields,
+  speakerLabel,
+  type SpeakerFacts,
+  type SpeakerFields,
+  type SpeakerLabel,
+} from './speaker-label.js';

@@ -2,6 +2,7 @@
  * Speaker ids that do not resolve cleanly, grouped for ingest warnings: one line per id
  * and reason rather than one per speech.
  */
+import { officeConflict } from './office.js';
 import type { MemberResolver, SpeakerRef } from './resolve.js';
 
 export type UnresolvedReason =
@@ -12,7 +13,9 @@ export type UnresolvedReason =
   /** Known, but no membership covers the date; the nearest one was used. */
   | 'no-membership-on-date'
   /** A known person with no memberships at all: only the name resolves. */
-  | 'no-memberships';
+  | 'no-memberships'
+  /** The printed office cannot be held by the member the id names (see office.ts): left unattributed. */
+  | 'office-not-held';
 
 export interface SpeakerProblem {
   id: string;
@@ -29,7 +32,10 @@ export interface UnresolvedSpeaker extends SpeakerProblem {
   count: number;
 }
 
-export type DatedSpeakerRef = SpeakerRef & { date: string };
+/** A reference as a speech or vote carries it; `speakerName` is the printed name (speeches only). */
+export type PrintedSpeakerRef = SpeakerRef & { speakerName?: string | null };
+/** `count`: how many speeches or votes carry this reference on this date (default 1). */
+export type DatedSpeakerRef = PrintedSpeakerRef & { date: string; count?: number };
 
 // parlparse's explicit "speaker not identified" marker: an anonymous speech, not a bad id.
 const NO_SPEAKER = 'unknown';
@@ -37,13 +43,16 @@ const NO_SPEAKER = 'unknown';
 /** What, if anything, is wrong with one reference on its date. */
 export function diagnoseSpeaker(
   resolver: MemberResolver,
-  ref: SpeakerRef,
+  ref: PrintedSpeakerRef,
   date: string,
 ): SpeakerProblem | null {
   const speakerId = ref.speakerId && ref.speakerId !== NO_SPEAKER ? ref.speakerId : null;
   const id = speakerId ?? ref.personId;
   if (!id) return null;
-  const found = resolver.locate({ ...ref, speakerId }, date);
+  const found = resolver.locate(
+    { speakerId, personId: ref.personId ?? null, house: ref.house ?? null },
+    date,
+  );
   if (!found) {
     const reason = speakerId ? 'unknown-speaker-id' : 'unknown-person-id';
     return { id, reason, resolved: false, message: `${id} is not in people.json` };
@@ -56,6 +65,8 @@ export function diagnoseSpeaker(
     const message = `${found.personId} has no memberships`;
     return { id, reason: 'no-memberships', resolved: true, message };
   }
+  const conflict = officeConflict(ref.speakerName, found.membership.partyId);
+  if (conflict) return { id, reason: 'office-not-held', resolved: false, message: conflict };
   if (!found.onDate) {
     const { id: mid, startDate, endDate } = found.membership;
     const message = `no membership of ${found.personId} on ${date}; used ${mid} (${startDate ?? '…'} to ${endDate ?? '…'})`;
@@ -75,8 +86,11 @@ export function listUnresolvable(
     if (!problem) continue;
     const key = `${problem.id}\u0000${problem.reason}`;
     const prior = seen.get(key);
-    if (prior) prior.count += 1;
-    else seen.set(key, { ...problem, firstDate: ref.date, count: 1 });
+    const count = ref.count ?? 1;
+    if (prior) {
+      prior.count += count;
+      if (ref.date < prior.firstDate) prior.firstDate = ref.date;
+    } else seen.set(key, { ...problem, firstDate: ref.date, count });
   }
   return [...seen.values()];
 }

@@ -3,6 +3,7 @@
  * order they were spoken. Any gid the store has ever known resolves, so links to an older
  * version of a day (or to a single speech) still reach the debate.
  */
+import { speakerFields, type SpeakerFields } from '../member/speaker-label.js';
 import type { Queryable } from '../store/db.js';
 import { twfyUrl } from '../export/twfy-url.js';
 import type { TagScore } from './search-repository.js';
@@ -38,7 +39,7 @@ export interface ResolvedGid {
 /** A paragraph as shown, cut to RESPONSE_LIMITS.paragraphChars (flagged `truncated`). */
 export type DebateParagraph = WindowParagraph;
 
-export interface DebateSpeech {
+export interface DebateSpeech extends SpeakerFields {
   gid: string;
   seq: number;
   kind: string;
@@ -97,6 +98,7 @@ interface SpeechRow extends CappedParagraphRow {
   seq: number;
   kind: string;
   speaker_name: string | null;
+  person_name: string | null;
   person_id: string | null;
   party: string | null;
   constituency: string | null;
@@ -236,7 +238,7 @@ export class DebateRepository {
                 count(*) OVER () AS window_rows
            FROM w
        )
-       SELECT r.before, r.window_rows, s.gid, s.seq, s.kind, s.speaker_name, s.person_id, s.party, s.constituency,
+       SELECT r.before, r.window_rows, s.gid, s.seq, s.kind, s.speaker_name, s.person_name, s.person_id, s.party, s.constituency,
               s.house, to_char(s.time, 'HH24:MI') AS time, s.colnum, s.url, s.minor_heading_gid, ${cappedParagraphColumns('p', params, limits)}
          FROM r JOIN speeches s ON s.gid = r.speech_gid
          LEFT JOIN paragraphs p ON p.speech_gid = r.speech_gid AND p.seq = r.p_seq
@@ -289,6 +291,12 @@ function toSpeech(r: SpeechRow, continued: boolean): DebateSpeech {
     personId: r.person_id,
     party: r.party,
     constituency: r.constituency,
+    ...speakerFields({
+      speakerName: r.speaker_name,
+      personName: r.person_name,
+      party: r.party,
+      constituency: r.constituency,
+    }),
     house: r.house,
     time: r.time,
     colnum: r.colnum,

@@ -4,6 +4,7 @@
  * paragraphs does (tags, highlights and exports are per paragraph too), and the first
  * such paragraph is its highlighted excerpt.
  */
+import { speakerFields, type SpeakerFields } from '../member/speaker-label.js';
 import type { Queryable } from '../store/db.js';
 import { twfyUrl } from '../export/twfy-url.js';
 import { decodeCursor, encodeCursor, type PageKey } from './cursor.js';
@@ -17,7 +18,7 @@ export interface TagScore {
   confidence: number;
 }
 
-export interface SearchHit {
+export interface SearchHit extends SpeakerFields {
   gid: string;
   sittingDate: string;
   type: string;
@@ -67,6 +68,7 @@ interface HitRow {
   type: string;
   house: string | null;
   speaker_name: string | null;
+  person_name: string | null;
   person_id: string | null;
   party: string | null;
   constituency: string | null;
@@ -508,7 +510,7 @@ export function buildSearchSql(
   const minConfidence = params.add(f.minConfidence);
   // Keys first (answerable from speeches_search_keys without the wide rows), then the page's rows.
   const pageSql = `
-      SELECT s.gid, s.sitting_date, s.type, s.house, s.speaker_name, s.person_id, s.party, s.constituency,
+      SELECT s.gid, s.sitting_date, s.type, s.house, s.speaker_name, s.person_name, s.person_id, s.party, s.constituency,
              s.major_heading_gid, s.minor_heading_gid, s.colnum, s.url
         FROM (SELECT s.gid FROM ${walk ? 'speech_tags t JOIN speeches s ON s.gid = t.speech_gid' : 'speeches s'}
                ${whereClause(conditions)}
@@ -516,7 +518,7 @@ export function buildSearchSql(
                LIMIT ${params.add(limit)}) k
         JOIN speeches s ON s.gid = k.gid`;
   const decorated = `
-    SELECT page.gid, page.sitting_date::text AS sitting_date, page.type, page.house, page.speaker_name,
+    SELECT page.gid, page.sitting_date::text AS sitting_date, page.type, page.house, page.speaker_name, page.person_name,
            page.person_id, page.party, page.constituency, page.colnum, page.url,
            left(mh.title, ${TITLE_CHARS}) AS major_heading, left(nh.title, ${TITLE_CHARS}) AS minor_heading,
            COALESCE(page.minor_heading_gid, page.major_heading_gid) AS debate_gid,
@@ -552,6 +554,12 @@ function toHit(r: HitRow, lexemes: ReadonlySet<string> | null): SearchHit {
     personId: r.person_id,
     party: r.party,
     constituency: r.constituency,
+    ...speakerFields({
+      speakerName: r.speaker_name,
+      personName: r.person_name,
+      party: r.party,
+      constituency: r.constituency,
+    }),
     majorHeading: r.major_heading,
     minorHeading: r.minor_heading,
     debateGid: r.debate_gid,

@@ -1,3 +1,4 @@
+import { speakerFields, type SpeakerFields } from '../member/speaker-label.js';
 import type { Db } from '../store/db.js';
 import { Params } from '../search/sql.js';
 import {
@@ -20,7 +21,7 @@ export interface StoredParagraph {
   body: string;
 }
 
-export interface StoredSpeech {
+export interface StoredSpeech extends SpeakerFields {
   gid: string;
   /** Set when the gid asked for was an older id that redirected here. */
   requestedGid: string;
@@ -56,6 +57,7 @@ interface SpeechRow {
   speaker_id: string | null;
   person_id: string | null;
   speaker_name: string | null;
+  person_name: string | null;
   party: string | null;
   constituency: string | null;
   house: string | null;
@@ -137,7 +139,7 @@ export class SpeechRepository {
   private async head(gid: string, resolved: string): Promise<Omit<StoredSpeech, 'paragraphs'> | null> {
     const rows = await this.db.query<SpeechRow>(
       `SELECT s.gid, s.type, to_char(s.sitting_date, 'YYYY-MM-DD') AS sitting_date, s.kind, s.speaker_id, s.person_id,
-              s.speaker_name, s.party, s.constituency, s.house, to_char(s.time, 'HH24:MI') AS time, s.colnum, s.url,
+              s.speaker_name, s.person_name, s.party, s.constituency, s.house, to_char(s.time, 'HH24:MI') AS time, s.colnum, s.url,
               left(mh.title, 2000) AS major_heading, left(nh.title, 2000) AS minor_heading
          FROM speeches s
          LEFT JOIN headings mh ON mh.gid = s.major_heading_gid
@@ -158,6 +160,12 @@ export class SpeechRepository {
       speakerName: s.speaker_name,
       party: s.party,
       constituency: s.constituency,
+      ...speakerFields({
+        speakerName: s.speaker_name,
+        personName: s.person_name,
+        party: s.party,
+        constituency: s.constituency,
+      }),
       house: s.house,
       time: s.time,
       colnum: s.colnum,

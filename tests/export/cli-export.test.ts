@@ -8,10 +8,12 @@ import path from 'node:path';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExport } from '../../src/cli/export-command.js';
+import { VOTE_COLUMNS } from '../../src/export/vote-export.js';
 import type { Db } from '../../src/store/db.js';
 import { corpusAvailable } from '../support/corpus.js';
 import { testDatabaseUrl } from '../support/db.js';
 import { webStore } from '../web/api-fixture.js';
+import { parseCsv } from './rfc4180.js';
 
 describe.skipIf(!corpusAvailable())('hansard-watch export (the shared week)', () => {
   let db: Db & { schema?: string };
@@ -63,5 +65,29 @@ describe.skipIf(!corpusAvailable())('hansard-watch export (the shared week)', ()
     const text = readFileSync(out, 'utf8');
     // Records end in CRLF; paragraphs may hold bare LFs inside quoted fields.
     expect(text.split('\r\n').filter((l) => l !== '').length - 1).toBe(await paragraphs());
+  });
+
+  it('writes one row per vote with --per vote, in every format', async () => {
+    const csvOut = path.join(dir, 'sp-votes.csv');
+    expect(await runExport({ format: 'csv', out: csvOut, per: 'vote', type: 'sp' })).toBe(0);
+    const [header, ...records] = parseCsv(readFileSync(csvOut, 'utf8'));
+    expect(header).toEqual([...VOTE_COLUMNS]);
+    // Five Scottish Parliament divisions of 117 votes on 29 October.
+    expect(records).toHaveLength(585);
+    const citation = header!.indexOf('citation');
+    const party = header!.indexOf('party');
+    expect(records.every((r) => /^SP OR 29 October 2009 c\d+$/.test(r[citation]!) && r[party] !== '')).toBe(
+      true,
+    );
+
+    const pqOut = path.join(dir, 'sp-votes.parquet');
+    expect(await runExport({ format: 'parquet', out: pqOut, per: 'vote', type: 'sp' })).toBe(0);
+    const bytes = readFileSync(pqOut);
+    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    expect(Number(parquetMetadata(file).num_rows)).toBe(585);
+
+    await expect(
+      runExport({ format: 'csv', out: path.join(dir, 'x.csv'), per: 'vote', q: 'nhs' }),
+    ).rejects.toThrow('--q: does not apply to per=vote');
   });
 });

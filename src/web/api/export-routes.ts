@@ -7,7 +7,7 @@
  * few at once, one per client address, ended when their client stalls or after a maximum.
  */
 import { PassThrough } from 'node:stream';
-import type { FastifyInstance, FastifyReply, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { EXPORT_FORMATS, exportRows, DestinationClosedError } from '../../export/index.js';
 import type { ExportMode, ExportRow } from '../../export/columns.js';
 import { toSpeechFilters, type SpeechFilters } from '../../search/filters.js';
@@ -15,8 +15,10 @@ import type { WebContext } from './context.js';
 import { errorBody, parseOr400 } from './errors.js';
 import { exportQuery } from './schemas.js';
 import { RETRY_AFTER_SECONDS, StreamLimitError, watchStream, type SlotRefusal } from './stream-limits.js';
+import { sendVoteExport } from './vote-export-route.js';
+import { wantsVotes } from './vote-schemas.js';
 
-export function exportFileName(mode: ExportMode, extension: string, now = new Date()): string {
+export function exportFileName(mode: ExportMode | 'vote', extension: string, now = new Date()): string {
   const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
   return `hansard-watch-${mode}s-${stamp}.${extension}`;
 }
@@ -40,11 +42,11 @@ function refuse(reply: FastifyReply, refusal: SlotRefusal): FastifyReply {
  * (by then the cursor's transaction has ended): before the response's last bytes, so that a
  * client starting its next export straight after this one finds its slot free.
  */
-async function* resumed(
-  first: IteratorResult<ExportRow>,
-  rest: AsyncGenerator<ExportRow>,
+async function* resumed<Row>(
+  first: IteratorResult<Row>,
+  rest: AsyncGenerator<Row>,
   done: () => void,
-): AsyncGenerator<ExportRow> {
+): AsyncGenerator<Row> {
   try {
     if (first.done) return;
     yield first.value;
@@ -54,51 +56,81 @@ async function* resumed(
   }
 }
 
+/** One export as a download: its rows (a cursor) and the writer that formats them. */
+export interface ExportJob<Row> {
+  rows: AsyncGenerator<Row>;
+  write(rows: AsyncGenerator<Row>, out: PassThrough): Promise<unknown>;
+  contentType: string;
+  fileName: string;
+}
+
+/**
+ * Sends an export within the stream limits: a slot per client and server-wide, the first
+ * row read before any header, the stream watched for stalls and its lifetime, the cursor
+ * closed and the slot given back however it ends. Every export mode goes through here.
+ */
+export async function sendExport<Row>(
+  ctx: WebContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  open: () => ExportJob<Row>,
+): Promise<FastifyReply> {
+  const slot = ctx.streams.tryAcquire(req.ip);
+  if ('refused' in slot) return refuse(reply, slot);
+  const job = open();
+  let first: IteratorResult<Row>;
+  try {
+    // The first row before any header: a busy pool or a failing query is then a clean error response.
+    first = await job.rows.next();
+  } catch (err) {
+    slot.release();
+    throw err;
+  }
+  const out = new PassThrough();
+  const unwatch = watchStream(out, ctx.streamLimits);
+  job
+    .write(resumed(first, job.rows, slot.release), out)
+    .catch((err: unknown) => {
+      if (err instanceof DestinationClosedError) req.log.debug('export client went away');
+      else if (err instanceof StreamLimitError) req.log.warn({ ip: req.ip }, err.message);
+      else req.log.error({ err }, 'export failed');
+      out.destroy(err instanceof Error ? err : new Error(String(err)));
+    })
+    // Should the writer fail before reading the rows, the cursor is closed (return() waits
+    // for its transaction to end) before the slot is given back.
+    .finally(async () => {
+      unwatch();
+      await job.rows.return(undefined).catch(() => undefined);
+      slot.release();
+    })
+    .catch(() => undefined);
+  return reply
+    .header('content-type', job.contentType)
+    .header('content-disposition', `attachment; filename="${job.fileName}"`)
+    .header('cache-control', 'no-store')
+    .send(out);
+}
+
 export function exportRoutes(
   app: FastifyInstance,
   ctx: WebContext,
   limiter: onRequestHookHandler | null,
 ): void {
   app.get('/export', { ...(limiter ? { onRequest: limiter } : {}) }, async (req, reply) => {
+    if (wantsVotes(req.query)) return sendVoteExport(ctx, req, reply);
     const q = parseOr400(exportQuery, req.query);
     const filters = toSpeechFilters(q);
     const format = EXPORT_FORMATS[q.format];
-    const slot = ctx.streams.tryAcquire(req.ip);
-    if ('refused' in slot) return refuse(reply, slot);
-    const rows = ctx.exports.rows(filters, q.per);
-    let first: IteratorResult<ExportRow>;
-    try {
-      // The first row before any header: a busy pool or a failing query is then a clean error response.
-      first = await rows.next();
-    } catch (err) {
-      slot.release();
-      throw err;
-    }
-    const out = new PassThrough();
-    const unwatch = watchStream(out, ctx.streamLimits);
-    exportRows(q.format, resumed(first, rows, slot.release), out, {
-      bom: q.excel ?? false,
-      safeForSpreadsheets: q.excel ?? false,
-      metadata: exportMetadata(filters, q.per),
-    })
-      .catch((err: unknown) => {
-        if (err instanceof DestinationClosedError) req.log.debug('export client went away');
-        else if (err instanceof StreamLimitError) req.log.warn({ ip: req.ip }, err.message);
-        else req.log.error({ err }, 'export failed');
-        out.destroy(err instanceof Error ? err : new Error(String(err)));
-      })
-      // Should the writer fail before reading the rows, the cursor is closed (return() waits
-      // for its transaction to end) before the slot is given back.
-      .finally(async () => {
-        unwatch();
-        await rows.return(undefined).catch(() => undefined);
-        slot.release();
-      })
-      .catch(() => undefined);
-    return reply
-      .header('content-type', format.contentType)
-      .header('content-disposition', `attachment; filename="${exportFileName(q.per, format.extension)}"`)
-      .header('cache-control', 'no-store')
-      .send(out);
+    return sendExport<ExportRow>(ctx, req, reply, () => ({
+      rows: ctx.exports.rows(filters, q.per),
+      write: (rows, out) =>
+        exportRows(q.format, rows, out, {
+          bom: q.excel ?? false,
+          safeForSpreadsheets: q.excel ?? false,
+          metadata: exportMetadata(filters, q.per),
+        }),
+      contentType: format.contentType,
+      fileName: exportFileName(q.per, format.extension),
+    }));
   });
 }

@@ -7,6 +7,7 @@ import { FEED_TYPES } from '../../debate/types.js';
 import { EXPORT_COLUMNS, EXPORT_FORMATS } from '../../export/index.js';
 import { HOUSES } from '../../search/filters.js';
 import { INTERVALS } from '../../search/tag-repository.js';
+import { VOTE_COLUMNS } from '../../export/vote-export.js';
 import { FREQUENCIES } from './schemas.js';
 
 type Schema = Record<string, unknown>;
@@ -110,7 +111,14 @@ const SEARCH_HIT: Schema = {
     sittingDate: str({ format: 'date' }),
     type: str(),
     house: str(),
-    speakerName: str(),
+    speakerName: str({
+      description: 'As Hansard printed it: a name, a name with seat and party, or an office.',
+    }),
+    personName: str({ description: "The person's name on the sitting date, from the member data." }),
+    office: str({ description: 'The office the printed name stands for ("The First Minister"), else null.' }),
+    speakerLabel: str({
+      description: 'Name (party, seat) at the time: the label every page and export uses.',
+    }),
     personId: str(),
     party: str({ description: 'At the time of the speech.' }),
     constituency: str(),
@@ -132,6 +140,63 @@ const SEARCH_PAGE: Schema = {
     results: list(SEARCH_HIT),
     nextCursor: { type: ['string', 'null'] },
     next: { type: ['string', 'null'], description: 'URL of the next page.' },
+  },
+};
+
+const VOTE: Schema = {
+  type: 'object',
+  description: 'A vote, with the person, party and seat the member data give for the division date.',
+  properties: Object.fromEntries(
+    VOTE_COLUMNS.map((c) => [
+      c,
+      c === 'sitting_date' ? str({ format: 'date' }) : { type: ['string', 'null'] },
+    ]),
+  ),
+};
+const DIVISION: Schema = {
+  type: 'object',
+  properties: {
+    gid: str(),
+    type: str(),
+    house: str(),
+    sittingDate: str({ format: 'date' }),
+    number: str(),
+    counts: {
+      type: 'object',
+      additionalProperties: { type: 'integer' },
+      description: 'As the feed states them.',
+    },
+    tally: {
+      type: 'object',
+      additionalProperties: { type: 'integer' },
+      description: 'Votes listed, per vote.',
+    },
+    resolved: {
+      type: 'object',
+      properties: {
+        votes: { type: 'integer' },
+        withPerson: { type: 'integer' },
+        withParty: { type: 'integer' },
+      },
+    },
+    citation: str(),
+    twfyUrl: str(),
+    hansardUrl: str(),
+    votes: list({
+      type: 'object',
+      properties: {
+        seq: { type: 'integer' },
+        vote: str(),
+        voterName: str({ description: 'As the division list prints the voter.' }),
+        memberId: str(),
+        personId: str(),
+        personName: str(),
+        membershipId: str(),
+        party: str({ description: 'At the division date.' }),
+        constituency: str(),
+        house: str(),
+      },
+    }),
   },
 };
 
@@ -194,6 +259,34 @@ export function openApiDocument(): Schema {
           responses: { 200: ok('A page of speeches.', SEARCH_PAGE), 400: BAD_REQUEST },
         },
       },
+      '/people/{id}/votes': {
+        get: {
+          summary: "A person's votes in divisions, newest first",
+          parameters: [PERSON, FILTERS[8]!, FILTERS[9]!, ...PAGING],
+          responses: {
+            200: ok('A page of votes.', {
+              type: 'object',
+              properties: {
+                personId: str(),
+                results: list(VOTE),
+                nextCursor: { type: ['string', 'null'] },
+                next: { type: ['string', 'null'], description: 'URL of the next page.' },
+              },
+            }),
+            400: BAD_REQUEST,
+            404: NOT_FOUND,
+          },
+        },
+      },
+      '/divisions/{gid}': {
+        get: {
+          summary: 'A division with its counts and every vote',
+          parameters: [
+            { ...GID, description: 'Division gid, e.g. uk.org.publicwhip/debate/2009-10-26b.125.5.' },
+          ],
+          responses: { 200: ok('The division.', DIVISION), 301: moved, 400: BAD_REQUEST, 404: NOT_FOUND },
+        },
+      },
       '/tags': {
         get: {
           summary: 'Tags with speech counts',
@@ -214,14 +307,14 @@ export function openApiDocument(): Schema {
       '/export': {
         get: {
           summary: 'Research export (streamed)',
-          description: `One row per paragraph (per tagged paragraph when tag or tagged is given) or per speech. Columns: ${EXPORT_COLUMNS.join(', ')}.`,
+          description: `One row per paragraph (per tagged paragraph when tag or tagged is given) or per speech. Columns: ${EXPORT_COLUMNS.join(', ')}. With per=vote, one row per vote in a division (filters person, party, house, type, from, to; q, tag, tagged and minConfidence are refused). Columns: ${VOTE_COLUMNS.join(', ')}.`,
           parameters: [
             ...FILTERS,
             { ...q('format', 'File format.', str({ enum: Object.keys(EXPORT_FORMATS) })), required: true },
             q(
               'per',
-              'One row per paragraph or per speech.',
-              str({ enum: ['paragraph', 'speech'], default: 'paragraph' }),
+              'One row per paragraph, per speech, or per vote.',
+              str({ enum: ['paragraph', 'speech', 'vote'], default: 'paragraph' }),
             ),
             q(
               'excel',

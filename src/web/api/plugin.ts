@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsync, onRequestHookHandler } from 'fastify';
 import type { WebContext } from './context.js';
+import { divisionRoutes } from './division-routes.js';
 import { apiErrorHandler, errorBody } from './errors.js';
 import { exportRoutes } from './export-routes.js';
 import { openApiDocument } from './openapi.js';
@@ -51,6 +52,7 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (app, { ctx, expo
       searchRoutes(v1, ctx);
       speechRoutes(v1, ctx, '/api/v1');
       peopleRoutes(v1, ctx);
+      divisionRoutes(v1, ctx, '/api/v1');
       tagRoutes(v1, ctx);
       exportRoutes(v1, ctx, exportLimiter);
       subscriptionRoutes(v1, ctx);

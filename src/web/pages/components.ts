@@ -2,6 +2,7 @@
 import { FEED_TYPES } from '../../debate/types.js';
 import { HOUSES, shortPersonId, type FieldIssue } from '../../search/filters.js';
 import type { SearchHit, TagScore } from '../../search/search-repository.js';
+import { speakerLabel } from '../../member/speaker-label.js';
 import type { TagInfo } from '../api/context.js';
 import { html, trusted, type SafeHtml } from './html.js';
 import { displayDate, houseLabel, typeLabel } from './labels.js';
@@ -46,17 +47,24 @@ export function personHref(personId: string): string {
   return `/people/${encodeURIComponent(shortPersonId(personId))}`;
 }
 
+/**
+ * `The First Minister · Alex Salmond (Scottish National Party, Gordon)`: the office as
+ * Hansard printed it, then the one label every surface uses (speakerLabel), with the
+ * name linked to the person's page.
+ */
 export function speakerLine(s: {
   speakerName: string | null;
+  personName: string | null;
   personId: string | null;
   party: string | null;
   constituency: string | null;
 }): SafeHtml {
-  const name = s.speakerName ?? 'No named speaker';
+  const l = speakerLabel(s);
+  const name = l.name ?? l.office ?? 'No named speaker';
+  const office = l.office && l.name ? html`<span class="office">${l.office}</span> · ` : '';
   const who = s.personId ? html`<a href="${personHref(s.personId)}">${name}</a>` : html`${name}`;
-  const detail = [s.party, s.constituency].filter((x): x is string => !!x).join(', ');
-  return html`<span class="speaker">${who}</span
-    >${detail ? html` <span class="affiliation">(${detail})</span>` : ''}`;
+  return html`${office}<span class="speaker">${who}</span
+    >${l.affiliation && l.name ? html` <span class="affiliation">(${l.affiliation})</span>` : ''}`;
 }
 
 /** One speech in a result list, headed by its debate. */

@@ -43,6 +43,11 @@ export function renderExport(
           ><input type="radio" name="per" value="speech" ${per === 'speech' ? html` checked` : ''} />
           Speech</label
         >
+        <label class="check"
+          ><input type="radio" name="per" value="vote" ${per === 'vote' ? html` checked` : ''} /> Vote in a
+          division
+          <span class="hint">(person, party, house, type and dates apply; words and tags do not)</span></label
+        >
       </fieldset>
       <div class="field">
         <label class="check"
