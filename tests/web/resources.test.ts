@@ -160,18 +160,27 @@ function slowGet(url: string, localAddress: string): Promise<Download> {
   });
 }
 
-/** Resolves once the response ends or breaks: true when it was cut off before its end. */
-function outcome(d: Download): Promise<'aborted' | 'complete'> {
-  return new Promise((resolve) => {
-    let ended = false;
+/**
+ * How the response ended, once the caller lets the client read (`read()`): 'aborted' when
+ * it was cut off before its end. Until then the client stays paused, so a stalled export
+ * really is stalled (reading here at once would let the export finish normally).
+ */
+function outcome(d: Download): { read(): Promise<'aborted' | 'complete'> } {
+  let ended = false;
+  const result = new Promise<'aborted' | 'complete'>((resolve) => {
     d.res.on('end', () => {
       ended = true;
       resolve('complete');
     });
     d.res.on('close', () => resolve(ended ? 'complete' : 'aborted'));
     d.res.on('error', () => resolve('aborted'));
-    d.res.resume();
   });
+  return {
+    read: () => {
+      d.res.resume();
+      return result;
+    },
+  };
 }
 
 async function waitFor(what: string, test: () => Promise<boolean>, ms = 15_000): Promise<void> {
@@ -276,15 +285,24 @@ describe('exports against a small pool (Postgres)', () => {
     open.push(stalled);
     expect(stalled.status).toBe(200);
     const ended = outcome(stalled);
-    // The client reads nothing: within a few stall periods the export is ended, not completed.
+    // The client reads nothing: the export fills its buffers and waits in its transaction…
+    await waitFor('the export to stall in its transaction', async () =>
+      (await sessions(store.schema)).some((s) => s.state === 'idle in transaction'),
+    );
+    // …until, within a few stall periods, it is ended, not completed.
     await waitFor('the stalled export to end', async () =>
       (await sessions(store.schema)).every((s) => s.state !== 'idle in transaction'),
     );
-    // The slot is free again: the same address may export once more.
-    const again = await slowGet(base + EXPORT, '127.0.0.1');
+    expect(await ended.read()).toBe('aborted');
+    // The slot is free again: the same address may export once more (the release follows
+    // the cursor's close, so allow it a moment).
+    let again = await slowGet(base + EXPORT, '127.0.0.1');
+    for (let i = 0; again.status === 429 && i < 40; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      again = await slowGet(base + EXPORT, '127.0.0.1');
+    }
     open.push(again);
     expect(again.status).toBe(200);
-    expect(await ended).toBe('aborted');
   });
 });
 
