@@ -4,9 +4,10 @@
  * and the queue answer (readiness: take this instance out of rotation while they do not).
  * The store check is a query through the pool like any request's, so it fails when no
  * connection comes free in time (a starved pool) as well as when the server is down; the
- * pool's counts are reported with it.
+ * pool's counts are reported with it. The public answer names what failed but never the
+ * error's own text (it can carry internal host names and addresses); that goes to the log.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import type { PipelineQueue } from '../pipeline/queue.js';
 import type { Db, PoolStats } from '../store/db.js';
 
@@ -21,10 +22,10 @@ export interface HealthOptions {
 export const healthPlugin: FastifyPluginAsync<HealthOptions> = async (app, opts) => {
   const timeoutMs = opts.timeoutMs ?? 2000;
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
+  app.get('/readyz', async (req, reply) => {
     const [checked, queue] = await Promise.all([
-      check(() => opts.db.query('SELECT 1'), timeoutMs),
-      opts.queue ? check(() => opts.queue!.ping(), timeoutMs) : Promise.resolve('ok'),
+      check('store', () => opts.db.query('SELECT 1'), timeoutMs, req.log),
+      opts.queue ? check('queue', () => opts.queue!.ping(), timeoutMs, req.log) : Promise.resolve('ok'),
     ]);
     const pool = opts.db.poolStats();
     const store = checked === 'ok' || !pool ? checked : starvation(checked, pool);
@@ -45,7 +46,12 @@ function starvation(failure: string, pool: PoolStats): string {
     : failure;
 }
 
-async function check(fn: () => Promise<unknown>, timeoutMs: number): Promise<string> {
+async function check(
+  what: string,
+  fn: () => Promise<unknown>,
+  timeoutMs: number,
+  log: FastifyBaseLogger,
+): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<string>(
     (resolve) => (timer = setTimeout(() => resolve(`timed out after ${timeoutMs} ms`), timeoutMs)),
@@ -53,7 +59,8 @@ async function check(fn: () => Promise<unknown>, timeoutMs: number): Promise<str
   try {
     return await Promise.race([fn().then(() => 'ok'), timeout]);
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    log.warn({ err, dependency: what }, 'readiness check failed');
+    return 'error (see the server log)';
   } finally {
     clearTimeout(timer);
   }
