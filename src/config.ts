@@ -118,6 +118,19 @@ const schema = z.object({
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PORT: int(0, 65_535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Behind a reverse proxy every client would otherwise share the proxy's address, and so
+   * one per-IP limit. `false` (default), or the proxies' addresses/CIDRs (comma-separated);
+   * `true` trusts any X-Forwarded-For, which a client can forge where it reaches us directly.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(true|false|[0-9a-fA-F.:/]+(,\s*[0-9a-fA-F.:/]+)*)$/,
+      'must be true, false, or comma-separated proxy addresses/CIDRs',
+    )
+    .transform((v): boolean | string => (v === 'true' ? true : v === 'false' ? false : v))
+    .default(false),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(30_000),
   /** HTTP exports streaming at once, server-wide: each holds a pool connection, so fewer than DB_POOL_SIZE. */
   EXPORT_MAX_CONCURRENT: int(1, 100).default(2),

@@ -71,7 +71,7 @@ export async function runServe(args: ServeArgs): Promise<void> {
   const db = await openStore(
     config.DATABASE_URL ? { ...config, DATABASE_URL: withWebSessionSettings(config.DATABASE_URL) } : config,
   );
-  const app = Fastify({ ...serverOptions(log), trustProxy: args.trustProxy ?? false });
+  const app = Fastify(serverOptions(log, args.trustProxy ? true : config.TRUST_PROXY));
   // The same headers, input check and error answers as `start`.
   await registerShared(app);
   await app.register(healthPlugin, { db });

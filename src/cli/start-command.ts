@@ -48,6 +48,7 @@ export async function runStart(args: StartArgs): Promise<void> {
     log,
     alerts,
     streams: streamLimitsFromConfig(config),
+    trustProxy: config.TRUST_PROXY,
   });
   exitOnSignals(async () => {
     await server.close();

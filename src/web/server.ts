@@ -9,9 +9,11 @@
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
+  type FastifyHttpOptions,
   type FastifyInstance,
   type RouteOptions,
 } from 'fastify';
+import type { Server } from 'node:http';
 import type { Logger } from '../log.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Db } from '../store/db.js';
@@ -38,11 +40,18 @@ export interface ServerDeps {
   streams?: Partial<StreamLimits>;
   /** Sees every route as it is registered (route listings; the fuzz test covers them all). */
   onRoute?: (route: RouteOptions) => void;
+  /** TRUST_PROXY: whose X-Forwarded-For gives the client address. */
+  trustProxy?: boolean | string;
 }
 
 /** The Fastify options of every server of ours (`start` and `serve`). */
-export function serverOptions(log: Logger) {
+export function serverOptions(
+  log: Logger,
+  trustProxy: boolean | string = false,
+): FastifyHttpOptions<Server, FastifyBaseLogger> {
   return {
+    // Client addresses (per-IP limits, logs) from X-Forwarded-For only where configured.
+    trustProxy,
     // pino's Logger is what Fastify logs through; its generics are narrower than FastifyBaseLogger's.
     loggerInstance: log.child({ component: 'web' }) as FastifyBaseLogger,
     // Load balancers probe every few seconds; per-request lines would drown the logs.
@@ -64,7 +73,7 @@ export async function registerShared(app: FastifyInstance): Promise<void> {
 }
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
-  const app = Fastify(serverOptions(deps.log));
+  const app = Fastify(serverOptions(deps.log, deps.trustProxy));
   if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   await registerShared(app);
   await app.register(healthPlugin, { db: deps.db, queue: deps.pipeline.queue });
