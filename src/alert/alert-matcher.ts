@@ -253,6 +253,7 @@ function toItem(
     type: meta.type,
     house: meta.house,
     speakerName: meta.speakerName,
+    personName: meta.personName,
     party: meta.party,
     constituency: meta.constituency,
     time: meta.time,

@@ -20,6 +20,8 @@ export interface SpeechMeta {
   house: string | null;
   personId: string | null;
   speakerName: string | null;
+  /** The person's name on the sitting date (member data); null when unresolved. */
+  personName: string | null;
   party: string | null;
   constituency: string | null;
   time: string | null;
@@ -46,6 +48,7 @@ interface MetaRow {
   house: string | null;
   person_id: string | null;
   speaker_name: string | null;
+  person_name: string | null;
   party: string | null;
   constituency: string | null;
   time: string | null;
@@ -115,7 +118,7 @@ export class AlertSpeechSource {
   private async metas(gids: string[]): Promise<SpeechMeta[]> {
     const rows = await this.db.query<MetaRow>(
       `SELECT s.gid, s.group_key, s.content_hash, to_char(s.sitting_date, 'YYYY-MM-DD') AS sitting_date, s.type, s.house,
-              s.person_id, s.speaker_name, s.party, s.constituency, to_char(s.time, 'HH24:MI') AS time, s.colnum, s.url,
+              s.person_id, s.speaker_name, s.person_name, s.party, s.constituency, to_char(s.time, 'HH24:MI') AS time, s.colnum, s.url,
               mh.title AS major_heading, nh.title AS minor_heading,
               COALESCE(s.minor_heading_gid, s.major_heading_gid) AS debate_gid
          FROM speeches s
@@ -268,6 +271,7 @@ function toMeta(r: MetaRow): SpeechMeta {
     house: r.house,
     personId: r.person_id,
     speakerName: r.speaker_name,
+    personName: r.person_name,
     party: r.party,
     constituency: r.constituency,
     time: r.time,

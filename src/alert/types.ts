@@ -42,6 +42,8 @@ export interface AlertItem {
   type: string;
   house: string | null;
   speakerName: string | null;
+  /** The person's name on the date; absent in items frozen before it was kept. */
+  personName?: string | null;
   party: string | null;
   constituency: string | null;
   time: string | null;

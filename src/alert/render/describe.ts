@@ -1,4 +1,5 @@
 /** Words for a subscription and a speech, shared by e-mails, webhooks, feeds and pages. */
+import { speakerLabel } from '../../member/speaker-label.js';
 import { HOUSE_LABELS, type House } from '../../search/filters.js';
 import type { AlertItem, Subscription } from '../types.js';
 
@@ -34,11 +35,19 @@ export function headingOf(item: AlertItem): string {
   );
 }
 
-/** `Ann Example (Green, Wexbury South)`. */
+/**
+ * `Ann Example (Green, Wexbury South)`, or `The First Minister · Alex Salmond (Scottish
+ * National Party, Gordon)`: the label pages and the export show (member/speaker-label.ts).
+ */
 export function speakerOf(item: AlertItem): string {
-  const extra = [item.party, item.constituency].filter(Boolean).join(', ');
-  const name = item.speakerName ?? 'Statement';
-  return extra ? `${name} (${extra})` : name;
+  const l = speakerLabel({
+    speakerName: item.speakerName,
+    personName: item.personName ?? null,
+    party: item.party,
+    constituency: item.constituency,
+  });
+  const who = l.label ?? 'Statement';
+  return l.office && l.name ? `${l.office} · ${who}` : who;
 }
 
 /** `26 October 2009` from an ISO date. */

@@ -2,7 +2,7 @@
 import { createHmac } from 'node:crypto';
 import { excerptHtml, excerptText } from '../../search/highlight.js';
 import type { AlertItem, Subscription } from '../types.js';
-import { describeSubscription } from './describe.js';
+import { describeSubscription, speakerOf } from './describe.js';
 import { safeWebUrl } from './safe-url.js';
 
 /** Legacy: the body alone, no timestamp, so a captured delivery can be replayed. Kept for existing receivers. */
@@ -13,6 +13,8 @@ export const DELIVERY_HEADER = 'x-hansard-watch-delivery';
 export const EVENT_HEADER = 'x-hansard-watch-event';
 
 export interface WebhookSpeech extends Omit<AlertItem, 'excerpt'> {
+  /** `Name (Party, Seat)` at the date, with the office first where Hansard printed one. */
+  speakerLabel: string;
   /** Plain text. */
   excerpt: string;
   /** HTML-escaped, matched words in <mark>. */
@@ -42,6 +44,7 @@ export function webhookPayload(
     sentAt: now.toISOString(),
     speeches: items.map((i) => ({
       ...i,
+      speakerLabel: speakerOf(i),
       twfyUrl: safeWebUrl(i.twfyUrl),
       hansardUrl: safeWebUrl(i.hansardUrl),
       excerpt: excerptText(i.excerpt),
