@@ -65,6 +65,14 @@ describe.skipIf(!corpusAvailable()).each<StoreKind>(['postgres', 'pglite'])(
       expect(speech.body).toContain(NAME);
       expect(speech.body).not.toMatch(CONTROL_JS);
 
+      // The page a reader quotes from: the speech's address leads to its place in the debate.
+      const to = await app.inject({ method: 'GET', url: `/speeches/${rows[0]!.speech_gid}` });
+      expect(to.statusCode).toBe(301);
+      const page = await app.inject({ method: 'GET', url: to.headers.location!.split('#')[0]! });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain(NAME);
+      expect(page.body).not.toMatch(CONTROL_JS);
+
       const csv = await app.inject({
         method: 'GET',
         url: '/api/v1/export?format=csv&type=standing&from=2009-10-27&to=2009-10-27',
@@ -76,6 +84,21 @@ describe.skipIf(!corpusAvailable()).each<StoreKind>(['postgres', 'pglite'])(
       expect(records.filter((r) => r[text]!.includes(NAME))).toHaveLength(HIS_PARAGRAPHS);
       // The week's committee files use &#145;–&#151; throughout: their characters arrive.
       expect(records.some((r) => r[text]!.includes('\u2014'))).toBe(true);
+    });
+
+    it("finds the committee paragraphs that write “people&#146;s” in a search for people's, as a user types it", async () => {
+      const [{ n }] = (await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM paragraphs p JOIN speeches s ON s.gid = p.speech_gid
+          WHERE s.type = 'standing' AND p.body LIKE '%people\u2019s%'`,
+      )) as [{ n: number }];
+      expect(n).toBeGreaterThan(0);
+      const res = await app.inject({
+        method: 'GET',
+        url: `/api/v1/search?q=${encodeURIComponent('"people\'s"')}&type=standing&limit=100`,
+      });
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+      const hits = (res.json() as { results: { type?: string }[] }).results;
+      expect(hits.length).toBeGreaterThan(0);
     });
   },
 );
