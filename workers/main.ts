@@ -26,11 +26,11 @@ async function main(): Promise<void> {
   const runtime = await openRuntime(config, log, 'worker');
   registerExtensions(runtime.pipeline);
   const alerts = alertsFromConfig(config, runtime.db, log);
-  alerts?.register(runtime.pipeline);
+  alerts.register(runtime.pipeline);
   runtime.pipeline.startWorkers();
-  alerts?.start();
+  alerts.start();
   exitOnSignals(async () => {
-    await alerts?.close();
+    await alerts.close();
     await runtime.close();
   }, log);
   await runtime.pipeline.startSchedule();
