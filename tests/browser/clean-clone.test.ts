@@ -37,6 +37,7 @@ const CHROMIUM = process.env.HW_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const MINI = path.join(projectRoot, 'tests/fixtures/pwdata-mini');
 const NEW_DAY = 'debates2030-01-07b.xml';
+export const ALERT_SCREENSHOT = '/tmp/outbox-alert.png';
 
 function browserAvailable(): boolean {
   let ok = existsSync(CHROMIUM);
@@ -185,6 +186,7 @@ describe.skipIf(!browserAvailable())('a clean clone with nothing configured', ()
       .poll(() => page.locator('.mail-text').textContent())
       .toMatch(/publish the \*?tender\*? documents/i);
     await expect.poll(() => page.locator('.mail-html').textContent()).toMatch(/tender/);
+    await page.screenshot({ path: ALERT_SCREENSHOT, fullPage: true });
     // Two messages on disk, as .eml files a mail client opens.
     const files = readdirSync(path.join(dataDir, 'outbox')).filter((f) => f.endsWith('.eml'));
     expect(files).toHaveLength(2);
