@@ -26,7 +26,7 @@ describe('worker heartbeat', () => {
     healthy = true;
     // The time of the last good check (polled: a write may be under way).
     await expect
-      .poll(() => (existsSync(file) ? Date.now() - Date.parse(readFileSync(file, 'utf8')) : NaN))
+      .poll(() => (existsSync(file) ? Date.now() - Date.parse(readFileSync(file, 'utf8').trim()) : NaN))
       .toBeLessThan(60_000);
     stop();
     expect(String(failures[0])).toContain('redis down');
