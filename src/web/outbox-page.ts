@@ -138,6 +138,9 @@ function listBody(dir: string, messages: OutboxMessage[]): SafeHtml {
     </table>`;
 }
 
+/** The sanitiser takes fragments: a document's doctype would come out as text. */
+const withoutDoctype = (markup: string) => markup.replace(/^\s*<!doctype[^>]*>/i, '');
+
 function messageBody(m: OutboxMessage): SafeHtml {
   return html`<p>
       <a href="/admin/outbox">← All messages</a> · <a href="/admin/outbox/${m.name}/raw">Download .eml</a>
@@ -159,7 +162,7 @@ function messageBody(m: OutboxMessage): SafeHtml {
     ${
       m.html !== null
         ? html`<h2>HTML (sanitised: no scripts, styles or images)</h2>
-            <div class="mail-html">${trusted(sanitizeFeedHtml(m.html))}</div>`
+            <div class="mail-html">${trusted(sanitizeFeedHtml(withoutDoctype(m.html)))}</div>`
         : ''
     }`;
 }

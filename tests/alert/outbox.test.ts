@@ -96,7 +96,7 @@ describe('the outbox', () => {
         subject: 'Hostile',
         text: 'see https://ok.example/a?b=1. and javascript:alert(1)',
         html:
-          '<html><head><style>body{}</style><script>alert(1)</script></head><body>' +
+          '<!doctype html><html><head><style>body{}</style><script>alert(1)</script></head><body>' +
           '<img src="x" onerror="alert(2)"><a href="javascript:alert(3)">bad</a>' +
           '<a href="https://ok.example/">ok</a><iframe src="https://evil.example/"></iframe></body></html>',
       }),
@@ -158,6 +158,7 @@ describe('the outbox', () => {
     const body = res.body;
     expect(body).toContain('<a href="https://ok.example/a?b=1" rel="noopener noreferrer">');
     expect(body).toMatch(/<a href="https:\/\/ok\.example\/" rel="nofollow noopener noreferrer">ok<\/a>/);
+    expect(body).not.toMatch(/&lt;!doctype/i);
     for (const bad of [
       '<script>',
       'onerror',
