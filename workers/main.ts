@@ -10,6 +10,7 @@ import { registerExtensions } from '../src/pipeline/extensions.js';
 import { survivePgDisconnects } from '../src/pipeline/pg-guard.js';
 import { openRuntime } from '../src/pipeline/runtime.js';
 import { exitOnSignals } from '../src/pipeline/shutdown.js';
+import { startHeartbeat, WORKER_HEARTBEAT_FILE } from '../src/pipeline/heartbeat.js';
 
 async function main(): Promise<void> {
   const config = configOrExit();
@@ -26,11 +27,17 @@ async function main(): Promise<void> {
   const runtime = await openRuntime(config, log, 'worker');
   registerExtensions(runtime.pipeline);
   const alerts = alertsFromConfig(config, runtime.db, log);
-  alerts?.register(runtime.pipeline);
+  alerts.register(runtime.pipeline);
   runtime.pipeline.startWorkers();
-  alerts?.start();
+  alerts.start();
+  const stopHeartbeat = startHeartbeat(
+    WORKER_HEARTBEAT_FILE,
+    () => Promise.all([runtime.db.query('SELECT 1'), runtime.pipeline.queue.ping()]),
+    (err) => log.warn({ err: String(err) }, 'heartbeat: store or queue not answering'),
+  );
   exitOnSignals(async () => {
-    await alerts?.close();
+    stopHeartbeat();
+    await alerts.close();
     await runtime.close();
   }, log);
   await runtime.pipeline.startSchedule();

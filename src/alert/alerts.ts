@@ -15,6 +15,7 @@ import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Db } from '../store/db.js';
 import { AlertMatcher, type MatchOutcome } from './alert-matcher.js';
 import { smtpTransport, type MailTransport } from './channels/mail.js';
+import { outboxTransport } from './channels/outbox.js';
 import { WebhookSender } from './channels/webhook.js';
 import { DeliveryRepository } from './delivery-repository.js';
 import { AlertDispatcher } from './dispatcher.js';
@@ -32,7 +33,7 @@ export interface AlertsOptions {
   log: Logger;
   /** DNS for webhook targets (tests inject one). */
   resolver?: Resolver;
-  /** Replaces the SMTP transport built from settings.smtp (tests, other transports). */
+  /** Replaces the transport built from settings.smtp or settings.outbox (tests, other transports). */
   mail?: MailTransport | null;
   /** Tag ids subscriptions may name (the taxonomy's); any well-formed id when absent. */
   knownTags?: () => Promise<readonly string[]> | readonly string[];
@@ -66,12 +67,7 @@ export class Alerts {
       settings.confirmHours,
     );
     const policy = new TargetPolicy(settings.allowList, o.resolver);
-    this.mail =
-      o.mail !== undefined
-        ? o.mail
-        : settings.smtp
-          ? smtpTransport(settings.smtp.url, settings.smtp.from)
-          : null;
+    this.mail = o.mail !== undefined ? o.mail : mailTransport(settings);
     this.webhooks = new WebhookSender(policy, {
       ...(o.webhookTimeoutMs ? { timeoutMs: o.webhookTimeoutMs } : {}),
     });
@@ -160,6 +156,13 @@ export class Alerts {
     this.mail?.close();
     await this.webhooks.close();
   }
+}
+
+/** SMTP when configured, else the local outbox when there is one, else no e-mail. */
+function mailTransport(settings: AlertSettings): MailTransport | null {
+  if (settings.smtp) return smtpTransport(settings.smtp.url, settings.smtp.from);
+  if (settings.outbox) return outboxTransport(settings.outbox.dir, settings.outbox.from);
+  return null;
 }
 
 export function createAlerts(options: AlertsOptions): Alerts {

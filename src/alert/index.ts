@@ -1,14 +1,15 @@
 /**
  * Public API of alerts. Entry points need only:
  *
- *   const settings = resolveAlertSettings(config);          // null: alerts off (no ALERT_SECRET)
- *   const alerts = settings && createAlerts({ db, settings, log });
- *   alerts?.register(pipeline);                               // after tagging's hook
- *   alerts?.start();                                          // send, retry, digests
+ *   const { settings } = alertSettingsWithDefaults(config);  // generated secret, own URL, outbox
+ *   const alerts = createAlerts({ db, settings, log });
+ *   alerts.register(pipeline);                                // after tagging's hook
+ *   alerts.start();                                           // send, retry, digests
  *   app.register(alertsPlugin, { alerts });                   // src/web/alerts/plugin.ts
  *   webPlugin option: { subscriptions: alerts.service }       // the site's subscribe form
  */
 export { Alerts, ALERTS_HOOK, createAlerts, handleSpeechesIngested, type AlertsOptions } from './alerts.js';
+export { alertSettingsWithDefaults, OUTBOX_FROM } from './defaults.js';
 export {
   alertEnv,
   resolveAlertSettings,

@@ -3,19 +3,25 @@ import type { Logger } from '../log.js';
 import type { Db } from '../store/db.js';
 import { loadTagInfo } from '../web/api/tag-info.js';
 import { createAlerts, type Alerts } from './alerts.js';
-import { AlertSettingsError, resolveAlertSettings } from './settings.js';
+import { alertSettingsWithDefaults } from './defaults.js';
+import { AlertSettingsError } from './settings.js';
 
 /**
- * Alerts for a long-running process (start, worker), or null when ALERT_SECRET is unset.
- * A half-configured setup stops the process with the settings' own message.
+ * Alerts for a long-running process (start, worker): always on, with the zero-configuration
+ * defaults of src/alert/defaults.ts for what is unset. Logs in one line where e-mail goes.
+ * A bad combination of settings stops the process with the settings' own message.
  */
-export function alertsFromConfig(config: Config, db: Db, log: Logger): Alerts | null {
+export function alertsFromConfig(config: Config, db: Db, log: Logger): Alerts {
   try {
-    const settings = resolveAlertSettings(config);
-    if (!settings) {
-      log.info('alerts off: set ALERT_SECRET (and PUBLIC_BASE_URL, SMTP_URL) to enable them');
-      return null;
-    }
+    const { settings, secret, mailTarget } = alertSettingsWithDefaults(config);
+    log.info(
+      {
+        mail: mailTarget,
+        links: settings.publicBaseUrl,
+        secret: secret.created ? `generated in ${secret.source}` : secret.source,
+      },
+      `alert e-mail goes to ${mailTarget}`,
+    );
     return createAlerts({ db, settings, log, knownTags: () => loadTagInfo().map((t) => t.id) });
   } catch (err) {
     if (err instanceof AlertSettingsError) {

@@ -22,7 +22,10 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-/** Fields for src/config.ts. All optional: without ALERT_SECRET alerts are simply off. */
+/**
+ * Fields for src/config.ts. All optional: src/alert/defaults.ts fills ALERT_SECRET (a generated
+ * one), PUBLIC_BASE_URL (this server) and, without SMTP_URL, a local outbox.
+ */
 export const alertEnv = {
   /** Signs confirmation, unsubscribe and management links and derives webhook signing keys. */
   ALERT_SECRET: z
@@ -108,8 +111,10 @@ export interface AlertEnv {
 export interface AlertSettings {
   secret: string;
   publicBaseUrl: string;
-  /** Null: no e-mail channel (webhooks and feeds still work). */
+  /** Null: no e-mail over SMTP (webhooks and feeds still work). */
   smtp: { url: string; from: string } | null;
+  /** Without SMTP: e-mail written as .eml files to this directory (src/alert/defaults.ts). */
+  outbox?: { dir: string; from: string } | undefined;
   allowList: AllowEntry[];
   digest: { hour: number; weekday: number; timeZone: string };
   retry: { maxAttempts: number; baseMs: number };

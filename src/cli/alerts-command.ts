@@ -8,7 +8,7 @@ import { AlertInputError, AlertUnavailableError } from '../alert/errors.js';
 import { AlertMatcher } from '../alert/alert-matcher.js';
 import { DeliveryRepository } from '../alert/delivery-repository.js';
 import { describeSubscription, headingOf, speakerOf } from '../alert/render/describe.js';
-import { resolveAlertSettings } from '../alert/settings.js';
+import { alertSettingsWithDefaults } from '../alert/defaults.js';
 import { AlertSpeechSource } from '../alert/speech-source.js';
 import { SubscriptionRepository } from '../alert/subscription-repository.js';
 import type { Channel, Frequency } from '../alert/types.js';
@@ -33,12 +33,12 @@ export interface AddArgs {
   json?: boolean;
 }
 
-/** Alerts from the CLI's configuration; links and secrets need ALERT_SECRET and PUBLIC_BASE_URL. */
+/**
+ * Alerts from the CLI's configuration, with the same defaults as `start` (the secret in
+ * HW_DATA_DIR, links to http://HOST:PORT), so that links made here work on that server.
+ */
 function alertsFor(ctx: CliContext): Alerts {
-  const settings = resolveAlertSettings(ctx.config);
-  if (!settings)
-    throw new Error('alerts are not configured: set ALERT_SECRET (32+ characters) and PUBLIC_BASE_URL');
-  return createAlerts({ db: ctx.db, settings, log: ctx.log });
+  return createAlerts({ db: ctx.db, settings: alertSettingsWithDefaults(ctx.config).settings, log: ctx.log });
 }
 
 const list = (v: string[] | undefined) =>

@@ -13,6 +13,10 @@ import { resolveAdminToken } from '../web/admin-token.js';
 import { streamLimitsFromConfig } from '../web/api/stream-limits.js';
 import { buildServer } from '../web/server.js';
 import { configOrExit } from './config-or-exit.js';
+import { outboxDir } from '../alert/defaults.js';
+import type { Logger } from '../log.js';
+import type { AdminToken } from '../web/admin-token.js';
+import path from 'node:path';
 
 export interface StartArgs {
   worker: boolean;
@@ -34,10 +38,10 @@ export async function runStart(args: StartArgs): Promise<void> {
   const { pipeline } = runtime;
   registerExtensions(pipeline);
   const alerts = alertsFromConfig(config, runtime.db, log);
-  alerts?.register(pipeline);
+  alerts.register(pipeline);
   if (args.worker) {
     pipeline.startWorkers();
-    alerts?.start();
+    alerts.start();
   }
   const admin = resolveAdminToken(config);
   if (!admin) throw new Error('no admin token');
@@ -47,12 +51,13 @@ export async function runStart(args: StartArgs): Promise<void> {
     adminToken: admin.token,
     log,
     alerts,
+    outboxDir: config.SMTP_URL ? null : path.resolve(outboxDir(config)),
     streams: streamLimitsFromConfig(config),
     trustProxy: config.TRUST_PROXY,
   });
   exitOnSignals(async () => {
     await server.close();
-    await alerts?.close();
+    await alerts.close();
     await runtime.close();
   }, log);
   let address: string;
@@ -75,5 +80,24 @@ export async function runStart(args: StartArgs): Promise<void> {
     },
     'hansard-watch started',
   );
+  logAdminAccess(log, admin, address);
   await pipeline.startSchedule();
+}
+
+/**
+ * How to open /admin (the outbox, the queues) in a browser: HTTP Basic, any user name, the
+ * token as password. A generated token is shown in full on the run that made it, so a
+ * first-time user has it on screen; later runs say where it is kept.
+ */
+function logAdminAccess(log: Logger, admin: AdminToken, address: string): void {
+  const password =
+    admin.source === 'ADMIN_TOKEN'
+      ? 'ADMIN_TOKEN'
+      : admin.created
+        ? `${admin.token} (generated now, kept in ${admin.source})`
+        : `the token in ${admin.source}`;
+  log.info(
+    { outbox: `${address}/admin/outbox`, queues: `${address}/admin/queues` },
+    `admin pages: user name anything, password ${password}`,
+  );
 }

@@ -12,6 +12,8 @@ export interface AdminToken {
   token: string;
   /** Where it came from, for the start-up log (never the token itself). */
   source: 'ADMIN_TOKEN' | string;
+  /** True for the run that generated it (start-up shows it once, then only where it is kept). */
+  created?: boolean;
 }
 
 export function adminTokenFile(config: Pick<Config, 'HW_DATA_DIR'>): string {
@@ -28,5 +30,5 @@ export function resolveAdminToken(
   if (!create) return undefined;
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, randomBytes(24).toString('hex') + '\n', { mode: 0o600 });
-  return { token: readFileSync(file, 'utf8').trim(), source: file };
+  return { token: readFileSync(file, 'utf8').trim(), source: file, created: true };
 }

@@ -1,6 +1,7 @@
 /**
  * Everything under /admin, behind the admin token: the Bull Board queue dashboard at
- * /admin/queues (BullMQ mode; the in-process queue shows a plain status page there) and a
+ * /admin/queues (BullMQ mode; the in-process queue shows a plain status page there), the
+ * local mail outbox at /admin/outbox (outbox-page.ts), and a
  * small JSON API the CLI uses to reach an embedded pipeline, whose queue lives only in
  * the running process. Requests that change something must not come from another site
  * (admin-csrf.ts); the API's take JSON only.
@@ -16,6 +17,7 @@ import { BullPipelineQueue } from '../pipeline/bullmq-queue.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { collectStatus, formatStatus } from '../pipeline/status.js';
 import { requireToken } from './admin-auth.js';
+import { outboxRoutes } from './outbox-page.js';
 import { refuseCrossSite, requireJson } from './admin-csrf.js';
 import { parseOr400 } from './api/errors.js';
 import { bullBoardCsp } from './api/security.js';
@@ -24,6 +26,8 @@ import { isoDate } from '../search/filters.js';
 export interface AdminOptions {
   pipeline: Pipeline;
   token: string;
+  /** The mail outbox at /admin/outbox (outbox-page.ts); null when mail goes over SMTP. */
+  outboxDir?: string | null;
 }
 
 const backfillBody = z.strictObject({
@@ -39,6 +43,7 @@ export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (app, opts) =
   app.addHook('onRequest', requireToken(opts.token));
   app.addHook('onRequest', refuseCrossSite);
   await registerDashboard(app, opts.pipeline);
+  outboxRoutes(app, opts.outboxDir ?? null);
   await app.register(async (api) => registerApi(api, opts.pipeline), { prefix: '/api' });
 };
 

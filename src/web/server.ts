@@ -36,6 +36,8 @@ export interface ServerDeps {
   log: Logger;
   /** Subscriptions and alert pages; absent when alerts are off. */
   alerts?: Alerts | null;
+  /** The local mail outbox shown at /admin/outbox; null or absent: mail goes over SMTP. */
+  outboxDir?: string | null;
   /** Bounds on exports (stream-limits.ts); defaults otherwise. */
   streams?: Partial<StreamLimits>;
   /** Sees every route as it is registered (route listings; the fuzz test covers them all). */
@@ -77,7 +79,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   await registerShared(app);
   await app.register(healthPlugin, { db: deps.db, queue: deps.pipeline.queue });
-  await app.register(adminPlugin, { prefix: '/admin', pipeline: deps.pipeline, token: deps.adminToken });
+  await app.register(adminPlugin, {
+    prefix: '/admin',
+    pipeline: deps.pipeline,
+    token: deps.adminToken,
+    outboxDir: deps.outboxDir ?? null,
+  });
   // One general limiter for the site and the alert routes: a client has one budget for both.
   const generalLimiter = rateLimitHook(DEFAULT_RATE_LIMITS.general, 'Too many requests from your address.');
   await app.register(webPlugin, {

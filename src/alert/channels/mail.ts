@@ -1,5 +1,6 @@
 /** E-mail out over SMTP (nodemailer), over a small pool of connections. */
 import nodemailer from 'nodemailer';
+import type { SendMailOptions } from 'nodemailer';
 import type { RenderedEmail } from '../render/email.js';
 
 export interface MailTransport {
@@ -28,26 +29,31 @@ export function smtpTransport(url: string, from: string): MailTransport {
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
   });
-  const host = (/@([^>\s]+)>?$/.exec(from)?.[1] ?? 'hansard-watch.invalid').toLowerCase();
   return {
     async send(mail, messageId) {
-      await transport.sendMail({
-        from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        headers: mail.headers,
-        // The same Message-ID on every retry of one message: should a send be repeated
-        // after a crash between acceptance and bookkeeping, clients can fold the copies.
-        messageId: `<alert-${messageId}@${host}>`,
-        // Message bodies are ours; never let content make nodemailer read files or fetch URLs.
-        disableFileAccess: true,
-        disableUrlAccess: true,
-      });
+      await transport.sendMail(messageOptions(mail, messageId, from));
     },
     close() {
       transport.close();
     },
+  };
+}
+
+/** What nodemailer is given for one message, over SMTP or into the outbox alike. */
+export function messageOptions(mail: RenderedEmail, messageId: string, from: string): SendMailOptions {
+  const host = (/@([^>\s]+)>?$/.exec(from)?.[1] ?? 'hansard-watch.invalid').toLowerCase();
+  return {
+    from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    headers: mail.headers,
+    // The same Message-ID on every retry of one message: should a send be repeated
+    // after a crash between acceptance and bookkeeping, clients can fold the copies.
+    messageId: `<alert-${messageId}@${host}>`,
+    // Message bodies are ours; never let content make nodemailer read files or fetch URLs.
+    disableFileAccess: true,
+    disableUrlAccess: true,
   };
 }
