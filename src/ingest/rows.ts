@@ -4,12 +4,16 @@ import { escapeHtml } from '../debate/inline-html.js';
 import type { ParseLimits } from '../debate/limits.js';
 import { parseFeedFile } from '../debate/parse.js';
 import type { FeedFileName, FeedType, ParseIssue, ParsedDocument, ParsedSpeech } from '../debate/types.js';
+import { feedHouse } from '../member/feed-house.js';
 import { officeConflict } from '../member/office.js';
 import type { ResolvedSpeaker } from '../member/types.js';
 
 /** Anything that can put a person behind a speaker reference on a date (MemberResolver does). */
 export interface SpeakerResolver {
-  resolve(ref: { speakerId?: string | null; personId?: string | null }, date: string): ResolvedSpeaker | null;
+  resolve(
+    ref: { speakerId?: string | null; personId?: string | null; house?: string | null },
+    date: string,
+  ): ResolvedSpeaker | null;
 }
 
 /**
@@ -186,7 +190,7 @@ export function prepareRows(
     ]);
     d.votes.forEach((v, seq) => {
       // A division list's `id`/`memberid` is a membership id, as a speech's `speakerid` is.
-      const ref = { speakerId: v.memberId, personId: v.personId };
+      const ref = { speakerId: v.memberId, personId: v.personId, house: feedHouse(file.type) };
       const who = resolver && (v.memberId || v.personId) ? resolver.resolve(ref, d.date ?? file.date) : null;
       // prettier-ignore
       out.tables.votes.add([
@@ -223,7 +227,8 @@ function resolveSpeaker(
   issues: ParseIssue[],
 ): ResolvedSpeaker | null {
   if (!resolver || (!s.speakerId && !s.personId)) return null;
-  const who = resolver.resolve({ speakerId: s.speakerId, personId: s.personId }, file.date);
+  const house = feedHouse(file.type);
+  const who = resolver.resolve({ speakerId: s.speakerId, personId: s.personId, house }, file.date);
   const conflict = who ? officeConflict(s.speakerName, who.partyId) : null;
   if (conflict) {
     // The id names someone who cannot hold the printed office: unattributed, not misattributed.
