@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FEED_TYPES, NESTED_FEED_TYPES, type FeedType } from './debate/types.js';
+import { FEED_TYPES, type FeedType } from './debate/types.js';
 import { DEFAULT_PWDATA_URL } from './feed/defaults.js';
 import { cronProblem, minCronIntervalSeconds, MIN_POLL_INTERVAL_SECONDS } from './pipeline/cron.js';
 import { alertEnv } from './alert/settings.js';
@@ -28,12 +28,6 @@ const feedTypes = z
       ctx.addIssue({
         code: 'custom',
         message: `unknown feed type(s) ${unknown.join(', ')}; known: ${FEED_TYPES.join(', ')}`,
-      });
-    const nested = list.filter((t) => NESTED_FEED_TYPES.has(t as FeedType));
-    if (nested.length > 0)
-      ctx.addIssue({
-        code: 'custom',
-        message: `${nested.join(', ')} cannot be polled yet (its files sit in meeting folders the poll does not descend into); ingest it from a mirror with \`hansard-watch ingest --source <dir> --types ${nested.join(',')}\``,
       });
   })
   .transform((list) => [...new Set(list)] as FeedType[]);
@@ -90,8 +84,7 @@ const schema = z.object({
     .regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL')
     .default(DEFAULT_PWDATA_URL),
   FEED_DIR: z.string().min(1).optional(),
-  // Every type the poll can read: not yet the nested ones (docs/operations.md, "Feed types").
-  FEED_TYPES: feedTypes.default(FEED_TYPES.filter((t) => !NESTED_FEED_TYPES.has(t))),
+  FEED_TYPES: feedTypes.default([...FEED_TYPES]),
   /** Polls ignore files whose sitting date is earlier (history is what `backfill` is for). */
   FEED_SINCE: z
     .string()

@@ -25,6 +25,12 @@ export type FeedType = (typeof FEED_TYPES)[number];
 /** Feeds whose files sit one folder further down (`sp-new/<meeting>/…`), not in the type's folder itself. */
 export const NESTED_FEED_TYPES: ReadonlySet<FeedType> = new Set<FeedType>(['sp-new']);
 
+/** The feed type of a folder the poll reads: `sp-new/meeting-of-the-parliament` → `sp-new`. */
+export function feedTypeOfFolder(folder: string): FeedType {
+  const cut = folder.indexOf('/');
+  return (cut < 0 ? folder : folder.slice(0, cut)) as FeedType;
+}
+
 /** What a feed file's name says about it, e.g. `debates2009-10-26b.xml`. */
 export interface FeedFileName {
   type: FeedType;

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
 import { parseFeedFile } from '../../src/debate/parse.js';
 import { listIngestErrors } from '../../src/ingest/error-repository.js';
 import { listSourceFiles } from '../../src/ingest/source-files.js';
@@ -141,17 +141,9 @@ describe.skipIf(!corpusAvailable()).each<StoreKind>(['postgres', 'pglite'])(
   },
 );
 
-describe('polling sp-new', () => {
-  it('is not in the default FEED_TYPES, and asking for it says how to read it instead', () => {
-    expect(loadConfig({}).FEED_TYPES).not.toContain('sp-new');
-    expect(loadConfig({}).FEED_TYPES).toContain('sp');
-    let message = '';
-    try {
-      loadConfig({ FEED_TYPES: 'debates,sp-new' });
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      message = err.message;
-    }
-    expect(message).toMatch(/FEED_TYPES: sp-new cannot be polled yet .*ingest --source <dir> --types sp-new/);
+describe('FEED_TYPES', () => {
+  it('includes sp-new by default', () => {
+    expect(loadConfig({}).FEED_TYPES).toContain('sp-new');
+    expect(loadConfig({ FEED_TYPES: 'sp-new' }).FEED_TYPES).toEqual(['sp-new']);
   });
 });
