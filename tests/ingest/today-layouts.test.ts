@@ -10,6 +10,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { parseFeedFile } from '../../src/debate/parse.js';
+import { citation, twfyUrl } from '../../src/export/index.js';
+import { typeLabel } from '../../src/web/pages/labels.js';
 import { listIngestErrors } from '../../src/ingest/error-repository.js';
 import { listSourceFiles } from '../../src/ingest/source-files.js';
 import { unresolvedReport } from '../../src/member/unresolved-report.js';
@@ -145,5 +147,18 @@ describe('FEED_TYPES', () => {
   it('includes sp-new by default', () => {
     expect(loadConfig({}).FEED_TYPES).toContain('sp-new');
     expect(loadConfig({ FEED_TYPES: 'sp-new' }).FEED_TYPES).toEqual(['sp-new']);
+  });
+});
+
+describe('sp-new on pages and in exports', () => {
+  it('is cited as the Official Report, links to TheyWorkForYou’s Scottish section and has its own label', () => {
+    expect(citation({ type: 'sp-new', sitting_date: '2026-03-13', colnum: null })).toBe(
+      'SP OR 13 March 2026',
+    );
+    expect(twfyUrl('uk.org.publicwhip/spor/2026-03-13.0.1')).toBe(
+      'https://www.theyworkforyou.com/sp/?id=2026-03-13.0.1',
+    );
+    expect(typeLabel('sp-new')).toBe('Scottish Parliament (since 2024)');
+    expect(typeLabel('sp-new')).not.toBe(typeLabel('sp'));
   });
 });
