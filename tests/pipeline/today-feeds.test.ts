@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startBackfill } from '../../src/pipeline/backfill.js';
 import { parseIndexFolders } from '../../src/pipeline/feed-index.js';
@@ -25,7 +25,7 @@ import type { Db } from '../../src/store/db.js';
 import { corpusAvailable, corpusDir, EXPECTED_SPEECHES } from '../support/corpus.js';
 import { freshStore } from '../support/db.js';
 import { startPwdataServer, type PwdataServer } from '../support/pwdata-server.js';
-import { buildPipeline, captureLog, caughtUp, corpusFiles, waitFor } from './harness.js';
+import { buildPipeline, captureLog, caughtUp, corpusFiles, pollOnce, waitFor } from './harness.js';
 
 const fixtures = path.join(import.meta.dirname, '..', 'fixtures', 'feeds-today', 'scrapedxml');
 const WRANS = path.join('wrans', 'answers2026-02-23.xml');
@@ -119,4 +119,55 @@ describe('meeting folders in an autoindex page', () => {
       'meeting-of-the-parliament',
     ]);
   });
+});
+
+describe('the sp-new folder listing failing', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it('reports sp-new failed and records nothing; the next poll lists the meeting folder and clears the error', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'hw-today-fail-'));
+    mkdirSync(path.join(root, 'members'));
+    copyFileSync(
+      path.join(import.meta.dirname, '..', 'fixtures', 'member', 'people.json'),
+      path.join(root, 'members', 'people.json'),
+    );
+    mkdirSync(path.dirname(path.join(root, 'scrapedxml', SP)), { recursive: true });
+    copyFileSync(path.join(fixtures, SP), path.join(root, 'scrapedxml', SP));
+    // Three 503s outlast the index client's retries in the first poll, whatever its attempts (2 or 3).
+    const server = await startPwdataServer({
+      root,
+      faults: [{ path: 'scrapedxml/sp-new/', times: 3, action: { kind: 'status', status: 503 } }],
+    });
+    const db = await freshStore('postgres');
+    const { log } = captureLog();
+    const p = buildPipeline({ db, feedUrl: server.url, types: ['sp-new'], log, feedAttempts: 2 });
+    cleanups.push(async () => {
+      await p.stop(2000);
+      await db.close();
+      await server.close();
+      rmSync(root, { recursive: true, force: true });
+    });
+    const pending = async () =>
+      db.query<{ type: string; name: string }>('SELECT type, name FROM feed_pending ORDER BY type, name');
+    const lastError = async () =>
+      (
+        await db.query<{ last_error: string | null }>(
+          `SELECT last_error FROM feed_cursors WHERE type = 'sp-new'`,
+        )
+      )[0]?.last_error;
+
+    await expect(pollOnce(p, log)).rejects.toThrow(/every feed type failed to poll \(sp-new\)/);
+    expect(await pending()).toEqual([]);
+    expect(await lastError()).toMatch(/503/);
+
+    const second = await pollOnce(p, log);
+    expect(second.typesFailed).toEqual([]);
+    expect(await pending()).toEqual([
+      { type: 'sp-new/meeting-of-the-parliament', name: '2026-03-13_20136.xml' },
+    ]);
+    expect(await lastError()).toBeNull();
+  }, 60_000);
 });

@@ -88,6 +88,8 @@ async function feedFolders(
     let folders = known[type]?.folders ?? [];
     try {
       folders = await listNested(deps, type, known, job.signal);
+      // Clears an earlier failure of the folder listing from `status` (the type has no cursor of its own otherwise).
+      await deps.cursors.recordIndexUnchanged(type);
     } catch (err) {
       if (job.signal.aborted) throw err;
       const message = errorMessage(err);
