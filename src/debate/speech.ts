@@ -99,7 +99,8 @@ export function readSpeech(
   const speakerName = optional(attrs, 'speakername');
   // parlparse's sp_2024 writes `unknown` where it could not name a printed speaker; the printed
   // name is all there is, so it is kept and the gap reported (TheyWorkForYou shows the name too).
-  if (speakerName !== null && optional(attrs, 'person_id') === 'unknown')
+  // A plain property read first: this runs once per speech of every feed.
+  if (attrs['person_id'] === 'unknown' && speakerName !== null)
     issues.warn(
       at,
       `${kind}@person_id`,

@@ -163,8 +163,9 @@ export function prepareRows(
   }
   const speeches = { gid: [] as string[], contentHash: [] as string[] };
   let paragraphCount = 0;
+  const house = feedHouse(file.type);
   for (const s of doc.speeches) {
-    const who = resolveSpeaker(s, file, resolver, issues);
+    const who = resolveSpeaker(s, file, house, resolver, issues);
     const digest = contentHash(s);
     speeches.gid.push(s.gid);
     speeches.contentHash.push(digest);
@@ -190,7 +191,7 @@ export function prepareRows(
     ]);
     d.votes.forEach((v, seq) => {
       // A division list's `id`/`memberid` is a membership id, as a speech's `speakerid` is.
-      const ref = { speakerId: v.memberId, personId: v.personId, house: feedHouse(file.type) };
+      const ref = { speakerId: v.memberId, personId: v.personId, house };
       const who = resolver && (v.memberId || v.personId) ? resolver.resolve(ref, d.date ?? file.date) : null;
       // prettier-ignore
       out.tables.votes.add([
@@ -223,11 +224,11 @@ export function prepareRows(
 function resolveSpeaker(
   s: ParsedSpeech,
   file: FeedFileName,
+  house: string | null,
   resolver: SpeakerResolver | null,
   issues: ParseIssue[],
 ): ResolvedSpeaker | null {
   if (!resolver || (!s.speakerId && !s.personId)) return null;
-  const house = feedHouse(file.type);
   const who = resolver.resolve({ speakerId: s.speakerId, personId: s.personId, house }, file.date);
   const conflict = who ? officeConflict(s.speakerName, who.partyId) : null;
   if (conflict) {

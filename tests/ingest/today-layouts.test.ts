@@ -162,3 +162,23 @@ describe('sp-new on pages and in exports', () => {
     expect(typeLabel('sp-new')).not.toBe(typeLabel('sp'));
   });
 });
+
+describe('person_id="unknown" with a printed name', () => {
+  // A rule check, not a layout sample: the real excerpt's only "unknown" speech has no name.
+  it('keeps the name, resolves no one and warns with the gid', () => {
+    const xml =
+      '<publicwhip><speech id="uk.org.publicwhip/spor/2026-03-13.9.1" speakername="A Member" person_id="unknown">' +
+      '<p>Text.</p></speech></publicwhip>';
+    const doc = parseFeedFile(new TextEncoder().encode(xml), '2026-03-13_1.xml', 'sp-new');
+    expect(doc.speeches[0]).toMatchObject({ speakerName: 'A Member', personId: null, speakerId: null });
+    expect(doc.warnings).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        field: 'speech@person_id',
+        message: expect.stringContaining(
+          'uk.org.publicwhip/spor/2026-03-13.9.1: speaker "A Member" not identified',
+        ),
+      }),
+    ]);
+  });
+});
