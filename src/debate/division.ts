@@ -9,6 +9,7 @@ import { OPEN, TEXT, type Attributes, type XmlScanner } from './xml-scanner.js';
 /** Attributes of a `divisioncount` that describe the division rather than count votes. */
 const NOT_COUNTS = new Set(['id', 'divnumber', 'divdate', 'url', 'colnum', 'time', 'nospeaker']);
 const COUNT = /^\d+$/;
+const PERSON_PREFIX = 'uk.org.publicwhip/person/';
 
 function addCounts(counts: Record<string, number>, attrs: Attributes, sc: XmlScanner, issues: Issues): void {
   for (const [name, value] of Object.entries(attrs)) {
@@ -30,10 +31,12 @@ function readVote(sc: XmlScanner, issues: Issues, listVote: string | null): Pars
     issues.warn(at, `${element}@vote`, `vote of "${name}" not given; skipped`);
     return null;
   }
+  const id = memberRef(attrs, 'id', issues, at, element) ?? memberRef(attrs, 'memberid', issues, at, element);
+  // sp_2024's `<mspname id>` holds a person id, not a membership id as older lists do.
+  const byPerson = id !== null && id.startsWith(PERSON_PREFIX);
   return {
-    memberId:
-      memberRef(attrs, 'id', issues, at, element) ?? memberRef(attrs, 'memberid', issues, at, element),
-    personId: memberRef(attrs, 'person_id', issues, at, element),
+    memberId: byPerson ? null : id,
+    personId: byPerson ? id : memberRef(attrs, 'person_id', issues, at, element),
     name,
     vote: flag(attrs, 'teller') ? `tell${vote}` : vote,
   };

@@ -96,13 +96,23 @@ export function readSpeech(
     skipElement(sc);
     return null;
   }
+  const speakerName = optional(attrs, 'speakername');
+  // parlparse's sp_2024 writes `unknown` where it could not name a printed speaker; the printed
+  // name is all there is, so it is kept and the gap reported (TheyWorkForYou shows the name too).
+  // A plain property read first: this runs once per speech of every feed.
+  if (attrs['person_id'] === 'unknown' && speakerName !== null)
+    issues.warn(
+      at,
+      `${kind}@person_id`,
+      `${gid}: speaker "${speakerName}" not identified (person_id="unknown"); printed name kept`,
+    );
   return {
     gid,
     seq: place.seq,
     kind,
     speakerId: memberRef(attrs, 'speakerid', issues, at, kind),
     personId: memberRef(attrs, 'person_id', issues, at, kind),
-    speakerName: optional(attrs, 'speakername'),
+    speakerName,
     nospeaker: flag(attrs, 'nospeaker'),
     time: sittingTime(attrs, issues, at, kind, gid),
     colnum: optional(attrs, 'colnum'),

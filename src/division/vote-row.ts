@@ -13,6 +13,7 @@ export const DIVISION_HOUSE: Readonly<Record<string, string>> = {
   standing: 'house-of-commons',
   lordspages: 'house-of-lords',
   sp: 'scottish-parliament',
+  'sp-new': 'scottish-parliament',
   ni: 'northern-ireland-assembly',
 };
 

@@ -29,6 +29,8 @@ export const CITATION_STYLES: Readonly<Record<FeedType, CitationStyle>> = {
   sp: { label: 'SP OR' },
   // Scottish written answers have no columns; they are cited by question number.
   'sp-written': { label: 'SP Written Answers' },
+  // The Official Report since 2024 prints no columns: the date is the reference.
+  'sp-new': { label: 'SP OR' },
   ni: { label: 'NIA Official Report' },
   standing: { label: 'PBC Deb' },
 };

@@ -50,6 +50,15 @@ export function isSafeName(name: string): boolean {
   return SAFE_NAME.test(name) && !name.includes('..');
 }
 
+/**
+ * A feed folder below `scrapedxml/`: a type (`debates`) or, for feeds laid out in meeting
+ * folders, the type and one folder (`sp-new/meeting-of-the-parliament`), each part a safe name.
+ */
+export function isSafeFolder(folder: string): boolean {
+  const parts = folder.split('/');
+  return parts.length <= 2 && parts.every(isSafeName);
+}
+
 const LINE = /^(\d{1,12}),(.+)$/;
 
 export function parseChangedates(text: string): ParsedChangedates {

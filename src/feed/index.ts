@@ -2,6 +2,7 @@
 export {
   advanceCursor,
   changeCursorSchema,
+  isSafeFolder,
   isSafeName,
   parseChangedates,
   pendingSince,

@@ -4,7 +4,13 @@
  * `scrapedxml/<type>/changedates.txt`, `scrapedxml/<type>/<name>`, `members/people.json`.
  */
 import { createHash } from 'node:crypto';
-import { isSafeName, type ChangeCursor, type ChangeEntry, type ChangedatesIssue } from './changedates.js';
+import {
+  isSafeFolder,
+  isSafeName,
+  type ChangeCursor,
+  type ChangeEntry,
+  type ChangedatesIssue,
+} from './changedates.js';
 
 /** What the caller stored about the version it already has. */
 export interface PreviousVersion {
@@ -91,8 +97,12 @@ export function resultFor(
   return { status: 'new', url, checksum, bytes, ...validators };
 }
 
-/** Refuses type/file names that could escape the pwdata layout (callers pass names from the network). */
-export function assertSafeNames(...names: string[]): void {
+/**
+ * Refuses a feed folder (see isSafeFolder) and file names that could escape the pwdata
+ * layout (callers pass names from the network).
+ */
+export function assertSafeNames(folder: string, ...names: string[]): void {
+  if (!isSafeFolder(folder)) throw new RangeError(`Unsafe feed name ${JSON.stringify(folder)}`);
   for (const name of names) {
     if (!isSafeName(name)) throw new RangeError(`Unsafe feed name ${JSON.stringify(name)}`);
   }

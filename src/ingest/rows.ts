@@ -4,12 +4,16 @@ import { escapeHtml } from '../debate/inline-html.js';
 import type { ParseLimits } from '../debate/limits.js';
 import { parseFeedFile } from '../debate/parse.js';
 import type { FeedFileName, FeedType, ParseIssue, ParsedDocument, ParsedSpeech } from '../debate/types.js';
+import { feedHouse } from '../member/feed-house.js';
 import { officeConflict } from '../member/office.js';
 import type { ResolvedSpeaker } from '../member/types.js';
 
 /** Anything that can put a person behind a speaker reference on a date (MemberResolver does). */
 export interface SpeakerResolver {
-  resolve(ref: { speakerId?: string | null; personId?: string | null }, date: string): ResolvedSpeaker | null;
+  resolve(
+    ref: { speakerId?: string | null; personId?: string | null; house?: string | null },
+    date: string,
+  ): ResolvedSpeaker | null;
 }
 
 /**
@@ -159,8 +163,9 @@ export function prepareRows(
   }
   const speeches = { gid: [] as string[], contentHash: [] as string[] };
   let paragraphCount = 0;
+  const house = feedHouse(file.type);
   for (const s of doc.speeches) {
-    const who = resolveSpeaker(s, file, resolver, issues);
+    const who = resolveSpeaker(s, file, house, resolver, issues);
     const digest = contentHash(s);
     speeches.gid.push(s.gid);
     speeches.contentHash.push(digest);
@@ -186,7 +191,7 @@ export function prepareRows(
     ]);
     d.votes.forEach((v, seq) => {
       // A division list's `id`/`memberid` is a membership id, as a speech's `speakerid` is.
-      const ref = { speakerId: v.memberId, personId: v.personId };
+      const ref = { speakerId: v.memberId, personId: v.personId, house };
       const who = resolver && (v.memberId || v.personId) ? resolver.resolve(ref, d.date ?? file.date) : null;
       // prettier-ignore
       out.tables.votes.add([
@@ -219,11 +224,12 @@ export function prepareRows(
 function resolveSpeaker(
   s: ParsedSpeech,
   file: FeedFileName,
+  house: string | null,
   resolver: SpeakerResolver | null,
   issues: ParseIssue[],
 ): ResolvedSpeaker | null {
   if (!resolver || (!s.speakerId && !s.personId)) return null;
-  const who = resolver.resolve({ speakerId: s.speakerId, personId: s.personId }, file.date);
+  const who = resolver.resolve({ speakerId: s.speakerId, personId: s.personId, house }, file.date);
   const conflict = who ? officeConflict(s.speakerName, who.partyId) : null;
   if (conflict) {
     // The id names someone who cannot hold the printed office: unattributed, not misattributed.

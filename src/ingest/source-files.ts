@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseFeedFileName } from '../debate/feed-file.js';
-import { FEED_TYPES, type FeedFileName, type FeedType } from '../debate/types.js';
+import { FEED_TYPES, NESTED_FEED_TYPES, type FeedFileName, type FeedType } from '../debate/types.js';
 
 export interface SourceFile extends FeedFileName {
   path: string;
@@ -26,16 +26,28 @@ export function listSourceFiles(sourceDir: string, filter: SourceFilter = {}): S
   const types = filter.types ?? FEED_TYPES.filter((t) => existsSync(path.join(root, t)));
   const out: SourceFile[] = [];
   for (const type of types) {
-    const dir = path.join(root, type);
-    if (!existsSync(dir)) continue;
-    for (const name of orderedNames(dir)) {
-      const meta = parseFeedFileName(name, type);
-      if (filter.from && meta.date < filter.from) continue;
-      if (filter.to && meta.date > filter.to) continue;
-      out.push({ ...meta, path: path.join(dir, name) });
+    const top = path.join(root, type);
+    if (!existsSync(top)) continue;
+    for (const dir of folders(top, type)) {
+      for (const name of orderedNames(dir)) {
+        const meta = parseFeedFileName(name, type);
+        if (filter.from && meta.date < filter.from) continue;
+        if (filter.to && meta.date > filter.to) continue;
+        out.push({ ...meta, path: path.join(dir, name) });
+      }
     }
   }
   return out;
+}
+
+/** The type's folder, or for a nested feed each of its meeting folders, by name. */
+function folders(top: string, type: FeedType): string[] {
+  if (!NESTED_FEED_TYPES.has(type)) return [top];
+  return readdirSync(top, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort()
+    .map((name) => path.join(top, name));
 }
 
 function orderedNames(dir: string): string[] {

@@ -4,6 +4,7 @@ import { checksumOf } from '../ingest/rows.js';
 import type { Logger } from '../log.js';
 import type { Db } from '../store/db.js';
 import { MemberRepository, type MemberLoadResult } from './member-repository.js';
+import { feedHouse } from './feed-house.js';
 import { attributeSpeaker } from './office.js';
 import { parsePeople, type PeopleIssue } from './people.js';
 import { MemberResolver } from './resolve.js';
@@ -60,9 +61,10 @@ async function reresolveSpeeches(db: Db, data: PeopleData): Promise<number> {
       constituency: string | null;
       speaker_name: string | null;
       person_name: string | null;
+      type: string;
     }>(
       `SELECT gid, speaker_id, person_id, to_char(sitting_date, 'YYYY-MM-DD') AS d, membership_id, party, constituency,
-              speaker_name, person_name
+              speaker_name, person_name, type
          FROM speeches WHERE gid > $1 AND (speaker_id IS NOT NULL OR person_id IS NOT NULL) ORDER BY gid LIMIT ${BATCH}`,
       [after],
     );
@@ -71,7 +73,7 @@ async function reresolveSpeeches(db: Db, data: PeopleData): Promise<number> {
     const changed = rows.flatMap((r) => {
       const who = attributeSpeaker(
         resolver,
-        { speakerId: r.speaker_id, personId: r.speaker_id ? null : r.person_id },
+        { speakerId: r.speaker_id, personId: r.speaker_id ? null : r.person_id, house: feedHouse(r.type) },
         r.speaker_name,
         r.d,
       );
@@ -118,6 +120,7 @@ interface StoredVote {
   person_name: string | null;
   party: string | null;
   constituency: string | null;
+  type: string;
 }
 
 /** Re-resolves every stored vote's voter on its division's date, writing only rows that changed. */
@@ -127,7 +130,7 @@ async function reresolveVotes(db: Db, resolver: MemberResolver): Promise<number>
   for (;;) {
     const rows = await db.query<StoredVote>(
       `SELECT v.division_gid, v.seq, v.member_id, v.person_id, to_char(d.sitting_date, 'YYYY-MM-DD') AS d,
-              v.membership_id, v.person_name, v.party, v.constituency
+              v.membership_id, v.person_name, v.party, v.constituency, d.type
          FROM votes v JOIN divisions d ON d.gid = v.division_gid
         WHERE (v.division_gid, v.seq) > ($1, $2) AND (v.member_id IS NOT NULL OR v.person_id IS NOT NULL)
         ORDER BY v.division_gid, v.seq LIMIT ${BATCH}`,
@@ -138,7 +141,7 @@ async function reresolveVotes(db: Db, resolver: MemberResolver): Promise<number>
     after = [last.division_gid, last.seq];
     const changed = rows.flatMap((r) => {
       const who = resolver.resolve(
-        { speakerId: r.member_id, personId: r.member_id ? null : r.person_id },
+        { speakerId: r.member_id, personId: r.member_id ? null : r.person_id, house: feedHouse(r.type) },
         r.d,
       );
       if (!who) return [];

@@ -6,7 +6,7 @@
  * The fetches are spread out at BACKFILL_PER_MINUTE by delaying their jobs.
  */
 import { parseFeedFileName } from '../debate/feed-file.js';
-import type { FeedType } from '../debate/types.js';
+import { feedTypeOfFolder, NESTED_FEED_TYPES, type FeedType } from '../debate/types.js';
 import { FeedNotFoundError } from '../feed/index.js';
 import type { PipelineDeps } from './context.js';
 import { refreshPeopleIfDue } from './people-refresh.js';
@@ -49,7 +49,7 @@ export async function startBackfill(
     : new Set((await deps.db.query<{ name: string }>('SELECT name FROM feed_files')).map((r) => r.name));
   const plan: BackfillPlan = { batch, perType: {}, added: 0, skippedKnown: 0, warnings: [] };
   const files: { type: string; name: string }[] = [];
-  for (const type of req.types) {
+  for (const type of await feedFolders(deps, req.types, signal)) {
     const names = (await listType(deps, type, plan.warnings, signal)).filter((name) =>
       inRange(name, type, req),
     );
@@ -66,6 +66,25 @@ export async function startBackfill(
     'backfill queued',
   );
   return plan;
+}
+
+/** Each type's folder, and for a nested type (sp-new) each meeting folder its index shows now. */
+async function feedFolders(
+  deps: PipelineDeps,
+  types: readonly string[],
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const type of types) {
+    if (!NESTED_FEED_TYPES.has(type as FeedType)) {
+      out.push(type);
+      continue;
+    }
+    const listing = await deps.feed.index.listIfChanged(type, null, signal);
+    const folders = listing.status === 'listed' ? (listing.folders ?? []) : [];
+    out.push(...folders.map((f) => `${type}/${f}`));
+  }
+  return out;
 }
 
 async function listType(
@@ -95,7 +114,7 @@ async function listType(
 function inRange(name: string, type: string, req: BackfillRequest): boolean {
   let date: string;
   try {
-    date = parseFeedFileName(name, type as FeedType).date;
+    date = parseFeedFileName(name, feedTypeOfFolder(type)).date;
   } catch {
     return false;
   }

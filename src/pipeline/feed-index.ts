@@ -16,6 +16,7 @@ import {
   FeedHttpError,
   FeedNotFoundError,
   IncompleteBodyError,
+  isSafeFolder,
   isSafeName,
   RateLimiter,
 } from '../feed/index.js';
@@ -35,6 +36,8 @@ export type IndexListing =
   | {
       status: 'listed';
       entries: IndexEntry[];
+      /** Sub-folders the index shows (`meeting-of-the-parliament`), sorted: where nested feeds keep their files. */
+      folders?: string[];
       /** To store with the recorded listing and pass back as `previous`; nulls when the source vouches for nothing. */
       validators: IndexValidators;
     };
@@ -74,13 +77,27 @@ export class DirectoryFeedIndex implements FeedIndex {
     const mtime = String(info.mtimeNs);
     if (previous?.lastModified === mtime) return { status: 'unchanged' };
     const entries = await this.entries(dir);
+    const folders = await this.folders(dir);
     const settled = this.now() - Number(info.mtimeMs) >= SETTLE_MS;
-    return { status: 'listed', entries, validators: { etag: null, lastModified: settled ? mtime : null } };
+    return {
+      status: 'listed',
+      entries,
+      folders,
+      validators: { etag: null, lastModified: settled ? mtime : null },
+    };
   }
 
   private dirOf(type: string): string {
-    if (!isSafeName(type)) throw new RangeError(`Unsafe feed type ${JSON.stringify(type)}`);
-    return path.join(this.root, 'scrapedxml', type);
+    if (!isSafeFolder(type)) throw new RangeError(`Unsafe feed type ${JSON.stringify(type)}`);
+    return path.join(this.root, 'scrapedxml', ...type.split('/'));
+  }
+
+  private async folders(dir: string): Promise<string[]> {
+    const found = await readdir(dir, { withFileTypes: true });
+    return found
+      .filter((e) => e.isDirectory() && isSafeName(e.name))
+      .map((e) => e.name)
+      .sort();
   }
 
   private async statDir(dir: string): Promise<{ mtimeNs: bigint; mtimeMs: bigint }> {
@@ -148,7 +165,7 @@ export class HttpFeedIndex implements FeedIndex {
     previous: IndexValidators | null,
     signal?: AbortSignal,
   ): Promise<IndexListing> {
-    if (!isSafeName(type)) throw new RangeError(`Unsafe feed type ${JSON.stringify(type)}`);
+    if (!isSafeFolder(type)) throw new RangeError(`Unsafe feed type ${JSON.stringify(type)}`);
     const url = new URL(`scrapedxml/${type}/`, this.options.baseUrl).toString();
     const conditional = conditionalHeaders(previous);
     const res = await this.get(url, conditional, signal);
@@ -157,6 +174,7 @@ export class HttpFeedIndex implements FeedIndex {
     return {
       status: 'listed',
       entries: parseIndexPage(html),
+      folders: parseIndexFolders(html),
       validators: { etag: res.header('etag') ?? null, lastModified: res.header('last-modified') ?? null },
     };
   }
@@ -229,6 +247,21 @@ export function parseIndexPage(html: string): IndexEntry[] {
     out.set(name, rowText(after));
   }
   return [...out].map(([name, stamp]) => ({ name, stamp }));
+}
+
+/**
+ * The sub-folder links of an autoindex page (`meeting-of-the-parliament/`), relative ones
+ * only: the parent (`../` or an absolute path) and sort links (`?C=N;O=D`) are not folders.
+ */
+export function parseIndexFolders(html: string): string[] {
+  const out = new Set<string>();
+  for (const match of html.matchAll(LINK)) {
+    const href = safeDecode(match[1] ?? '');
+    if (href === null || !href.endsWith('/')) continue;
+    const name = href.slice(0, -1);
+    if (isSafeName(name)) out.add(name);
+  }
+  return [...out].sort();
 }
 
 /** Text following a link's closing tag to the end of its table row or line, tags stripped. */

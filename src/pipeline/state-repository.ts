@@ -17,7 +17,15 @@ export interface PeopleState {
   error?: string | undefined;
 }
 
+/** A nested feed's meeting folders as its index last showed them, with that listing's validators. */
+export interface NestedFolders {
+  folders: string[];
+  etag: string | null;
+  lastModified: string | null;
+}
+
 interface StateShapes {
+  'nested-folders': Record<string, NestedFolders>;
   'last-poll': LastPoll;
   'last-successful-poll': LastPoll;
   people: PeopleState;

@@ -104,8 +104,9 @@ export interface PwdataServer {
 
 const BASE = '/pwdata/';
 const CHANGEDATES = /^scrapedxml\/([^/]+)\/changedates\.txt$/;
-const FILE = /^scrapedxml\/([^/]+)\/([^/]+)$/;
-const INDEX = /^scrapedxml\/([^/]+)\/$/;
+// A feed folder is a type or, for nested feeds (sp-new), a type and one meeting folder.
+const FILE = /^scrapedxml\/([^/]+(?:\/[^/]+)?)\/([^/]+)$/;
+const INDEX = /^scrapedxml\/([^/]+(?:\/[^/]+)?)\/$/;
 
 export async function startPwdataServer(options: PwdataServerOptions): Promise<PwdataServer> {
   const state = new ServerState(options);
@@ -287,6 +288,15 @@ class ServerState {
     const released = this.timeline.slice(0, this.releasedCount).filter((e) => e.type === type);
     const rows: string[] = [];
     let newest = 0;
+    // Sub-folders first, as mod_autoindex sorts them by name with the files (a nested feed has only folders).
+    for (const sub of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory())) {
+      const info = await stat(path.join(dir, sub.name));
+      newest = Math.max(newest, info.mtime.getTime());
+      rows.push(
+        `<tr><td valign="top"><img src="/icons/folder.gif" alt="[DIR]"></td><td><a href="${encodeURIComponent(sub.name)}/">${sub.name}/</a></td>` +
+          `<td align="right">${apacheDate(info.mtime.getTime())}  </td><td align="right">  - </td><td>&nbsp;</td></tr>`,
+      );
+    }
     const names = readdirSync(dir).filter((n) => n.endsWith('.xml'));
     for (const name of names.sort()) {
       if (!this.isVisible(type, name)) continue;
@@ -327,8 +337,15 @@ class ServerState {
           .map((d) => d.name)
           .sort()
       : [];
-    return types.flatMap((type) =>
-      readdirSync(path.join(scraped, type))
+    const folders = types.flatMap((type) => [
+      type,
+      ...readdirSync(path.join(scraped, type), { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => `${type}/${e.name}`)
+        .sort(),
+    ]);
+    return folders.flatMap((type) =>
+      readdirSync(path.join(scraped, ...type.split('/')))
         .filter((name) => name.endsWith('.xml'))
         .filter((name) => !this.timeline.some((e) => e.type === type && e.name === name))
         .sort()

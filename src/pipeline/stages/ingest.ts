@@ -9,7 +9,7 @@
  * the file's speeches (replay). The announcement is queued before `finish`, so once the
  * file is finished it has been announced.
  */
-import type { FeedType } from '../../debate/types.js';
+import { feedTypeOfFolder } from '../../debate/types.js';
 import { ingestBytes, type IngestOneResult } from '../../ingest/ingest-one.js';
 import { indexPendingDays } from '../../ingest/search-index.js';
 import { createDefaultTagger, type Tagger } from '../../tag/index.js';
@@ -48,7 +48,7 @@ export async function runIngest(deps: PipelineDeps, job: JobContext<IngestJob>):
   const tagger = processTagger();
   const result = await ingestBytes(
     deps.db,
-    { name, type: type as FeedType, bytes },
+    { name, type: feedTypeOfFolder(type), bytes },
     resolver,
     job.log,
     tagger,

@@ -8,7 +8,7 @@
  * in-process queue): ids make the re-adds of jobs still held no-ops.
  */
 import { parseFeedFileName } from '../../debate/feed-file.js';
-import type { FeedType } from '../../debate/types.js';
+import { feedTypeOfFolder, NESTED_FEED_TYPES, type FeedType } from '../../debate/types.js';
 import { FeedNotFoundError } from '../../feed/index.js';
 import { indexPendingDays } from '../../ingest/search-index.js';
 import type { PipelineDeps } from '../context.js';
@@ -16,6 +16,7 @@ import type { ListingMode, TypeState } from '../cursor-repository.js';
 import type { IndexListing } from '../feed-index.js';
 import { jobsForPending, type PollJob } from '../jobs.js';
 import { refreshPeopleIfDue } from '../people-refresh.js';
+import type { NestedFolders } from '../state-repository.js';
 import type { JobContext } from '../queue.js';
 
 /** How often a type without changedates.txt is checked for one again. */
@@ -41,7 +42,8 @@ export async function runPoll(deps: PipelineDeps, job: JobContext<PollJob>): Pro
     signal: job.signal,
   });
   const typesFailed: string[] = [];
-  for (const type of deps.settings.types) {
+  const folders = await feedFolders(deps, job, typesFailed);
+  for (const type of folders) {
     try {
       await pollType(deps, type, job);
     } catch (err) {
@@ -60,9 +62,66 @@ export async function runPoll(deps: PipelineDeps, job: JobContext<PollJob>): Pro
   // Safety net for days queued for search indexing by an ingest whose worker died.
   await indexPendingDays(deps.db);
   job.log.info({ jobsQueued, typesFailed, ms: summary.durationMs }, 'poll done');
-  if (typesFailed.length === deps.settings.types.length && typesFailed.length > 0)
+  if (typesFailed.length > 0 && typesFailed.length === folders.length + failedNested(deps, typesFailed))
     throw new Error(`every feed type failed to poll (${typesFailed.join(', ')})`);
   return { typesFailed, jobsQueued };
+}
+
+/**
+ * The folders to poll: each type's own, and for a nested type (sp-new) each meeting folder
+ * its directory index shows, asked for conditionally like any index (a 304 when no folder
+ * came or went). A nested type whose index cannot be read is reported failed; its folders
+ * as last listed are polled all the same, so a new file in a known folder is not held up.
+ */
+async function feedFolders(
+  deps: PipelineDeps,
+  job: JobContext<PollJob>,
+  failed: string[],
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const type of deps.settings.types) {
+    if (!NESTED_FEED_TYPES.has(type as FeedType)) {
+      out.push(type);
+      continue;
+    }
+    const known = (await deps.states.get('nested-folders')) ?? {};
+    let folders = known[type]?.folders ?? [];
+    try {
+      folders = await listNested(deps, type, known, job.signal);
+      // Clears an earlier failure of the folder listing from `status` (the type has no cursor of its own otherwise).
+      await deps.cursors.recordIndexUnchanged(type);
+    } catch (err) {
+      if (job.signal.aborted) throw err;
+      const message = errorMessage(err);
+      failed.push(type);
+      job.log.warn({ type, err: message }, 'listing the meeting folders of a feed type failed');
+      await deps.cursors.recordError(type, message);
+    }
+    out.push(...folders.map((f) => `${type}/${f}`));
+  }
+  return out;
+}
+
+async function listNested(
+  deps: PipelineDeps,
+  type: string,
+  known: Record<string, NestedFolders>,
+  signal: AbortSignal,
+): Promise<string[]> {
+  const previous = known[type];
+  const validators = previous ? { etag: previous.etag, lastModified: previous.lastModified } : null;
+  const listing = await deps.feed.index.listIfChanged(type, validators, signal);
+  if (listing.status === 'unchanged' && previous) return previous.folders;
+  const folders = listing.status === 'listed' ? (listing.folders ?? []) : [];
+  const stored = listing.status === 'listed' ? listing.validators : { etag: null, lastModified: null };
+  const latest = (await deps.states.get('nested-folders')) ?? {};
+  await deps.states.set('nested-folders', { ...latest, [type]: { folders, ...stored } });
+  return folders;
+}
+
+/** Nested types whose folder listing failed: counted as polled types in the all-failed check. */
+function failedNested(deps: PipelineDeps, failed: string[]): number {
+  return failed.filter((t) => NESTED_FEED_TYPES.has(t as FeedType) && deps.settings.types.includes(t)).length;
 }
 
 /** Adds the next job of every pending file; returns how many were offered to the queue. */
@@ -187,7 +246,7 @@ export function sinceFilter(type: string, since: string | undefined): (name: str
   if (!since) return () => true;
   return (name) => {
     try {
-      return parseFeedFileName(name, type as FeedType).date >= since;
+      return parseFeedFileName(name, feedTypeOfFolder(type)).date >= since;
     } catch {
       return true;
     }

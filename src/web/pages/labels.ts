@@ -12,6 +12,7 @@ export const TYPE_LABELS: Readonly<Record<FeedType, string>> = {
   lordswrans: 'Lords written answers',
   sp: 'Scottish Parliament',
   'sp-written': 'Scottish Parliament written answers',
+  'sp-new': 'Scottish Parliament (since 2024)',
   ni: 'Northern Ireland Assembly',
   standing: 'Public Bill Committees',
 };
