@@ -563,7 +563,7 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
 
     it('limits the request rate per client with 429 and Retry-After', async () => {
       const limited = await webServer(db, {
-        rateLimit: { general: { perMinute: 60, burst: 3 }, export: { perMinute: 1, burst: 1 } },
+        rateLimit: { general: { max: 3, windowSeconds: 60 }, export: { max: 1, windowSeconds: 60 } },
       });
       try {
         const codes = [];

@@ -26,8 +26,9 @@ import { AlertInputError, AlertRateLimitError, AlertUnavailableError } from '../
 import { ALERT_PATHS } from '../../alert/links.js';
 import { renderAtom } from '../../alert/render/atom.js';
 import { DEFAULT_RATE_LIMITS } from '../api/context.js';
-import { parseForm } from '../api/plugin.js';
-import { rateLimitHook, type RateLimit } from '../api/rate-limit.js';
+import { errorBody } from '../api/errors.js';
+import { addFormBodies } from '../form-body.js';
+import { rateLimiter, type RateLimit } from '../api/rate-limit.js';
 import { addSecurityHeaders } from '../api/security.js';
 import { alertApiRoutes } from './api-routes.js';
 import {
@@ -59,11 +60,11 @@ export const alertsPlugin: FastifyPluginAsync<AlertsPluginOptions> = async (app,
   if (limit)
     app.addHook(
       'onRequest',
-      typeof limit === 'function' ? limit : rateLimitHook(limit, 'Too many requests from your address.'),
+      typeof limit === 'function'
+        ? limit
+        : await rateLimiter(app, 'general', limit, 'Too many requests from your address.'),
     );
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
-    done(null, parseForm(String(body))),
-  );
+  await addFormBodies(app);
   // RFC 8058 lets mail providers post the one-click body as multipart; its content is not needed.
   app.addContentTypeParser('multipart/form-data', { parseAs: 'string' }, (_req, _body, done) =>
     done(null, {}),
@@ -231,7 +232,7 @@ export async function alertErrorHandler(
   }
   const status = (err as FastifyError).statusCode ?? 500;
   if (status >= 400 && status < 500) {
-    await reply.code(status).send({ error: 'Bad Request', message: err.message });
+    await reply.code(status).send(errorBody(status, err.message));
     return;
   }
   req.log.error({ err, url: req.url }, 'alert request failed');
