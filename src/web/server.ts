@@ -26,6 +26,7 @@ import { rateLimiter, type RateLimitStore } from './api/rate-limit.js';
 import { securityHeaders } from './api/security.js';
 import { frameworkErrors, rootErrorHandler, rootNotFoundHandler } from './fallback.js';
 import { addFormBodies } from './form-body.js';
+import { apiDocs } from './api/openapi.js';
 import { rejectBadText } from './input-guard.js';
 
 export interface ServerDeps {
@@ -62,6 +63,8 @@ export function serverOptions(log: Logger) {
 export async function registerShared(app: FastifyInstance): Promise<void> {
   await app.register(securityHeaders);
   await addFormBodies(app);
+  // Before any route, so that the OpenAPI document sees them all.
+  await app.register(apiDocs);
   app.addHook('preValidation', rejectBadText);
   app.setErrorHandler(rootErrorHandler);
   app.setNotFoundHandler(rootNotFoundHandler);

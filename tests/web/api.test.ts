@@ -589,15 +589,15 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
       expect(doc.openapi).toBe('3.1.0');
       expect(Object.keys(doc.paths)).toEqual(
         expect.arrayContaining([
-          '/search',
-          '/speeches/{gid}',
-          '/debates/{gid}',
-          '/people',
-          '/people/{id}',
-          '/tags',
-          '/tags/timeline',
-          '/export',
-          '/subscriptions',
+          '/api/v1/search',
+          '/api/v1/speeches/{gid}',
+          '/api/v1/debates/{gid}',
+          '/api/v1/people',
+          '/api/v1/people/{id}',
+          '/api/v1/tags',
+          '/api/v1/tags/timeline',
+          '/api/v1/export',
+          '/api/v1/subscriptions',
         ]),
       );
       const page = await get('/api/docs');

@@ -8,7 +8,7 @@ import { addFormBodies } from '../form-body.js';
 import { divisionRoutes } from './division-routes.js';
 import { apiErrorHandler, errorBody } from './errors.js';
 import { exportRoutes } from './export-routes.js';
-import { openApiDocument } from './openapi.js';
+import { doc, jsonReply, OPENAPI_JSON_PATH } from './openapi.js';
 import { peopleRoutes } from './people-routes.js';
 import { searchRoutes } from './search-routes.js';
 import { speechRoutes } from './speech-routes.js';
@@ -28,7 +28,15 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (app, { ctx, expo
     reply.code(404).send(errorBody(404, `No API endpoint ${req.method} ${req.url.split('?')[0]}`)),
   );
   await addFormBodies(app);
-  app.get('/docs/openapi.json', async () => openApiDocument());
+  app.get(
+    OPENAPI_JSON_PATH.replace(/^\/api/, ''),
+    doc({
+      tag: 'API',
+      summary: 'This document (OpenAPI 3.1)',
+      responses: { 200: jsonReply('The OpenAPI document of every route of the server.') },
+    }),
+    async () => app.swagger(),
+  );
   await app.register(
     async (v1) => {
       // Public, read-only data: any site may read it from a browser. Subscriptions are not shared.

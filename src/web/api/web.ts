@@ -11,6 +11,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { DEFAULT_RATE_LIMITS, WebContext, type WebOptions } from './context.js';
 import { apiPlugin } from './plugin.js';
+import { addApiDocs } from './openapi.js';
 import { rateLimiter } from './rate-limit.js';
 import { addSecurityHeaders } from './security.js';
 import { pagesPlugin } from '../pages/plugin.js';
@@ -19,6 +20,7 @@ export const webPlugin: FastifyPluginAsync<WebOptions> = async (app, opts) => {
   const ctx = new WebContext(opts);
   const limits = opts.rateLimit === undefined ? DEFAULT_RATE_LIMITS : opts.rateLimit;
   addSecurityHeaders(app);
+  await addApiDocs(app);
   const store = opts.rateLimitStore ?? null;
   if (limits)
     app.addHook(

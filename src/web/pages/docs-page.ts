@@ -33,7 +33,7 @@ function schemaText(schema: Record<string, unknown> | undefined): string {
 function operation(method: string, path: string, op: Operation): SafeHtml {
   const id = `${method}-${path}`.replace(/[^a-z0-9]+/gi, '-');
   return html`<section class="endpoint" aria-labelledby="${id}">
-    <h3 id="${id}"><code>${method.toUpperCase()} /api/v1${path}</code></h3>
+    <h3 id="${id}"><code>${method.toUpperCase()} ${path}</code></h3>
     <p>${op.summary ?? ''}${op.description ? html`. ${op.description}` : ''}</p>
     ${
       op.parameters?.length
@@ -76,9 +76,10 @@ export function renderDocs(doc: Record<string, unknown>): string {
   const paths = doc.paths as Record<string, Record<string, Operation>>;
   const body = html`<h1>API</h1>
     <p>
-      A read-only JSON API over everything on this site. Machine-readable description:
-      <a href="/api/docs/openapi.json">OpenAPI 3.1 (JSON)</a>. Invalid parameters get a 400 whose
-      <code>issues</code> name each field; unknown parameters are refused rather than ignored.
+      A read-only JSON API over everything on this site, under <code>/api/v1</code>, and every other route of
+      the server. Machine-readable description: <a href="/api/docs/openapi.json">OpenAPI 3.1 (JSON)</a>; to
+      try requests in the browser, the <a href="/api/docs/ui">interactive version</a>. Invalid parameters get
+      a 400 whose <code>issues</code> name each field; unknown parameters are refused rather than ignored.
     </p>
     <h2>Endpoints</h2>
     ${Object.entries(paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => operation(method, path, op)))}`;
