@@ -4,6 +4,7 @@
  * alert routes included, each with a summary; and what a route documents as its query is
  * what its zod schema accepts.
  */
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fullServer, type FullServer } from './full-server.js';
 
@@ -116,4 +117,28 @@ describe('the generated OpenAPI document', () => {
     const json = await server.app.inject({ method: 'GET', url: '/api/docs/ui/json' });
     expect(json.json<Document>().paths).toEqual(doc.paths);
   });
+
+  it('runs a request from Swagger UI in Chromium, with nothing refused by the CSP', async () => {
+    const address = await server.app.listen({ port: 0, host: '127.0.0.1' });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(m.text());
+      });
+      page.on('pageerror', (e) => problems.push(String(e)));
+      await page.goto(`${address}/api/docs/ui`);
+      const op = page.locator('.opblock').filter({ hasText: 'Tags with speech counts' }).first();
+      await op.locator('.opblock-summary').first().click();
+      await op.locator('.execute').click();
+      const status = op.locator('.live-responses-table tbody .response-col_status').first();
+      await status.waitFor({ timeout: 20_000 });
+      expect((await status.textContent())?.trim()).toBe('200');
+      expect(await page.locator('.opblock').count()).toBeGreaterThan(40);
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });

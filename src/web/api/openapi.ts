@@ -199,6 +199,9 @@ export function doc(d: RouteDoc): RouteShorthandOptions {
  * and bundled apps, not an interface anyone calls. Swagger UI's page itself is in.
  */
 function transform({ schema, url }: { schema: FastifySchema; url: string }) {
+  // Admin routes (src/web/admin.ts) carry no schema of their own: they belong under Operations.
+  if (url.startsWith('/admin') && !(schema as { tags?: unknown } | undefined)?.tags)
+    schema = { ...schema, tags: ['Operations'] } as FastifySchema;
   const named = (url.endsWith('/*') ? `${url.slice(0, -1)}{gid}` : url).replace(/(.)\/$/, '$1');
   if (named === DOCS_UI_PATH)
     return { schema: { summary: 'This document, interactive (Swagger UI)', tags: ['Pages'] }, url: named };
