@@ -576,6 +576,15 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
         expect(other.statusCode).toBe(200);
         const blocked = await limited.inject({ method: 'GET', url: '/api/v1/tags' });
         expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+        expect(blocked.json()).toEqual({
+          error: 'Too Many Requests',
+          message: expect.stringMatching(/^Too many requests from your address\. Try again in \d+ s\.$/),
+        });
+        // An IPv6 client is its /64: another interface id in it shares the budget, another /64 does not.
+        const v6 = (ip: string) => limited.inject({ method: 'GET', url: '/api/v1/tags', remoteAddress: ip });
+        for (let i = 1; i <= 3; i++) expect((await v6(`2001:db8:1:2::${i}`)).statusCode).toBe(200);
+        expect((await v6('2001:db8:1:2:ffff::9')).statusCode).toBe(429);
+        expect((await v6('2001:db8:1:3::1')).statusCode).toBe(200);
       } finally {
         await limited.close();
       }
