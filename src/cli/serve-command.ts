@@ -8,6 +8,7 @@ import { createLogger } from '../log.js';
 import { exitOnSignals } from '../pipeline/shutdown.js';
 import { openStore } from '../store/open.js';
 import { DEFAULT_RATE_LIMITS } from '../web/api/context.js';
+import { connectRateLimitStore } from '../web/api/rate-limit.js';
 import { streamLimitsFromConfig } from '../web/api/stream-limits.js';
 import { loadTagInfo } from '../web/api/tag-info.js';
 import { webPlugin } from '../web/api/web.js';
@@ -58,9 +59,7 @@ function rateLimits(value: string | undefined) {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0)
     throw new Error(`--rate-limit must be a whole number of requests per minute (0 = off), got ${value}`);
-  return n === 0
-    ? false
-    : { ...DEFAULT_RATE_LIMITS, general: { perMinute: n, burst: Math.max(10, Math.ceil(n / 5)) } };
+  return n === 0 ? false : { ...DEFAULT_RATE_LIMITS, general: { max: n, windowSeconds: 60 } };
 }
 
 export async function runServe(args: ServeArgs): Promise<void> {
@@ -71,19 +70,36 @@ export async function runServe(args: ServeArgs): Promise<void> {
   const db = await openStore(
     config.DATABASE_URL ? { ...config, DATABASE_URL: withWebSessionSettings(config.DATABASE_URL) } : config,
   );
+  // With REDIS_URL, several `serve`s (and `start`) share one count per client.
+  const rateLimitStore =
+    limits && config.REDIS_URL
+      ? await connectRateLimitStore(config.REDIS_URL, config.QUEUE_PREFIX, log)
+      : null;
   const app = Fastify(serverOptions(log, args.trustProxy ? true : config.TRUST_PROXY));
   // The same headers, input check and error answers as `start`.
   await registerShared(app);
   await app.register(healthPlugin, { db });
   const tags = loadTagInfo((err) => log.warn({ err: String(err) }, 'taxonomy not loaded: tags shown by id'));
-  await app.register(webPlugin, { db, tags, rateLimit: limits, streams: streamLimitsFromConfig(config) });
+  await app.register(webPlugin, {
+    db,
+    tags,
+    rateLimit: limits,
+    rateLimitStore,
+    streams: streamLimitsFromConfig(config),
+  });
   exitOnSignals(async () => {
     await app.close();
+    rateLimitStore?.redis.disconnect();
     await db.close();
   }, log);
   const address = await app.listen({ port: listenPort, host: args.host ?? config.HOST });
   log.info(
-    { address, store: config.DATABASE_URL ? 'postgres' : 'pglite', tags: tags.length },
+    {
+      address,
+      store: config.DATABASE_URL ? 'postgres' : 'pglite',
+      tags: tags.length,
+      rateLimits: !limits ? 'off' : rateLimitStore ? 'redis' : 'memory',
+    },
     'hansard-watch serving',
   );
 }

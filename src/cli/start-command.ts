@@ -10,6 +10,7 @@ import { survivePgDisconnects } from '../pipeline/pg-guard.js';
 import { openRuntime } from '../pipeline/runtime.js';
 import { exitOnSignals } from '../pipeline/shutdown.js';
 import { resolveAdminToken } from '../web/admin-token.js';
+import { connectRateLimitStore } from '../web/api/rate-limit.js';
 import { streamLimitsFromConfig } from '../web/api/stream-limits.js';
 import { buildServer } from '../web/server.js';
 import { configOrExit } from './config-or-exit.js';
@@ -45,7 +46,12 @@ export async function runStart(args: StartArgs): Promise<void> {
   }
   const admin = resolveAdminToken(config);
   if (!admin) throw new Error('no admin token');
+  // With REDIS_URL the rate limits are counted there, shared with every other process.
+  const rateLimitStore = config.REDIS_URL
+    ? await connectRateLimitStore(config.REDIS_URL, config.QUEUE_PREFIX, log)
+    : null;
   const server = await buildServer({
+    rateLimitStore,
     db: runtime.db,
     pipeline,
     adminToken: admin.token,
@@ -57,6 +63,7 @@ export async function runStart(args: StartArgs): Promise<void> {
   });
   exitOnSignals(async () => {
     await server.close();
+    rateLimitStore?.redis.disconnect();
     await alerts.close();
     await runtime.close();
   }, log);
@@ -77,6 +84,7 @@ export async function runStart(args: StartArgs): Promise<void> {
       types: config.FEED_TYPES,
       poll: config.POLL_CRON,
       adminToken: admin.source,
+      rateLimits: rateLimitStore ? 'redis' : 'memory',
     },
     'hansard-watch started',
   );

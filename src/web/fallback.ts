@@ -10,8 +10,9 @@ import { BadRequestError, errorBody } from './api/errors.js';
 import { applySecurityHeaders } from './api/security.js';
 import { messagePage } from './pages/plugin.js';
 
-/** Paths whose clients are programs: the API (not its docs page), admin, health, alert feeds. */
-const MACHINE_PATHS = /^\/(?:api\/(?!docs\/?(?:$|\?))|admin(?:\/|$)|healthz|readyz|alerts\/feed\/)/;
+/** Paths whose clients are programs: the API (not its docs pages), admin, health, alert feeds. */
+const MACHINE_PATHS =
+  /^\/(?:api\/(?!docs\/?(?:$|\?)|docs\/ui(?:[/?]|$))|admin(?:\/|$)|healthz|readyz|alerts\/feed\/)/;
 
 export function wantsJson(url: string): boolean {
   return MACHINE_PATHS.test(url);

@@ -10,6 +10,7 @@
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import type { PipelineQueue } from '../pipeline/queue.js';
 import type { Db, PoolStats } from '../store/db.js';
+import { doc, jsonReply } from './api/openapi.js';
 
 export interface HealthOptions {
   db: Db;
@@ -21,22 +22,45 @@ export interface HealthOptions {
 
 export const healthPlugin: FastifyPluginAsync<HealthOptions> = async (app, opts) => {
   const timeoutMs = opts.timeoutMs ?? 2000;
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (req, reply) => {
-    const [checked, queue] = await Promise.all([
-      check('store', () => opts.db.query('SELECT 1'), timeoutMs, req.log),
-      opts.queue ? check('queue', () => opts.queue!.ping(), timeoutMs, req.log) : Promise.resolve('ok'),
-    ]);
-    const pool = opts.db.poolStats();
-    const store = checked === 'ok' || !pool ? checked : starvation(checked, pool);
-    const ready = store === 'ok' && queue === 'ok';
-    return reply.code(ready ? 200 : 503).send({
-      status: ready ? 'ready' : 'unavailable',
-      store,
-      ...(pool ? { pool } : {}),
-      ...(opts.queue ? { queue: { kind: opts.queue.kind, status: queue } } : {}),
-    });
-  });
+  app.get(
+    '/healthz',
+    doc({
+      tag: 'Operations',
+      summary: 'Liveness: the process answers',
+      responses: { 200: jsonReply('Alive.', { status: 'ok' }) },
+    }),
+    async () => ({ status: 'ok' }),
+  );
+  app.get(
+    '/readyz',
+    doc({
+      tag: 'Operations',
+      summary: 'Readiness: the store (and the queue, where this process works one) answer in time',
+      responses: {
+        200: jsonReply('Ready.', { status: 'ok', store: 'ok', queue: 'ok' }),
+        503: jsonReply('Not ready: which dependency failed.', {
+          status: 'unavailable',
+          store: 'timeout',
+          queue: 'ok',
+        }),
+      },
+    }),
+    async (req, reply) => {
+      const [checked, queue] = await Promise.all([
+        check('store', () => opts.db.query('SELECT 1'), timeoutMs, req.log),
+        opts.queue ? check('queue', () => opts.queue!.ping(), timeoutMs, req.log) : Promise.resolve('ok'),
+      ]);
+      const pool = opts.db.poolStats();
+      const store = checked === 'ok' || !pool ? checked : starvation(checked, pool);
+      const ready = store === 'ok' && queue === 'ok';
+      return reply.code(ready ? 200 : 503).send({
+        status: ready ? 'ready' : 'unavailable',
+        store,
+        ...(pool ? { pool } : {}),
+        ...(opts.queue ? { queue: { kind: opts.queue.kind, status: queue } } : {}),
+      });
+    },
+  );
 };
 
 /** Says so when the check failed because every connection was busy, not because Postgres was down. */

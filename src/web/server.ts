@@ -24,9 +24,11 @@ import type { Alerts } from '../alert/alerts.js';
 import { alertsPlugin } from './alerts/plugin.js';
 import type { StreamLimits } from './api/stream-limits.js';
 import { DEFAULT_RATE_LIMITS } from './api/context.js';
-import { rateLimitHook } from './api/rate-limit.js';
+import { rateLimiter, type RateLimitStore } from './api/rate-limit.js';
 import { securityHeaders } from './api/security.js';
 import { frameworkErrors, rootErrorHandler, rootNotFoundHandler } from './fallback.js';
+import { addFormBodies } from './form-body.js';
+import { apiDocs } from './api/openapi.js';
 import { rejectBadText } from './input-guard.js';
 
 export interface ServerDeps {
@@ -40,6 +42,8 @@ export interface ServerDeps {
   outboxDir?: string | null;
   /** Bounds on exports (stream-limits.ts); defaults otherwise. */
   streams?: Partial<StreamLimits>;
+  /** Redis for the rate limits' counts (REDIS_URL), shared by every process; in memory when absent. */
+  rateLimitStore?: RateLimitStore | null;
   /** Sees every route as it is registered (route listings; the fuzz test covers them all). */
   onRoute?: (route: RouteOptions) => void;
   /** TRUST_PROXY: whose X-Forwarded-For gives the client address. */
@@ -69,6 +73,9 @@ export function serverOptions(
  */
 export async function registerShared(app: FastifyInstance): Promise<void> {
   await app.register(securityHeaders);
+  await addFormBodies(app);
+  // Before any route, so that the OpenAPI document sees them all.
+  await app.register(apiDocs);
   app.addHook('preValidation', rejectBadText);
   app.setErrorHandler(rootErrorHandler);
   app.setNotFoundHandler(rootNotFoundHandler);
@@ -86,10 +93,18 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     outboxDir: deps.outboxDir ?? null,
   });
   // One general limiter for the site and the alert routes: a client has one budget for both.
-  const generalLimiter = rateLimitHook(DEFAULT_RATE_LIMITS.general, 'Too many requests from your address.');
+  const rateLimitStore = deps.rateLimitStore ?? null;
+  const generalLimiter = await rateLimiter(
+    app,
+    'general',
+    DEFAULT_RATE_LIMITS.general,
+    'Too many requests from your address.',
+    rateLimitStore,
+  );
   await app.register(webPlugin, {
     db: deps.db,
     generalLimiter,
+    rateLimitStore,
     ...(deps.alerts ? { subscriptions: deps.alerts.service } : {}),
     ...(deps.streams ? { streams: deps.streams } : {}),
   });

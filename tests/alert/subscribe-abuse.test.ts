@@ -17,7 +17,7 @@ import { Pipeline } from '../../src/pipeline/pipeline.js';
 import { RETENTION } from '../../src/pipeline/runtime.js';
 import type { Db } from '../../src/store/db.js';
 import { alertsPlugin } from '../../src/web/alerts/plugin.js';
-import { rateLimitHook } from '../../src/web/api/rate-limit.js';
+import { rateLimiter } from '../../src/web/api/rate-limit.js';
 import { webPlugin } from '../../src/web/api/web.js';
 import { buildServer } from '../../src/web/server.js';
 import { freshStore } from '../support/db.js';
@@ -396,8 +396,13 @@ describe('one general budget for the site and the alert routes', () => {
     db = await freshStore('postgres');
     alerts = createAlerts({ db, settings: testSettings({ smtpUrl: 'smtp://127.0.0.1:9' }), log: silent });
     // Wired as src/web/server.ts wires it, with a limit that does not refill within the test.
-    const general = rateLimitHook({ perMinute: 0.01, burst: 4 }, 'Too many requests from your address.');
     app = Fastify({ logger: false });
+    const general = await rateLimiter(
+      app,
+      'general',
+      { max: 4, windowSeconds: 3600 },
+      'Too many requests from your address.',
+    );
     await app.register(webPlugin, { db, subscriptions: alerts.service, generalLimiter: general });
     await app.register(alertsPlugin, { alerts, rateLimit: general });
     await app.ready();

@@ -351,9 +351,9 @@ describe.skipIf(!corpusAvailable()).each(KINDS)('people and votes of the shared 
       paths: Record<string, { get: { parameters?: { name: string; schema: { enum?: string[] } }[] } }>;
     }>();
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/divisions/{gid}', '/people/{id}/votes']),
+      expect.arrayContaining(['/api/v1/divisions/{gid}', '/api/v1/people/{id}/votes']),
     );
-    const per = doc.paths['/export']!.get.parameters!.find((p) => p.name === 'per');
+    const per = doc.paths['/api/v1/export']!.get.parameters!.find((p) => p.name === 'per');
     expect(per?.schema.enum).toEqual(['paragraph', 'speech', 'vote']);
   });
 });

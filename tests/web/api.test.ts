@@ -563,7 +563,7 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
 
     it('limits the request rate per client with 429 and Retry-After', async () => {
       const limited = await webServer(db, {
-        rateLimit: { general: { perMinute: 60, burst: 3 }, export: { perMinute: 1, burst: 1 } },
+        rateLimit: { general: { max: 3, windowSeconds: 60 }, export: { max: 1, windowSeconds: 60 } },
       });
       try {
         const codes = [];
@@ -576,6 +576,15 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
         expect(other.statusCode).toBe(200);
         const blocked = await limited.inject({ method: 'GET', url: '/api/v1/tags' });
         expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+        expect(blocked.json()).toEqual({
+          error: 'Too Many Requests',
+          message: expect.stringMatching(/^Too many requests from your address\. Try again in \d+ s\.$/),
+        });
+        // An IPv6 client is its /64: another interface id in it shares the budget, another /64 does not.
+        const v6 = (ip: string) => limited.inject({ method: 'GET', url: '/api/v1/tags', remoteAddress: ip });
+        for (let i = 1; i <= 3; i++) expect((await v6(`2001:db8:1:2::${i}`)).statusCode).toBe(200);
+        expect((await v6('2001:db8:1:2:ffff::9')).statusCode).toBe(429);
+        expect((await v6('2001:db8:1:3::1')).statusCode).toBe(200);
       } finally {
         await limited.close();
       }
@@ -589,15 +598,15 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
       expect(doc.openapi).toBe('3.1.0');
       expect(Object.keys(doc.paths)).toEqual(
         expect.arrayContaining([
-          '/search',
-          '/speeches/{gid}',
-          '/debates/{gid}',
-          '/people',
-          '/people/{id}',
-          '/tags',
-          '/tags/timeline',
-          '/export',
-          '/subscriptions',
+          '/api/v1/search',
+          '/api/v1/speeches/{gid}',
+          '/api/v1/debates/{gid}',
+          '/api/v1/people',
+          '/api/v1/people/{id}',
+          '/api/v1/tags',
+          '/api/v1/tags/timeline',
+          '/api/v1/export',
+          '/api/v1/subscriptions',
         ]),
       );
       const page = await get('/api/docs');

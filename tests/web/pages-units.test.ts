@@ -3,7 +3,6 @@ import type { MonthCount } from '../../src/person/person-repository.js';
 import { decodeCursor, encodeCursor } from '../../src/search/cursor.js';
 import { excerptHtml, truncateWords } from '../../src/search/highlight.js';
 import { normalisePersonId } from '../../src/search/filters.js';
-import { TokenBuckets } from '../../src/web/api/rate-limit.js';
 import { axisTicks, periods, timelineChart } from '../../src/web/pages/chart.js';
 import { html, trusted } from '../../src/web/pages/html.js';
 import { displayTime } from '../../src/web/pages/labels.js';
@@ -107,17 +106,6 @@ describe('cursors and ids', () => {
     expect(normalisePersonId('uk.org.publicwhip/person/10287')).toBe('uk.org.publicwhip/person/10287');
     expect(normalisePersonId('uk.org.publicwhip/member/10287')).toBeNull();
     expect(normalisePersonId('10287; DROP')).toBeNull();
-  });
-});
-
-describe('rate limiting', () => {
-  it('allows a burst, then the sustained rate, per key', () => {
-    let now = 0;
-    const b = new TokenBuckets({ perMinute: 60, burst: 2 }, () => now);
-    expect([b.take('a'), b.take('a'), b.take('a') > 0, b.take('b')]).toEqual([0, 0, true, 0]);
-    now += 1000;
-    expect(b.take('a')).toBe(0);
-    expect(b.take('a')).toBe(1000);
   });
 });
 

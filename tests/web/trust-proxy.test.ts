@@ -40,7 +40,7 @@ async function server(db: Parameters<typeof buildServer>[0]['db'], trustProxy: b
 
 /** Requests through the proxy for one client until the general limiter refuses one. */
 async function exhaust(app: FastifyInstance, client: string): Promise<number> {
-  for (let i = 1; i <= DEFAULT_RATE_LIMITS.general.burst + 5; i++) {
+  for (let i = 1; i <= DEFAULT_RATE_LIMITS.general.max + 5; i++) {
     const res = await app.inject({
       url: '/api/v1/tags',
       remoteAddress: PROXY,

@@ -15,6 +15,25 @@ import {
   type ManageAction,
 } from '../../alert/subscription-service.js';
 import { CHANNELS, FREQUENCIES, type Subscription } from '../../alert/types.js';
+import { BAD_REQUEST, doc, errorReply, jsonReply, NOT_FOUND, TOO_MANY } from '../api/openapi.js';
+
+const UNAUTHORIZED = errorReply('No valid API key.', {
+  error: 'Unauthorized',
+  message: 'Send an API key: Authorization: Bearer hwk_…',
+});
+const ACTED = (summary: string, ok: Record<number, Record<string, unknown>>) =>
+  doc({
+    tag: 'Alerts',
+    summary,
+    apiKey: true,
+    params: { id: z.string() },
+    responses: {
+      ...ok,
+      401: UNAUTHORIZED,
+      404: NOT_FOUND,
+      409: errorReply('Not possible in its current state.'),
+    },
+  });
 
 /** Repeated or comma-separated values; at most MAX_LIST_VALUES, refused before any lookup. */
 const list = z
@@ -89,58 +108,123 @@ async function requireKey(
 }
 
 export function alertApiRoutes(app: FastifyInstance, service: AlertSubscriptionService): void {
-  app.post('/', async (req, reply) => {
-    const parsed = createBody.safeParse(req.body ?? {});
-    if (!parsed.success)
-      throw new AlertInputError(
-        parsed.error.issues.flatMap((i) =>
-          i.code === 'unrecognized_keys'
-            ? i.keys.map((k) => ({ field: k, message: 'is not a known field' }))
-            : [{ field: i.path.join('.') || '(body)', message: i.message }],
-        ),
-      );
-    const b = parsed.data;
-    const apiKeyId = req.headers.authorization ? await requireKey(req, reply, service) : undefined;
-    if (apiKeyId === null) return reply;
-    const input = {
-      email: b.email,
-      url: b.url,
-      q: b.q,
-      tags: b.tag,
-      persons: b.person,
-      houses: b.house,
-      types: b.type,
-      minConfidence: b.minConfidence,
-      frequency: b.frequency,
-    };
-    if (b.channel === 'email') {
-      // One answer for every address, whatever it has: see requestEmail.
-      await service.requestEmail(input, { ip: req.ip, apiKeyId });
-      return reply.code(202).send({ message: SUBSCRIBE_ANSWER });
-    }
-    const out = await service.create({ ...input, channel: b.channel }, { ip: req.ip, apiKeyId });
-    return reply.code(out.created ? 201 : 200).send({
-      ...subscriptionJson(out.subscription),
-      message: out.message,
-      ...(out.feedUrl ? { feedUrl: out.feedUrl } : {}),
-      ...(out.webhookSecret ? { webhookSecret: out.webhookSecret } : {}),
-    });
-  });
+  app.post(
+    '/',
+    doc({
+      tag: 'Alerts',
+      summary: 'Create an alert: e-mail (public, double opt-in), webhook or feed (API key)',
+      description:
+        "E-mail requests get 202 and the same message whatever the address's state; the link to confirm comes by e-mail. Webhook and feed subscriptions need `Authorization: Bearer hwk_…` and answer with the subscription, its feed URL and (webhooks) the signing secret, shown once.",
+      body: createBody,
+      responses: {
+        200: jsonReply('The same subscription existed already.'),
+        201: jsonReply('Created and active.', {
+          id: 'al_3kf9',
+          channel: 'webhook',
+          status: 'active',
+          url: 'https://example.org/hook',
+          tags: ['privatisation'],
+          feedUrl: 'https://hansard.example.org/alerts/feed/…',
+          webhookSecret: 'whs_…',
+          message: 'Subscription created and active.',
+        }),
+        202: jsonReply('E-mail: accepted; what happens next is in the e-mail.', {
+          message: SUBSCRIBE_ANSWER,
+        }),
+        400: BAD_REQUEST,
+        401: UNAUTHORIZED,
+        429: TOO_MANY,
+        503: errorReply('This server cannot send e-mail.'),
+      },
+    }),
+    async (req, reply) => {
+      const parsed = createBody.safeParse(req.body ?? {});
+      if (!parsed.success)
+        throw new AlertInputError(
+          parsed.error.issues.flatMap((i) =>
+            i.code === 'unrecognized_keys'
+              ? i.keys.map((k) => ({ field: k, message: 'is not a known field' }))
+              : [{ field: i.path.join('.') || '(body)', message: i.message }],
+          ),
+        );
+      const b = parsed.data;
+      const apiKeyId = req.headers.authorization ? await requireKey(req, reply, service) : undefined;
+      if (apiKeyId === null) return reply;
+      const input = {
+        email: b.email,
+        url: b.url,
+        q: b.q,
+        tags: b.tag,
+        persons: b.person,
+        houses: b.house,
+        types: b.type,
+        minConfidence: b.minConfidence,
+        frequency: b.frequency,
+      };
+      if (b.channel === 'email') {
+        // One answer for every address, whatever it has: see requestEmail.
+        await service.requestEmail(input, { ip: req.ip, apiKeyId });
+        return reply.code(202).send({ message: SUBSCRIBE_ANSWER });
+      }
+      const out = await service.create({ ...input, channel: b.channel }, { ip: req.ip, apiKeyId });
+      return reply.code(out.created ? 201 : 200).send({
+        ...subscriptionJson(out.subscription),
+        message: out.message,
+        ...(out.feedUrl ? { feedUrl: out.feedUrl } : {}),
+        ...(out.webhookSecret ? { webhookSecret: out.webhookSecret } : {}),
+      });
+    },
+  );
 
-  app.get('/', async (req, reply) => {
-    const key = await requireKey(req, reply, service);
-    if (!key) return reply;
-    return { results: (await service.ownedBy(key)).map(subscriptionJson) };
-  });
+  app.get(
+    '/',
+    doc({
+      tag: 'Alerts',
+      summary: 'The alerts of this API key',
+      apiKey: true,
+      responses: {
+        200: jsonReply('The subscriptions.', {
+          results: [
+            {
+              id: 'al_3kf9',
+              channel: 'feed',
+              status: 'active',
+              description: 'Speeches tagged Privatisation',
+            },
+          ],
+        }),
+        401: UNAUTHORIZED,
+      },
+    }),
+    async (req, reply) => {
+      const key = await requireKey(req, reply, service);
+      if (!key) return reply;
+      return { results: (await service.ownedBy(key)).map(subscriptionJson) };
+    },
+  );
 
-  app.get('/:id', async (req, reply) => {
-    const key = await requireKey(req, reply, service);
-    if (!key) return reply;
-    const sub = await service.ownedSubscription(key, (req.params as { id: string }).id);
-    if (!sub)
-      return reply.code(404).send({ error: 'Not Found', message: 'No such subscription for this key.' });
-    return subscriptionJson(sub);
-  });
+  app.get(
+    '/:id',
+    doc({
+      tag: 'Alerts',
+      summary: 'One alert of this API key',
+      apiKey: true,
+      params: { id: z.string() },
+      responses: {
+        200: jsonReply('The subscription.', { id: 'al_3kf9', channel: 'feed', status: 'active' }),
+        401: UNAUTHORIZED,
+        404: NOT_FOUND,
+      },
+    }),
+    async (req, reply) => {
+      const key = await requireKey(req, reply, service);
+      if (!key) return reply;
+      const sub = await service.ownedSubscription(key, (req.params as { id: string }).id);
+      if (!sub)
+        return reply.code(404).send({ error: 'Not Found', message: 'No such subscription for this key.' });
+      return subscriptionJson(sub);
+    },
+  );
 
   const action = (name: ManageAction) => async (req: FastifyRequest, reply: FastifyReply) => {
     const key = await requireKey(req, reply, service);
@@ -154,8 +238,22 @@ export function alertApiRoutes(app: FastifyInstance, service: AlertSubscriptionS
       ? reply.code(204).send()
       : { ok: true, ...(out.feedUrl ? { feedUrl: out.feedUrl } : {}) };
   };
-  app.delete('/:id', action('delete'));
-  app.post('/:id/pause', action('pause'));
-  app.post('/:id/resume', action('resume'));
-  app.post('/:id/feed', action('feed'));
+  app.delete('/:id', ACTED('Delete an alert', { 204: { description: 'Deleted.' } }), action('delete'));
+  app.post(
+    '/:id/pause',
+    ACTED('Pause an alert', { 200: jsonReply('Paused.', { ok: true }) }),
+    action('pause'),
+  );
+  app.post(
+    '/:id/resume',
+    ACTED('Resume an alert', { 200: jsonReply('Resumed.', { ok: true }) }),
+    action('resume'),
+  );
+  app.post(
+    '/:id/feed',
+    ACTED('A new feed address (the old one stops working)', {
+      200: jsonReply('The new address.', { ok: true, feedUrl: 'https://hansard.example.org/alerts/feed/…' }),
+    }),
+    action('feed'),
+  );
 }

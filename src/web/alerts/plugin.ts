@@ -26,8 +26,9 @@ import { AlertInputError, AlertRateLimitError, AlertUnavailableError } from '../
 import { ALERT_PATHS } from '../../alert/links.js';
 import { renderAtom } from '../../alert/render/atom.js';
 import { DEFAULT_RATE_LIMITS } from '../api/context.js';
-import { parseForm } from '../api/plugin.js';
-import { rateLimitHook, type RateLimit } from '../api/rate-limit.js';
+import { errorBody } from '../api/errors.js';
+import { addFormBodies } from '../form-body.js';
+import { rateLimiter, type RateLimit } from '../api/rate-limit.js';
 import { addSecurityHeaders } from '../api/security.js';
 import { alertApiRoutes } from './api-routes.js';
 import {
@@ -39,6 +40,23 @@ import {
   unsubscribedPage,
   unsubscribePage,
 } from './pages.js';
+import { z } from 'zod';
+import { addApiDocs, doc, HTML_PAGE, TOO_MANY } from '../api/openapi.js';
+
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'application/json'] as const;
+const LINK_INVALID = {
+  description: 'The link is not valid or has expired (a page saying so).',
+  content: { 'text/html': { schema: { type: 'string' } } },
+};
+/** What the pages read (loosely, by field): described here for the document. */
+const TOKEN = z.object({ token: z.string() });
+const MANAGE_QUERY = z.object({ token: z.string().optional(), notice: z.string().optional() });
+const MANAGE_REQUEST = z.object({ email: z.string() });
+const MANAGE_ACTION = z.object({
+  token: z.string(),
+  id: z.string(),
+  action: z.enum(['pause', 'resume', 'delete', 'feed']),
+});
 
 export interface AlertsPluginOptions {
   alerts: Pick<Alerts, 'service' | 'deliveries' | 'links'>;
@@ -55,15 +73,16 @@ const FEED_ENTRIES = 50;
 
 export const alertsPlugin: FastifyPluginAsync<AlertsPluginOptions> = async (app, { alerts, rateLimit }) => {
   addSecurityHeaders(app);
+  await addApiDocs(app);
   const limit = rateLimit ?? DEFAULT_RATE_LIMITS.general;
   if (limit)
     app.addHook(
       'onRequest',
-      typeof limit === 'function' ? limit : rateLimitHook(limit, 'Too many requests from your address.'),
+      typeof limit === 'function'
+        ? limit
+        : await rateLimiter(app, 'general', limit, 'Too many requests from your address.'),
     );
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
-    done(null, parseForm(String(body))),
-  );
+  await addFormBodies(app);
   // RFC 8058 lets mail providers post the one-click body as multipart; its content is not needed.
   app.addContentTypeParser('multipart/form-data', { parseAs: 'string' }, (_req, _body, done) =>
     done(null, {}),
@@ -95,118 +114,201 @@ function htmlPage(reply: FastifyReply, body: string, status = 200): FastifyReply
 function pageRoutes(app: FastifyInstance, alerts: AlertsPluginOptions['alerts']): void {
   const { service } = alerts;
 
-  app.get(ALERT_PATHS.confirm, async (req, reply) => {
-    const token = tokenOf(req);
-    const sub = await service.peekConfirm(token);
-    return htmlPage(reply, confirmPage(token, sub), sub ? 200 : 400);
-  });
+  app.get(
+    ALERT_PATHS.confirm,
+    doc({
+      tag: 'Alerts',
+      summary: 'Confirmation page (the link in the opt-in e-mail); confirming is a POST',
+      querystring: TOKEN,
+      responses: { 200: HTML_PAGE, 400: LINK_INVALID },
+    }),
+    async (req, reply) => {
+      const token = tokenOf(req);
+      const sub = await service.peekConfirm(token);
+      return htmlPage(reply, confirmPage(token, sub), sub ? 200 : 400);
+    },
+  );
 
-  app.post(ALERT_PATHS.confirm, async (req, reply) => {
-    const out = await service.confirm(tokenOf(req));
-    if (out.status === 'invalid')
-      return htmlPage(
-        reply,
-        invalidLinkPage(
-          'This confirmation link is not valid or has expired. Subscribe again to get a new one.',
-        ),
-        400,
-      );
-    return htmlPage(
-      reply,
-      confirmedPage(
-        out.subscription,
-        out.status === 'confirmed' ? out.feedUrl : null,
-        out.status === 'already',
-      ),
-    );
-  });
-
-  app.get(ALERT_PATHS.unsubscribe, async (req, reply) => {
-    const token = tokenOf(req);
-    const sub = await service.peekUnsubscribe(token);
-    if (sub === 'invalid')
-      return htmlPage(reply, invalidLinkPage('This unsubscribe link is not valid.'), 400);
-    return htmlPage(reply, unsubscribePage(token, sub));
-  });
-
-  app.post(ALERT_PATHS.unsubscribe, async (req, reply) => {
-    const out = await service.unsubscribe(tokenOf(req));
-    if (!out) return htmlPage(reply, invalidLinkPage('This unsubscribe link is not valid.'), 400);
-    return htmlPage(reply, unsubscribedPage(out.subscription));
-  });
-
-  app.get(ALERT_PATHS.manage, async (req, reply) => {
-    const token = tokenOf(req);
-    if (!token) return htmlPage(reply, manageRequestPage(null));
-    const view = await service.manage(token);
-    if (!view)
-      return htmlPage(
-        reply,
-        manageRequestPage(null, 'That link is not valid or has expired: ask for a new one below.'),
-        400,
-      );
-    return htmlPage(
-      reply,
-      managePage(token, view.email, view.subscriptions, field(req.query, 'notice') ?? null),
-    );
-  });
-
-  app.post(ALERT_PATHS.manage, async (req, reply) => {
-    try {
-      await service.requestManageLink(field(req.body, 'email') ?? '', { ip: req.ip });
-    } catch (err) {
-      if (err instanceof AlertInputError)
+  app.post(
+    ALERT_PATHS.confirm,
+    doc({
+      tag: 'Alerts',
+      summary: 'Confirm a subscription',
+      body: TOKEN,
+      bodyTypes: FORM_TYPES,
+      responses: { 200: HTML_PAGE, 400: LINK_INVALID },
+    }),
+    async (req, reply) => {
+      const out = await service.confirm(tokenOf(req));
+      if (out.status === 'invalid')
         return htmlPage(
           reply,
-          manageRequestPage(null, err.issues.map((i) => `${i.field}: ${i.message}`).join('; ')),
+          invalidLinkPage(
+            'This confirmation link is not valid or has expired. Subscribe again to get a new one.',
+          ),
           400,
         );
-      throw err;
-    }
-    return htmlPage(
-      reply,
-      manageRequestPage(
-        'If that address has alerts, a link to manage them is on its way. It works for 24 hours.',
-      ),
-      202,
-    );
-  });
-
-  app.post(`${ALERT_PATHS.manage}/action`, async (req, reply) => {
-    const token = field(req.body, 'token') ?? '';
-    const action = field(req.body, 'action');
-    if (action !== 'pause' && action !== 'resume' && action !== 'delete' && action !== 'feed')
-      return htmlPage(reply, invalidLinkPage('Unknown action.'), 400);
-    const out = await service.manageAction(token, field(req.body, 'id') ?? '', action);
-    if (!out.ok)
       return htmlPage(
         reply,
-        invalidLinkPage('That did not work: the link may have expired, or the alert is gone.'),
-        400,
+        confirmedPage(
+          out.subscription,
+          out.status === 'confirmed' ? out.feedUrl : null,
+          out.status === 'already',
+        ),
       );
-    const notice =
-      action === 'feed'
-        ? `New feed address (the old one no longer works): ${out.feedUrl}`
-        : `Done: ${action === 'delete' ? 'deleted' : `${action}d`}.`;
-    return reply.redirect(
-      `${ALERT_PATHS.manage}?token=${encodeURIComponent(token)}&notice=${encodeURIComponent(notice)}`,
-      303,
-    );
-  });
+    },
+  );
 
-  app.get(`${ALERT_PATHS.feed}/:token`, async (req, reply) => {
-    const { token } = req.params as { token: string };
-    const sub = await service.byFeedToken(token);
-    if (!sub || sub.status === 'pending')
-      return reply.code(404).type('text/plain; charset=utf-8').send('No such feed.');
-    const entries = await alerts.deliveries.recentItems(sub.id, FEED_ENTRIES);
-    const self = alerts.links.feed(token);
-    return reply
-      .header('cache-control', 'private, max-age=300')
-      .header('x-robots-tag', 'noindex')
-      .type('application/atom+xml; charset=utf-8')
-      .send(renderAtom(sub, entries, self));
-  });
+  app.get(
+    ALERT_PATHS.unsubscribe,
+    doc({
+      tag: 'Alerts',
+      summary: 'Unsubscribe page (the link in every alert e-mail)',
+      querystring: TOKEN,
+      responses: { 200: HTML_PAGE, 400: LINK_INVALID },
+    }),
+    async (req, reply) => {
+      const token = tokenOf(req);
+      const sub = await service.peekUnsubscribe(token);
+      if (sub === 'invalid')
+        return htmlPage(reply, invalidLinkPage('This unsubscribe link is not valid.'), 400);
+      return htmlPage(reply, unsubscribePage(token, sub));
+    },
+  );
+
+  app.post(
+    ALERT_PATHS.unsubscribe,
+    doc({
+      tag: 'Alerts',
+      summary: 'Unsubscribe; also RFC 8058 one-click (List-Unsubscribe-Post)',
+      body: TOKEN,
+      bodyTypes: [...FORM_TYPES, 'multipart/form-data'],
+      responses: { 200: HTML_PAGE, 400: LINK_INVALID },
+    }),
+    async (req, reply) => {
+      const out = await service.unsubscribe(tokenOf(req));
+      if (!out) return htmlPage(reply, invalidLinkPage('This unsubscribe link is not valid.'), 400);
+      return htmlPage(reply, unsubscribedPage(out.subscription));
+    },
+  );
+
+  app.get(
+    ALERT_PATHS.manage,
+    doc({
+      tag: 'Alerts',
+      summary: "Manage alerts: with a token, the address's alerts; without, a form asking for a link",
+      querystring: MANAGE_QUERY,
+      responses: { 200: HTML_PAGE, 400: LINK_INVALID },
+    }),
+    async (req, reply) => {
+      const token = tokenOf(req);
+      if (!token) return htmlPage(reply, manageRequestPage(null));
+      const view = await service.manage(token);
+      if (!view)
+        return htmlPage(
+          reply,
+          manageRequestPage(null, 'That link is not valid or has expired: ask for a new one below.'),
+          400,
+        );
+      return htmlPage(
+        reply,
+        managePage(token, view.email, view.subscriptions, field(req.query, 'notice') ?? null),
+      );
+    },
+  );
+
+  app.post(
+    ALERT_PATHS.manage,
+    doc({
+      tag: 'Alerts',
+      summary:
+        "Ask for a link to manage an address's alerts (sent by e-mail; the same answer for every address)",
+      body: MANAGE_REQUEST,
+      bodyTypes: FORM_TYPES,
+      responses: { 202: HTML_PAGE, 400: HTML_PAGE, 429: TOO_MANY },
+    }),
+    async (req, reply) => {
+      try {
+        await service.requestManageLink(field(req.body, 'email') ?? '', { ip: req.ip });
+      } catch (err) {
+        if (err instanceof AlertInputError)
+          return htmlPage(
+            reply,
+            manageRequestPage(null, err.issues.map((i) => `${i.field}: ${i.message}`).join('; ')),
+            400,
+          );
+        throw err;
+      }
+      return htmlPage(
+        reply,
+        manageRequestPage(
+          'If that address has alerts, a link to manage them is on its way. It works for 24 hours.',
+        ),
+        202,
+      );
+    },
+  );
+
+  app.post(
+    `${ALERT_PATHS.manage}/action`,
+    doc({
+      tag: 'Alerts',
+      summary: 'Pause, resume or delete an alert, or get a new feed address, from the manage page',
+      body: MANAGE_ACTION,
+      bodyTypes: FORM_TYPES,
+      responses: { 303: { description: 'Back to the manage page, with a notice.' }, 400: LINK_INVALID },
+    }),
+    async (req, reply) => {
+      const token = field(req.body, 'token') ?? '';
+      const action = field(req.body, 'action');
+      if (action !== 'pause' && action !== 'resume' && action !== 'delete' && action !== 'feed')
+        return htmlPage(reply, invalidLinkPage('Unknown action.'), 400);
+      const out = await service.manageAction(token, field(req.body, 'id') ?? '', action);
+      if (!out.ok)
+        return htmlPage(
+          reply,
+          invalidLinkPage('That did not work: the link may have expired, or the alert is gone.'),
+          400,
+        );
+      const notice =
+        action === 'feed'
+          ? `New feed address (the old one no longer works): ${out.feedUrl}`
+          : `Done: ${action === 'delete' ? 'deleted' : `${action}d`}.`;
+      return reply.redirect(
+        `${ALERT_PATHS.manage}?token=${encodeURIComponent(token)}&notice=${encodeURIComponent(notice)}`,
+        303,
+      );
+    },
+  );
+
+  app.get(
+    `${ALERT_PATHS.feed}/:token`,
+    doc({
+      tag: 'Alerts',
+      summary: "An alert's Atom feed (its address is the secret)",
+      params: { token: z.string() },
+      responses: {
+        200: {
+          description: 'Atom feed of the latest matches.',
+          content: { 'application/atom+xml': { schema: { type: 'string' } } },
+        },
+        404: { description: 'No such feed.', content: { 'text/plain': { schema: { type: 'string' } } } },
+      },
+    }),
+    async (req, reply) => {
+      const { token } = req.params as { token: string };
+      const sub = await service.byFeedToken(token);
+      if (!sub || sub.status === 'pending')
+        return reply.code(404).type('text/plain; charset=utf-8').send('No such feed.');
+      const entries = await alerts.deliveries.recentItems(sub.id, FEED_ENTRIES);
+      const self = alerts.links.feed(token);
+      return reply
+        .header('cache-control', 'private, max-age=300')
+        .header('x-robots-tag', 'noindex')
+        .type('application/atom+xml; charset=utf-8')
+        .send(renderAtom(sub, entries, self));
+    },
+  );
 }
 
 export async function alertErrorHandler(
@@ -231,7 +333,7 @@ export async function alertErrorHandler(
   }
   const status = (err as FastifyError).statusCode ?? 500;
   if (status >= 400 && status < 500) {
-    await reply.code(status).send({ error: 'Bad Request', message: err.message });
+    await reply.code(status).send(errorBody(status, err.message));
     return;
   }
   req.log.error({ err, url: req.url }, 'alert request failed');

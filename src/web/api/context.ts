@@ -11,7 +11,7 @@ import { TagRepository, type TagTotal } from '../../search/tag-repository.js';
 import { SpeechRepository } from '../../speech/speech-repository.js';
 import { DEFAULT_MIN_CONFIDENCE } from '../../search/filters.js';
 import type { onRequestHookHandler } from 'fastify';
-import type { RateLimit } from './rate-limit.js';
+import type { RateLimit, RateLimitStore } from './rate-limit.js';
 import { DEFAULT_STREAM_LIMITS, StreamSlots, type StreamLimits } from './stream-limits.js';
 import { loadTagInfo } from './tag-info.js';
 
@@ -58,6 +58,8 @@ export interface WebOptions {
   streams?: Partial<StreamLimits>;
   /** A general limiter hook shared with routes outside this plugin (the alert routes); made from `rateLimit.general` when absent. */
   generalLimiter?: onRequestHookHandler;
+  /** Redis for the limits' counts, shared by every process (REDIS_URL); in memory when absent. */
+  rateLimitStore?: RateLimitStore | null;
 }
 
 /**
@@ -77,10 +79,11 @@ export function effectiveStreamLimits(db: Db, asked: Partial<StreamLimits> = {})
 }
 
 export const DEFAULT_RATE_LIMITS = {
-  general: { perMinute: 300, burst: 60 },
+  // 300 a minute, counted in short windows so that a burst is cut off after 60.
+  general: { max: 60, windowSeconds: 12 },
   // An export can stream millions of rows: a few at a time is plenty for a person.
-  export: { perMinute: 6, burst: 3 },
-} as const;
+  export: { max: 3, windowSeconds: 30 },
+} as const satisfies Record<string, RateLimit>;
 
 const TOTALS_TTL_MS = 60_000;
 

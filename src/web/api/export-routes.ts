@@ -13,10 +13,42 @@ import type { ExportMode, ExportRow } from '../../export/columns.js';
 import { toSpeechFilters, type SpeechFilters } from '../../search/filters.js';
 import type { WebContext } from './context.js';
 import { errorBody, parseOr400 } from './errors.js';
-import { exportQuery } from './schemas.js';
+import { z } from 'zod';
+import { exportFields, exportQuery } from './schemas.js';
+import { BAD_REQUEST, doc, errorReply } from './openapi.js';
+import { EXPORT_COLUMNS } from '../../export/index.js';
+import { VOTE_COLUMNS } from '../../export/vote-export.js';
 import { RETRY_AFTER_SECONDS, StreamLimitError, watchStream, type SlotRefusal } from './stream-limits.js';
 import { sendVoteExport } from './vote-export-route.js';
 import { wantsVotes } from './vote-schemas.js';
+
+const EXPORT_DOC = doc({
+  tag: 'API',
+  summary: 'Research export (streamed)',
+  description: `One row per paragraph (per tagged paragraph when tag or tagged is given) or per speech. Columns: ${EXPORT_COLUMNS.join(', ')}. With per=vote, one row per vote in a division (filters person, party, house, type, from, to; q, tag, tagged and minConfidence are refused). Columns: ${VOTE_COLUMNS.join(', ')}. Limited to a few per client address, apart from the general limit.`,
+  // per=vote is taken by the vote export (vote-schemas.ts) before exportQuery sees it.
+  querystring: z.strictObject({
+    ...exportFields,
+    per: z.enum(['paragraph', 'speech', 'vote']).default('paragraph'),
+  }),
+  responses: {
+    200: {
+      description: 'The file, as an attachment.',
+      content: Object.fromEntries(
+        Object.values(EXPORT_FORMATS).map((f) => [
+          f.contentType.split(';')[0],
+          { schema: { type: 'string', format: 'binary' } },
+        ]),
+      ),
+    },
+    400: BAD_REQUEST,
+    429: errorReply('Too many exports from your address, or one is still running; see Retry-After.', {
+      error: 'Too Many Requests',
+      message: 'Too many exports from your address. Try again in 20 s.',
+    }),
+    503: errorReply('The server is running as many exports as it allows, or is busy; see Retry-After.'),
+  },
+});
 
 export function exportFileName(mode: ExportMode | 'vote', extension: string, now = new Date()): string {
   const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
@@ -116,7 +148,7 @@ export function exportRoutes(
   ctx: WebContext,
   limiter: onRequestHookHandler | null,
 ): void {
-  app.get('/export', { ...(limiter ? { onRequest: limiter } : {}) }, async (req, reply) => {
+  app.get('/export', { ...EXPORT_DOC, ...(limiter ? { onRequest: limiter } : {}) }, async (req, reply) => {
     if (wantsVotes(req.query)) return sendVoteExport(ctx, req, reply);
     const q = parseOr400(exportQuery, req.query);
     const filters = toSpeechFilters(q);

@@ -4,10 +4,11 @@
  */
 import type { FastifyPluginAsync, onRequestHookHandler } from 'fastify';
 import type { WebContext } from './context.js';
+import { addFormBodies } from '../form-body.js';
 import { divisionRoutes } from './division-routes.js';
 import { apiErrorHandler, errorBody } from './errors.js';
 import { exportRoutes } from './export-routes.js';
-import { openApiDocument } from './openapi.js';
+import { doc, jsonReply, OPENAPI_JSON_PATH } from './openapi.js';
 import { peopleRoutes } from './people-routes.js';
 import { searchRoutes } from './search-routes.js';
 import { speechRoutes } from './speech-routes.js';
@@ -20,26 +21,22 @@ export interface ApiOptions {
   exportLimiter: onRequestHookHandler | null;
 }
 
-/** HTML forms post urlencoded; repeated keys (checkboxes) become arrays, as in query strings. */
-export function parseForm(body: string): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [key, value] of new URLSearchParams(body)) {
-    const prev = out[key];
-    out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
-  }
-  return out;
-}
-
 /** Register with `{ prefix: '/api' }`. */
 export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (app, { ctx, exportLimiter }) => {
   app.setErrorHandler(apiErrorHandler);
   app.setNotFoundHandler(async (req, reply) =>
     reply.code(404).send(errorBody(404, `No API endpoint ${req.method} ${req.url.split('?')[0]}`)),
   );
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    done(null, parseForm(String(body)));
-  });
-  app.get('/docs/openapi.json', async () => openApiDocument());
+  await addFormBodies(app);
+  app.get(
+    OPENAPI_JSON_PATH.replace(/^\/api/, ''),
+    doc({
+      tag: 'API',
+      summary: 'This document (OpenAPI 3.1)',
+      responses: { 200: jsonReply('The OpenAPI document of every route of the server.') },
+    }),
+    async () => app.swagger(),
+  );
   await app.register(
     async (v1) => {
       // Public, read-only data: any site may read it from a browser. Subscriptions are not shared.

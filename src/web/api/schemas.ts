@@ -28,17 +28,17 @@ export const searchQuery = z
   .superRefine(checkDateOrder);
 export type SearchQuery = z.output<typeof searchQuery>;
 
-export const exportQuery = z
-  .strictObject({
-    ...filterFields,
-    format: z.enum(Object.keys(EXPORT_FORMATS) as [keyof typeof EXPORT_FORMATS], {
-      error: `must be one of ${Object.keys(EXPORT_FORMATS).join(', ')}`,
-    }),
-    per: z.enum(['paragraph', 'speech'], { error: 'must be paragraph or speech' }).default('paragraph'),
-    /** CSV for Excel: a byte order mark, and formula-like cells neutralised. */
-    excel: filterFields.tagged,
-  })
-  .superRefine(checkDateOrder);
+export const exportFields = {
+  ...filterFields,
+  format: z.enum(Object.keys(EXPORT_FORMATS) as [keyof typeof EXPORT_FORMATS], {
+    error: `must be one of ${Object.keys(EXPORT_FORMATS).join(', ')}`,
+  }),
+  per: z.enum(['paragraph', 'speech'], { error: 'must be paragraph or speech' }).default('paragraph'),
+  /** CSV for Excel: a byte order mark, and formula-like cells neutralised. */
+  excel: filterFields.tagged,
+};
+
+export const exportQuery = z.strictObject(exportFields).superRefine(checkDateOrder);
 export type ExportQuery = z.output<typeof exportQuery>;
 
 export const peopleQuery = z.strictObject({

@@ -42,7 +42,14 @@ function policy(directives: Directives): string {
     .join(';');
 }
 
+/** Swagger UI (/api/docs/ui, served from this origin, no CDN): its React views set inline styles. */
+const DOCS_UI_DIRECTIVES: Directives = {
+  ...SITE_DIRECTIVES,
+  'style-src': ["'self'", "'unsafe-inline'"],
+};
+
 export const CONTENT_SECURITY_POLICY = policy(SITE_DIRECTIVES);
+export const DOCS_UI_CONTENT_SECURITY_POLICY = policy(DOCS_UI_DIRECTIVES);
 export const BULL_BOARD_CONTENT_SECURITY_POLICY = policy(BULL_BOARD_DIRECTIVES);
 
 const csp = (directives: Directives) => ({ useDefaults: false, directives });
@@ -103,11 +110,20 @@ export function addSecurityHeaders(app: FastifyInstance): void {
  * `config.helmet` per route). Add it in the context that registers Bull Board, before it.
  */
 export function bullBoardCsp(prefix: string) {
+  return routeCsp(prefix, BULL_BOARD_DIRECTIVES);
+}
+
+/** The same for Swagger UI's routes under `prefix`. */
+export function docsUiCsp(prefix: string) {
+  return routeCsp(prefix, DOCS_UI_DIRECTIVES);
+}
+
+function routeCsp(prefix: string, directives: Directives) {
   return (route: RouteOptions): void => {
     if (!route.url.startsWith(prefix)) return;
     route.config = {
       ...(route.config as object | undefined),
-      helmet: { contentSecurityPolicy: csp(BULL_BOARD_DIRECTIVES) },
+      helmet: { contentSecurityPolicy: csp(directives) },
     } as RouteOptions['config'];
   };
 }

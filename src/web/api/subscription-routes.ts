@@ -15,6 +15,7 @@ import { renderSubscribePage, type SubscribeOutcome } from '../pages/subscribe-p
 import type { SubscriptionRequest, WebContext } from './context.js';
 import { errorBody } from './errors.js';
 import { subscriptionBody, type SubscriptionInput } from './schemas.js';
+import { BAD_REQUEST, doc, errorReply, jsonReply, TOO_MANY } from './openapi.js';
 
 const NOT_AVAILABLE =
   'Email alerts are not available on this server yet. Your request was valid but has not been saved.';
@@ -39,23 +40,47 @@ function toRequest(b: SubscriptionInput): SubscriptionRequest {
 }
 
 export function subscriptionRoutes(app: FastifyInstance, ctx: WebContext): void {
-  app.post('/subscriptions', async (req, reply) => {
-    const parsed = subscriptionBody.safeParse(req.body ?? {});
-    if (!parsed.success) return answer(req, reply, ctx, { status: 400, issues: fieldIssues(parsed.error) });
-    const service = ctx.options.subscriptions;
-    if (!service)
-      return answer(req, reply, ctx, { status: 501, message: NOT_AVAILABLE, values: parsed.data });
-    let result;
-    try {
-      result = await service.subscribe(toRequest(parsed.data), { ip: req.ip });
-    } catch (err) {
-      const refusal = refusalOf(err);
-      if (!refusal) throw err;
-      return answer(req, reply, ctx, { ...refusal, values: parsed.data });
-    }
-    // Only the message: the same for every address, whatever its state (no id, status or time).
-    return answer(req, reply, ctx, { status: 202, message: result.message, values: parsed.data });
-  });
+  app.post(
+    '/subscriptions',
+    doc({
+      tag: 'Alerts',
+      summary: "Ask for email alerts (the site's form posts here)",
+      description:
+        'Give at least one of q, tag or person. A browser posting the form (urlencoded, Accept: text/html) gets the form page back with the outcome.',
+      body: subscriptionBody,
+      bodyTypes: ['application/json', 'application/x-www-form-urlencoded'],
+      responses: {
+        202: jsonReply(
+          'Accepted. The same answer (only a message) for every address, whether new, awaiting confirmation or already subscribed: what happens next is in the e-mail.',
+          {
+            message:
+              'Thank you. If that address can receive alerts, an e-mail about this alert is on its way to it.',
+          },
+        ),
+        400: BAD_REQUEST,
+        429: TOO_MANY,
+        501: errorReply('Alerts are not available on this server.'),
+        503: errorReply('This server cannot send e-mail.'),
+      },
+    }),
+    async (req, reply) => {
+      const parsed = subscriptionBody.safeParse(req.body ?? {});
+      if (!parsed.success) return answer(req, reply, ctx, { status: 400, issues: fieldIssues(parsed.error) });
+      const service = ctx.options.subscriptions;
+      if (!service)
+        return answer(req, reply, ctx, { status: 501, message: NOT_AVAILABLE, values: parsed.data });
+      let result;
+      try {
+        result = await service.subscribe(toRequest(parsed.data), { ip: req.ip });
+      } catch (err) {
+        const refusal = refusalOf(err);
+        if (!refusal) throw err;
+        return answer(req, reply, ctx, { ...refusal, values: parsed.data });
+      }
+      // Only the message: the same for every address, whatever its state (no id, status or time).
+      return answer(req, reply, ctx, { status: 202, message: result.message, values: parsed.data });
+    },
+  );
 }
 
 interface Outcome {

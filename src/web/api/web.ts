@@ -11,7 +11,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { DEFAULT_RATE_LIMITS, WebContext, type WebOptions } from './context.js';
 import { apiPlugin } from './plugin.js';
-import { rateLimitHook } from './rate-limit.js';
+import { addApiDocs } from './openapi.js';
+import { rateLimiter } from './rate-limit.js';
 import { addSecurityHeaders } from './security.js';
 import { pagesPlugin } from '../pages/plugin.js';
 
@@ -19,12 +20,17 @@ export const webPlugin: FastifyPluginAsync<WebOptions> = async (app, opts) => {
   const ctx = new WebContext(opts);
   const limits = opts.rateLimit === undefined ? DEFAULT_RATE_LIMITS : opts.rateLimit;
   addSecurityHeaders(app);
+  await addApiDocs(app);
+  const store = opts.rateLimitStore ?? null;
   if (limits)
     app.addHook(
       'onRequest',
-      opts.generalLimiter ?? rateLimitHook(limits.general, 'Too many requests from your address.'),
+      opts.generalLimiter ??
+        (await rateLimiter(app, 'general', limits.general, 'Too many requests from your address.', store)),
     );
-  const exportLimiter = limits ? rateLimitHook(limits.export, 'Too many exports from your address.') : null;
+  const exportLimiter = limits
+    ? await rateLimiter(app, 'export', limits.export, 'Too many exports from your address.', store)
+    : null;
   await app.register(apiPlugin, { prefix: '/api', ctx, exportLimiter });
   await app.register(pagesPlugin, { ctx });
 };

@@ -6,10 +6,11 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify'
 import { DEFAULT_MIN_CONFIDENCE, fieldIssues } from '../../search/filters.js';
 import type { WebContext } from '../api/context.js';
 import { BadRequestError, parseOr400 } from '../api/errors.js';
-import { peopleQuery, personParam, recordQuery } from '../api/schemas.js';
+import { gidParam, peopleQuery, personParam, recordQuery, searchQuery } from '../api/schemas.js';
 import { gidFromPath } from '../api/speech-routes.js';
 import { debatePageQuery } from '../api/paging.js';
-import { openApiDocument } from '../api/openapi.js';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { docsUiCsp } from '../api/security.js';
 import { assetRoutes } from './assets.js';
 import { debateHref, speechAnchor, type FormValues } from './components.js';
 import { renderDebate } from './debate-page.js';
@@ -22,8 +23,15 @@ import { renderPeople } from './people-page.js';
 import { renderPerson } from './person-page.js';
 import { renderSearch } from './search-page.js';
 import { renderManagePage, renderSubscribePage } from './subscribe-page.js';
+import { doc, DOCS_UI_PATH, HTML_PAGE, MOVED } from '../api/openapi.js';
 
 const HTML = 'text/html; charset=utf-8';
+
+/** A page saying what was wrong. */
+const HTML_ERROR = {
+  description: 'A page saying what was wrong.',
+  content: { 'text/html': { schema: { type: 'string' } } },
+};
 
 /** A debate page takes only its cursor; other parameters (a tracking tag, say) are ignored as before. */
 const debateCursor = debatePageQuery.pick({ cursor: true }).loose();
@@ -57,99 +65,189 @@ export const pagesPlugin: FastifyPluginAsync<{ ctx: WebContext }> = async (app, 
     );
   });
   assetRoutes(app);
-  app.get('/', async (_req, reply) => sendPage(reply, await renderHome(ctx)));
-  app.get('/search', async (req, reply) => {
-    const page = await renderSearch(ctx, req.query as FormValues, req.url);
-    return sendPage(reply, page.html, page.status);
-  });
+  app.get(
+    '/',
+    doc({
+      tag: 'Pages',
+      summary: 'Home: tags and recent tagged speeches',
+      responses: { 200: HTML_PAGE, 400: HTML_ERROR, 404: HTML_ERROR },
+    }),
+    async (_req, reply) => sendPage(reply, await renderHome(ctx)),
+  );
+  app.get(
+    '/search',
+    doc({
+      tag: 'Pages',
+      summary: 'Search page (same parameters as /api/v1/search)',
+      querystring: searchQuery,
+      responses: { 200: HTML_PAGE, 400: HTML_ERROR, 404: HTML_ERROR },
+    }),
+    async (req, reply) => {
+      const page = await renderSearch(ctx, req.query as FormValues, req.url);
+      return sendPage(reply, page.html, page.status);
+    },
+  );
   debateRoutes(app, ctx);
   peopleRoutes(app, ctx);
-  app.get('/export', async (req, reply) =>
-    sendPage(reply, renderExport(req.query as FormValues, await ctx.tagCatalogue())),
+  app.get(
+    '/export',
+    doc({
+      tag: 'Pages',
+      summary: 'Export form',
+      responses: { 200: HTML_PAGE, 400: HTML_ERROR, 404: HTML_ERROR },
+    }),
+    async (req, reply) => sendPage(reply, renderExport(req.query as FormValues, await ctx.tagCatalogue())),
   );
-  app.get('/subscribe', async (req, reply) =>
-    sendPage(reply, await renderSubscribePage(ctx, req.query as FormValues, null)),
+  app.get(
+    '/subscribe',
+    doc({
+      tag: 'Pages',
+      summary: 'Alert subscription form (posts to /api/v1/subscriptions)',
+      responses: { 200: HTML_PAGE, 400: HTML_ERROR, 404: HTML_ERROR },
+    }),
+    async (req, reply) => sendPage(reply, await renderSubscribePage(ctx, req.query as FormValues, null)),
   );
   // With the alerts service present its own manage page (/alerts/manage) takes over.
-  app.get('/subscribe/manage', async (_req, reply) =>
-    ctx.options.subscriptions ? reply.redirect('/alerts/manage', 302) : sendPage(reply, renderManagePage()),
+  app.get(
+    '/subscribe/manage',
+    doc({
+      tag: 'Pages',
+      summary: 'Managing alerts (redirects to /alerts/manage when alerts are on)',
+      responses: { 200: HTML_PAGE, 302: { description: 'To /alerts/manage.' } },
+    }),
+    async (_req, reply) =>
+      ctx.options.subscriptions ? reply.redirect('/alerts/manage', 302) : sendPage(reply, renderManagePage()),
   );
-  app.get('/api/docs', async (_req, reply) => sendPage(reply, renderDocs(openApiDocument())));
+  // Swagger UI from this origin (no CDN), under a CSP of its own that allows its inline styles.
+  await app.register(async (ui) => {
+    ui.addHook('onRoute', docsUiCsp(DOCS_UI_PATH));
+    await ui.register(fastifySwaggerUi, {
+      routePrefix: DOCS_UI_PATH,
+      uiConfig: { docExpansion: 'list', deepLinking: true, tryItOutEnabled: true },
+    });
+  });
+  app.get(
+    '/api/docs',
+    doc({
+      tag: 'Pages',
+      summary: 'This document as a readable page; the interactive one is at /api/docs/ui',
+      responses: { 200: HTML_PAGE, 400: HTML_ERROR, 404: HTML_ERROR },
+    }),
+    async (_req, reply) => sendPage(reply, renderDocs(app.swagger() as unknown as Record<string, unknown>)),
+  );
 };
 
 function debateRoutes(app: FastifyInstance, ctx: WebContext): void {
-  app.get('/debates/*', async (req, reply) => {
-    const gid = gidFromPath(req);
-    const resolved = await ctx.debates.resolve(gid);
-    if (!resolved)
-      return sendPage(
-        reply,
-        messagePage('Debate not found', `Nothing in the record has the id ${gid}.`),
-        404,
-      );
-    if (resolved.kind === 'speech') {
-      const heading = await ctx.debates.headingOfSpeech(resolved.gid);
-      if (heading) return reply.redirect(debateHref(heading, resolved.gid), 301);
-      return reply.redirect(`/api/v1/speeches/${encodeURI(resolved.gid)}`, 302);
-    }
-    if (resolved.redirected) return reply.redirect(debateHref(resolved.gid), 301);
-    const { cursor } = parseOr400(debateCursor, req.query);
-    const debate = await ctx.debates.get(resolved.gid, DEFAULT_MIN_CONFIDENCE, { after: cursor ?? null });
-    if (!debate)
-      return sendPage(
-        reply,
-        messagePage('Debate not found', `Nothing in the record has the id ${gid}.`),
-        404,
-      );
-    return sendPage(reply, renderDebate(debate, await ctx.tagCatalogue()));
-  });
+  app.get(
+    '/debates/*',
+    doc({
+      tag: 'Pages',
+      summary: 'A debate',
+      params: { gid: gidParam },
+      querystring: debateCursor,
+      responses: { 200: HTML_PAGE, 301: MOVED, 400: HTML_ERROR, 404: HTML_ERROR },
+    }),
+    async (req, reply) => {
+      const gid = gidFromPath(req);
+      const resolved = await ctx.debates.resolve(gid);
+      if (!resolved)
+        return sendPage(
+          reply,
+          messagePage('Debate not found', `Nothing in the record has the id ${gid}.`),
+          404,
+        );
+      if (resolved.kind === 'speech') {
+        const heading = await ctx.debates.headingOfSpeech(resolved.gid);
+        if (heading) return reply.redirect(debateHref(heading, resolved.gid), 301);
+        return reply.redirect(`/api/v1/speeches/${encodeURI(resolved.gid)}`, 302);
+      }
+      if (resolved.redirected) return reply.redirect(debateHref(resolved.gid), 301);
+      const { cursor } = parseOr400(debateCursor, req.query);
+      const debate = await ctx.debates.get(resolved.gid, DEFAULT_MIN_CONFIDENCE, { after: cursor ?? null });
+      if (!debate)
+        return sendPage(
+          reply,
+          messagePage('Debate not found', `Nothing in the record has the id ${gid}.`),
+          404,
+        );
+      return sendPage(reply, renderDebate(debate, await ctx.tagCatalogue()));
+    },
+  );
   // A speech's own address is its place in its debate.
-  app.get('/speeches/*', async (req, reply) => {
-    const gid = gidFromPath(req);
-    const current = await ctx.speeches.resolveGid(gid);
-    const heading = current ? await ctx.debates.headingOfSpeech(current) : null;
-    if (!current)
-      return sendPage(
-        reply,
-        messagePage('Speech not found', `Nothing in the record has the id ${gid}.`),
-        404,
-      );
-    if (!heading) return reply.redirect(`/api/v1/speeches/${encodeURI(current)}`, 302);
-    return reply.redirect(`${debateHref(heading)}#${encodeURIComponent(speechAnchor(current))}`, 301);
-  });
+  app.get(
+    '/speeches/*',
+    doc({
+      tag: 'Pages',
+      summary: 'A speech: redirects to its place in its debate',
+      params: { gid: gidParam },
+      responses: { 301: { description: 'To the speech in its debate page.' }, 404: HTML_ERROR },
+    }),
+    async (req, reply) => {
+      const gid = gidFromPath(req);
+      const current = await ctx.speeches.resolveGid(gid);
+      const heading = current ? await ctx.debates.headingOfSpeech(current) : null;
+      if (!current)
+        return sendPage(
+          reply,
+          messagePage('Speech not found', `Nothing in the record has the id ${gid}.`),
+          404,
+        );
+      if (!heading) return reply.redirect(`/api/v1/speeches/${encodeURI(current)}`, 302);
+      return reply.redirect(`${debateHref(heading)}#${encodeURIComponent(speechAnchor(current))}`, 301);
+    },
+  );
 }
 
 function peopleRoutes(app: FastifyInstance, ctx: WebContext): void {
-  app.get('/people', async (req, reply) => {
-    const values = req.query as FormValues;
-    if (values.q === undefined) return sendPage(reply, renderPeople('', null, []));
-    const parsed = peopleQuery.safeParse(values);
-    if (!parsed.success)
-      return sendPage(reply, renderPeople(String(values.q), null, fieldIssues(parsed.error)), 400);
-    return sendPage(
-      reply,
-      renderPeople(parsed.data.q, await ctx.people.searchByName(parsed.data.q, parsed.data.limit), []),
-    );
-  });
-  app.get<{ Params: { id: string } }>('/people/:id', async (req, reply) => {
-    const id = parseOr400(personParam, req.params.id, 'path');
-    const q = parseOr400(recordQuery, req.query);
-    const minConfidence = q.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
-    const [profile, record, latest, catalogue] = await Promise.all([
-      ctx.people.profile(id),
-      ctx.people.record(id, { minConfidence, from: q.from, to: q.to }),
-      ctx.search.search(
-        { minConfidence, personId: id, ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) },
-        { limit: 10 },
-      ),
-      ctx.tagCatalogue(),
-    ]);
-    if (!profile)
+  app.get(
+    '/people',
+    doc({
+      tag: 'Pages',
+      summary: 'Find people by name',
+      querystring: peopleQuery.partial(),
+      responses: { 200: HTML_PAGE, 400: HTML_ERROR, 404: HTML_ERROR },
+    }),
+    async (req, reply) => {
+      const values = req.query as FormValues;
+      if (values.q === undefined) return sendPage(reply, renderPeople('', null, []));
+      const parsed = peopleQuery.safeParse(values);
+      if (!parsed.success)
+        return sendPage(reply, renderPeople(String(values.q), null, fieldIssues(parsed.error)), 400);
       return sendPage(
         reply,
-        messagePage('Person not found', `Nobody in the member data has the id ${req.params.id}.`),
-        404,
+        renderPeople(parsed.data.q, await ctx.people.searchByName(parsed.data.q, parsed.data.limit), []),
       );
-    return sendPage(reply, renderPerson({ profile, record, latest, catalogue }));
-  });
+    },
+  );
+  app.get<{ Params: { id: string } }>(
+    '/people/:id',
+    doc({
+      tag: 'Pages',
+      summary: "A person's profile and record",
+      params: { id: personParam },
+      querystring: recordQuery,
+      responses: { 200: HTML_PAGE, 400: HTML_ERROR, 404: HTML_ERROR },
+    }),
+    async (req, reply) => {
+      const id = parseOr400(personParam, req.params.id, 'path');
+      const q = parseOr400(recordQuery, req.query);
+      const minConfidence = q.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+      const [profile, record, latest, catalogue] = await Promise.all([
+        ctx.people.profile(id),
+        ctx.people.record(id, { minConfidence, from: q.from, to: q.to }),
+        ctx.search.search(
+          { minConfidence, personId: id, ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) },
+          { limit: 10 },
+        ),
+        ctx.tagCatalogue(),
+      ]);
+      if (!profile)
+        return sendPage(
+          reply,
+          messagePage('Person not found', `Nobody in the member data has the id ${req.params.id}.`),
+          404,
+        );
+      return sendPage(reply, renderPerson({ profile, record, latest, catalogue }));
+    },
+  );
 }
