@@ -13,6 +13,7 @@ import { resolveAdminToken } from '../web/admin-token.js';
 import { streamLimitsFromConfig } from '../web/api/stream-limits.js';
 import { buildServer } from '../web/server.js';
 import { configOrExit } from './config-or-exit.js';
+import { announceServer } from './server-file.js';
 
 export interface StartArgs {
   worker: boolean;
@@ -62,6 +63,7 @@ export async function runStart(args: StartArgs): Promise<void> {
     await runtime.close();
     throw err;
   }
+  announceServer(config, address, 'start');
   log.info(
     {
       address,
