@@ -107,7 +107,10 @@ export async function collectStatus(deps: PipelineDeps, failedLimit = 20): Promi
 export function formatStatus(s: PipelineStatus): string {
   const lines: string[] = [];
   lines.push(`feed         ${s.feed}`);
-  lines.push(`last poll    ${describePoll(s.lastPoll)}`);
+  const filledByIngest = !s.lastPoll && Object.keys(s.store?.lastIngestByType ?? {}).length > 0;
+  lines.push(
+    `last poll    ${describePoll(s.lastPoll)}${filledByIngest ? ' (the store was filled by `hansard-watch ingest`; `hansard-watch start` polls)' : ''}`,
+  );
   lines.push(`last success ${describePoll(s.lastSuccessfulPoll)}`);
   lines.push(
     `people.json  ${s.people ? `${s.people.status} (checked ${s.people.checkedAt})${s.people.error ? `: ${s.people.error}` : ''}` : 'never checked'}`,
