@@ -2,6 +2,8 @@
  * Ingest throughput: ≥ 100 MB of replicated corpus into real Postgres, end to end (read →
  * parse on worker threads → resolve speakers → committed rows), beside fast-xml-parser's
  * parse-only speed on the same bytes measured in this run. Target: ≥ 20 MB/s end to end.
+ * `--embedded`: the same ingest into Postgres and into PGlite, each in its own process with
+ * its peak RSS, and the README's command with its peak RSS (lib/embedded-ingest.ts).
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -33,6 +35,12 @@ export async function main(args: string[]): Promise<void> {
   for (const text of texts) parser.parse(text);
   const parseOnly = mbps(bytes, (performance.now() - t) / 1000);
   console.log(`baseline  fast-xml-parser parse only (1 thread, decoded text): ${parseOnly.toFixed(1)} MB/s`);
+  if (args.includes('--embedded')) {
+    // Each store in a process of its own: this one holds the decoded corpus above.
+    texts.length = 0;
+    (await import('./lib/embedded-ingest.js')).runEmbedded({ url, dir, workers, parseOnly });
+    return;
+  }
 
   const schema = `hw_bench_${Date.now()}`;
   const db = await openDb({ databaseUrl: url, schema });
