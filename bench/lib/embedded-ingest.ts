@@ -60,7 +60,7 @@ function rss(m: Measured): string {
 
 function ingestChild(label: string, target: string, dir: string, workers: number, parseOnly: number): void {
   const m = measure(['bench/lib/ingest-child.ts', target, dir, String(workers)], process.env);
-  const line = m.stdout.split('\n').find((l) => l.startsWith('{'));
+  const line = m.stdout.split('\n').find((l) => l.includes('"maxRssMb"'));
   if (m.status !== 0 || !line) {
     console.log(`${label}: FAILED (${m.status}): ${m.stderr.slice(-2000)}`);
     return;

@@ -264,7 +264,9 @@ function createPgliteStore(dataDir: string): void {
     });
   } catch (err) {
     const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim();
-    throw new Error(`Could not create the embedded store in ${dataDir}: ${stderr || String(err)}`);
+    throw new Error(`Could not create the embedded store in ${dataDir}: ${stderr || String(err)}`, {
+      cause: err,
+    });
   }
 }
 

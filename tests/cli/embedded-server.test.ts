@@ -67,7 +67,12 @@ describe('embedded store: one process, and the CLI beside a running server', () 
   }, 120_000);
 
   it('a second process fails at once naming the holder; status and speech reach the server on its port', async () => {
-    const app = runTs('src/cli/main.ts', ['serve'], { ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+    const app = runTs('src/cli/main.ts', ['serve'], {
+      ...env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    });
     serve = app;
     const started = await waitFor(
       'serve to listen',
