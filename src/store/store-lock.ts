@@ -1,8 +1,8 @@
 /**
  * One process per embedded store. PGlite has no locking of its own: two processes opening
  * the same data directory each run a private Postgres over the same files and corrupt
- * them. So the directory's opener holds a lock file beside it, created with O_EXCL and
- * holding its PID and command; a second opener fails at once, naming them.
+ * them. So the directory's opener holds a lock file beside it, created exclusively
+ * (hard link, or O_EXCL) and holding its PID and command; a second opener fails at once, naming them.
  *
  * Hand-written rather than proper-lockfile: that library judges staleness by an mtime it
  * refreshes on a timer, and PGlite runs queries synchronously on the main thread (a GIN
@@ -11,7 +11,17 @@
  * A lock here is stale only when its process is gone (or its PID now belongs to a process
  * that started at another time, after a reboot), which is exact on one machine.
  */
-import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import os from 'node:os';
 
 export interface LockHolder {
@@ -95,7 +105,27 @@ function me(): LockHolder {
   };
 }
 
+/**
+ * Creates the lock file with its content complete: written aside, then hard-linked into
+ * place (link fails if the name exists, like O_EXCL), so no reader ever sees it half
+ * written. Where the file system has no hard links, O_EXCL then write.
+ */
 function tryCreate(file: string, holder: LockHolder): boolean {
+  const text = JSON.stringify(holder) + '\n';
+  const aside = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(aside, text, { mode: 0o644 });
+    try {
+      linkSync(aside, file);
+      return true;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw err;
+    }
+  } finally {
+    rmSync(aside, { force: true });
+  }
   let fd: number;
   try {
     fd = openSync(file, 'wx', 0o644);
@@ -104,7 +134,7 @@ function tryCreate(file: string, holder: LockHolder): boolean {
     throw err;
   }
   try {
-    writeSync(fd, JSON.stringify(holder) + '\n');
+    writeSync(fd, text);
   } finally {
     closeSync(fd);
   }
