@@ -40,7 +40,8 @@ export interface Control {
 export async function openControl(config: Config, log: Logger): Promise<Control> {
   if (!config.REDIS_URL) {
     const server = await findServer(config);
-    if (server) return serverControl(server);
+    // `serve` works no queue: on Postgres the CLI does better by itself.
+    if (server && !(server.command === 'serve' && config.DATABASE_URL)) return serverControl(server);
   }
   const runtime = await openRuntime(config, log, 'cli');
   const { deps } = runtime.pipeline;
@@ -105,6 +106,10 @@ function serverControl(server: ServerRef): Control {
       signal: AbortSignal.timeout(30_000),
     });
     const text = await res.body.text();
+    if (res.statusCode === 404 && server.command === 'serve')
+      throw new Error(
+        `the running server (PID ${server.pid}) is \`hansard-watch serve\`, which holds the embedded store but works no queue: stop it to run this, or run \`hansard-watch start\` instead`,
+      );
     if (res.statusCode !== 200)
       throw new Error(`${method} ${path} on the running server answered ${res.statusCode}: ${text}`);
     return JSON.parse(text) as T;

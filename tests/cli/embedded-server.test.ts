@@ -111,6 +111,12 @@ describe('embedded store: one process, and the CLI beside a running server', () 
     const speech = await cli(['speech', someGid, '--json']);
     expect(speech.proc.exitCode, speech.stderr()).toBe(0);
     expect((JSON.parse(speech.stdout()) as { gid: string }).gid).toBe(someGid);
+    // Commands that need the queue say that serve works none, rather than a bare 404.
+    const retry = await cli(['jobs', 'retry', '--all']);
+    expect(retry.proc.exitCode).not.toBe(0);
+    expect(retry.stderr()).toMatch(
+      new RegExp(`PID ${pid}\\) is \`hansard-watch serve\`, which .* works no queue`),
+    );
     const missing = await cli(['speech', 'uk.org.publicwhip/debate/1900-01-01a.1.1']);
     expect(missing.proc.exitCode).toBe(1);
     expect(missing.stderr()).toMatch(/No speech with gid/);
