@@ -23,11 +23,10 @@ interface Measured {
   treeMb: number | null;
 }
 
-function measure(args: string[], env: NodeJS.ProcessEnv): Measured {
+function measure(args: string[], env: NodeJS.ProcessEnv, tsx = true): Measured {
   const node = [
     process.execPath,
-    '--import',
-    'tsx',
+    ...(tsx ? ['--import', 'tsx'] : []),
     '--import',
     path.join(repo, 'bench/lib/report-rss.mjs'),
     ...args,
@@ -97,19 +96,30 @@ export function runEmbedded(opts: { url: string; dir: string; workers: number; p
   // The README's command as a new user runs it: no environment but PATH and HOME.
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hw-bench-readme-'));
   try {
+    // As `npx hansard-watch` runs it: the built CLI (tsx's loader adds about 90 MB of its own).
+    const build = spawnSync('npm', ['run', 'build'], { cwd: repo, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`npm run build failed: ${build.stdout}${build.stderr}`);
     const t = performance.now();
-    const m = measure(['src/cli/main.ts', 'ingest', '--source', corpusDir], {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      HW_DATA_DIR: path.join(dataDir, 'data'),
-    });
+    const m = measure(
+      ['bin/hansard-watch.js', 'ingest', '--source', corpusDir],
+      {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        HW_DATA_DIR: path.join(dataDir, 'data'),
+      },
+      false,
+    );
     const seconds = (performance.now() - t) / 1000;
     const own = m.ownMb ?? Infinity;
     console.log(
-      `README command (hansard-watch ingest --source <week>, embedded, tagged; from source via tsx): ` +
+      `README command (hansard-watch ingest --source <week>, embedded, tagged; built CLI): ` +
         `${m.status === 0 ? 'ok' : `exit ${m.status}`} in ${seconds.toFixed(1)} s; ${rss(m)}`,
     );
-    console.log(`target: README command peak RSS <= 500 MB: ${own <= 500 ? 'met' : 'NOT met'}`);
+    const tree = m.treeMb ?? own;
+    console.log(
+      `target: README command peak RSS <= 500 MB: the ingest process ${own <= 500 ? 'met' : 'NOT met'} (${own} MB); ` +
+        `with the one-time store-creation child ${tree <= 500 ? 'met' : 'NOT met'} (${tree} MB)`,
+    );
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -37,8 +37,8 @@ function checkDate(flag: string, v: string | undefined): string | undefined {
 
 /**
  * Parse workers when neither --workers nor HW_INGEST_WORKERS says. Embedded PGlite commits
- * on one thread at about a third of one parse worker's speed, so a second worker only adds
- * its heap (each has a 96 MB young generation) to the peak RSS without speeding anything up.
+ * on one thread, slower than one parse worker parses, so a second worker only adds its heap
+ * (each has a 96 MB young generation) to the peak RSS without speeding anything up.
  */
 function defaultWorkers(embedded: boolean): number {
   return embedded ? 1 : Math.min(os.availableParallelism(), 4);
