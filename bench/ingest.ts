@@ -2,6 +2,8 @@
  * Ingest throughput: ≥ 100 MB of replicated corpus into real Postgres, end to end (read →
  * parse on worker threads → resolve speakers → committed rows), beside fast-xml-parser's
  * parse-only speed on the same bytes measured in this run. Target: ≥ 20 MB/s end to end.
+ * `--embedded`: the same ingest into Postgres and into PGlite, each in its own process with
+ * its peak RSS, and the README's command with its peak RSS (lib/embedded-ingest.ts).
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -23,7 +25,12 @@ export async function main(args: string[]): Promise<void> {
   const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const workers = Number(process.env.HW_INGEST_WORKERS ?? os.availableParallelism());
   const writeConnections = Number(process.env.HW_WRITE_CONNECTIONS ?? 2);
-  const { dir, bytes, files } = replicateCorpus(minMb * 1e6);
+  // `npm run bench ingest --embedded` hands the flag to npm, which passes it on as npm_config_embedded.
+  const embedded = args.includes('--embedded') || process.env.npm_config_embedded === 'true';
+  // Embedded: a directory of this size alone, as the shared one keeps every earlier size's copies.
+  const { dir, bytes, files } = embedded
+    ? replicateCorpus(minMb * 1e6, path.join(os.tmpdir(), `hw-bench-corpus-${minMb}mb`))
+    : replicateCorpus(minMb * 1e6);
   console.log(`corpus: ${files} files, ${(bytes / 1e6).toFixed(1)} MB (replicated from ${corpusDir})`);
 
   const sources = listSourceFiles(dir);
@@ -33,6 +40,12 @@ export async function main(args: string[]): Promise<void> {
   for (const text of texts) parser.parse(text);
   const parseOnly = mbps(bytes, (performance.now() - t) / 1000);
   console.log(`baseline  fast-xml-parser parse only (1 thread, decoded text): ${parseOnly.toFixed(1)} MB/s`);
+  if (embedded) {
+    // Each store in a process of its own: this one holds the decoded corpus above.
+    texts.length = 0;
+    (await import('./lib/embedded-ingest.js')).runEmbedded({ url, dir, workers, parseOnly });
+    return;
+  }
 
   const schema = `hw_bench_${Date.now()}`;
   const db = await openDb({ databaseUrl: url, schema });

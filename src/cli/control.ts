@@ -12,10 +12,22 @@ import { startBackfill, type BackfillPlan, type BackfillRequest } from '../pipel
 import { openRuntime, type Runtime } from '../pipeline/runtime.js';
 import { collectStatus, type PipelineStatus } from '../pipeline/status.js';
 import { resolveAdminToken } from '../web/admin-token.js';
+import { liveServerFile } from './server-file.js';
+
+/** The running server the CLI talks to. */
+export interface ServerRef {
+  url: string;
+  token: string;
+  /** From HW_DATA_DIR/server.json; unknown when found by probing HOST:PORT. */
+  pid?: number | undefined;
+  command?: string | undefined;
+}
 
 export interface Control {
   /** 'direct': shared services; 'server': a running embedded server; 'offline': embedded, nothing running. */
   readonly mode: 'direct' | 'server' | 'offline';
+  /** Mode 'server': the server used. */
+  readonly server?: ServerRef;
   status(): Promise<PipelineStatus>;
   retry(id?: string): Promise<number>;
   backfill(req: BackfillRequest): Promise<BackfillPlan>;
@@ -28,7 +40,8 @@ export interface Control {
 export async function openControl(config: Config, log: Logger): Promise<Control> {
   if (!config.REDIS_URL) {
     const server = await findServer(config);
-    if (server) return serverControl(server.url, server.token);
+    // `serve` works no queue: on Postgres the CLI does better by itself.
+    if (server && !(server.command === 'serve' && config.DATABASE_URL)) return serverControl(server);
   }
   const runtime = await openRuntime(config, log, 'cli');
   const { deps } = runtime.pipeline;
@@ -43,21 +56,45 @@ export async function openControl(config: Config, log: Logger): Promise<Control>
   };
 }
 
-async function findServer(config: Config): Promise<{ url: string; token: string } | undefined> {
+/**
+ * The running server: the one HW_DATA_DIR/server.json names (whatever port it was given),
+ * else whatever answers on HOST:PORT (a server from before server.json).
+ */
+export async function findServer(config: Config): Promise<ServerRef | undefined> {
   const admin = resolveAdminToken(config, false);
   if (!admin) return undefined;
+  const recorded = liveServerFile(config);
+  if (recorded && (await answers(recorded.url)))
+    return { url: recorded.url, token: admin.token, pid: recorded.pid, command: recorded.command };
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${config.PORT}`;
+  return (await answers(url)) ? { url, token: admin.token } : undefined;
+}
+
+async function answers(url: string): Promise<boolean> {
   try {
     const res = await request(`${url}/healthz`, { signal: AbortSignal.timeout(1500) });
     await res.body.dump();
-    return res.statusCode === 200 ? { url, token: admin.token } : undefined;
+    return res.statusCode === 200;
   } catch {
-    return undefined;
+    return false;
   }
 }
 
-function serverControl(url: string, token: string): Control {
+/** GET a JSON admin API path on the running server. */
+export async function serverGet<T>(server: ServerRef, path: string): Promise<{ status: number; body: T }> {
+  const res = await request(`${server.url}${path}`, {
+    headers: { authorization: `Bearer ${server.token}` },
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await res.body.text();
+  if (res.statusCode !== 200 && res.statusCode !== 404)
+    throw new Error(`GET ${path} on the running server answered ${res.statusCode}: ${text}`);
+  return { status: res.statusCode, body: JSON.parse(text) as T };
+}
+
+function serverControl(server: ServerRef): Control {
+  const { url, token } = server;
   const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
     const res = await request(`${url}${path}`, {
       method,
@@ -69,12 +106,17 @@ function serverControl(url: string, token: string): Control {
       signal: AbortSignal.timeout(30_000),
     });
     const text = await res.body.text();
+    if (res.statusCode === 404 && server.command === 'serve')
+      throw new Error(
+        `the running server (PID ${server.pid}) is \`hansard-watch serve\`, which holds the embedded store but works no queue: stop it to run this, or run \`hansard-watch start\` instead`,
+      );
     if (res.statusCode !== 200)
       throw new Error(`${method} ${path} on the running server answered ${res.statusCode}: ${text}`);
     return JSON.parse(text) as T;
   };
   return {
     mode: 'server',
+    server,
     status: async () => reviveStatus(await call<PipelineStatus>('GET', '/admin/api/status')),
     retry: async (id) =>
       (await call<{ retried: number }>('POST', '/admin/api/jobs/retry', id === undefined ? {} : { id }))

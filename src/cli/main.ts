@@ -83,10 +83,11 @@ program
   .command('speech <gid>')
   .description('show a speech by gid (old gids of revised files resolve)')
   .option('--json', 'print JSON')
-  .action((gid: string, opts: { json?: boolean }) =>
-    withStore(async ({ db }) => {
-      const { SpeechRepository } = await import('../speech/speech-repository.js');
-      const speech = await new SpeechRepository(db).get(gid);
+  .action(async (gid: string, opts: { json?: boolean }) => {
+    type Speech = NonNullable<
+      Awaited<ReturnType<import('../speech/speech-repository.js').SpeechRepository['get']>>
+    >;
+    const show = (speech: Speech | null) => {
       if (!speech) {
         process.stderr.write(`No speech with gid ${gid}\n`);
         process.exitCode = 1;
@@ -103,8 +104,18 @@ program
         `${speech.gid}${moved}\n${speech.sittingDate} ${speech.type} · ${speech.majorHeading ?? ''} / ${speech.minorHeading ?? ''}\n${who || '(no speaker)'}\n\n`,
       );
       for (const p of speech.paragraphs) process.stdout.write(`${p.body}\n\n`);
-    }),
-  );
+    };
+    const { embeddedServer, serverGet } = await import('./read-via-server.js');
+    const server = await embeddedServer();
+    if (server) {
+      const res = await serverGet<Speech>(server, `/admin/api/speech/${encodeURI(gid)}`);
+      return show(res.status === 404 ? null : res.body);
+    }
+    await withStore(async ({ db }) => {
+      const { SpeechRepository } = await import('../speech/speech-repository.js');
+      show(await new SpeechRepository(db).get(gid));
+    });
+  });
 
 program
   .command('errors')
@@ -112,10 +123,9 @@ program
     'list files that failed to ingest, and speakers or voters that do not resolve (with the reason)',
   )
   .option('--all', 'include resolved errors and warnings')
-  .action((opts: { all?: boolean }) =>
-    withStore(async ({ db }) => {
-      const { listIngestErrors } = await import('../ingest/error-repository.js');
-      const rows = await listIngestErrors(db, { includeResolved: !!opts.all, includeWarnings: !!opts.all });
+  .action(async (opts: { all?: boolean }) => {
+    type Rows = Awaited<ReturnType<typeof import('../ingest/error-repository.js').listIngestErrors>>;
+    const show = (rows: Rows, unresolved: string[]) => {
       if (rows.length === 0) process.stdout.write('no open ingest errors\n');
       for (const r of rows) {
         const where = r.line !== null ? `:${r.line}${r.col !== null ? `:${r.col}` : ''}` : '';
@@ -123,13 +133,26 @@ program
           `${r.severity.toUpperCase()} ${r.file_name}${where} ${r.field ?? ''} ${r.message}${r.resolved_at ? ' (resolved)' : ''}\n`,
         );
       }
-      // Speakers and voters checked against the member data as stored now.
-      const { unresolvedReport, formatUnresolved } = await import('../member/unresolved-report.js');
-      const unresolved = formatUnresolved(await unresolvedReport(db));
       if (unresolved.length === 0) process.stdout.write('every speaker and voter id resolves to a person\n');
       for (const l of unresolved) process.stdout.write(`${l}\n`);
-    }),
-  );
+    };
+    const { embeddedServer, serverGet } = await import('./read-via-server.js');
+    const server = await embeddedServer();
+    if (server) {
+      const { body } = await serverGet<{ rows: Rows; unresolved: string[] }>(
+        server,
+        `/admin/api/errors${opts.all ? '?all=1' : ''}`,
+      );
+      return show(body.rows, body.unresolved);
+    }
+    await withStore(async ({ db }) => {
+      const { listIngestErrors } = await import('../ingest/error-repository.js');
+      const rows = await listIngestErrors(db, { includeResolved: !!opts.all, includeWarnings: !!opts.all });
+      // Speakers and voters checked against the member data as stored now.
+      const { unresolvedReport, formatUnresolved } = await import('../member/unresolved-report.js');
+      show(rows, formatUnresolved(await unresolvedReport(db)));
+    });
+  });
 
 program
   .command('start')

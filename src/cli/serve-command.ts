@@ -15,6 +15,9 @@ import { webPlugin } from '../web/api/web.js';
 import { healthPlugin } from '../web/health.js';
 import { registerShared, serverOptions } from '../web/server.js';
 import { configOrExit } from './config-or-exit.js';
+import { announceServer } from './server-file.js';
+import { resolveAdminToken } from '../web/admin-token.js';
+import { serveAdminPlugin } from '../web/admin-read.js';
 
 export interface ServeArgs {
   port?: string;
@@ -87,12 +90,22 @@ export async function runServe(args: ServeArgs): Promise<void> {
     rateLimitStore,
     streams: streamLimitsFromConfig(config),
   });
+  // The CLI's read commands reach the store through here while this process holds it.
+  const admin = resolveAdminToken(config);
+  if (admin)
+    await app.register(serveAdminPlugin, {
+      prefix: '/admin/api',
+      db,
+      token: admin.token,
+      types: config.FEED_TYPES,
+    });
   exitOnSignals(async () => {
     await app.close();
     rateLimitStore?.redis.disconnect();
     await db.close();
   }, log);
   const address = await app.listen({ port: listenPort, host: args.host ?? config.HOST });
+  announceServer(config, address, 'serve');
   log.info(
     {
       address,

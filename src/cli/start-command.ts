@@ -18,6 +18,7 @@ import { outboxDir } from '../alert/defaults.js';
 import type { Logger } from '../log.js';
 import type { AdminToken } from '../web/admin-token.js';
 import path from 'node:path';
+import { announceServer } from './server-file.js';
 
 export interface StartArgs {
   worker: boolean;
@@ -75,6 +76,7 @@ export async function runStart(args: StartArgs): Promise<void> {
     await runtime.close();
     throw err;
   }
+  announceServer(config, address, 'start');
   log.info(
     {
       address,

@@ -17,6 +17,45 @@ export interface PipelineStatus {
   people: PeopleState | null;
   pending: { total: number; byType: Record<string, number> };
   failed: FailedJob[];
+  /** What the store holds; absent from servers older than this field. */
+  store?: StoreCounts;
+}
+
+export interface StoreCounts {
+  speeches: number;
+  paragraphs: number;
+  /** Speech-level tags given (a speech may hold several). */
+  speechTags: number;
+  taggedSpeeches: number;
+  subscriptions: { active: number; pending: number; paused: number };
+  /** Per feed type, the last time a file of it was ingested (by polls or by `ingest`), ISO. */
+  lastIngestByType: Record<string, string>;
+}
+
+/** Counts of what the store holds, for `status`: exact counts, cheap enough at a few million rows. */
+export async function collectStoreCounts(db: PipelineDeps['db']): Promise<StoreCounts> {
+  const [totals] = await db.query<{ speeches: number; paragraphs: number; tags: number; tagged: number }>(
+    `SELECT (SELECT count(*) FROM speeches)::int AS speeches,
+            (SELECT count(*) FROM paragraphs)::int AS paragraphs,
+            (SELECT count(*) FROM speech_tags)::int AS tags,
+            (SELECT count(DISTINCT speech_gid) FROM speech_tags)::int AS tagged`,
+  );
+  const subs = await db.query<{ status: 'active' | 'pending' | 'paused'; n: number }>(
+    'SELECT status, count(*)::int AS n FROM alert_subscriptions GROUP BY status',
+  );
+  const ingested = await db.query<{ type: string; at: Date | string }>(
+    'SELECT type, max(ingested_at) AS at FROM feed_files GROUP BY type ORDER BY type',
+  );
+  const subscriptions = { active: 0, pending: 0, paused: 0 };
+  for (const r of subs) subscriptions[r.status] = r.n;
+  return {
+    speeches: totals?.speeches ?? 0,
+    paragraphs: totals?.paragraphs ?? 0,
+    speechTags: totals?.tags ?? 0,
+    taggedSpeeches: totals?.tagged ?? 0,
+    subscriptions,
+    lastIngestByType: Object.fromEntries(ingested.map((r) => [r.type, new Date(r.at).toISOString()])),
+  };
 }
 
 const QUEUE_TIMEOUT_MS = 5000;
@@ -60,6 +99,7 @@ export async function collectStatus(deps: PipelineDeps, failedLimit = 20): Promi
     people: (await deps.states.get('people')) ?? null,
     pending: { total: byTypeRows.reduce((n, r) => n + r.n, 0), byType },
     failed,
+    store: await collectStoreCounts(deps.db),
   };
 }
 
@@ -67,13 +107,18 @@ export async function collectStatus(deps: PipelineDeps, failedLimit = 20): Promi
 export function formatStatus(s: PipelineStatus): string {
   const lines: string[] = [];
   lines.push(`feed         ${s.feed}`);
-  lines.push(`last poll    ${describePoll(s.lastPoll)}`);
+  const filledByIngest = !s.lastPoll && Object.keys(s.store?.lastIngestByType ?? {}).length > 0;
+  lines.push(
+    `last poll    ${describePoll(s.lastPoll)}${filledByIngest ? ' (the store was filled by `hansard-watch ingest`; `hansard-watch start` polls)' : ''}`,
+  );
   lines.push(`last success ${describePoll(s.lastSuccessfulPoll)}`);
   lines.push(
     `people.json  ${s.people ? `${s.people.status} (checked ${s.people.checkedAt})${s.people.error ? `: ${s.people.error}` : ''}` : 'never checked'}`,
   );
+  if (s.store) lines.push('', ...describeCounts(s.store));
   lines.push('', 'feed types (cursor = last changedates.txt time handled)');
-  for (const t of s.types) lines.push(`  ${describeType(t, s.pending.byType[t.type] ?? 0)}`);
+  for (const t of s.types)
+    lines.push(`  ${describeType(t, s.pending.byType[t.type] ?? 0, s.store?.lastIngestByType[t.type])}`);
   lines.push('', `queue (${s.queue.kind})${s.queue.error ? `: unreachable: ${s.queue.error}` : ''}`);
   if (s.queue.counts) {
     lines.push(`  ${'stage'.padEnd(18)} waiting  active  delayed  failed  completed`);
@@ -103,7 +148,18 @@ function describePoll(p: LastPoll | null): string {
   return `${p.at} (${p.durationMs} ms, ${p.jobsQueued} jobs offered${failed})`;
 }
 
-function describeType(t: TypeState, pending: number): string {
+function describeCounts(c: StoreCounts): string[] {
+  const subs = c.subscriptions;
+  return [
+    `speeches     ${c.speeches}`,
+    `paragraphs   ${c.paragraphs}`,
+    `tags         ${c.speechTags} on ${c.taggedSpeeches} speeches`,
+    `subscriptions ${subs.active} active, ${subs.pending} awaiting confirmation, ${subs.paused} paused`,
+  ];
+}
+
+/** Health of a type: its last poll, else (a store filled by `ingest`) its last ingested file. */
+function describeType(t: TypeState, pending: number, lastIngest: string | undefined): string {
   const cursor =
     t.mode === 'index'
       ? 'no changedates.txt: listed from the directory index'
@@ -114,7 +170,9 @@ function describeType(t: TypeState, pending: number): string {
     ? `ERROR ${t.lastError}`
     : t.lastSuccessAt
       ? `ok ${t.lastSuccessAt.toISOString()}`
-      : 'not polled yet';
+      : lastIngest
+        ? `not polled; last ingested ${lastIngest}`
+        : 'not polled yet, nothing ingested';
   return `${t.type.padEnd(12)} ${cursor}; ${pending} pending; ${health}`;
 }
 

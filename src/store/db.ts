@@ -1,10 +1,15 @@
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PGlite as PGliteType, Transaction } from '@electric-sql/pglite';
 import { encodeColumns } from './copy-text.js';
+import { acquireStoreLock, type LockHolder } from './store-lock.js';
 
 /**
  * The one door to SQL. Services reach Postgres only through repositories that take a
@@ -82,6 +87,13 @@ export interface DbOptions {
   idleInTransactionTimeoutMs?: number;
   /** A query waiting this long for a free connection fails instead of queueing on (absent: waits). */
   acquireTimeoutMs?: number;
+  /** Told when an embedded store's lock left by a process that is gone is taken over. */
+  onStaleLock?: (holder: LockHolder, lockFile: string) => void;
+}
+
+/** The lock file of an embedded store: beside its directory, so that it is no part of PGDATA. */
+export function storeLockFile(dataDir: string): string {
+  return `${path.resolve(dataDir)}.lock`;
 }
 
 export async function openDb(opts: DbOptions): Promise<Db> {
@@ -177,8 +189,19 @@ async function openPglite(dataDir: string, opts: DbOptions): Promise<Db> {
   checkSchema(opts.schema);
   // Loaded lazily: the WASM build is large and only needed without a server.
   const { PGlite } = await import('@electric-sql/pglite');
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const db: PGliteType = await PGlite.create(dataDir);
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  // Before PGlite touches the files: a second process must not start recovery on a live store.
+  const lock = inMemory ? null : acquireStoreLock(storeLockFile(dataDir));
+  if (lock?.tookOverFrom) opts.onStaleLock?.(lock.tookOverFrom, lock.file);
+  let db: PGliteType;
+  try {
+    if (!inMemory && !existsSync(path.join(dataDir, 'PG_VERSION'))) createPgliteStore(dataDir);
+    db = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   if (opts.schema)
     await db.exec(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}; SET search_path TO ${opts.schema}`);
   const wrap = (c: PGliteType | Transaction): Queryable => {
@@ -204,9 +227,47 @@ async function openPglite(dataDir: string, opts: DbOptions): Promise<Db> {
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
     poolStats: () => null,
     async close() {
-      await db.close();
+      try {
+        await db.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
+}
+
+/**
+ * Postgres settings of the embedded store. PGlite's default shared_buffers (128 MB) lives
+ * in its WASM heap, which never shrinks; the operating system's page cache holds the
+ * files anyway, so a small pool costs little speed and saves its size in RSS.
+ */
+const PGLITE_SETTINGS = ['-c', 'shared_buffers=48MB'];
+
+/**
+ * Creates a new embedded store in a short-lived child process. PGlite's initdb runs a
+ * second Postgres instance and the initdb WASM module beside the first, and their heaps
+ * (about 600 MB) are never given back to the system: done here, that would stay in this
+ * process's RSS for all of its run (the README's first ingest peaked at 900 MB). A child
+ * returns it all when it exits, in about three seconds.
+ */
+function createPgliteStore(dataDir: string): void {
+  const pglite = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href;
+  const script = `
+    const { PGlite } = await import(${JSON.stringify(pglite)});
+    const db = await PGlite.create(process.argv[1], {
+      initDbStartParams: ${JSON.stringify(PGLITE_SETTINGS.filter((a) => a !== '-c').flatMap((a) => ['--set', a]))},
+    });
+    await db.close();`;
+  try {
+    execFileSync(process.execPath, ['--input-type=module', '-e', script, dataDir], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  } catch (err) {
+    const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim();
+    throw new Error(`Could not create the embedded store in ${dataDir}: ${stderr || String(err)}`, {
+      cause: err,
+    });
+  }
 }
 
 function columnNames(columns: [string, string][]): string[] {

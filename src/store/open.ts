@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Config } from '../config.js';
+import { createLogger } from '../log.js';
 import { openDb, type Db } from './db.js';
 import { migrate } from './migrate.js';
 
@@ -16,6 +17,11 @@ export async function openStore(config: Config, opts: { schema?: string } = {}):
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
     idleInTransactionTimeoutMs: config.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS,
+    onStaleLock: (holder, lockFile) =>
+      createLogger(config.LOG_LEVEL).warn(
+        { lockFile, pid: holder.pid, command: holder.command, since: holder.acquiredAt },
+        `embedded store lock left by process ${holder.pid}, which is gone: taken over`,
+      ),
   });
   await migrate(db);
   return db;

@@ -18,6 +18,7 @@ import type { Pipeline } from '../pipeline/pipeline.js';
 import { collectStatus, formatStatus } from '../pipeline/status.js';
 import { requireToken } from './admin-auth.js';
 import { outboxRoutes } from './outbox-page.js';
+import { readRoutes } from './admin-read.js';
 import { refuseCrossSite, requireJson } from './admin-csrf.js';
 import { parseOr400 } from './api/errors.js';
 import { bullBoardCsp } from './api/security.js';
@@ -93,6 +94,7 @@ function bullBoardErrors(app: FastifyInstance): BullBoardErrorHandler {
 function registerApi(app: FastifyInstance, pipeline: Pipeline): void {
   app.addHook('onRequest', requireJson);
   app.get('/status', async () => collectStatus(pipeline.deps, 100));
+  readRoutes(app, pipeline.deps.db);
   app.post('/jobs/retry', async (req) => {
     const body = parseOr400(retryBody, req.body, 'body');
     return { retried: await pipeline.queue.retry(body.id) };

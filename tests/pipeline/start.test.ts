@@ -84,10 +84,16 @@ describe.skipIf(!corpusAvailable())('start with nothing installed', () => {
     );
     expect([...ingestCounts(app.records).values()].every((n) => n === 1)).toBe(true);
 
-    // The CLI reaches the running embedded server for status (PGlite admits one process).
+    // The CLI reaches the running embedded server for status (PGlite admits one process),
+    // with PORT unset: it finds the server's port in HW_DATA_DIR/server.json.
     const port = new URL(base).port;
-    const status = runTs('src/cli/main.ts', ['status'], { ...env, PORT: port });
-    expect(await status.exited).toBe(0);
+    const { PORT: _port, ...noPort } = env;
+    const status = runTs('src/cli/main.ts', ['status'], noPort);
+    expect(await status.exited, status.stderr()).toBe(0);
+    expect(status.stdout()).toContain(
+      `server       running at ${base} (PID ${app.proc.pid}, hansard-watch start)`,
+    );
+    expect(status.stdout()).toMatch(/^speeches +[1-9]\d*$/m);
     expect(status.stdout()).toMatch(/queue \(memory\)/);
     expect(status.stdout()).toMatch(/files pending 0/);
     expect(

@@ -1,0 +1,81 @@
+/**
+ * Read-only admin API routes for the CLI: `hansard-watch speech` and `errors` call them
+ * on a running server when the embedded store is held by it (PGlite admits one process).
+ * `start` mounts them in its admin API; `serve`, which has no pipeline, mounts
+ * `serveAdminPlugin` with them and a store-only /status.
+ */
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { listIngestErrors } from '../ingest/error-repository.js';
+import { formatUnresolved, unresolvedReport } from '../member/unresolved-report.js';
+import { CursorRepository, type TypeState } from '../pipeline/cursor-repository.js';
+import { StateRepository } from '../pipeline/state-repository.js';
+import { collectStoreCounts, type PipelineStatus } from '../pipeline/status.js';
+import { SpeechRepository } from '../speech/speech-repository.js';
+import type { Db } from '../store/db.js';
+import { requireToken } from './admin-auth.js';
+import { refuseCrossSite } from './admin-csrf.js';
+import { errorBody } from './api/errors.js';
+
+/** GET /speech/<gid> and GET /errors[?all=1], relative to where they are mounted. */
+export function readRoutes(app: FastifyInstance, db: Db): void {
+  app.get('/speech/*', async (req, reply) => {
+    const gid = (req.params as { '*'?: string })['*'] ?? '';
+    const speech = gid ? await new SpeechRepository(db).get(gid) : null;
+    return speech ?? reply.code(404).send(errorBody(404, `No speech with gid ${gid}`));
+  });
+  app.get('/errors', async (req) => {
+    const all = (req.query as { all?: string }).all === '1';
+    return {
+      rows: await listIngestErrors(db, { includeResolved: all, includeWarnings: all }),
+      unresolved: formatUnresolved(await unresolvedReport(db)),
+    };
+  });
+}
+
+/** What `serve` knows of the pipeline: the store's side of it (no queue, no polling here). */
+async function storeOnlyStatus(db: Db, types: readonly string[]): Promise<PipelineStatus> {
+  const stored = new Map((await new CursorRepository(db).all()).map((t) => [t.type, t]));
+  const states = new StateRepository(db);
+  const byTypeRows = await db.query<{ type: string; n: number }>(
+    'SELECT type, count(*)::int AS n FROM feed_pending GROUP BY type ORDER BY type',
+  );
+  return {
+    feed: 'not polled by this server (hansard-watch serve)',
+    queue: { kind: 'none: `serve` works no queue', counts: null },
+    types: types.map(
+      (type): TypeState =>
+        stored.get(type) ?? {
+          type,
+          mode: 'changedates',
+          cursor: null,
+          lastPollAt: null,
+          lastSuccessAt: null,
+          lastError: null,
+          changedatesCheckedAt: null,
+          indexCheckedAt: null,
+          indexValidators: null,
+        },
+    ),
+    lastPoll: (await states.get('last-poll')) ?? null,
+    lastSuccessfulPoll: (await states.get('last-successful-poll')) ?? null,
+    people: (await states.get('people')) ?? null,
+    pending: {
+      total: byTypeRows.reduce((n, r) => n + r.n, 0),
+      byType: Object.fromEntries(byTypeRows.map((r) => [r.type, r.n])),
+    },
+    failed: [],
+    store: await collectStoreCounts(db),
+  };
+}
+
+/** Register with `{ prefix: '/admin/api' }` on `serve`. */
+export const serveAdminPlugin: FastifyPluginAsync<{
+  db: Db;
+  token: string;
+  types: readonly string[];
+}> = async (app, opts) => {
+  app.addHook('onRequest', requireToken(opts.token));
+  app.addHook('onRequest', refuseCrossSite);
+  app.get('/status', async () => storeOnlyStatus(opts.db, opts.types));
+  readRoutes(app, opts.db);
+};
