@@ -5,7 +5,7 @@
  */
 import { citation } from '../export/citation.js';
 import { twfyUrl } from '../export/twfy-url.js';
-import { MAX_REDIRECT_HOPS } from '../speech/redirects.js';
+import { currentGid } from '../speech/redirects.js';
 import type { Queryable } from '../store/db.js';
 import {
   buildVoteRow,
@@ -122,18 +122,7 @@ export class DivisionRepository {
 
   /** Follows gid redirects (a revised day's divisions are renumbered too); null when unknown. */
   async resolveGid(gid: string): Promise<string | null> {
-    let current = gid;
-    for (let hop = 0; hop <= MAX_REDIRECT_HOPS; hop++) {
-      const found = await this.db.query('SELECT 1 FROM divisions WHERE gid = $1', [current]);
-      if (found.length > 0) return current;
-      const next = await this.db.query<{ new_gid: string }>(
-        'SELECT new_gid FROM gid_redirects WHERE old_gid = $1',
-        [current],
-      );
-      if (!next[0]) return null;
-      current = next[0].new_gid;
-    }
-    return null;
+    return currentGid(this.db, 'divisions', gid);
   }
 
   async get(gid: string): Promise<Division | null> {

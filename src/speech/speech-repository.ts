@@ -11,7 +11,7 @@ import {
   type ResponseLimits,
   type WindowParagraph,
 } from './paragraph-window.js';
-import { MAX_REDIRECT_HOPS } from './redirects.js';
+import { currentGid } from './redirects.js';
 
 export interface StoredParagraph {
   seq: number;
@@ -73,18 +73,7 @@ export class SpeechRepository {
 
   /** Follows gid redirects to the speech's current id; null when the gid is unknown. */
   async resolveGid(gid: string): Promise<string | null> {
-    let current = gid;
-    for (let hop = 0; hop <= MAX_REDIRECT_HOPS; hop++) {
-      const found = await this.db.query('SELECT 1 FROM speeches WHERE gid = $1', [current]);
-      if (found.length > 0) return current;
-      const next = await this.db.query<{ new_gid: string }>(
-        'SELECT new_gid FROM gid_redirects WHERE old_gid = $1',
-        [current],
-      );
-      if (!next[0]) return null;
-      current = next[0].new_gid;
-    }
-    return null;
+    return currentGid(this.db, 'speeches', gid);
   }
 
   /** The whole speech, every paragraph in full (the CLI's `speech`; responses use getPage). */
