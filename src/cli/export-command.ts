@@ -4,6 +4,7 @@
  * GET /api/v1/export, and a progress bar. The file appears under its name only when
  * complete: rows go to FILE.partial, renamed at the end, removed on failure.
  */
+import type { z } from 'zod';
 import cliProgress from 'cli-progress';
 import { EXPORT_FORMATS } from '../export/formats.js';
 import { fieldIssues } from '../search/filters.js';
@@ -27,13 +28,13 @@ export interface ExportArgs {
   excel?: boolean;
 }
 
-/** The CLI's options as the API's query parameters, validated by the same schema. */
-export function parseExportArgs(args: ExportArgs): ExportQuery {
+/** The CLI's options as the API's query parameters, validated by the API's own schema. */
+export function parseArgsWith<Q>(schema: z.ZodType<Q>, args: ExportArgs): Q {
   const { out: _out, ...params } = args;
   const defined = Object.fromEntries(
     Object.entries(params).filter(([, v]) => v !== undefined && v !== false),
   );
-  const parsed = exportQuery.safeParse(defined);
+  const parsed = schema.safeParse(defined);
   if (!parsed.success) {
     const flag = (field: string) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     throw new Error(
@@ -43,6 +44,10 @@ export function parseExportArgs(args: ExportArgs): ExportQuery {
     );
   }
   return parsed.data;
+}
+
+export function parseExportArgs(args: ExportArgs): ExportQuery {
+  return parseArgsWith(exportQuery, args);
 }
 
 /**

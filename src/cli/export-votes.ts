@@ -8,26 +8,12 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { EXPORT_FORMATS } from '../export/formats.js';
 import { exportVotes, VoteExportRepository } from '../export/vote-export.js';
-import { fieldIssues } from '../search/filters.js';
 import { voteExportQuery, voteFilters, type VoteExportQuery } from '../web/api/vote-schemas.js';
 import { withStore } from './context.js';
-import type { ExportArgs } from './export-command.js';
+import { parseArgsWith, type ExportArgs } from './export-command.js';
 
 export function parseVoteExportArgs(args: ExportArgs): VoteExportQuery {
-  const { out: _out, ...params } = args;
-  const defined = Object.fromEntries(
-    Object.entries(params).filter(([, v]) => v !== undefined && v !== false),
-  );
-  const parsed = voteExportQuery.safeParse(defined);
-  if (!parsed.success) {
-    const flag = (field: string) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    throw new Error(
-      fieldIssues(parsed.error)
-        .map((i) => `${flag(i.field)}: ${i.message}`)
-        .join('\n'),
-    );
-  }
-  return parsed.data;
+  return parseArgsWith(voteExportQuery, args);
 }
 
 export async function runVoteExport(args: ExportArgs): Promise<number> {
