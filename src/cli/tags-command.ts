@@ -36,6 +36,22 @@ export function registerTagCommands(program: Command): void {
     });
 
   tags
+    .command('cv-real')
+    .description(
+      'cross-validate on all real labelled Hansard (dev-2009, real-2015-20, corpus-2009 rows), grouped by debate',
+    )
+    .option('--folds <k>', 'number of folds', '5')
+    .option('--no-written', 'train on the real rows only, without tags/training/written')
+    .option('--errors', 'list the misclassified paragraphs')
+    .action(async (opts: { folds: string; written: boolean; errors?: boolean }) => {
+      if (!/^\d+$/.test(opts.folds)) throw new Error(`--folds must be a whole number, got ${opts.folds}`);
+      const { runRealCrossValidation } = await tagging();
+      process.stdout.write(
+        `${runRealCrossValidation({ folds: Number(opts.folds), written: opts.written, showErrors: !!opts.errors })}\n`,
+      );
+    });
+
+  tags
     .command('retag')
     .description('re-tag stored speeches after a rules or model change, and report how many tags changed')
     .option('--since <date>', 'only days from this sitting date (YYYY-MM-DD)')
