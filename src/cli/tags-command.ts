@@ -93,4 +93,74 @@ export function registerTagCommands(program: Command): void {
         if (sum.failed.length > 0) process.exitCode = 1;
       }),
     );
+
+  registerCorrectionCommands(tags);
+}
+
+/** The tags the taxonomy defines: a correction may name only these. */
+async function knownTags(): Promise<string[]> {
+  const { loadTaxonomy, tagPaths } = await tagging();
+  return loadTaxonomy(tagPaths().taxonomy).tags.map((t) => t.id);
+}
+
+/** `tags correct` and `tags corrections`: editors' verdicts on paragraph tags. */
+function registerCorrectionCommands(tags: Command): void {
+  tags
+    .command('correct <gid> <paragraph> <changes...>')
+    .description(
+      "correct a paragraph's tags: +tag adds, -tag removes (paragraph: 1-based position in the speech, or its pid)",
+    )
+    .option('--note <text>', 'why (shown in `tags corrections`)')
+    .action((gid: string, paragraph: string, changes: string[], opts: { note?: string }) =>
+      withStore(async ({ db }) => {
+        const [{ parseCorrectionArg }, { recordCorrection }] = await Promise.all([
+          import('../tag/corrections.js'),
+          import('../tag/correction-repository.js'),
+        ]);
+        const parsed = changes.map((c) => {
+          const p = parseCorrectionArg(c);
+          if (p === null) throw new Error(`'${c}' is not +tag or -tag`);
+          return p;
+        });
+        const known = await knownTags();
+        const saved = await db.transaction((tx) =>
+          recordCorrection(tx, {
+            gid,
+            paragraph,
+            changes: parsed,
+            note: opts.note ?? null,
+            origin: 'cli',
+            knownTags: known,
+          }),
+        );
+        for (const c of saved)
+          process.stdout.write(
+            `${c.action === 'add' ? 'added' : 'removed'} ${c.tag} on ${c.gid} paragraph ${c.paragraph ?? '?'} (correction ${c.id})\n`,
+          );
+      }),
+    );
+
+  tags
+    .command('corrections')
+    .description('list every editor correction')
+    .option('--json', 'one JSON object per line')
+    .action((opts: { json?: boolean }) =>
+      withStore(async ({ db }) => {
+        const { listCorrections } = await import('../tag/correction-repository.js');
+        const list = await listCorrections(db);
+        if (opts.json) {
+          for (const c of list) process.stdout.write(`${JSON.stringify(c)}\n`);
+          return;
+        }
+        if (list.length === 0) process.stdout.write('no corrections\n');
+        for (const c of list) {
+          const where = c.paragraph === null ? 'text since changed' : `paragraph ${c.paragraph}`;
+          const snippet = c.text.length > 70 ? `${c.text.slice(0, 69)}…` : c.text;
+          process.stdout.write(
+            `#${c.id} ${c.createdAt} ${c.action === 'add' ? '+' : '-'}${c.tag} ${c.gid} ${where} [${c.origin}]` +
+              `${c.note ? ` — ${c.note}` : ''}\n    ${snippet}\n`,
+          );
+        }
+      }),
+    );
 }

@@ -81,11 +81,23 @@ export function loadRealRows(sharedTaggingDir: string, trainingDir: string, corp
   return { rows, counts };
 }
 
+/** The source a row of `loadRealRows` came from, by its id prefix. */
+function sourceOf(r: EvalRow): string {
+  const prefix = r.id?.split(':')[0];
+  return prefix === 'dev' ? 'dev-2009' : prefix === 'real' ? 'real-2015-20' : 'corpus-2009';
+}
+
 export interface RealCvOptions {
   folds: number;
   /** Add the written training text (tags/training/written) to every fold's training data. */
   written: boolean;
   options?: TrainOptions;
+  /**
+   * Sources whose rows join the other folds' training data (default: all). Rows of the
+   * others are scored only: `['corpus-2009']` is model-v5's recipe, which never saw dev-2009
+   * or real-2015-20.
+   */
+  trainSources?: string[];
   tagsDir?: string;
   corpusDir?: string;
   sharedTaggingDir?: string;
@@ -109,6 +121,9 @@ export function realCrossValidation(opts: RealCvOptions): {
     taxonomy,
     folds: opts.folds,
     options: opts.options ?? DEFAULT_TRAIN_OPTIONS,
+    ...(opts.trainSources !== undefined
+      ? { trainable: (r: EvalRow) => opts.trainSources!.includes(sourceOf(r)) }
+      : {}),
   });
   return { report: cv.report, counts };
 }
