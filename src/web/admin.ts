@@ -16,10 +16,13 @@ import { BullPipelineQueue } from '../pipeline/bullmq-queue.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { collectStatus, formatStatus } from '../pipeline/status.js';
 import { requireToken } from './admin-auth.js';
+import { registerTagCorrectionRoutes } from './admin-tag-corrections.js';
 import { refuseCrossSite, requireJson } from './admin-csrf.js';
 import { parseOr400 } from './api/errors.js';
 import { bullBoardCsp } from './api/security.js';
 import { isoDate } from '../search/filters.js';
+import { tagPaths } from '../tag/paths.js';
+import { loadTaxonomy } from '../tag/taxonomy.js';
 
 export interface AdminOptions {
   pipeline: Pipeline;
@@ -33,6 +36,13 @@ const backfillBody = z.strictObject({
   force: z.boolean().optional(),
 });
 const retryBody = z.strictObject({ id: z.string().min(1).max(200).optional() });
+
+/** The taxonomy's tags, read once: a correction may name only these. */
+let tagIds: string[] | null = null;
+function taxonomyTags(): string[] {
+  tagIds ??= loadTaxonomy(tagPaths().taxonomy).tags.map((t) => t.id);
+  return tagIds;
+}
 
 /** Register with `{ prefix: '/admin' }`. */
 export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (app, opts) => {
@@ -88,6 +98,7 @@ function bullBoardErrors(app: FastifyInstance): BullBoardErrorHandler {
 function registerApi(app: FastifyInstance, pipeline: Pipeline): void {
   app.addHook('onRequest', requireJson);
   app.get('/status', async () => collectStatus(pipeline.deps, 100));
+  registerTagCorrectionRoutes(app, pipeline.deps.db, taxonomyTags);
   app.post('/jobs/retry', async (req) => {
     const body = parseOr400(retryBody, req.body, 'body');
     return { retried: await pipeline.queue.retry(body.id) };
