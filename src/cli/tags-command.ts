@@ -11,9 +11,19 @@ export function registerTagCommands(program: Command): void {
   tags
     .command('train')
     .description('train the classifiers deterministically and write a versioned model file under tags/models')
-    .action(async () => {
-      const report = await (await tagging()).runTrain();
-      process.stdout.write(`${report.summary}\n`);
+    .option('--corrections', "also train on editors' corrections from the store (they outrank file labels)")
+    .action(async (opts: { corrections?: boolean }) => {
+      const { runTrain } = await tagging();
+      if (!opts.corrections) {
+        process.stdout.write(`${(await runTrain()).summary}\n`);
+        return;
+      }
+      await withStore(async ({ db }) => {
+        const { correctionExamples } = await import('../tag/correction-repository.js');
+        const extraExamples = await correctionExamples(db);
+        const report = await runTrain({ extraExamples });
+        process.stdout.write(`${report.summary}; ${extraExamples.length} corrected paragraphs\n`);
+      });
     });
 
   tags

@@ -211,3 +211,48 @@ export async function listCorrections(db: Queryable): Promise<StoredCorrection[]
   const position = new Map(paragraphs.map((p) => [`${p.speech_gid}|${sha1(p.body)}`, p.n] as const));
   return rows.map((r) => toStored(r, position.get(`${r.speech_gid}|${r.text_sha1}`) ?? null));
 }
+
+/**
+ * Corrected paragraphs as labelled training examples (`tags train --corrections`): the text
+ * as corrected, labelled with the tags it carries after its corrections (the editor's verdicts
+ * plus the stored tags the editor left alone). A paragraph whose text has since left the store
+ * keeps only the tags an editor added.
+ */
+export async function correctionExamples(
+  db: Queryable,
+): Promise<{ id: string; text: string; labels: string[] }[]> {
+  const rows = await db.query<{
+    speech_key: string;
+    text_sha1: string;
+    tag: string;
+    action: CorrectionAction;
+    body: string;
+    id: number;
+  }>('SELECT id::int AS id, speech_key, text_sha1, tag, action, body FROM tag_corrections ORDER BY id');
+  const stored = await db.query<{ speech_gid: string; body: string; tag: string }>(
+    `SELECT p.speech_gid, p.body, t.tag FROM tag_corrections c
+       JOIN paragraph_tags t ON t.speech_gid = c.speech_gid
+       JOIN paragraphs p ON p.speech_gid = t.speech_gid AND p.seq = t.seq`,
+  );
+  const byParagraph = new Map<string, { id: number; text: string; add: Set<string>; remove: Set<string> }>();
+  for (const r of rows) {
+    const key = `${r.speech_key}|${r.text_sha1}`;
+    const entry = byParagraph.get(key) ?? {
+      id: r.id,
+      text: r.body,
+      add: new Set<string>(),
+      remove: new Set<string>(),
+    };
+    (r.action === 'add' ? entry.add : entry.remove).add(r.tag);
+    byParagraph.set(key, entry);
+  }
+  for (const s of stored) {
+    const entry = byParagraph.get(`${speechKey(s.speech_gid)}|${sha1(s.body)}`);
+    if (entry !== undefined && !entry.remove.has(s.tag)) entry.add.add(s.tag);
+  }
+  return [...byParagraph.values()].map((e) => ({
+    id: `editor:${e.id}`,
+    text: e.text,
+    labels: [...e.add].sort(),
+  }));
+}

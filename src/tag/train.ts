@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { assertDisjoint, isHeldOut, loadTrainingExamples, readJsonl, type Example } from './data.js';
+import { assertDisjoint, isHeldOut, loadTrainingExamples, readJsonl, sha1, type Example } from './data.js';
 import {
   buildSpace,
   compileSpace,
@@ -217,6 +217,8 @@ export interface RunTrainOptions {
    * set, when present, and the held-out splits in the data folder).
    */
   evalFiles?: string[];
+  /** More labelled examples (editors' corrections from the store); they replace training rows with the same text. */
+  extraExamples?: readonly Example[];
 }
 
 export interface TrainReport {
@@ -234,7 +236,13 @@ export async function runTrain(opts: RunTrainOptions = {}): Promise<TrainReport>
   const dataDir = opts.dataDir ?? paths.trainingDir;
   const taxonomy = loadTaxonomy(opts.taxonomyFile ?? paths.taxonomy);
   const corpusDir = opts.corpusDir ?? defaultCorpusDir(paths.tagsDir);
-  const examples = loadTrainingExamples(dataDir, { corpusDir });
+  const extra = opts.extraExamples ?? [];
+  const corrected = new Set(extra.map((e) => sha1(e.text)));
+  // An editor's verdict outranks the training file's label for the same text.
+  const examples = [
+    ...loadTrainingExamples(dataDir, { corpusDir }).filter((e) => !corrected.has(sha1(e.text))),
+    ...extra,
+  ];
   for (const file of opts.evalFiles ?? [...defaultEvalFiles(corpusDir), ...heldOutFiles(dataDir)]) {
     assertDisjoint(
       examples,

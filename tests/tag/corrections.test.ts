@@ -6,6 +6,7 @@ import { TAG_SOURCE } from '../../src/export/export-repository.js';
 import { createDefaultTagger, type Tagger } from '../../src/tag/index.js';
 import {
   CorrectionError,
+  correctionExamples,
   listCorrections,
   recordCorrection,
   type CorrectionRequest,
@@ -120,6 +121,11 @@ for (const kind of ['postgres', 'pglite'] as const) {
       expect(listed[0]!.text).toMatch(/^What assessment/);
       // Listed against the gid corrected, which version b replaced: its text is no longer in the store.
       expect(listed[0]!.paragraph).toBeNull();
+
+      // Training data: one paragraph, labelled as the editor left it.
+      expect(await correctionExamples(db)).toEqual([
+        { id: `editor:${listed[0]!.id}`, text: listed[0]!.text, labels: ['privatisation'] },
+      ]);
     });
 
     it('refuses an unknown gid, paragraph or tag and changes nothing', async () => {
