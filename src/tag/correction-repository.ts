@@ -78,6 +78,15 @@ export async function recordCorrection(tx: Queryable, req: CorrectionRequest): P
     out.push(toStored(row!, paragraphs.indexOf(target) + 1));
   }
   await rewriteSpeechTags(tx, req.gid, paragraphs);
+  // An added tag alerts its subscribers once: the alert dispatcher matches the day again on its
+  // next pass (as for a day tagged late), and matching records a delivery once per speech and
+  // subscription. A removed tag is gone from speech_tags, so it can never match.
+  if (req.changes.some((c) => c.action === 'add'))
+    await tx.query(
+      `INSERT INTO alert_rematch (group_key) SELECT group_key FROM speeches WHERE gid = $1
+       ON CONFLICT (group_key) DO UPDATE SET queued_at = now()`,
+      [req.gid],
+    );
   return out;
 }
 
