@@ -151,6 +151,33 @@ function registerCorrectionCommands(tags: Command): void {
     );
 
   tags
+    .command('audit')
+    .description(
+      'judge a stratified random sample of stored tags; wrong ones become corrections, with a precision report',
+    )
+    .option('--per-stratum <n>', 'tags drawn from each tag × method', '20')
+    .option('--seed <text>', 'the sample is the same for the same seed and store', 'audit')
+    .option('--report <file>', 'also write the precision report (Markdown) to this file')
+    .action((opts: { perStratum: string; seed: string; report?: string }) =>
+      withStore(async ({ db }) => {
+        if (!/^\d+$/.test(opts.perStratum))
+          throw new Error(`--per-stratum must be a whole number, got ${opts.perStratum}`);
+        const { askVerdicts, drawSample, precisionReport, saveVerdicts } = await import('../tag/audit.js');
+        const items = await drawSample(db, Number(opts.perStratum), opts.seed);
+        const verdicts = await askVerdicts(items, { input: process.stdin, output: process.stdout });
+        if (verdicts === null) {
+          process.stdout.write('\naudit ended before the last verdict: nothing was written\n');
+          process.exitCode = 1;
+          return;
+        }
+        const removed = await saveVerdicts(db, verdicts, await knownTags());
+        const report = precisionReport(verdicts);
+        process.stdout.write(`\n${report}\n\n${removed} wrong tags written as corrections\n`);
+        if (opts.report) (await import('node:fs')).writeFileSync(opts.report, `${report}\n`);
+      }),
+    );
+
+  tags
     .command('corrections')
     .description('list every editor correction')
     .option('--json', 'one JSON object per line')
