@@ -37,6 +37,7 @@ interface StoredTag {
   tag: string;
   confidence: number;
   method: string;
+  source: string;
   evidence: unknown;
 }
 
@@ -178,6 +179,7 @@ function toExportTag(t: StoredTag): ExportTag {
     tag: t.tag,
     confidence: t.confidence,
     method: t.method,
+    source: t.source,
     evidence_terms: evidenceTerms(t.evidence),
   };
 }

@@ -49,6 +49,23 @@ describe('tag corrections over the admin API', () => {
       [GID],
     );
     expect(stored?.method).toBe('editor');
+    // The public API names who gave each paragraph tag.
+    const speech = (await app.inject({ method: 'GET', url: `/api/v1/speeches/${GID}` })).json<{
+      paragraphs: { tags: { tag: string; method: string; source: string }[] }[];
+    }>();
+    expect(speech.paragraphs[1]!.tags).toContainEqual(
+      expect.objectContaining({ tag: 'aco', method: 'editor', source: 'editor' }),
+    );
+
+    // Exports too.
+    const exported = await app.inject({ method: 'GET', url: '/api/v1/export?format=jsonl&tag=aco' });
+    expect(exported.statusCode, exported.body.slice(0, 300)).toBe(200);
+    const rows = exported.body
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { gid: string; tags: { tag: string; source: string }[] });
+    expect(rows.map((r) => r.gid)).toEqual([GID]);
+    expect(rows[0]!.tags).toContainEqual(expect.objectContaining({ tag: 'aco', source: 'editor' }));
 
     const removed = await app.inject({
       method: 'DELETE',
