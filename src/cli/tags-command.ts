@@ -121,6 +121,8 @@ function registerCorrectionCommands(tags: Command): void {
       "correct a paragraph's tags: +tag adds, -tag removes (paragraph: 1-based position in the speech, or its pid)",
     )
     .option('--note <text>', 'why (shown in `tags corrections`)')
+    // `-outsourcing` is a verdict, not an option: let it through to <changes...>.
+    .allowUnknownOption()
     .action((gid: string, paragraph: string, changes: string[], opts: { note?: string }) =>
       withStore(async ({ db }) => {
         const [{ parseCorrectionArg }, { recordCorrection }] = await Promise.all([

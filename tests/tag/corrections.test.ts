@@ -1,5 +1,7 @@
 import path from 'node:path';
+import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerTagCommands } from '../../src/cli/tags-command.js';
 import { ingestFiles } from '../../src/ingest/ingest.js';
 import type { Db } from '../../src/store/db.js';
 import { TAG_SOURCE } from '../../src/export/export-repository.js';
@@ -27,6 +29,20 @@ beforeAll(() => {
 });
 
 describe('corrections, pure', () => {
+  it('the CLI reads -tag as a verdict, not an option', async () => {
+    const program = new Command().exitOverride();
+    registerTagCommands(program);
+    const correct = program.commands
+      .find((c) => c.name() === 'tags')!
+      .commands.find((c) => c.name() === 'correct')!;
+    const seen: unknown[] = [];
+    correct.action((...args: unknown[]) => void seen.push(...args.slice(0, 4)));
+    await program.parseAsync(['tags', 'correct', A, '1', '-outsourcing', '--note', 'why', '+privatisation'], {
+      from: 'user',
+    });
+    expect(seen).toEqual([A, '1', ['-outsourcing', '+privatisation'], { note: 'why' }]);
+  });
+
   it('parses +tag and -tag only', () => {
     expect(parseCorrectionArg('+privatisation')).toEqual({ action: 'add', tag: 'privatisation' });
     expect(parseCorrectionArg('-outsourcing')).toEqual({ action: 'remove', tag: 'outsourcing' });
