@@ -52,14 +52,48 @@ export function registerTagCommands(program: Command): void {
     )
     .option('--folds <k>', 'number of folds', '5')
     .option('--no-written', 'train on the real rows only, without tags/training/written')
+    .option(
+      '--train-on <sources>',
+      'real sources that join training (comma-separated: corpus-2009,dev-2009,real-2015-20; default all); ' +
+        "'corpus-2009' alone is model-v5's recipe",
+    )
+    .option('--topical <share>', 'train with the topical gate at this share (0 or absent: off)')
+    .option('--no-stop-bigrams', 'leave bigrams holding a stop word out of the vocabulary')
     .option('--errors', 'list the misclassified paragraphs')
-    .action(async (opts: { folds: string; written: boolean; errors?: boolean }) => {
-      if (!/^\d+$/.test(opts.folds)) throw new Error(`--folds must be a whole number, got ${opts.folds}`);
-      const { runRealCrossValidation } = await tagging();
-      process.stdout.write(
-        `${runRealCrossValidation({ folds: Number(opts.folds), written: opts.written, showErrors: !!opts.errors })}\n`,
-      );
-    });
+    .action(
+      async (opts: {
+        folds: string;
+        written: boolean;
+        trainOn?: string;
+        topical?: string;
+        stopBigrams: boolean;
+        errors?: boolean;
+      }) => {
+        if (!/^\d+$/.test(opts.folds)) throw new Error(`--folds must be a whole number, got ${opts.folds}`);
+        const topical = opts.topical === undefined ? 0 : Number(opts.topical);
+        if (!(topical >= 0 && topical <= 1))
+          throw new Error(`--topical must be a number from 0 to 1, got ${opts.topical}`);
+        const sources = opts.trainOn?.split(',').map((x) => x.trim());
+        const known = ['corpus-2009', 'dev-2009', 'real-2015-20'];
+        const bad = (sources ?? []).filter((x) => !known.includes(x));
+        if (bad.length) throw new Error(`--train-on: unknown ${bad.join(', ')}; known: ${known.join(', ')}`);
+        const { runRealCrossValidation, DEFAULT_TRAIN_OPTIONS } = await tagging();
+        const options = {
+          ...DEFAULT_TRAIN_OPTIONS,
+          ...(topical > 0 ? { topicalPrecision: topical } : {}),
+          ...(opts.stopBigrams ? {} : { stopBigrams: 0 }),
+        };
+        process.stdout.write(
+          `${runRealCrossValidation({
+            folds: Number(opts.folds),
+            written: opts.written,
+            options,
+            ...(sources ? { trainSources: sources } : {}),
+            showErrors: !!opts.errors,
+          })}\n`,
+        );
+      },
+    );
 
   tags
     .command('retag')

@@ -136,6 +136,8 @@ export function runRealCrossValidation(opts: RealCvOptions & { showErrors?: bool
     .join(', ');
   const title =
     `all real labelled Hansard (${sources}), ${opts.folds}-fold cross-validation grouped by debate ` +
-    `(debate + date; the gid's day for 2009), training ${opts.written ? 'real + written' : 'real only'}`;
+    `(debate + date; the gid's day for 2009), training on ${opts.trainSources?.join(' + ') ?? 'all real rows'}${opts.written ? ' + written' : ''}` +
+    `${opts.options?.topicalPrecision ? `, topical gate ${opts.options.topicalPrecision}` : ''}` +
+    `${opts.options?.stopBigrams === 0 ? ', no stop-word bigrams' : ''}`;
   return formatEvalReport(report, { title, showErrors: opts.showErrors ?? false });
 }
