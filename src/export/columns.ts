@@ -14,6 +14,8 @@ export interface ExportTag {
   confidence: number;
   /** How the tagger decided: `keyword`, `classifier` or `combined`. */
   method: string;
+  /** Who gave the tag: `rule` (keyword), `classifier` (classifier or combined) or `editor` (a correction). */
+  source: string;
   /** Distinct words or phrases that drove the decision, as they appear in the text. */
   evidence_terms: string[];
 }

@@ -37,6 +37,7 @@ interface StoredTag {
   tag: string;
   confidence: number;
   method: string;
+  source: string;
   evidence: unknown;
 }
 
@@ -48,8 +49,12 @@ const SPEECH_COLUMNS = `s.gid, s.sitting_date::text AS sitting_date, to_char(s.t
   mh.title AS major_heading, nh.title AS minor_heading, s.speaker_name, s.person_name, s.person_id, s.party,
   s.constituency, s.url AS hansard_url, s.colnum`;
 
+/** Who gave a stored tag: the rules alone, the classifier (alone or with the rules), or an editor. */
+export const TAG_SOURCE = `CASE t.method WHEN 'keyword' THEN 'rule' WHEN 'editor' THEN 'editor' ELSE 'classifier' END`;
+
 const tagsJson = (table: string, match: string, minConfidence: string): string =>
-  `(SELECT json_agg(json_build_object('tag', t.tag, 'confidence', t.confidence, 'method', t.method, 'evidence', t.evidence)
+  `(SELECT json_agg(json_build_object('tag', t.tag, 'confidence', t.confidence, 'method', t.method,
+                    'source', ${TAG_SOURCE}, 'evidence', t.evidence)
                     ORDER BY t.confidence DESC, t.tag)
       FROM ${table} t WHERE ${match} AND t.confidence >= ${minConfidence}::real)`;
 
@@ -174,6 +179,7 @@ function toExportTag(t: StoredTag): ExportTag {
     tag: t.tag,
     confidence: t.confidence,
     method: t.method,
+    source: t.source,
     evidence_terms: evidenceTerms(t.evidence),
   };
 }

@@ -32,6 +32,7 @@ export function jsonlRecord(row: ExportRow): JsonlRecord {
       tag: t.tag,
       confidence: t.confidence,
       method: t.method,
+      source: t.source,
       evidence_terms: t.evidence_terms,
     })),
     evidence_terms: evidenceTermsOf(row.tags),

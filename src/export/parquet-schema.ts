@@ -1,7 +1,7 @@
 /**
  * The Parquet schema of the export, and how each column's value is taken from a row.
  * Text is UTF8 strings, the sitting date a DATE, confidences DOUBLE, and tags a nested
- * LIST<STRUCT<tag, confidence, method, evidence_terms LIST<STRING>>> (standard three-level
+ * LIST<STRUCT<tag, confidence, method, source, evidence_terms LIST<STRING>>> (standard three-level
  * lists), so pandas, DuckDB and Arrow read them as typed values, not JSON to re-parse.
  */
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
@@ -37,10 +37,11 @@ function list(name: string, element: SchemaElement[]): SchemaElement[] {
 }
 
 const TAG_ELEMENT: SchemaElement[] = [
-  { name: 'element', repetition_type: 'REQUIRED', num_children: 4 },
+  { name: 'element', repetition_type: 'REQUIRED', num_children: 5 },
   string('tag', 'REQUIRED'),
   { name: 'confidence', type: 'DOUBLE', repetition_type: 'REQUIRED' },
   string('method', 'REQUIRED'),
+  string('source', 'REQUIRED'),
   ...list('evidence_terms', [string('element', 'REQUIRED')]),
 ];
 

@@ -312,6 +312,8 @@ function toSpeech(r: SpeechRow, continued: boolean): DebateSpeech {
 export interface ParagraphTagScore extends TagScore {
   seq: number;
   method: string;
+  /** Who gave the tag: the rules alone, the classifier (alone or with the rules), or an editor. */
+  source: 'rule' | 'classifier' | 'editor';
 }
 
 /** Tags of one speech: speech-level, and per paragraph (for highlighting the tagged paragraphs). */
@@ -327,7 +329,9 @@ export async function speechTags(
       [gid, minConfidence],
     ),
     db.query<ParagraphTagScore>(
-      `SELECT seq, tag, round(confidence::numeric, 3)::float8 AS confidence, method FROM paragraph_tags
+      `SELECT seq, tag, round(confidence::numeric, 3)::float8 AS confidence, method,
+              CASE method WHEN 'keyword' THEN 'rule' WHEN 'editor' THEN 'editor' ELSE 'classifier' END AS source
+         FROM paragraph_tags
         WHERE speech_gid = $1 AND confidence >= $2::real ORDER BY seq, confidence DESC, tag`,
       [gid, minConfidence],
     ),

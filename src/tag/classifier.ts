@@ -27,6 +27,8 @@ export interface Classifiers {
   textByTag: Map<string, number>;
   textWeights: Float64Array[];
   textBiases: number[];
+  /** Per tag id, a mask over the terms: 1 where the term is topical; absent when the model has no such list. */
+  topical: Map<string, Uint8Array>;
 }
 
 export function compileClassifiers(model: TagModel): Classifiers {
@@ -40,6 +42,13 @@ export function compileClassifiers(model: TagModel): Classifiers {
     textByTag: new Map((model.textClassifiers ?? []).map((c, i) => [c.tag, i])),
     textWeights: (model.textClassifiers ?? []).map((c) => Float64Array.from(c.weights)),
     textBiases: (model.textClassifiers ?? []).map((c) => c.bias),
+    topical: new Map(
+      (model.topical ?? []).map(({ tag, terms: idx }) => {
+        const mask = new Uint8Array(model.features.terms.length);
+        for (const j of idx) mask[j] = 1;
+        return [tag, mask] as const;
+      }),
+    ),
   };
 }
 
@@ -57,6 +66,22 @@ export function textProbability(c: Classifiers, k: number, x: SparseVector): num
   return sigmoid(dot(x, c.textWeights[k]!) + c.textBiases[k]!);
 }
 
+/**
+ * Whether the paragraph holds a topical term of tag k that the main classifier weighs
+ * positively: without one, a tag that no pattern supports is not given (a tag must not rest
+ * on filler such as "the public" or "are waiting"). True when the model lists no topical terms.
+ */
+export function hasTopicalTerm(c: Classifiers, tag: string, k: number, x: SparseVector): boolean {
+  const mask = c.topical.get(tag);
+  if (mask === undefined) return true;
+  const w = c.weights[k]!;
+  for (let n = 0; n < x.idx.length; n++) {
+    const j = x.idx[n]!;
+    if (j < mask.length && mask[j] === 1 && w[j]! > 0) return true;
+  }
+  return false;
+}
+
 /** Contributions below this (in log-odds) are noise, not evidence worth showing a user. */
 const MIN_CONTRIBUTION = 0.1;
 
@@ -66,16 +91,19 @@ const MIN_CONTRIBUTION = 0.1;
  */
 export function classifierEvidence(
   c: Classifiers,
+  tag: string,
   k: number,
   x: SparseVector,
   text: string,
   limit = 5,
 ): EvidenceTerm[] {
   const w = c.weights[k]!;
+  const mask = c.topical.get(tag);
   const contributions: { j: number; v: number }[] = [];
   for (let n = 0; n < x.idx.length; n++) {
     const j = x.idx[n]!;
     if (j >= c.space.keywordOffset) continue; // keyword features are reported as keyword evidence
+    if (mask !== undefined && mask[j] !== 1) continue; // filler is never shown as evidence
     const v = w[j]! * x.val[n]!;
     if (v >= MIN_CONTRIBUTION) contributions.push({ j, v });
   }

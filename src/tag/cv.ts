@@ -33,6 +33,8 @@ export interface CrossValidateInput {
   taxonomy: Taxonomy;
   folds: number;
   options?: TrainOptions;
+  /** Whether a row may join the training data of the other folds (default: every row). */
+  trainable?: (row: EvalRow) => boolean;
 }
 
 export interface CrossValidation {
@@ -52,7 +54,9 @@ export function crossValidate(input: CrossValidateInput): CrossValidation {
   const scored: ScoredRow[] = new Array<ScoredRow>(rows.length);
   for (let f = 0; f < folds; f++) {
     const others: Example[] = rows.flatMap((r, i) =>
-      foldOf[i] === f ? [] : [{ id: `eval:${r.id ?? i}`, text: r.text, labels: [...r.labels].sort() }],
+      foldOf[i] === f || (input.trainable !== undefined && !input.trainable(r))
+        ? []
+        : [{ id: `eval:${r.id ?? i}`, text: r.text, labels: [...r.labels].sort() }],
     );
     const model = trainModels(
       [...base, ...others],

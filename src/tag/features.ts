@@ -62,10 +62,12 @@ export function buildSpace(
   docs: readonly (readonly Term[])[],
   keywordFeatures: string[],
   minDf: number,
+  stopBigrams = true,
 ): FeatureSpace {
   const df = new Map<string, number>();
   for (const doc of docs) {
-    for (const key of new Set(doc.map((t) => t.key))) df.set(key, (df.get(key) ?? 0) + 1);
+    const keys = stopBigrams ? doc.map((t) => t.key) : doc.filter((t) => !t.stop).map((t) => t.key);
+    for (const key of new Set(keys)) df.set(key, (df.get(key) ?? 0) + 1);
   }
   const terms = [...df.entries()]
     .filter(([, n]) => n >= minDf)

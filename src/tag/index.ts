@@ -38,5 +38,6 @@ export {
   type RunCrossValidationOptions,
 } from './cv.js';
 export { loadTrainingExamples, type Example } from './data.js';
+export { loadRealRows, realCrossValidation, runRealCrossValidation, type RealCvOptions } from './real-cv.js';
 export { defaultTagsDir, tagPaths } from './paths.js';
 export type * from './types.js';

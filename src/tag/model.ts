@@ -39,6 +39,14 @@ const modelSchema = z
      * older model files, which then decide such paragraphs by the main classifier alone).
      */
     textClassifiers: z.array(classifierSchema).optional(),
+    /**
+     * Per tag, the indices of its topical terms (see TrainOptions.topicalPrecision): a tag no
+     * pattern supports needs one of them, and only they are shown as classifier evidence.
+     * Absent (model-v5 and older): every term counts.
+     */
+    topical: z
+      .array(z.strictObject({ tag: z.string().min(1), terms: z.array(z.number().int().nonnegative()) }))
+      .optional(),
   })
   .superRefine((m, ctx) => {
     if (m.features.idf.length !== m.features.terms.length)

@@ -2,6 +2,8 @@ import { dayWork, recordDayFailure, type DayFailure } from '../ingest/day-failur
 import { tryLockDay } from '../ingest/sitting-repository.js';
 import type { Logger } from '../log.js';
 import type { Db } from '../store/db.js';
+import { correctionsFor } from './correction-repository.js';
+import { applyCorrections } from './corrections.js';
 import { TagRepository, type DayParagraph } from './tag-repository.js';
 import type { Tagger } from './tagger.js';
 import type { SpeechTagging } from './types.js';
@@ -49,8 +51,12 @@ export async function tagNextDay(
     const done = await dayWork(tx, async () => {
       const bySpeech = groupBySpeech(await repo.dayParagraphs(tx, groupKey));
       const tagged = new Map<string, SpeechTagging>();
+      // Editors' verdicts outrank the tagger, on every re-tag (the tags are rewritten below).
+      const corrections = await correctionsFor(tx, [...bySpeech.keys()]);
       for (const [gid, paras] of bySpeech) {
-        tagged.set(gid, tagger.tagSpeech(paras.map((p) => ({ pid: p.pid, seq: p.seq, text: p.body }))));
+        const auto = tagger.tagSpeech(paras.map((p) => ({ pid: p.pid, seq: p.seq, text: p.body })));
+        const texts = new Map(paras.map((p) => [p.seq, p.body] as const));
+        tagged.set(gid, applyCorrections(auto, texts, corrections.get(gid) ?? []));
       }
       const before = await repo.daySpeechTags(tx, groupKey, only);
       await repo.replaceDay(tx, groupKey, tagged, tagger.modelVersion, only);

@@ -7,13 +7,14 @@
 import {
   classifierEvidence,
   compileClassifiers,
+  hasTopicalTerm,
   paragraphVector,
   probability,
   textProbability,
   type Classifiers,
 } from './classifier.js';
 import type { SparseVector } from './features.js';
-import { combine, keywordDecision } from './fusion.js';
+import { combine, keywordDecision, type Decision } from './fusion.js';
 import {
   compileKeywordRules,
   conceptsPresent,
@@ -96,10 +97,22 @@ export function createTagger({ taxonomy, model }: TaggerInput): Tagger {
           p === null
             ? null
             : { positive: p >= 0.5, probability: p, ...(q === null ? {} : { textProbability: q }) },
-        combined: combine(strength, p, t, q),
+        combined: gate(combine(strength, p, t, q), strength, t.tag, k, vector),
       };
     });
     return { scores, vector };
+  }
+
+  /** A tag no pattern supports needs a topical term (model-v6 on). */
+  function gate(
+    d: Decision,
+    strength: number,
+    tag: string,
+    k: number | undefined,
+    x: SparseVector | null,
+  ): Decision {
+    if (!d.positive || strength > 0 || classifiers === null || k === undefined || x === null) return d;
+    return hasTopicalTerm(classifiers, tag, k, x) ? d : { ...d, positive: false };
   }
 
   function tagParagraph(text: string, opts: MatchOptions = {}): ParagraphTag[] {
@@ -121,7 +134,7 @@ function toParagraphTag(s: TagScore, a: Analysis, c: Classifiers | null, text: s
   const fromModel = c !== null && k !== undefined && a.vector !== null && s.combined.method !== 'keyword';
   const fromRules = s.keyword.matches.map(keywordEvidence);
   // A word the rules already cite is not repeated as classifier evidence.
-  const fromClassifier = (fromModel ? classifierEvidence(c, k, a.vector!, text) : []).filter(
+  const fromClassifier = (fromModel ? classifierEvidence(c, s.tag, k, a.vector!, text) : []).filter(
     (e) => !fromRules.some((r) => r.start < e.end && e.start < r.end),
   );
   const evidence: EvidenceTerm[] = [...fromRules, ...fromClassifier];

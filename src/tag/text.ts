@@ -72,6 +72,8 @@ export interface Term {
   key: string;
   start: number;
   end: number;
+  /** A bigram with a stop word in it ("the public", "are waiting"): no topic of its own. */
+  stop?: boolean;
 }
 
 /** Whether a unigram / a bigram of these words is a feature (stop words only inside bigrams). */
@@ -87,7 +89,12 @@ export function terms(text: string): Term[] {
     if (isUnigram(t)) out.push({ key: t.stem, start: t.start, end: t.end });
     const next = tokens[i + 1];
     if (next !== undefined && isBigram(t, next))
-      out.push({ key: `${t.stem} ${next.stem}`, start: t.start, end: next.end });
+      out.push({
+        key: `${t.stem} ${next.stem}`,
+        start: t.start,
+        end: next.end,
+        ...(t.stop || next.stop ? { stop: true } : {}),
+      });
   }
   return out;
 }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { assertDisjoint, isHeldOut, loadTrainingExamples, readJsonl, type Example } from './data.js';
+import { assertDisjoint, isHeldOut, loadTrainingExamples, readJsonl, sha1, type Example } from './data.js';
 import {
   buildSpace,
   compileSpace,
@@ -44,6 +44,19 @@ export interface TrainOptions extends LogRegOptions {
    * keywordFeatures is on.
    */
   textClassifier?: number;
+  /**
+   * 0: bigrams holding a stop word ("the public", "are waiting", "sale of") are left out of the
+   * vocabulary, so they can neither carry a tag nor be shown as evidence; 1 or absent: kept
+   * (model-v5 and older). Scoring needs no switch: a term outside the vocabulary counts 0.
+   */
+  stopBigrams?: number;
+  /**
+   * > 0: a term is *topical* for a tag when at least this share of the training paragraphs
+   * holding it (and at least two) carry the tag, and it is not a stop-word bigram. A tag no
+   * pattern supports then needs a topical term among the classifier's positive features, and
+   * only topical terms are shown as classifier evidence. 0 or absent: no such rule (model-v5).
+   */
+  topicalPrecision?: number;
 }
 
 /**
@@ -90,7 +103,7 @@ export function trainModels(
   );
   const keywordNames = options.keywordFeatures ? ruleFeatureNames(tags, hits, options.minDf) : [];
   const termLists: Term[][] = sorted.map((e) => terms(e.text));
-  const space = buildSpace(termLists, keywordNames, options.minDf);
+  const space = buildSpace(termLists, keywordNames, options.minDf, (options.stopBigrams ?? 1) !== 0);
   const compiled = compileSpace(space);
   const xs: SparseVector[] = sorted.map((e, i) =>
     vectorize(compiled, words(e.text), ruleValues(keywordNames, hits[i]!)),
@@ -124,6 +137,10 @@ export function trainModels(
       });
     }
   }
+  const topical =
+    (options.topicalPrecision ?? 0) > 0
+      ? topicalTerms(space.terms, termLists, sorted, tags, options.topicalPrecision!)
+      : null;
   return {
     format: MODEL_FORMAT,
     id,
@@ -137,7 +154,38 @@ export function trainModels(
     features: space,
     classifiers,
     ...(textXs !== null ? { textClassifiers } : {}),
+    ...(topical !== null ? { topical } : {}),
   };
+}
+
+/** Per tag, the vocabulary indices of its topical terms (see `topicalPrecision`), ascending. */
+function topicalTerms(
+  vocabulary: readonly string[],
+  termLists: readonly Term[][],
+  examples: readonly Example[],
+  tags: readonly string[],
+  share: number,
+): { tag: string; terms: number[] }[] {
+  const index = new Map(vocabulary.map((t, i) => [t, i] as const));
+  const df = new Int32Array(vocabulary.length);
+  const pos = tags.map(() => new Int32Array(vocabulary.length));
+  termLists.forEach((list, d) => {
+    const seen = new Set<number>();
+    for (const t of list) {
+      const j = index.get(t.key);
+      if (j !== undefined && !t.stop) seen.add(j);
+    }
+    for (const j of seen) {
+      df[j]! += 1;
+      tags.forEach((tag, k) => {
+        if (examples[d]!.labels.includes(tag)) pos[k]![j]! += 1;
+      });
+    }
+  });
+  return tags.map((tag, k) => ({
+    tag,
+    terms: [...df.keys()].filter((j) => pos[k]![j]! >= 2 && pos[k]![j]! >= share * df[j]!),
+  }));
 }
 
 /** A vector's text terms only (rule features come after keywordOffset and are dropped). */
@@ -169,6 +217,8 @@ export interface RunTrainOptions {
    * set, when present, and the held-out splits in the data folder).
    */
   evalFiles?: string[];
+  /** More labelled examples (editors' corrections from the store); they replace training rows with the same text. */
+  extraExamples?: readonly Example[];
 }
 
 export interface TrainReport {
@@ -186,7 +236,13 @@ export async function runTrain(opts: RunTrainOptions = {}): Promise<TrainReport>
   const dataDir = opts.dataDir ?? paths.trainingDir;
   const taxonomy = loadTaxonomy(opts.taxonomyFile ?? paths.taxonomy);
   const corpusDir = opts.corpusDir ?? defaultCorpusDir(paths.tagsDir);
-  const examples = loadTrainingExamples(dataDir, { corpusDir });
+  const extra = opts.extraExamples ?? [];
+  const corrected = new Set(extra.map((e) => sha1(e.text)));
+  // An editor's verdict outranks the training file's label for the same text.
+  const examples = [
+    ...loadTrainingExamples(dataDir, { corpusDir }).filter((e) => !corrected.has(sha1(e.text))),
+    ...extra,
+  ];
   for (const file of opts.evalFiles ?? [...defaultEvalFiles(corpusDir), ...heldOutFiles(dataDir)]) {
     assertDisjoint(
       examples,

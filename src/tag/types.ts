@@ -3,8 +3,11 @@
  * results can cross worker-thread boundaries and be stored as JSON unchanged.
  */
 
-/** How a decision was reached: rules alone (no model for the tag), the model alone (no rule matched), or both. */
-export type TagMethod = 'keyword' | 'classifier' | 'combined';
+/**
+ * How a decision was reached: rules alone (no model for the tag), the model alone (no rule
+ * matched), or both; 'editor': added by an editor's correction (tag_corrections).
+ */
+export type TagMethod = 'keyword' | 'classifier' | 'combined' | 'editor';
 
 /** One taxonomy pattern match. Offsets are UTF-16 indices into the paragraph text, end exclusive. */
 export interface KeywordMatch {

@@ -19,10 +19,13 @@ import { collectStatus, formatStatus } from '../pipeline/status.js';
 import { requireToken } from './admin-auth.js';
 import { outboxRoutes } from './outbox-page.js';
 import { readRoutes } from './admin-read.js';
+import { registerTagCorrectionRoutes } from './admin-tag-corrections.js';
 import { refuseCrossSite, requireJson } from './admin-csrf.js';
 import { parseOr400 } from './api/errors.js';
 import { bullBoardCsp } from './api/security.js';
 import { isoDate } from '../search/filters.js';
+import { tagPaths } from '../tag/paths.js';
+import { loadTaxonomy } from '../tag/taxonomy.js';
 
 export interface AdminOptions {
   pipeline: Pipeline;
@@ -38,6 +41,13 @@ const backfillBody = z.strictObject({
   force: z.boolean().optional(),
 });
 const retryBody = z.strictObject({ id: z.string().min(1).max(200).optional() });
+
+/** The taxonomy's tags, read once: a correction may name only these. */
+let tagIds: string[] | null = null;
+function taxonomyTags(): string[] {
+  tagIds ??= loadTaxonomy(tagPaths().taxonomy).tags.map((t) => t.id);
+  return tagIds;
+}
 
 /** Register with `{ prefix: '/admin' }`. */
 export const adminPlugin: FastifyPluginAsync<AdminOptions> = async (app, opts) => {
@@ -95,6 +105,7 @@ function registerApi(app: FastifyInstance, pipeline: Pipeline): void {
   app.addHook('onRequest', requireJson);
   app.get('/status', async () => collectStatus(pipeline.deps, 100));
   readRoutes(app, pipeline.deps.db);
+  registerTagCorrectionRoutes(app, pipeline.deps.db, taxonomyTags);
   app.post('/jobs/retry', async (req) => {
     const body = parseOr400(retryBody, req.body, 'body');
     return { retried: await pipeline.queue.retry(body.id) };

@@ -25,9 +25,16 @@ export function sampleRows(): ExportRow[] {
           tag: 'outsourcing',
           confidence: 0.93,
           method: 'combined',
+          source: 'classifier',
           evidence_terms: ['private provider', 'contract'],
         },
-        { tag: 'privatisation', confidence: 0.7149, method: 'classifier', evidence_terms: [] },
+        {
+          tag: 'privatisation',
+          confidence: 0.7149,
+          method: 'classifier',
+          source: 'classifier',
+          evidence_terms: [],
+        },
       ],
       hansard_url:
         'http://www.publications.parliament.uk/pa/cm200809/cmhansrd/cm091026/debtext/91026-0002.htm#a',
@@ -55,6 +62,7 @@ export function sampleRows(): ExportRow[] {
           tag: 'stp',
           confidence: 0.5,
           method: 'keyword',
+          source: 'rule',
           evidence_terms: ['sustainability and transformation'],
         },
       ],
@@ -129,10 +137,19 @@ export function generatedRow(i: number): ExportRow {
         tag: 'outsourcing',
         confidence: 0.5 + (i % 50) / 100,
         method: 'combined',
+        source: 'classifier',
         evidence_terms: ['tender', 'private provider'],
       },
       ...(i % 4 === 0
-        ? [{ tag: 'privatisation', confidence: 0.61, method: 'keyword', evidence_terms: ['private'] }]
+        ? [
+            {
+              tag: 'privatisation',
+              confidence: 0.61,
+              method: 'keyword',
+              source: 'rule',
+              evidence_terms: ['private'],
+            },
+          ]
         : []),
     ],
     hansard_url: `https://hansard.example/${date}/${i}`,

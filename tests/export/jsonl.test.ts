@@ -29,9 +29,16 @@ describe('writeJsonl', () => {
         tag: 'outsourcing',
         confidence: 0.93,
         method: 'combined',
+        source: 'classifier',
         evidence_terms: ['private provider', 'contract'],
       },
-      { tag: 'privatisation', confidence: 0.7149, method: 'classifier', evidence_terms: [] },
+      {
+        tag: 'privatisation',
+        confidence: 0.7149,
+        method: 'classifier',
+        source: 'classifier',
+        evidence_terms: [],
+      },
     ]);
     expect(record.evidence_terms).toEqual(['private provider', 'contract']);
     expect(record.text).toContain('Ysbyty Gwynedd — £12m');

@@ -88,7 +88,7 @@ export function speechRoutes(app: FastifyInstance, ctx: WebContext, prefix: stri
           ...(p.fullLength === undefined ? {} : { fullLength: p.fullLength }),
           tags: tags.paragraphs
             .filter((t) => t.seq === p.seq)
-            .map(({ tag, confidence, method }) => ({ tag, confidence, method })),
+            .map(({ tag, confidence, method, source }) => ({ tag, confidence, method, source })),
         })),
         // Long speeches come a window of paragraphs at a time (paragraph-window.ts).
         nextCursor: nextCursor === null ? null : String(nextCursor),

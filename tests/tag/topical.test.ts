@@ -1,0 +1,107 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeC1, loadRealRows } from '../../src/tag/real-cv.js';
+import { createTagger } from '../../src/tag/tagger.js';
+import { parseTaxonomy } from '../../src/tag/taxonomy.js';
+import { DEFAULT_TRAIN_OPTIONS, trainModels } from '../../src/tag/train.js';
+
+const taxonomy = parseTaxonomy({
+  version: 1,
+  tags: [{ id: 'fruit', label: 'Fruit', patterns: [{ id: 'apple', pattern: '\\bapples?\\b', weight: 0.9 }] }],
+});
+// "the public" comes with every positive, so a classifier learns it; it is filler all the same.
+const fruit = ['pear', 'plum', 'cherry', 'peach', 'mango', 'damson'];
+const examples = [
+  ...fruit.map((f, i) => ({
+    id: `p${i}`,
+    text: `The public ate a ripe ${f} from the orchard.`,
+    labels: ['fruit'],
+  })),
+  ...fruit.map((f, i) => ({
+    id: `q${i}`,
+    text: `The public liked a ripe ${f} in the orchard.`,
+    labels: ['fruit'],
+  })),
+  ...Array.from({ length: 12 }, (_, i) => ({
+    id: `n${i}`,
+    text: `We mended broken fence number ${i}.`,
+    labels: [],
+  })),
+  { id: 'm1', text: 'The public mended a fence.', labels: [] },
+  { id: 'm2', text: 'The public saw a broken fence.', labels: [] },
+];
+// "public" is in 12 of 14 paragraphs with the tag (0.86): below the test's topical share of 0.9.
+
+describe('topical terms', () => {
+  const gated = trainModels(examples, taxonomy, 'model-v1', {
+    ...DEFAULT_TRAIN_OPTIONS,
+    topicalPrecision: 0.9,
+  });
+  const plain = trainModels(examples, taxonomy, 'model-v1', DEFAULT_TRAIN_OPTIONS);
+
+  it('lists terms mostly seen with the tag, never a stop-word bigram', () => {
+    const terms = gated.topical![0]!.terms.map((j) => gated.features.terms[j]);
+    expect(terms).toContain('orchard');
+    expect(terms).toContain('ripe');
+    expect(terms).not.toContain('the public');
+    expect(terms).not.toContain('public');
+    expect(terms).not.toContain('public');
+    expect(terms).not.toContain('fenc');
+    expect(plain.topical).toBeUndefined();
+  });
+
+  it('gives no tag on filler alone, and shows only topical terms as evidence', () => {
+    const filler = 'The public met the public at the public hall.';
+    const gatedTagger = createTagger({ taxonomy, model: gated });
+    // The classifiers lean to the tag on "public" alone, but no topical term is there.
+    const [score] = gatedTagger.scoreParagraph(filler);
+    expect(score!.classifier!.probability).toBeGreaterThan(0.5);
+    expect(score!.combined.positive).toBe(false);
+    expect(gatedTagger.tagParagraph(filler)).toEqual([]);
+    const real = gatedTagger.tagParagraph('The public ate a ripe quince from the orchard.');
+    expect(real.map((t) => t.tag)).toEqual(['fruit']);
+    const shown = real[0]!.evidence.map((e) => e.term.toLowerCase());
+    expect(shown).toContain('orchard');
+    expect(shown.some((t) => t.includes('public'))).toBe(false);
+  });
+
+  it('can drop stop-word bigrams from the vocabulary', () => {
+    const m = trainModels(examples, taxonomy, 'model-v1', { ...DEFAULT_TRAIN_OPTIONS, stopBigrams: 0 });
+    expect(m.features.terms).not.toContain('the public');
+    expect(m.features.terms).toContain('ripe pear');
+    expect(plain.features.terms).toContain('the public');
+  });
+});
+
+describe('real-text cross-validation rows', () => {
+  it('groups the 2009 rows by day and the modern rows by debate and date, and decodes C1 characters', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'realcv-'));
+    const shared = path.join(dir, 'tagging');
+    const training = path.join(dir, 'training');
+    for (const d of [shared, training]) mkdirSync(d, { recursive: true });
+    const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n');
+    writeFileSync(
+      path.join(shared, 'dev-2009.jsonl'),
+      jsonl([
+        { id: 'd1', gid: 'uk.org.publicwhip/debate/2009-10-12a.1.0', text: 'It\u0092s sold.', labels: [] },
+        { id: 'd2', gid: 'uk.org.publicwhip/debate/2009-10-12a.9.0', text: 'Other.', labels: [] },
+      ]),
+    );
+    writeFileSync(
+      path.join(shared, 'real-2015-20.jsonl'),
+      jsonl([
+        { id: 'r1', text: 'A.', labels: [], debate: 'Rail', date: '2018-01-01' },
+        { id: 'r2', text: 'B.', labels: [], debate: 'Rail', date: '2018-01-02' },
+      ]),
+    );
+    writeFileSync(path.join(training, 'corpus-2009.jsonl'), '');
+    const { rows, counts } = loadRealRows(shared, training, dir);
+    expect(counts).toEqual({ 'dev-2009': 2, 'real-2015-20': 2 });
+    expect(rows[0]!.text).toBe('It\u2019s sold.');
+    expect(rows[0]!.gid).toBe(rows[1]!.gid);
+    expect(rows[2]!.gid).not.toBe(rows[3]!.gid);
+    expect(decodeC1('\u0097')).toBe('\u2014');
+  });
+});
