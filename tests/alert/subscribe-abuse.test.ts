@@ -12,8 +12,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAlerts, type Alerts } from '../../src/alert/alerts.js';
 import { SUBSCRIBE_ANSWER } from '../../src/alert/subscription-service.js';
 import { MemoryQueue } from '../../src/pipeline/memory-queue.js';
-import { openFeed } from '../../src/pipeline/feed.js';
-import { Pipeline } from '../../src/pipeline/pipeline.js';
 import { RETENTION } from '../../src/pipeline/runtime.js';
 import type { Db } from '../../src/store/db.js';
 import { alertsPlugin } from '../../src/web/alerts/plugin.js';
@@ -21,6 +19,7 @@ import { rateLimiter } from '../../src/web/api/rate-limit.js';
 import { webPlugin } from '../../src/web/api/web.js';
 import { buildServer } from '../../src/web/server.js';
 import { freshStore } from '../support/db.js';
+import { offlinePipeline } from '../web/full-server.js';
 import {
   linkIn,
   loadMiniMembers,
@@ -333,26 +332,7 @@ describe('the alert routes under the general rate limit', () => {
       retention: RETENTION,
       log: silent,
     });
-    const feed = openFeed({
-      baseUrl: 'http://127.0.0.1:9/pwdata/',
-      minIntervalMs: 0,
-      timeoutMs: 1000,
-      log: silent,
-    });
-    const pipeline = new Pipeline({
-      db,
-      queue,
-      feed,
-      log: silent,
-      settings: {
-        types: ['debates'],
-        peopleRefreshHours: 24,
-        backfillPerMinute: 60,
-        concurrency: 1,
-        fetchPerMinute: 60,
-        schedule: { everyMs: 60_000 },
-      },
-    });
+    const pipeline = offlinePipeline(db, queue);
     app = await buildServer({ db, pipeline, adminToken: 'test-admin-token-0123456789', log: silent, alerts });
   });
 

@@ -38,7 +38,8 @@ export interface FullServer {
   close(): Promise<void>;
 }
 
-function pipelineWith(db: Db, queue: Pipeline['deps']['queue']): Pipeline {
+/** A pipeline for server tests: one feed type, and a feed address that refuses at once. */
+export function offlinePipeline(db: Db, queue: Pipeline['deps']['queue']): Pipeline {
   // Port 9 (discard) refuses: nothing in these tests may reach beyond this machine.
   const feed = openFeed({ baseUrl: 'http://127.0.0.1:9/pwdata/', minIntervalMs: 0, timeoutMs: 1000, log });
   return new Pipeline({
@@ -67,7 +68,7 @@ export async function fullServer(queueKind: 'bullmq' | 'memory'): Promise<FullSe
     queueKind === 'bullmq'
       ? new BullPipelineQueue({ url: redisUrl, prefix, retry, retention: RETENTION, lockMs: 5000, log })
       : new MemoryQueue({ retry, retention: RETENTION, log });
-  const pipeline = pipelineWith(db, queue);
+  const pipeline = offlinePipeline(db, queue);
   const alerts = createAlerts({
     db,
     settings: testSettings({ smtpUrl: 'smtp://127.0.0.1:9' }),

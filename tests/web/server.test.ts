@@ -7,37 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { BullPipelineQueue } from '../../src/pipeline/bullmq-queue.js';
-import { openFeed } from '../../src/pipeline/feed.js';
 import { MemoryQueue } from '../../src/pipeline/memory-queue.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
-import type { PipelineQueue } from '../../src/pipeline/queue.js';
 import { RETENTION } from '../../src/pipeline/runtime.js';
 import type { Db } from '../../src/store/db.js';
 import { buildServer } from '../../src/web/server.js';
 import { freshStore } from '../support/db.js';
+import { offlinePipeline } from './full-server.js';
 import { dropPrefix, redisUrl, uniquePrefix } from '../pipeline/harness.js';
 
 const TOKEN = 'test-admin-token-0123456789';
 const log = pino({ level: 'silent' });
 const retry = { attempts: 3, backoffMs: 100 };
 
-function pipelineWith(db: Db, queue: PipelineQueue): Pipeline {
-  const feed = openFeed({ baseUrl: 'http://127.0.0.1:9/pwdata/', minIntervalMs: 0, timeoutMs: 1000, log });
-  return new Pipeline({
-    db,
-    queue,
-    feed,
-    log,
-    settings: {
-      types: ['debates'],
-      peopleRefreshHours: 24,
-      backfillPerMinute: 60,
-      concurrency: 1,
-      fetchPerMinute: 60,
-      schedule: { everyMs: 60_000 },
-    },
-  });
-}
+const pipelineWith = offlinePipeline;
 
 const basic = (user: string, password: string): string =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;

@@ -8,33 +8,21 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
-import { openFeed } from '../../src/pipeline/feed.js';
 import { MemoryQueue } from '../../src/pipeline/memory-queue.js';
-import { Pipeline } from '../../src/pipeline/pipeline.js';
 import { RETENTION } from '../../src/pipeline/runtime.js';
 import { DEFAULT_RATE_LIMITS } from '../../src/web/api/context.js';
 import { buildServer } from '../../src/web/server.js';
 import { storePerTest } from '../support/db.js';
+import { offlinePipeline } from './full-server.js';
 
 const log = pino({ level: 'silent' });
 const PROXY = '127.0.0.1';
 
 async function server(db: Parameters<typeof buildServer>[0]['db'], trustProxy: boolean | string) {
-  const feed = openFeed({ baseUrl: 'http://127.0.0.1:9/pwdata/', minIntervalMs: 0, timeoutMs: 1000, log });
-  const pipeline = new Pipeline({
+  const pipeline = offlinePipeline(
     db,
-    queue: new MemoryQueue({ retry: { attempts: 1, backoffMs: 10 }, retention: RETENTION, log }),
-    feed,
-    log,
-    settings: {
-      types: ['debates'],
-      peopleRefreshHours: 24,
-      backfillPerMinute: 60,
-      concurrency: 1,
-      fetchPerMinute: 60,
-      schedule: { everyMs: 60_000 },
-    },
-  });
+    new MemoryQueue({ retry: { attempts: 1, backoffMs: 10 }, retention: RETENTION, log }),
+  );
   return buildServer({ db, pipeline, adminToken: 'test-admin-token-0123456789', log, trustProxy });
 }
 
