@@ -317,7 +317,8 @@ function toState(row: TypeRow): TypeState {
   };
 }
 
-function emptyState(type: string): TypeState {
+/** A feed type's state before its first poll. */
+export function emptyState(type: string): TypeState {
   return {
     type,
     mode: 'changedates',

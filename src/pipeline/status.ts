@@ -4,7 +4,7 @@
  * and failed jobs with their reasons.
  */
 import type { PipelineDeps } from './context.js';
-import type { TypeState } from './cursor-repository.js';
+import { emptyState, type TypeState } from './cursor-repository.js';
 import type { LastPoll, PeopleState } from './state-repository.js';
 import { STAGES, type FailedJob, type Stage, type StageCounts } from './queue.js';
 
@@ -62,20 +62,7 @@ const QUEUE_TIMEOUT_MS = 5000;
 
 export async function collectStatus(deps: PipelineDeps, failedLimit = 20): Promise<PipelineStatus> {
   const stored = new Map((await deps.cursors.all()).map((t) => [t.type, t]));
-  const types = deps.settings.types.map(
-    (type): TypeState =>
-      stored.get(type) ?? {
-        type,
-        mode: 'changedates',
-        cursor: null,
-        lastPollAt: null,
-        lastSuccessAt: null,
-        lastError: null,
-        changedatesCheckedAt: null,
-        indexCheckedAt: null,
-        indexValidators: null,
-      },
-  );
+  const types = deps.settings.types.map((type): TypeState => stored.get(type) ?? emptyState(type));
   const byTypeRows = await deps.db.query<{ type: string; n: number }>(
     'SELECT type, count(*)::int AS n FROM feed_pending GROUP BY type ORDER BY type',
   );

@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { listIngestErrors } from '../ingest/error-repository.js';
 import { formatUnresolved, unresolvedReport } from '../member/unresolved-report.js';
-import { CursorRepository, type TypeState } from '../pipeline/cursor-repository.js';
+import { CursorRepository, emptyState, type TypeState } from '../pipeline/cursor-repository.js';
 import { StateRepository } from '../pipeline/state-repository.js';
 import { collectStoreCounts, type PipelineStatus } from '../pipeline/status.js';
 import { SpeechRepository } from '../speech/speech-repository.js';
@@ -42,20 +42,7 @@ async function storeOnlyStatus(db: Db, types: readonly string[]): Promise<Pipeli
   return {
     feed: 'not polled by this server (hansard-watch serve)',
     queue: { kind: 'none: `serve` works no queue', counts: null },
-    types: types.map(
-      (type): TypeState =>
-        stored.get(type) ?? {
-          type,
-          mode: 'changedates',
-          cursor: null,
-          lastPollAt: null,
-          lastSuccessAt: null,
-          lastError: null,
-          changedatesCheckedAt: null,
-          indexCheckedAt: null,
-          indexValidators: null,
-        },
-    ),
+    types: types.map((type): TypeState => stored.get(type) ?? emptyState(type)),
     lastPoll: (await states.get('last-poll')) ?? null,
     lastSuccessfulPoll: (await states.get('last-successful-poll')) ?? null,
     people: (await states.get('people')) ?? null,
