@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/store/db.js';
 import { freshStore } from '../support/db.js';
 import { ingest, pick, readPeople } from '../support/ingest.js';
-import { harness, loadMiniMembers, mini, miniGid, testSettings, type Harness } from './support.js';
+import {
+  feedSubscription,
+  harness,
+  loadMiniMembers,
+  mini,
+  miniGid,
+  testSettings,
+  type Harness,
+} from './support.js';
 
 describe('an announcement handled after its day was replaced', () => {
   let db: Db;
@@ -39,14 +47,7 @@ describe('an announcement handled after its day was replaced', () => {
 
   it('matches the speeches under their new gids, and each once', async () => {
     const { key } = await h.alerts.service.createApiKey('t');
-    const res = await h.app.inject({
-      method: 'POST',
-      url: '/api/v1/alerts',
-      payload: { channel: 'feed', q: 'contract OR tender OR "private contractor"' },
-      headers: { authorization: `Bearer ${key}` },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    const id = res.json<{ id: string }>().id;
+    const id = await feedSubscription(h, key, { q: 'contract OR tender OR "private contractor"' });
     // Version a's gids no longer exist: b replaced the day before a's hook ran.
     expect((await db.query('SELECT 1 FROM speeches WHERE gid = $1', [miniGid('a.10.1')])).length).toBe(0);
     const late = await h.alerts.handleSpeeches([miniGid('a.10.1'), miniGid('a.10.2')]);

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
+import { expect } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import { createAlerts, type Alerts } from '../../src/alert/alerts.js';
 import type { AlertSettings } from '../../src/alert/settings.js';
@@ -324,4 +325,20 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export function local(url: string): string {
   const u = new URL(url);
   return u.pathname + u.search;
+}
+
+/** A feed subscription made through the API (feeds need an API key); returns its id. */
+export async function feedSubscription(
+  h: Harness,
+  key: string,
+  criteria: Record<string, unknown>,
+): Promise<string> {
+  const res = await h.app.inject({
+    method: 'POST',
+    url: '/api/v1/alerts',
+    payload: { channel: 'feed', ...criteria },
+    headers: { authorization: `Bearer ${key}` },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json<{ id: string }>().id;
 }

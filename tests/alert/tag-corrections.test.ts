@@ -8,7 +8,15 @@ import type { Db } from '../../src/store/db.js';
 import { recordCorrection } from '../../src/tag/correction-repository.js';
 import { freshStore } from '../support/db.js';
 import { ingest, pick, readPeople } from '../support/ingest.js';
-import { harness, loadMiniMembers, mini, miniGid, testSettings, type Harness } from './support.js';
+import {
+  feedSubscription,
+  harness,
+  loadMiniMembers,
+  mini,
+  miniGid,
+  testSettings,
+  type Harness,
+} from './support.js';
 
 describe('alerts after a correction', () => {
   let db: Db;
@@ -33,16 +41,7 @@ describe('alerts after a correction', () => {
     await db?.close();
   });
 
-  const feed = async (tag: string) => {
-    const res = await h.app.inject({
-      method: 'POST',
-      url: '/api/v1/alerts',
-      payload: { channel: 'feed', tag },
-      headers: { authorization: `Bearer ${key}` },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json<{ id: string }>().id;
-  };
+  const feed = (tag: string) => feedSubscription(h, key, { tag });
   const delivered = async (id: string) =>
     (
       await db.query<{ speech_gid: string }>(

@@ -9,7 +9,15 @@ import type { AlertItem } from '../../src/alert/types.js';
 import type { Db, Queryable, TransactionOptions } from '../../src/store/db.js';
 import { freshStore } from '../support/db.js';
 import { ingest, pick, readPeople } from '../support/ingest.js';
-import { harness, loadMiniMembers, mini, miniGid, testSettings, type Harness } from './support.js';
+import {
+  feedSubscription,
+  harness,
+  loadMiniMembers,
+  mini,
+  miniGid,
+  testSettings,
+  type Harness,
+} from './support.js';
 
 describe('tag and person alerts', () => {
   let db: Db;
@@ -33,16 +41,7 @@ describe('tag and person alerts', () => {
     await db?.close();
   });
 
-  const feed = async (payload: Record<string, unknown>) => {
-    const res = await h.app.inject({
-      method: 'POST',
-      url: '/api/v1/alerts',
-      payload: { channel: 'feed', ...payload },
-      headers: { authorization: `Bearer ${key}` },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json<{ id: string }>().id;
-  };
+  const feed = (criteria: Record<string, unknown>) => feedSubscription(h, key, criteria);
   const items = async (id: string) =>
     (
       await db.query<{ item: AlertItem }>(
@@ -154,14 +153,7 @@ describe('a day tagged while its speeches are being matched', () => {
 
   it('matches the day again and finds the tag it could not see', async () => {
     const key = (await h.alerts.service.createApiKey('t')).key;
-    const res = await h.app.inject({
-      method: 'POST',
-      url: '/api/v1/alerts',
-      payload: { channel: 'feed', tag: 'privatisation', minConfidence: 0.6 },
-      headers: { authorization: `Bearer ${key}` },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    const id = res.json<{ id: string }>().id;
+    const id = await feedSubscription(h, key, { tag: 'privatisation', minConfidence: 0.6 });
     const gids = [miniGid('b.10.1'), miniGid('b.10.2'), miniGid('b.10.3')];
     expect((await h.alerts.handleSpeeches(gids)).recorded).toBe(0); // read before the tags existed
     expect((await db.query('SELECT 1 FROM tag_pending')).length).toBe(0); // …which exist now
