@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FEED_TYPES, type FeedType } from './debate/types.js';
+import { FEED_TYPES, type FeedType } from './parliament/index.js';
 import { DEFAULT_PWDATA_URL } from './feed/defaults.js';
 import { cronProblem, minCronIntervalSeconds, MIN_POLL_INTERVAL_SECONDS } from './pipeline/cron.js';
 import { alertEnv } from './alert/settings.js';

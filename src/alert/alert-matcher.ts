@@ -5,7 +5,7 @@
  * the matches in the delivery log, which decides what is new. The compiled subscriptions
  * are cached and reloaded only when the subscription tables' generation counter moves.
  */
-import { twfyUrl } from '../export/twfy-url.js';
+import { twfyUrl } from '../parliament/index.js';
 import { safeWebUrl } from './render/safe-url.js';
 import type { Logger } from '../log.js';
 import type { Db } from '../store/db.js';

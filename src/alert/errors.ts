@@ -3,10 +3,7 @@
  * Fastify error handler (ours or the API's) answers with it rather than a 500.
  */
 
-export interface FieldIssue {
-  field: string;
-  message: string;
-}
+import type { FieldIssue } from '../input/field-issues.js';
 
 /** Bad input: 400, naming every field that was wrong. Nothing has been stored. */
 export class AlertInputError extends Error {

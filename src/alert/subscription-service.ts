@@ -14,11 +14,13 @@
  * goes only into the mail: a confirmation link, the same link again, or a note that the
  * alert exists already.
  */
-import { FEED_TYPES } from '../debate/types.js';
-import { HOUSES, normalisePersonId } from '../search/filters.js';
+import { FEED_TYPES, HOUSES, normalisePersonId } from '../parliament/index.js';
 import type { Logger } from '../log.js';
 import type { SubscriptionRequest, SubscriptionResult } from '../web/api/context.js';
-import { AlertInputError, AlertRateLimitError, AlertUnavailableError, type FieldIssue } from './errors.js';
+import type { FieldIssue } from '../input/field-issues.js';
+import { sha256Hex } from '../store/checksum.js';
+import { DEFAULT_MIN_CONFIDENCE } from '../tag/types.js';
+import { AlertInputError, AlertRateLimitError, AlertUnavailableError } from './errors.js';
 import type { AlertLinks } from './links.js';
 import { clientKey, type BucketLimit, type RateBuckets } from './rate-buckets.js';
 import { querySyntaxProblem, queryMeaningProblem } from './query/syntax.js';
@@ -26,7 +28,7 @@ import { parseTsQuery, TsQueryParseError, type QueryNode } from './query/tsquery
 import type { Criteria } from './match/types.js';
 import { DeliveryRepository } from './delivery-repository.js';
 import { SubscriptionRepository } from './subscription-repository.js';
-import { newId, randomToken, sha256Hex } from './tokens.js';
+import { newId, randomToken } from './tokens.js';
 import { CHANNELS, FREQUENCIES, type Channel, type Frequency, type Subscription } from './types.js';
 import { TargetRefusedError, type TargetPolicy } from './webhook/target-policy.js';
 
@@ -114,7 +116,6 @@ const MAIL_WINDOW_SECONDS = 3600;
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
 const TAG_ID = /^[a-z][a-z0-9_-]{0,63}$/;
-const DEFAULT_MIN_CONFIDENCE = 0.5;
 
 export class AlertSubscriptionService {
   private readonly perIp: BucketLimit;

@@ -4,7 +4,7 @@
  * and an unsubscribe link keeps working for as long as the subscription exists. Random
  * tokens (feed URLs, API keys) are stored only as sha256 hashes.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export type LinkPurpose = 'confirm' | 'unsubscribe' | 'manage';
 
@@ -60,10 +60,6 @@ export class LinkSigner {
 
 export function randomToken(bytes = 24): string {
   return randomBytes(bytes).toString('base64url');
-}
-
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /** Ids are random, not serial: they appear in URLs and must not reveal how many others exist. */

@@ -5,7 +5,7 @@
  * watching); embedded with no server running, this process works the queue itself.
  */
 import cliProgress from 'cli-progress';
-import { FEED_TYPES } from '../debate/types.js';
+import { FEED_TYPES } from '../parliament/index.js';
 import { createLogger } from '../log.js';
 import type { BackfillPlan } from '../pipeline/backfill.js';
 import { configOrExit } from './config-or-exit.js';

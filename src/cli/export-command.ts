@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import cliProgress from 'cli-progress';
 import { EXPORT_FORMATS } from '../export/formats.js';
-import { fieldIssues } from '../search/filters.js';
+import { fieldIssues } from '../input/field-issues.js';
 import { exportQuery, type ExportQuery } from '../web/api/schemas.js';
 import type { ExportOutcome, ExportProgress } from './export-file.js';
 

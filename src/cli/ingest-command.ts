@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { parseLimits } from '../config.js';
-import { FEED_TYPES, type FeedType } from '../debate/types.js';
+import { FEED_TYPES, type FeedType } from '../parliament/index.js';
 import { ingestFiles, type IngestSummary } from '../ingest/ingest.js';
 import { listSourceFiles } from '../ingest/source-files.js';
 import { loadMembersFile } from '../member/member-service.js';

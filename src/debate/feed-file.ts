@@ -1,19 +1,5 @@
-import { FEED_TYPES, ParseError, type FeedFileName, type FeedType } from './types.js';
-
-/** parlparse's file-name prefix for each feed (the folder name differs for several). */
-const PREFIX_TYPES: ReadonlyMap<string, FeedType> = new Map<string, FeedType>([
-  ['debates', 'debates'],
-  ['westminster', 'westminhall'],
-  ['daylord', 'lordspages'],
-  ['ministerial', 'wms'],
-  ['lordswms', 'lordswms'],
-  ['answers', 'wrans'],
-  ['lordswrans', 'lordswrans'],
-  ['sp', 'sp'],
-  ['spwa', 'sp-written'],
-  ['ni', 'ni'],
-  ['standing', 'standing'],
-]);
+import { feedTypeOfPrefix, isFeedType, type FeedType } from '../parliament/feed-types.js';
+import { ParseError, type FeedFileName } from './types.js';
 
 const DATE = /\d{4}-\d{2}-\d{2}/g;
 // The version letter sits directly after the (last) date: `…2009-10-26b.xml`.
@@ -26,7 +12,7 @@ function baseName(name: string): string {
 
 function typeFromPrefix(name: string): FeedType | undefined {
   const prefix = /^[a-z]+/i.exec(name)?.[0].toLowerCase() ?? '';
-  return PREFIX_TYPES.get(prefix);
+  return feedTypeOfPrefix(prefix);
 }
 
 /** Names the file as the caller gave it (a path helps more than the bare name). */
@@ -40,7 +26,7 @@ function fail(name: string, message: string): never {
  */
 export function parseFeedFileName(name: string, type?: FeedType): FeedFileName {
   const bare = baseName(name);
-  if (type !== undefined && !(FEED_TYPES as readonly string[]).includes(type)) {
+  if (type !== undefined && !isFeedType(type)) {
     fail(name, `unknown feed type "${String(type)}"`);
   }
   const resolved = type ?? typeFromPrefix(bare);

@@ -7,7 +7,8 @@ import { Issues } from './issues.js';
 import { sittingTime } from './sitting-time.js';
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './limits.js';
 import { readSpeech, type Place } from './speech.js';
-import type { FeedType, HeadingKind, ParsedDocument, SpeechKind } from './types.js';
+import type { FeedType } from '../parliament/feed-types.js';
+import type { HeadingKind, ParsedDocument, SpeechKind } from './types.js';
 import { OPEN, TEXT, XmlScanner } from './xml-scanner.js';
 
 const HEADINGS: ReadonlyMap<string, HeadingKind> = new Map([

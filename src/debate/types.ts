@@ -3,33 +3,7 @@
  * pure parser, member resolution and the store; nothing here does I/O.
  */
 
-export const FEED_TYPES = [
-  'debates',
-  'westminhall',
-  'lordspages',
-  'wms',
-  'lordswms',
-  'wrans',
-  'lordswrans',
-  'sp',
-  'sp-written',
-  // The Scottish Parliament's Official Report since 2024 (parlparse's sp_2024): one folder
-  // per meeting type, `sp-new/<meeting>/<date>_<meeting id>.xml`.
-  'sp-new',
-  'ni',
-  'standing',
-] as const;
-
-export type FeedType = (typeof FEED_TYPES)[number];
-
-/** Feeds whose files sit one folder further down (`sp-new/<meeting>/…`), not in the type's folder itself. */
-export const NESTED_FEED_TYPES: ReadonlySet<FeedType> = new Set<FeedType>(['sp-new']);
-
-/** The feed type of a folder the poll reads: `sp-new/meeting-of-the-parliament` → `sp-new`. */
-export function feedTypeOfFolder(folder: string): FeedType {
-  const cut = folder.indexOf('/');
-  return (cut < 0 ? folder : folder.slice(0, cut)) as FeedType;
-}
+import type { FeedType } from '../parliament/feed-types.js';
 
 /** What a feed file's name says about it, e.g. `debates2009-10-26b.xml`. */
 export interface FeedFileName {

@@ -4,7 +4,7 @@
  * member data give for the division's date (resolved at ingest, migration 018).
  */
 import { citation } from '../export/citation.js';
-import { twfyUrl } from '../export/twfy-url.js';
+import { twfyUrl } from '../parliament/index.js';
 import { currentGid } from '../speech/redirects.js';
 import type { Queryable } from '../store/db.js';
 import {

@@ -4,18 +4,12 @@
  * and the person, party and seat the member data give for the division's date.
  */
 import { citation } from '../export/citation.js';
-import { twfyUrl } from '../export/twfy-url.js';
+import { FEED_TYPE_REGISTRY, FEED_TYPES, twfyUrl } from '../parliament/index.js';
 
 /** The house a division sat in, by feed: divisions carry no house of their own. */
-export const DIVISION_HOUSE: Readonly<Record<string, string>> = {
-  debates: 'house-of-commons',
-  westminhall: 'house-of-commons',
-  standing: 'house-of-commons',
-  lordspages: 'house-of-lords',
-  sp: 'scottish-parliament',
-  'sp-new': 'scottish-parliament',
-  ni: 'northern-ireland-assembly',
-};
+export const DIVISION_HOUSE: Readonly<Record<string, string>> = Object.fromEntries(
+  FEED_TYPES.filter((t) => FEED_TYPE_REGISTRY[t].divisions).map((t) => [t, FEED_TYPE_REGISTRY[t].house]),
+);
 
 export interface VoteRow {
   division_gid: string;

@@ -4,7 +4,7 @@
  */
 import { citation } from './citation.js';
 import type { ExportRow } from './columns.js';
-import { twfyUrl, type PbcContext } from './twfy-url.js';
+import { twfyUrl, type PbcContext } from '../parliament/index.js';
 
 export type ExportRowSource = Omit<ExportRow, 'twfy_url' | 'citation'> & {
   /** Hansard volume, when the store learns it; cited as `vol N`. */

@@ -2,38 +2,7 @@
  * Hansard-style citations (`HC Deb 26 October 2009 vol 498 c12`), the form researchers
  * quote. Pure: everything comes from the row.
  */
-import type { FeedType } from '../debate/types.js';
-
-interface CitationStyle {
-  /** What the citation starts with, before the date. */
-  label: string;
-  /** Put around a bare column number: Lords written answers are `cWA101`, Westminster Hall `c45WH`. */
-  columnPrefix?: string;
-  columnSuffix?: string;
-}
-
-/**
- * Commons chamber and Lords follow Hansard's own `HC Deb` / `HL Deb`; the other Commons
- * series are named in full so that a reader who does not know the column suffixes can
- * still tell them apart. Lords written answers and statements keep `HL Deb` because their
- * column prefixes (`WA`, `WS`) are how the Lords series is cited.
- */
-export const CITATION_STYLES: Readonly<Record<FeedType, CitationStyle>> = {
-  debates: { label: 'HC Deb' },
-  westminhall: { label: 'Westminster Hall', columnSuffix: 'WH' },
-  wrans: { label: 'Written Answers', columnSuffix: 'W' },
-  wms: { label: 'Written Ministerial Statements', columnSuffix: 'WS' },
-  lordspages: { label: 'HL Deb' },
-  lordswrans: { label: 'HL Deb', columnPrefix: 'WA' },
-  lordswms: { label: 'HL Deb', columnPrefix: 'WS' },
-  sp: { label: 'SP OR' },
-  // Scottish written answers have no columns; they are cited by question number.
-  'sp-written': { label: 'SP Written Answers' },
-  // The Official Report since 2024 prints no columns: the date is the reference.
-  'sp-new': { label: 'SP OR' },
-  ni: { label: 'NIA Official Report' },
-  standing: { label: 'PBC Deb' },
-};
+import { feedTypeEntry, type CitationStyle } from '../parliament/index.js';
 
 export interface CitationInput {
   type: string;
@@ -73,17 +42,17 @@ export function citationDate(isoDate: string): string {
 
 export function citation(input: CitationInput): string {
   const style = styleFor(input.type);
-  const label = input.type === 'standing' && input.billTitle ? `${input.billTitle} Deb` : style.label;
+  const label = style.byBill && input.billTitle ? `${input.billTitle} Deb` : style.label;
   const parts = [label, citationDate(input.sitting_date)];
   if (input.volume !== null && input.volume !== undefined && input.volume !== '')
     parts.push(`vol ${input.volume}`);
-  const ref = input.type === 'sp-written' ? spQuestionNumber(input.gid) : column(input.colnum, style);
+  const ref = style.byQuestionNumber ? spQuestionNumber(input.gid) : column(input.colnum, style);
   if (ref) parts.push(ref);
   return parts.join(' ');
 }
 
 function styleFor(type: string): CitationStyle {
-  return Object.hasOwn(CITATION_STYLES, type) ? CITATION_STYLES[type as FeedType] : { label: type };
+  return feedTypeEntry(type)?.citation ?? { label: type };
 }
 
 /**

@@ -39,7 +39,7 @@ export function exportRows(
 }
 
 export { buildExportRow, buildExportRows, type ExportRowSource } from './build-row.js';
-export { citation, citationDate, CITATION_STYLES, type CitationInput } from './citation.js';
+export { citation, citationDate, type CitationInput } from './citation.js';
 export {
   EXPORT_COLUMNS,
   evidenceTermsOf,
@@ -60,4 +60,3 @@ export {
   type ParquetOptions,
 } from './parquet.js';
 export { DestinationClosedError, type RowSource, type WriteOptions, type WriteResult } from './sink.js';
-export { twfyUrl, TWFY_SECTIONS, type PbcContext } from './twfy-url.js';

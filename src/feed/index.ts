@@ -30,7 +30,6 @@ export { DirectoryFeedSource, type DirectoryFeedSourceOptions } from './director
 export { DEFAULT_PWDATA_URL, HttpFeedSource, type HttpFeedSourceOptions } from './http-source.js';
 export { RateLimiter } from './rate.js';
 export {
-  sha256Hex,
   type CallOptions,
   type ChangeList,
   type FeedSource,

@@ -3,7 +3,7 @@
  * over HTTP, or a local rsync'd mirror of it. Both lay files out the same way:
  * `scrapedxml/<type>/changedates.txt`, `scrapedxml/<type>/<name>`, `members/people.json`.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../store/checksum.js';
 import {
   isSafeFolder,
   isSafeName,
@@ -69,10 +69,6 @@ export interface FeedSource {
   fetchPeople(previous?: PreviousVersion, options?: CallOptions): Promise<FetchResult>;
   /** Releases connections; the source is unusable afterwards. */
   close(): Promise<void>;
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Paths inside the pwdata layout, shared by both sources so they cannot drift apart. */

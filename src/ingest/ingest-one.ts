@@ -1,10 +1,12 @@
 import type { ParseLimits } from '../debate/limits.js';
-import type { FeedFileName, FeedType, ParseIssue } from '../debate/types.js';
+import type { FeedFileName, ParseIssue } from '../debate/types.js';
+import type { FeedType } from '../parliament/index.js';
 import { parseFeedFileName } from '../debate/feed-file.js';
 import type { Logger } from '../log.js';
 import type { Db } from '../store/db.js';
 import { toIssue } from './parse-pool.js';
-import { checksumOf, prepareFile, type SpeakerResolver } from './rows.js';
+import { sha256Hex } from '../store/checksum.js';
+import { prepareFile, type SpeakerResolver } from './rows.js';
 import { indexPendingDays } from './search-index.js';
 import { tagPendingDays } from '../tag/tag-service.js';
 import type { Tagger } from '../tag/tagger.js';
@@ -63,7 +65,7 @@ export async function ingestBytes(
   tagger: Tagger | null = null,
   limits?: Readonly<ParseLimits>,
 ): Promise<IngestOneResult> {
-  const checksum = checksumOf(input.bytes);
+  const checksum = sha256Hex(input.bytes);
   let prepared;
   try {
     prepared = prepareFile(input.bytes, input.name, input.type, resolver, checksum, limits);

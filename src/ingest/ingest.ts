@@ -5,7 +5,8 @@ import type { Logger } from '../log.js';
 import type { PeopleData } from '../member/types.js';
 import type { Db } from '../store/db.js';
 import { ParsePool, PrepareError, toIssue } from './parse-pool.js';
-import { checksumOf, type PreparedFile } from './rows.js';
+import { sha256Hex } from '../store/checksum.js';
+import type { PreparedFile } from './rows.js';
 import { logWarnings, recordFailure } from './ingest-one.js';
 import { SittingRepository, type ApplyResult } from './sitting-repository.js';
 import { DayWrites } from './day-writes.js';
@@ -123,7 +124,7 @@ export async function ingestFiles(db: Db, files: SourceFile[], opts: IngestOptio
   try {
     for (const file of newestFirst(files)) {
       const bytes = await readFile(file.path);
-      const checksum = checksumOf(bytes);
+      const checksum = sha256Hex(bytes);
       summary.bytes += bytes.length;
       if (known.get(file.name) === checksum) {
         summary.unchanged++;

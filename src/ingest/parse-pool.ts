@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { ParseLimits } from '../debate/limits.js';
-import { ParseError, type FeedType, type ParseIssue } from '../debate/types.js';
+import { ParseError, type ParseIssue } from '../debate/types.js';
+import type { FeedType } from '../parliament/index.js';
 import { MemberResolver } from '../member/resolve.js';
 import type { PeopleData } from '../member/types.js';
 import { prepareFile, type PreparedFile } from './rows.js';

@@ -1,9 +1,11 @@
-import { createHash, hash } from 'node:crypto';
+import { hash } from 'node:crypto';
+import { sha256Hex } from '../store/checksum.js';
 import { CopyText } from '../store/copy-text.js';
 import { escapeHtml } from '../debate/inline-html.js';
 import type { ParseLimits } from '../debate/limits.js';
 import { parseFeedFile } from '../debate/parse.js';
-import type { FeedFileName, FeedType, ParseIssue, ParsedDocument, ParsedSpeech } from '../debate/types.js';
+import type { FeedFileName, ParseIssue, ParsedDocument, ParsedSpeech } from '../debate/types.js';
+import type { FeedType } from '../parliament/index.js';
 import { feedHouse } from '../member/feed-house.js';
 import { officeConflict } from '../member/office.js';
 import type { ResolvedSpeaker } from '../member/types.js';
@@ -115,10 +117,6 @@ export interface PreparedFile {
   issues: ParseIssue[];
   speechCount: number;
   paragraphCount: number;
-}
-
-export function checksumOf(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Stable across releases: stored hashes of a day are compared with a revision's. */
@@ -258,7 +256,7 @@ export function prepareFile(
   name: string,
   type: FeedType | undefined,
   resolver: SpeakerResolver | null,
-  checksum: string = checksumOf(bytes),
+  checksum: string = sha256Hex(bytes),
   limits?: Readonly<ParseLimits>,
 ): PreparedFile {
   const doc = parseFeedFile(bytes, name, type, limits);

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseFeedFileName } from '../debate/feed-file.js';
-import { FEED_TYPES, NESTED_FEED_TYPES, type FeedFileName, type FeedType } from '../debate/types.js';
+import { FEED_TYPES, NESTED_FEED_TYPES, type FeedType } from '../parliament/index.js';
+import type { FeedFileName } from '../debate/types.js';
 
 export interface SourceFile extends FeedFileName {
   path: string;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { checksumOf } from '../ingest/rows.js';
+import { sha256Hex } from '../store/checksum.js';
 import type { Logger } from '../log.js';
 import type { Db } from '../store/db.js';
 import { MemberRepository, type MemberLoadResult } from './member-repository.js';
@@ -35,7 +35,7 @@ export async function loadMembersFile(db: Db, file: string, log: Logger): Promis
     log.warn({ file, path: issue.path, err: issue.message }, 'people.json record skipped');
   const result = await new MemberRepository(db).replaceAll(data, {
     name: path.basename(file),
-    checksum: checksumOf(bytes),
+    checksum: sha256Hex(bytes),
   });
   const loaded = result.status === 'loaded';
   const speechesUpdated = loaded ? await reresolveSpeeches(db, data) : 0;

@@ -9,7 +9,7 @@
  * from the speeches directly.
  */
 import type { Db, Queryable } from '../store/db.js';
-import { DEFAULT_MIN_CONFIDENCE } from '../search/filters.js';
+import { DEFAULT_MIN_CONFIDENCE } from '../tag/types.js';
 
 /** Tag counts in the summary are at this confidence; other thresholds are counted live. */
 export const SUMMARY_MIN_CONFIDENCE = DEFAULT_MIN_CONFIDENCE;

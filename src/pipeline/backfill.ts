@@ -6,7 +6,7 @@
  * The fetches are spread out at BACKFILL_PER_MINUTE by delaying their jobs.
  */
 import { parseFeedFileName } from '../debate/feed-file.js';
-import { feedTypeOfFolder, NESTED_FEED_TYPES, type FeedType } from '../debate/types.js';
+import { feedTypeOfFolder, NESTED_FEED_TYPES, type FeedType } from '../parliament/index.js';
 import { FeedNotFoundError } from '../feed/index.js';
 import type { PipelineDeps } from './context.js';
 import { refreshPeopleIfDue } from './people-refresh.js';

@@ -5,7 +5,7 @@
  */
 import { speakerFields, type SpeakerFields } from '../member/speaker-label.js';
 import type { Queryable } from '../store/db.js';
-import { twfyUrl } from '../export/twfy-url.js';
+import { twfyUrl } from '../parliament/index.js';
 import type { TagScore } from './search-repository.js';
 import { MAX_REDIRECT_HOPS } from '../speech/redirects.js';
 import {

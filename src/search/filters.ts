@@ -4,26 +4,8 @@
  * page exports exactly what it showed, and every 400 names the field that was wrong.
  */
 import { z } from 'zod';
-import { FEED_TYPES, type FeedType } from '../debate/types.js';
-
-/** House organisation ids as stored on speeches (the speaker's house at the time). */
-export const HOUSES = [
-  'house-of-commons',
-  'house-of-lords',
-  'scottish-parliament',
-  'northern-ireland-assembly',
-] as const;
-export type House = (typeof HOUSES)[number];
-
-export const HOUSE_LABELS: Readonly<Record<House, string>> = {
-  'house-of-commons': 'House of Commons',
-  'house-of-lords': 'House of Lords',
-  'scottish-parliament': 'Scottish Parliament',
-  'northern-ireland-assembly': 'Northern Ireland Assembly',
-};
-
-/** Confidence a tag must reach to count when the caller does not say (the tagger's own threshold). */
-export const DEFAULT_MIN_CONFIDENCE = 0.5;
+import { FEED_TYPES, HOUSES, normalisePersonId, type FeedType, type House } from '../parliament/index.js';
+import { DEFAULT_MIN_CONFIDENCE } from '../tag/types.js';
 
 export interface SpeechFilters {
   /** websearch_to_tsquery syntax: "phrases", OR, -negation. */
@@ -41,21 +23,6 @@ export interface SpeechFilters {
   /** Inclusive ISO dates on the sitting date. */
   from?: string;
   to?: string;
-}
-
-const PERSON_PREFIX = 'uk.org.publicwhip/person/';
-
-/** `10586` or `uk.org.publicwhip/person/10586` → the stored person id; null when neither. */
-export function normalisePersonId(value: string): string | null {
-  const v = value.trim();
-  if (/^\d{1,9}$/.test(v)) return PERSON_PREFIX + v;
-  if (new RegExp(`^${PERSON_PREFIX.replace(/[./]/g, '\\$&')}\\d{1,9}$`).test(v)) return v;
-  return null;
-}
-
-/** The short form used in page URLs (`/people/10586`). */
-export function shortPersonId(personId: string): string {
-  return personId.startsWith(PERSON_PREFIX) ? personId.slice(PERSON_PREFIX.length) : personId;
 }
 
 /** Query strings give a string, or an array when the key repeats; a comma list also works. */
@@ -179,20 +146,4 @@ export function checkDateOrder(
 ): void {
   if (f.from && f.to && f.from > f.to)
     ctx.addIssue({ code: 'custom', path: ['to'], message: `must not be before from (${f.from})` });
-}
-
-/** One invalid field, for a 400 body or a form's error list. */
-export interface FieldIssue {
-  field: string;
-  message: string;
-}
-
-/** Zod issues → field + message; unknown keys are reported each under its own name. */
-export function fieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.flatMap((issue): FieldIssue[] => {
-    if (issue.code === 'unrecognized_keys')
-      return issue.keys.map((k) => ({ field: k, message: 'is not a known parameter' }));
-    const field = issue.path.filter((p) => typeof p === 'string').join('.') || '(query)';
-    return [{ field, message: issue.message }];
-  });
 }

@@ -6,7 +6,7 @@
  */
 import { speakerFields, type SpeakerFields } from '../member/speaker-label.js';
 import type { Queryable } from '../store/db.js';
-import { twfyUrl } from '../export/twfy-url.js';
+import { twfyUrl } from '../parliament/index.js';
 import { decodeCursor, encodeCursor, type PageKey } from './cursor.js';
 import type { SpeechFilters } from './filters.js';
 import { headline, wantedLexemes } from './headline.js';

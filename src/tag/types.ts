@@ -33,10 +33,17 @@ export interface EvidenceTerm {
   weight: number;
 }
 
+/**
+ * The confidence at which a tag is given (ParagraphTag.confidence), so the confidence a
+ * tag must reach to count wherever the caller does not say: search, tag counts, the MP
+ * record summary, alerts.
+ */
+export const DEFAULT_MIN_CONFIDENCE = 0.5;
+
 /** A tag given to one paragraph. */
 export interface ParagraphTag {
   tag: string;
-  /** Combined confidence that the tag applies, 0–1 (≥ 0.5 for a tag that is given). */
+  /** Combined confidence that the tag applies, 0–1 (≥ DEFAULT_MIN_CONFIDENCE for a tag that is given). */
   confidence: number;
   method: TagMethod;
   /** Strongest pattern weight that matched, or null when no pattern matched. */

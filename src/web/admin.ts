@@ -11,7 +11,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { FEED_TYPES } from '../debate/types.js';
+import { FEED_TYPES } from '../parliament/index.js';
 import { startBackfill } from '../pipeline/backfill.js';
 import { BullPipelineQueue } from '../pipeline/bullmq-queue.js';
 import type { Pipeline } from '../pipeline/pipeline.js';

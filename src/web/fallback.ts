@@ -5,7 +5,7 @@
  * site's HTML page; neither ever carries a stack trace, an internal error code or SQL.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { FieldIssue } from '../search/filters.js';
+import type { FieldIssue } from '../input/field-issues.js';
 import { BadRequestError, errorBody } from './api/errors.js';
 import { applySecurityHeaders } from './api/security.js';
 import { messagePage } from './pages/plugin.js';

@@ -11,7 +11,8 @@
  * including routes added later. Schemas still check each field's own shape.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { textProblem, type FieldIssue } from '../search/filters.js';
+import { textProblem } from '../search/filters.js';
+import type { FieldIssue } from '../input/field-issues.js';
 import { sendClientError } from './fallback.js';
 
 /** JSON bodies nest; ours never deeper than an object of arrays. */

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseFeedFile } from '../../src/debate/parse.js';
-import type { FeedType, ParsedDocument } from '../../src/debate/types.js';
+import type { FeedType } from '../../src/parliament/index.js';
+import type { ParsedDocument } from '../../src/debate/types.js';
 import { corpusAvailable, corpusDir, devSetPath, EXPECTED_SPEECHES } from '../support/corpus.js';
 
 interface CorpusFile {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildExportRow, citation, citationDate, type CitationInput } from '../../src/export/index.js';
-import { FEED_TYPES } from '../../src/debate/types.js';
+import { FEED_TYPES } from '../../src/parliament/index.js';
 import { sampleRows } from './fixtures.js';
 
 describe('citation', () => {

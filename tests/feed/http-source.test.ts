@@ -8,7 +8,8 @@ import {
   InvalidBodyError,
 } from '../../src/feed/errors.js';
 import { HttpFeedSource, type HttpFeedSourceOptions } from '../../src/feed/http-source.js';
-import { sha256Hex, type FetchResult } from '../../src/feed/source.js';
+import type { FetchResult } from '../../src/feed/source.js';
+import { sha256Hex } from '../../src/store/checksum.js';
 import { startPwdataServer, type PwdataServer } from '../support/pwdata-server.js';
 import { makeFixtureTree, type FixtureTree } from './fixture-tree.js';
 

@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { ingestFiles } from '../../src/ingest/ingest.js';
 import { listSourceFiles } from '../../src/ingest/source-files.js';
-import type { FeedType } from '../../src/debate/types.js';
+import type { FeedType } from '../../src/parliament/index.js';
 import { MemberRepository } from '../../src/member/member-repository.js';
 import { loadMembersFile } from '../../src/member/member-service.js';
 import { BullPipelineQueue } from '../../src/pipeline/bullmq-queue.js';

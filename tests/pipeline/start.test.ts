@@ -16,7 +16,7 @@ import { corpusAvailable, corpusDir } from '../support/corpus.js';
 import { storeDigest } from '../support/db.js';
 import { startPwdataServer, type PwdataServer } from '../support/pwdata-server.js';
 import { runTs, type Child } from './children.js';
-import type { FeedType } from '../../src/debate/types.js';
+import type { FeedType } from '../../src/parliament/index.js';
 import { corpusFiles, directDigest, GiveUp, ingestCounts, waitFor } from './harness.js';
 
 /** Light types that still cover revisions and an unlisted file (wms) and a type with no changedates.txt (lordswms). */

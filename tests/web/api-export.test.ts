@@ -3,7 +3,7 @@ import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_COLUMNS } from '../../src/export/index.js';
 import { ExportRepository, evidenceTerms } from '../../src/export/export-repository.js';
-import { DEFAULT_MIN_CONFIDENCE } from '../../src/search/filters.js';
+import { DEFAULT_MIN_CONFIDENCE } from '../../src/tag/types.js';
 import type { Db } from '../../src/store/db.js';
 import { corpusAvailable } from '../support/corpus.js';
 import { parseCsv } from '../export/rfc4180.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MonthCount } from '../../src/person/person-repository.js';
 import { decodeCursor, encodeCursor } from '../../src/search/cursor.js';
 import { excerptHtml, truncateWords } from '../../src/search/highlight.js';
-import { normalisePersonId } from '../../src/search/filters.js';
+import { normalisePersonId } from '../../src/parliament/index.js';
 import { axisTicks, periods, timelineChart } from '../../src/web/pages/chart.js';
 import { html, trusted } from '../../src/web/pages/html.js';
 import { displayTime } from '../../src/web/pages/labels.js';

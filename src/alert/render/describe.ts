@@ -1,9 +1,7 @@
 /** Words for a subscription and a speech, shared by e-mails, webhooks, feeds and pages. */
 import { speakerLabel } from '../../member/speaker-label.js';
-import { HOUSE_LABELS, type House } from '../../search/filters.js';
+import { HOUSE_LABELS, shortPersonId, type House } from '../../parliament/index.js';
 import type { AlertItem, Subscription } from '../types.js';
-
-const PERSON_PREFIX = 'uk.org.publicwhip/person/';
 
 /**
  * `"private sector" OR outsourcing · tags privatisation, outsourcing · person 10586`. The
@@ -20,7 +18,7 @@ export function describeSubscription(
   if (c.tags.length) parts.push(`tag${c.tags.length > 1 ? 's' : ''} ${c.tags.join(', ')}`);
   if (c.personIds.length)
     parts.push(
-      `${c.personIds.length > 1 ? 'people' : 'person'} ${c.personIds.map((p) => p.replace(PERSON_PREFIX, '')).join(', ')}`,
+      `${c.personIds.length > 1 ? 'people' : 'person'} ${c.personIds.map(shortPersonId).join(', ')}`,
     );
   if (c.houses.length) parts.push(c.houses.map((h) => HOUSE_LABELS[h as House] ?? h).join(', '));
   if (c.types.length) parts.push(c.types.join(', '));

@@ -9,7 +9,7 @@
  * the file's speeches (replay). The announcement is queued before `finish`, so once the
  * file is finished it has been announced.
  */
-import { feedTypeOfFolder } from '../../debate/types.js';
+import { feedTypeOfFolder } from '../../parliament/index.js';
 import { ingestBytes, type IngestOneResult } from '../../ingest/ingest-one.js';
 import { indexPendingDays } from '../../ingest/search-index.js';
 import { createDefaultTagger, type Tagger } from '../../tag/index.js';

@@ -8,7 +8,7 @@
  * in-process queue): ids make the re-adds of jobs still held no-ops.
  */
 import { parseFeedFileName } from '../../debate/feed-file.js';
-import { feedTypeOfFolder, NESTED_FEED_TYPES, type FeedType } from '../../debate/types.js';
+import { feedTypeOfFolder, NESTED_FEED_TYPES, type FeedType } from '../../parliament/index.js';
 import { FeedNotFoundError } from '../../feed/index.js';
 import { indexPendingDays } from '../../ingest/search-index.js';
 import type { PipelineDeps } from '../context.js';

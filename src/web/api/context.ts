@@ -7,9 +7,9 @@ import { ExportRepository } from '../../export/export-repository.js';
 import { PersonRepository } from '../../person/person-repository.js';
 import { DebateRepository } from '../../search/debate-repository.js';
 import { SearchRepository } from '../../search/search-repository.js';
-import { TagRepository, type TagTotal } from '../../search/tag-repository.js';
+import { TagCountRepository, type TagTotal } from '../../search/tag-count-repository.js';
 import { SpeechRepository } from '../../speech/speech-repository.js';
-import { DEFAULT_MIN_CONFIDENCE } from '../../search/filters.js';
+import { DEFAULT_MIN_CONFIDENCE } from '../../tag/types.js';
 import type { onRequestHookHandler } from 'fastify';
 import type { RateLimit, RateLimitStore } from './rate-limit.js';
 import { DEFAULT_STREAM_LIMITS, StreamSlots, type StreamLimits } from './stream-limits.js';
@@ -92,7 +92,7 @@ export class WebContext {
   readonly debates: DebateRepository;
   readonly speeches: SpeechRepository;
   readonly people: PersonRepository;
-  readonly tagCounts: TagRepository;
+  readonly tagCounts: TagCountRepository;
   readonly exports: ExportRepository;
   readonly streamLimits: StreamLimits;
   /** Slots for streaming responses, server-wide and per client address. */
@@ -107,7 +107,7 @@ export class WebContext {
     this.debates = new DebateRepository(db);
     this.speeches = new SpeechRepository(db);
     this.people = new PersonRepository(db);
-    this.tagCounts = new TagRepository(db);
+    this.tagCounts = new TagCountRepository(db);
     this.exports = new ExportRepository(db);
     this.streamLimits = effectiveStreamLimits(db, options.streams);
     this.streams = new StreamSlots(this.streamLimits.exports, this.streamLimits.perClient);

@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { fieldIssues, type FieldIssue } from '../../search/filters.js';
+import { fieldIssues, type FieldIssue } from '../../input/field-issues.js';
 
 export class BadRequestError extends Error {
   readonly statusCode = 400;

@@ -3,7 +3,7 @@
  * their speaking record (speeches per tag, per house and type, per month).
  */
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_MIN_CONFIDENCE } from '../../search/filters.js';
+import { DEFAULT_MIN_CONFIDENCE } from '../../tag/types.js';
 import type { WebContext } from './context.js';
 import { errorBody, parseOr400 } from './errors.js';
 import { runSearch, withCursor } from './search-routes.js';

@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import { EXPORT_FORMATS } from '../../export/formats.js';
-import { checkDateOrder, filterFields, normalisePersonId, plainText } from '../../search/filters.js';
-import { INTERVALS } from '../../search/tag-repository.js';
+import { checkDateOrder, filterFields, plainText } from '../../search/filters.js';
+import { normalisePersonId } from '../../parliament/index.js';
+import { INTERVALS } from '../../search/tag-count-repository.js';
 
 export const intParam = (min: number, max: number, fallback: number) =>
   z

@@ -5,8 +5,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { citation } from '../../export/citation.js';
-import { twfyUrl } from '../../export/twfy-url.js';
-import { DEFAULT_MIN_CONFIDENCE } from '../../search/filters.js';
+import { twfyUrl } from '../../parliament/index.js';
+import { DEFAULT_MIN_CONFIDENCE } from '../../tag/types.js';
 import { speechTags, type Debate } from '../../search/debate-repository.js';
 import { sanitizeFeedHtml } from '../pages/sanitize.js';
 import type { WebContext } from './context.js';

@@ -5,12 +5,9 @@
  * browser without JavaScript gets the form back as HTML with the outcome; scripts get JSON.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import {
-  DEFAULT_MIN_CONFIDENCE,
-  fieldIssues,
-  normalisePersonId,
-  type FieldIssue,
-} from '../../search/filters.js';
+import { DEFAULT_MIN_CONFIDENCE } from '../../tag/types.js';
+import { fieldIssues, type FieldIssue } from '../../input/field-issues.js';
+import { normalisePersonId } from '../../parliament/index.js';
 import { renderSubscribePage, type SubscribeOutcome } from '../pages/subscribe-page.js';
 import type { SubscriptionRequest, WebContext } from './context.js';
 import { errorBody } from './errors.js';

@@ -1,6 +1,7 @@
 /** Tags: the catalogue with speech counts, and counts over time. */
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_MIN_CONFIDENCE, toSpeechFilters } from '../../search/filters.js';
+import { DEFAULT_MIN_CONFIDENCE } from '../../tag/types.js';
+import { toSpeechFilters } from '../../search/filters.js';
 import type { WebContext } from './context.js';
 import { parseOr400 } from './errors.js';
 import { tagsQuery, timelineQuery } from './schemas.js';

@@ -1,6 +1,6 @@
 /** Pieces several pages share: tag badges, a speech in a list, the filter form, error summaries. */
-import { FEED_TYPES } from '../../debate/types.js';
-import { HOUSES, shortPersonId, type FieldIssue } from '../../search/filters.js';
+import { FEED_TYPES, HOUSES, shortPersonId } from '../../parliament/index.js';
+import type { FieldIssue } from '../../input/field-issues.js';
 import type { SearchHit, TagScore } from '../../search/search-repository.js';
 import { speakerLabel } from '../../member/speaker-label.js';
 import type { TagInfo } from '../api/context.js';

@@ -3,7 +3,7 @@
  * API's response and the URL it leaves in the address bar is a reproducible recipe.
  */
 import { EXPORT_COLUMNS } from '../../export/index.js';
-import type { FieldIssue } from '../../search/filters.js';
+import type { FieldIssue } from '../../input/field-issues.js';
 import type { TagInfo } from '../api/context.js';
 import { errorSummary, filterFields, valueOf, type FormValues } from './components.js';
 import { html } from './html.js';

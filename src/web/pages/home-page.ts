@@ -1,5 +1,5 @@
 /** Home: a search box, the tags with their counts, and the latest tagged speeches. */
-import { DEFAULT_MIN_CONFIDENCE } from '../../search/filters.js';
+import { DEFAULT_MIN_CONFIDENCE } from '../../tag/types.js';
 import type { WebContext } from '../api/context.js';
 import { speechResult, tagLabel } from './components.js';
 import { html } from './html.js';

@@ -1,24 +1,8 @@
 /** Human names for feed types and houses, as a reader of Hansard would call them. */
-import type { FeedType } from '../../debate/types.js';
-import { HOUSE_LABELS, type House } from '../../search/filters.js';
-
-export const TYPE_LABELS: Readonly<Record<FeedType, string>> = {
-  debates: 'Commons debates',
-  westminhall: 'Westminster Hall',
-  lordspages: 'Lords debates',
-  wms: 'Commons written statements',
-  lordswms: 'Lords written statements',
-  wrans: 'Commons written answers',
-  lordswrans: 'Lords written answers',
-  sp: 'Scottish Parliament',
-  'sp-written': 'Scottish Parliament written answers',
-  'sp-new': 'Scottish Parliament (since 2024)',
-  ni: 'Northern Ireland Assembly',
-  standing: 'Public Bill Committees',
-};
+import { feedTypeEntry, HOUSE_LABELS, type House } from '../../parliament/index.js';
 
 export function typeLabel(type: string): string {
-  return Object.hasOwn(TYPE_LABELS, type) ? TYPE_LABELS[type as FeedType] : type;
+  return feedTypeEntry(type)?.label ?? type;
 }
 
 export function houseLabel(house: string | null): string {

@@ -1,6 +1,6 @@
 /** Finding an MP or peer by name. */
 import type { PersonSummary } from '../../person/person-repository.js';
-import type { FieldIssue } from '../../search/filters.js';
+import type { FieldIssue } from '../../input/field-issues.js';
 import { errorSummary, personHref } from './components.js';
 import { html } from './html.js';
 import { layout } from './layout.js';

@@ -5,7 +5,7 @@
  */
 import type { MembershipSpan, PersonProfile, SpeakingRecord } from '../../person/person-repository.js';
 import type { SearchPage } from '../../search/search-repository.js';
-import { shortPersonId } from '../../search/filters.js';
+import { shortPersonId } from '../../parliament/index.js';
 import type { TagInfo } from '../api/context.js';
 import { timelineChart } from './chart.js';
 import { speechResult, tagLabel } from './components.js';

@@ -3,7 +3,8 @@
  * API (no HTTP round trip to ourselves) and take the same query parameters.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
-import { DEFAULT_MIN_CONFIDENCE, fieldIssues } from '../../search/filters.js';
+import { DEFAULT_MIN_CONFIDENCE } from '../../tag/types.js';
+import { fieldIssues } from '../../input/field-issues.js';
 import type { WebContext } from '../api/context.js';
 import { BadRequestError, parseOr400 } from '../api/errors.js';
 import { gidParam, peopleQuery, personParam, recordQuery, searchQuery } from '../api/schemas.js';

@@ -1,5 +1,6 @@
 /** Search: the filter form and a page of results with matches highlighted. */
-import { fieldIssues, toSpeechFilters } from '../../search/filters.js';
+import { fieldIssues } from '../../input/field-issues.js';
+import { toSpeechFilters } from '../../search/filters.js';
 import type { WebContext } from '../api/context.js';
 import { BadRequestError } from '../api/errors.js';
 import { searchQuery } from '../api/schemas.js';

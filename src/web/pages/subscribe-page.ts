@@ -2,7 +2,7 @@
  * The alerts form. It posts to /api/v1/subscriptions; with JavaScript the answer is shown
  * in place (assets/app.js), without it the API sends this page back with the outcome.
  */
-import type { FieldIssue } from '../../search/filters.js';
+import type { FieldIssue } from '../../input/field-issues.js';
 import type { WebContext } from '../api/context.js';
 import { FREQUENCIES } from '../api/schemas.js';
 import { errorSummary, tagCheckboxes, valueOf, type FormValues } from './components.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { twfyUrl } from '../../src/export/index.js';
+import { twfyUrl } from '../../src/parliament/index.js';
 
 describe('twfyUrl', () => {
   it.each([

@@ -24,7 +24,7 @@ export interface TagPeriodCount {
   speeches: number;
 }
 
-export class TagRepository {
+export class TagCountRepository {
   constructor(private readonly db: Queryable) {}
 
   /** Every tag in the store with its speech count at the minimum confidence, most used first. */

@@ -3,20 +3,14 @@
  * segment, not by the feed type: Lords written answers and statements share the Commons
  * `wrans`/`wms` gid forms (and TheyWorkForYou sections), so the gid alone decides.
  */
+import { FEED_TYPE_REGISTRY, FEED_TYPES, type TwfySection } from './feed-types.js';
 
 const TWFY = 'https://www.theyworkforyou.com';
 
-/** gid segment (`uk.org.publicwhip/<segment>/…`) → TheyWorkForYou section path. */
-export const TWFY_SECTIONS: Readonly<Record<string, string>> = {
-  debate: 'debates',
-  westminhall: 'whall',
-  lords: 'lords',
-  wrans: 'wrans',
-  wms: 'wms',
-  spor: 'sp',
-  spwa: 'spwrans',
-  ni: 'ni',
-};
+/** gid segment (`uk.org.publicwhip/<segment>/…`) → TheyWorkForYou section, from the feed-type registry. */
+export const TWFY_SECTIONS: ReadonlyMap<string, TwfySection> = new Map(
+  FEED_TYPES.map((t) => [FEED_TYPE_REGISTRY[t].twfy.gidSegment, FEED_TYPE_REGISTRY[t].twfy]),
+);
 
 /**
  * Public Bill Committee pages are addressed by session and bill title
@@ -38,15 +32,16 @@ export function twfyUrl(gid: string, pbc?: PbcContext | null): string | null {
   const m = GID.exec(gid);
   if (!m) return null;
   const [, segment = '', id = ''] = m;
-  if (segment === 'standing') return pbcUrl(id, pbc);
-  const section = TWFY_SECTIONS[segment];
-  return section ? `${TWFY}/${section}/?id=${encodeURIComponent(id)}` : null;
+  const section = TWFY_SECTIONS.get(segment);
+  if (!section) return null;
+  if (section.byBill) return pbcUrl(section.section, id, pbc);
+  return `${TWFY}/${section.section}/?id=${encodeURIComponent(id)}`;
 }
 
 /** Best effort: without the session and bill title there is no stable page to link to. */
-function pbcUrl(id: string, pbc: PbcContext | null | undefined): string | null {
+function pbcUrl(section: string, id: string, pbc: PbcContext | null | undefined): string | null {
   const sitting = STANDING_ID.exec(id)?.[1];
   if (!pbc || !sitting) return null;
   const bill = encodeURIComponent(pbc.billTitle.replace(/ /g, '_'));
-  return `${TWFY}/pbc/${encodeURIComponent(pbc.session)}/${bill}/${encodeURIComponent(sitting)}`;
+  return `${TWFY}/${section}/${encodeURIComponent(pbc.session)}/${bill}/${encodeURIComponent(sitting)}`;
 }
