@@ -43,7 +43,7 @@ export async function main(args: string[]): Promise<void> {
   if (embedded) {
     // Each store in a process of its own: this one holds the decoded corpus above.
     texts.length = 0;
-    (await import('./lib/embedded-ingest.js')).runEmbedded({ url, dir, workers, parseOnly });
+    await (await import('./lib/embedded-ingest.js')).runEmbedded({ url, dir, workers, parseOnly });
     return;
   }
 

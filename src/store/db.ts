@@ -9,6 +9,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PGlite as PGliteType, Transaction } from '@electric-sql/pglite';
 import { encodeColumns } from './copy-text.js';
+import { PGLITE_INITDB_SETTINGS, unpackTemplate } from './pglite-template.js';
 import { acquireStoreLock, type LockHolder } from './store-lock.js';
 
 /**
@@ -196,7 +197,11 @@ async function openPglite(dataDir: string, opts: DbOptions): Promise<Db> {
   if (lock?.tookOverFrom) opts.onStaleLock?.(lock.tookOverFrom, lock.file);
   let db: PGliteType;
   try {
-    if (!inMemory && !existsSync(path.join(dataDir, 'PG_VERSION'))) createPgliteStore(dataDir);
+    if (!inMemory && !existsSync(path.join(dataDir, 'PG_VERSION'))) {
+      // HW_PGLITE_INITDB=1: initdb as before the template, for the benchmark's baseline.
+      if (process.env.HW_PGLITE_INITDB === '1' || !(await unpackTemplate(dataDir)))
+        createPgliteStore(dataDir);
+    }
     db = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
   } catch (err) {
     lock?.release();
@@ -241,10 +246,11 @@ async function openPglite(dataDir: string, opts: DbOptions): Promise<Db> {
  * in its WASM heap, which never shrinks; the operating system's page cache holds the
  * files anyway, so a small pool costs little speed and saves its size in RSS.
  */
-const PGLITE_SETTINGS = ['-c', 'shared_buffers=48MB'];
+const PGLITE_SETTINGS = PGLITE_INITDB_SETTINGS.flatMap((s) => ['-c', s]);
 
 /**
- * Creates a new embedded store in a short-lived child process. PGlite's initdb runs a
+ * Creates a new embedded store with initdb when there is no template for the installed
+ * PGlite (pglite-template.ts), in a short-lived child process. PGlite's initdb runs a
  * second Postgres instance and the initdb WASM module beside the first, and their heaps
  * (about 600 MB) are never given back to the system: done here, that would stay in this
  * process's RSS for all of its run (the README's first ingest peaked at 900 MB). A child
@@ -255,7 +261,7 @@ function createPgliteStore(dataDir: string): void {
   const script = `
     const { PGlite } = await import(${JSON.stringify(pglite)});
     const db = await PGlite.create(process.argv[1], {
-      initDbStartParams: ${JSON.stringify(PGLITE_SETTINGS.filter((a) => a !== '-c').flatMap((a) => ['--set', a]))},
+      initDbStartParams: ${JSON.stringify(PGLITE_INITDB_SETTINGS.flatMap((s) => ['--set', s]))},
     });
     await db.close();`;
   try {
