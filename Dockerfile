@@ -26,6 +26,7 @@ COPY --from=build /app/bin ./bin
 COPY --from=build /app/migrations ./migrations
 COPY --from=build /app/tags ./tags
 COPY --from=build /app/src/web/assets ./src/web/assets
+COPY --from=build /app/src/store/pglite-template ./src/store/pglite-template
 # The embedded store, generated secrets and the mail outbox live in HW_DATA_DIR.
 RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
