@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Alerts } from '../../src/alert/alerts.js';
+import { ALERTS_HOOK, type Alerts } from '../../src/alert/alerts.js';
 import { alertsFromConfig } from '../../src/alert/runtime.js';
 import { loadConfig } from '../../src/config.js';
 import type { Logger } from '../../src/log.js';
@@ -63,7 +63,7 @@ export async function startAlertDelivery(db: Db, pipeline: Pipeline, log: Logger
   pipeline.onSpeechesIngested('bench-attribution', async (event) => {
     for (const gid of event.changedSpeechGids) if (!announcedIn.has(gid)) announcedIn.set(gid, event.name);
   });
-  alerts.register(pipeline);
+  pipeline.onSpeechesIngested(ALERTS_HOOK, alerts.onSpeechesIngested);
   alerts.start();
   const app = Fastify({ logger: false });
   await app.register(alertsPlugin, { alerts });

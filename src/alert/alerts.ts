@@ -3,15 +3,13 @@
  * subscription service (web, API, CLI). Entry points build one `Alerts` per process:
  *
  *   const alerts = createAlerts({ db, settings, log });
- *   alerts.register(pipeline);            // match new speeches as they are ingested
+ *   pipeline.onSpeechesIngested(ALERTS_HOOK, alerts.onSpeechesIngested); // match new speeches
  *   alerts.start();                       // send, retry and digest in this process
  *   app.register(alertsPlugin, { alerts }) // subscribe, confirm, manage, feeds
  *   …
  *   await alerts.close();
  */
 import type { Logger } from '../log.js';
-import type { HookContext, SpeechesIngested } from '../pipeline/hooks.js';
-import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Db } from '../store/db.js';
 import { AlertMatcher, type MatchOutcome } from './alert-matcher.js';
 import { smtpTransport, type MailTransport } from './channels/mail.js';
@@ -41,8 +39,20 @@ export interface AlertsOptions {
   now?: () => Date;
 }
 
-/** Name under which the hook is registered on the pipeline (after tagging's, so tags are there). */
+/** Name under which the handler is registered on the pipeline (after tagging's, so tags are there). */
 export const ALERTS_HOOK = 'alerts';
+
+/**
+ * What alerts need to hear about newly ingested speeches: the announcing file, the
+ * speeches new or changed, and whether it is a re-announcement after a crash. The
+ * pipeline's `speeches-ingested` event has this shape; alerts do not depend on it.
+ */
+export interface AnnouncedSpeeches {
+  /** Feed file that announced them, for the log. */
+  name: string;
+  changedSpeechGids: readonly string[];
+  replay: boolean;
+}
 
 export class Alerts {
   readonly matcher: AlertMatcher;
@@ -131,8 +141,8 @@ export class Alerts {
     if (purged > 0) this.o.log.info({ purged }, 'unconfirmed alert subscriptions deleted');
   }
 
-  /** The `speeches-ingested` handler (src/pipeline/hooks.ts). */
-  readonly hook = async (event: SpeechesIngested, ctx: HookContext): Promise<void> => {
+  /** Handler for newly ingested speeches (the pipeline's `speeches-ingested` event): idempotent per speech. */
+  readonly onSpeechesIngested = async (event: AnnouncedSpeeches, ctx: { log: Logger }): Promise<void> => {
     const started = performance.now();
     const outcome = await this.handleSpeeches(event.changedSpeechGids);
     ctx.log.info(
@@ -140,11 +150,6 @@ export class Alerts {
       'alerts matched',
     );
   };
-
-  /** Registers the hook; returns the function that removes it. */
-  register(pipeline: Pipeline): () => void {
-    return pipeline.onSpeechesIngested(ALERTS_HOOK, this.hook);
-  }
 
   /** Sends due messages now and every `intervalMs`, and queues digests when due. */
   start(intervalMs = 5000): void {

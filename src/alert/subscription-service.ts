@@ -17,7 +17,6 @@
 import { FEED_TYPES } from '../debate/types.js';
 import { HOUSES, normalisePersonId } from '../search/filters.js';
 import type { Logger } from '../log.js';
-import type { SubscriptionRequest, SubscriptionResult } from '../web/api/context.js';
 import { AlertInputError, AlertRateLimitError, AlertUnavailableError, type FieldIssue } from './errors.js';
 import type { AlertLinks } from './links.js';
 import { clientKey, type BucketLimit, type RateBuckets } from './rate-buckets.js';
@@ -27,7 +26,15 @@ import type { Criteria } from './match/types.js';
 import { DeliveryRepository } from './delivery-repository.js';
 import { SubscriptionRepository } from './subscription-repository.js';
 import { newId, randomToken, sha256Hex } from './tokens.js';
-import { CHANNELS, FREQUENCIES, type Channel, type Frequency, type Subscription } from './types.js';
+import {
+  CHANNELS,
+  FREQUENCIES,
+  type Channel,
+  type Frequency,
+  type Subscription,
+  type SubscriptionRequest,
+  type SubscriptionResult,
+} from './types.js';
 import { TargetRefusedError, type TargetPolicy } from './webhook/target-policy.js';
 
 export interface SubscribeInput {

@@ -26,6 +26,26 @@ export interface Subscription {
   confirmedAt: string | null;
 }
 
+/** The site's subscribe form, as the form sends it (src/web/api/subscription-routes.ts). */
+export interface SubscriptionRequest {
+  email: string;
+  query: string | null;
+  tags: string[];
+  personId: string | null;
+  minConfidence: number;
+  frequency: Frequency;
+}
+
+/**
+ * The answer to a subscribe request: only a message, the same for every address whatever
+ * its state (new, awaiting confirmation, subscribed), so that the form cannot be used to
+ * learn who subscribes to what. No id, status or time.
+ */
+export interface SubscriptionResult {
+  /** Shown to the person subscribing. */
+  message: string;
+}
+
 export type NewSubscription = Omit<Subscription, 'hasFeed' | 'createdAt' | 'confirmedAt'>;
 
 /** Why a speech matched, shown in the alert. */

@@ -12,7 +12,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { OUTBOX_SUFFIX } from '../alert/channels/outbox.js';
-import { html, join, trusted, type SafeHtml } from './pages/html.js';
+import { html, join, trusted, type SafeHtml } from '../html/template.js';
 import { layout } from './pages/layout.js';
 import { safeHref, sanitizeFeedHtml } from './pages/sanitize.js';
 

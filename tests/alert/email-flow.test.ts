@@ -12,6 +12,7 @@ import { MemoryQueue } from '../../src/pipeline/memory-queue.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
 import { RETENTION } from '../../src/pipeline/runtime.js';
 import type { Db } from '../../src/store/db.js';
+import { ALERTS_HOOK } from '../../src/alert/alerts.js';
 import { SUBSCRIBE_ANSWER } from '../../src/alert/subscription-service.js';
 import { freshStore } from '../support/db.js';
 import { startPwdataServer, type PwdataServer } from '../support/pwdata-server.js';
@@ -76,7 +77,7 @@ describe('e-mail alerts from subscription to unsubscribe', () => {
         schedule: { everyMs: 200 },
       },
     });
-    h.alerts.register(pipeline);
+    pipeline.onSpeechesIngested(ALERTS_HOOK, h.alerts.onSpeechesIngested);
     pipeline.startWorkers();
     await pipeline.startSchedule();
   });

@@ -5,7 +5,7 @@
  * mail clients drop style sheets.
  */
 import { excerptHtml, MARK_END, MARK_START } from '../../search/highlight.js';
-import { html, join, trusted, type SafeHtml } from '../../web/pages/html.js';
+import { html, join, trusted, type SafeHtml } from '../../html/template.js';
 import type { AlertLinks } from '../links.js';
 import type { AlertItem, Subscription } from '../types.js';
 import { neutralQuote } from './neutral.js';

@@ -6,7 +6,7 @@
 import { describeSubscription } from '../../alert/render/describe.js';
 import type { Subscription } from '../../alert/types.js';
 import { ALERT_PATHS } from '../../alert/links.js';
-import { html, type SafeHtml } from '../pages/html.js';
+import { html, type SafeHtml } from '../../html/template.js';
 import { layout } from '../pages/layout.js';
 
 function page(title: string, body: SafeHtml): string {
