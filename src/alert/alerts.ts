@@ -21,6 +21,7 @@ import { AlertLinks } from './links.js';
 import { RateBuckets } from './rate-buckets.js';
 import type { AlertSettings } from './settings.js';
 import { AlertSubscriptionService } from './subscription-service.js';
+import { AlertSpeechSource } from './speech-source.js';
 import { SubscriptionRepository } from './subscription-repository.js';
 import { LinkSigner } from './tokens.js';
 import { TargetPolicy, type Resolver } from './webhook/target-policy.js';
@@ -81,7 +82,10 @@ export class Alerts {
     this.webhooks = new WebhookSender(policy, {
       ...(o.webhookTimeoutMs ? { timeoutMs: o.webhookTimeoutMs } : {}),
     });
-    this.matcher = new AlertMatcher(db, alertLog);
+    this.matcher = new AlertMatcher(
+      { subscriptions: this.subscriptions, speeches: new AlertSpeechSource(db), deliveries: this.deliveries },
+      alertLog,
+    );
     this.dispatcher = new AlertDispatcher({
       deliveries: this.deliveries,
       subscriptions: this.subscriptions,
@@ -175,13 +179,16 @@ export function createAlerts(options: AlertsOptions): Alerts {
 }
 
 /**
- * `handleSpeechesIngested(db, gids, deps)`: the matching step alone, for callers without
- * an `Alerts` (a one-off script, a backfill). Sending happens wherever a dispatcher runs.
+ * The matcher alone, on the store's repositories, for callers without an `Alerts`
+ * (`alerts test`, the benchmark). Sending happens wherever a dispatcher runs.
  */
-export async function handleSpeechesIngested(
-  db: Db,
-  gids: readonly string[],
-  deps: { log: Logger },
-): Promise<MatchOutcome> {
-  return new AlertMatcher(db, deps.log).handle(gids);
+export function matcherFor(db: Db, log: Logger): AlertMatcher {
+  return new AlertMatcher(
+    {
+      subscriptions: new SubscriptionRepository(db),
+      speeches: new AlertSpeechSource(db),
+      deliveries: new DeliveryRepository(db),
+    },
+    log,
+  );
 }

@@ -3,9 +3,8 @@
  * command line. Messages are only queued here; the running server or workers send them
  * (their dispatchers poll the outbox), so these commands return at once.
  */
-import { createAlerts, type Alerts } from '../alert/alerts.js';
+import { createAlerts, matcherFor, type Alerts } from '../alert/alerts.js';
 import { AlertInputError, AlertUnavailableError } from '../alert/errors.js';
-import { AlertMatcher } from '../alert/alert-matcher.js';
 import { DeliveryRepository } from '../alert/delivery-repository.js';
 import { describeSubscription, headingOf, speakerOf } from '../alert/render/describe.js';
 import { alertSettingsWithDefaults } from '../alert/defaults.js';
@@ -158,7 +157,7 @@ export async function runAlertsTest(
     Number(opts.days ?? 7),
     Number(opts.limit ?? 20_000),
   );
-  const items = await new AlertMatcher(ctx.db, ctx.log).preview(sub.criteria, gids);
+  const items = await matcherFor(ctx.db, ctx.log).preview(sub.criteria, gids);
   out(`${describeSubscription(sub)}: ${items.length} of ${gids.length} recent speeches match`);
   for (const item of items)
     out(
