@@ -216,8 +216,7 @@ async function insertSubscriptions(db: Db, specs: ReturnType<typeof generate>): 
   const subs: NewSubscription[] = specs.map((s, i) => ({
     id: `bench_${String(i).padStart(6, '0')}`,
     channel: 'feed',
-    email: null,
-    webhookUrl: null,
+    settings: {},
     apiKeyId: null,
     secretNonce: 'bench',
     queryText: s.text,

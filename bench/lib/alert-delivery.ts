@@ -248,10 +248,11 @@ async function completeness(
   const current = (await db.query<{ gid: string }>('SELECT gid FROM speeches')).map((r) => r.gid);
   const { matches } = await delivery.alerts.matcher.match(current.filter((g) => inScope.has(g)));
   const emails = new Map(
-    (await db.query<{ id: string; email: string }>('SELECT id, email FROM alert_subscriptions')).map((r) => [
-      r.id,
-      r.email,
-    ]),
+    (
+      await db.query<{ id: string; email: string }>(
+        "SELECT id, channel_settings->>'email' AS email FROM alert_subscriptions",
+      )
+    ).map((r) => [r.id, r.email]),
   );
   const missed = matches
     .filter((m) => !delivered.has(`${m.subscription.id} ${m.speech.gid}`))

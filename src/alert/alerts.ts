@@ -11,10 +11,12 @@
  */
 import type { Logger } from '../log.js';
 import type { Db } from '../store/db.js';
+import type { AlertChannel } from './channels/channel.js';
+import { ChannelRegistry } from './channels/registry.js';
 import { AlertMatcher, type MatchOutcome } from './alert-matcher.js';
-import { smtpTransport, type MailTransport } from './channels/mail.js';
-import { outboxTransport } from './channels/outbox.js';
-import { WebhookSender } from './channels/webhook.js';
+import { smtpTransport, type MailTransport } from './transport/mail.js';
+import { outboxTransport } from './transport/outbox.js';
+import { WebhookSender } from './transport/webhook-sender.js';
 import { DeliveryRepository } from './delivery-repository.js';
 import { AlertDispatcher } from './dispatcher.js';
 import { AlertLinks } from './links.js';
@@ -36,6 +38,8 @@ export interface AlertsOptions {
   mail?: MailTransport | null;
   /** Tag ids subscriptions may name (the taxonomy's); any well-formed id when absent. */
   knownTags?: () => Promise<readonly string[]> | readonly string[];
+  /** Channels beside the built-in ones (src/alert/channels/registry.ts). */
+  channels?: readonly AlertChannel[];
   webhookTimeoutMs?: number;
   now?: () => Date;
 }
@@ -62,6 +66,7 @@ export class Alerts {
   readonly links: AlertLinks;
   readonly subscriptions: SubscriptionRepository;
   readonly deliveries: DeliveryRepository;
+  readonly channels: ChannelRegistry;
   private readonly mail: MailTransport | null;
   private readonly buckets: RateBuckets;
   private readonly webhooks: WebhookSender;
@@ -82,6 +87,10 @@ export class Alerts {
     this.webhooks = new WebhookSender(policy, {
       ...(o.webhookTimeoutMs ? { timeoutMs: o.webhookTimeoutMs } : {}),
     });
+    this.channels = new ChannelRegistry(
+      { mail: this.mail, webhooks: this.webhooks, policy, signer: this.links.signer, links: this.links },
+      o.channels,
+    );
     this.matcher = new AlertMatcher(
       { subscriptions: this.subscriptions, speeches: new AlertSpeechSource(db), deliveries: this.deliveries },
       alertLog,
@@ -91,7 +100,7 @@ export class Alerts {
       subscriptions: this.subscriptions,
       links: this.links,
       mail: this.mail,
-      webhooks: this.webhooks,
+      channels: this.channels,
       retry: settings.retry,
       digest: settings.digest,
       log: alertLog,
@@ -103,7 +112,7 @@ export class Alerts {
       subscriptions: this.subscriptions,
       deliveries: this.deliveries,
       links: this.links,
-      policy,
+      channels: this.channels,
       emailEnabled: this.mail !== null,
       rateLimits: settings.rateLimits,
       buckets: this.buckets,

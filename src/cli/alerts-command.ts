@@ -10,7 +10,8 @@ import { describeSubscription, headingOf, speakerOf } from '../alert/render/desc
 import { alertSettingsWithDefaults } from '../alert/defaults.js';
 import { AlertSpeechSource } from '../alert/speech-source.js';
 import { SubscriptionRepository } from '../alert/subscription-repository.js';
-import type { Channel, Frequency } from '../alert/types.js';
+import { channelTarget, type Channel } from '../alert/channels/registry.js';
+import type { Frequency } from '../alert/types.js';
 import { excerptText } from '../search/highlight.js';
 import type { CliContext } from './context.js';
 
@@ -129,7 +130,7 @@ export async function runAlertsList(
   for (const s of subs) {
     const c = counts.get(s.id) ?? { matched: 0, sent: 0 };
     out(
-      `${s.id}\t${s.status}\t${s.channel}\t${s.email ?? s.webhookUrl ?? '(feed)'}\t${s.frequency}\t${c.matched} matched\t${describeSubscription(s)}`,
+      `${s.id}\t${s.status}\t${s.channel}\t${channelTarget(s.channel, s.settings) ?? '(feed)'}\t${s.frequency}\t${c.matched} matched\t${describeSubscription(s)}`,
     );
   }
   return 0;

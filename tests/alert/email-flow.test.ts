@@ -125,7 +125,7 @@ describe('e-mail alerts from subscription to unsubscribe', () => {
     }
     expect(
       await db.query(
-        "SELECT email, status, channel, query_tsquery FROM alert_subscriptions WHERE email IN ('alice@example.org', 'bob@example.org', 'carol@example.org') ORDER BY email",
+        "SELECT channel_settings->>'email' AS email, status, channel, query_tsquery FROM alert_subscriptions WHERE channel_settings->>'email' IN ('alice@example.org', 'bob@example.org', 'carol@example.org') ORDER BY email",
       ),
     ).toEqual(
       ['alice', 'bob', 'carol'].map((who) => ({
@@ -232,7 +232,11 @@ describe('e-mail alerts from subscription to unsubscribe', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Stop alerts for');
     expect(
-      (await db.query("SELECT 1 FROM alert_subscriptions WHERE email = 'alice@example.org'")).length,
+      (
+        await db.query(
+          "SELECT 1 FROM alert_subscriptions WHERE channel_settings->>'email' = 'alice@example.org'",
+        )
+      ).length,
     ).toBe(1);
     // RFC 8058: the mail provider POSTs List-Unsubscribe=One-Click to the header's URL.
     const res = await h.app.inject({
@@ -244,7 +248,11 @@ describe('e-mail alerts from subscription to unsubscribe', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Unsubscribed');
     expect(
-      (await db.query("SELECT 1 FROM alert_subscriptions WHERE email = 'alice@example.org'")).length,
+      (
+        await db.query(
+          "SELECT 1 FROM alert_subscriptions WHERE channel_settings->>'email' = 'alice@example.org'",
+        )
+      ).length,
     ).toBe(0);
     const tampered = url.replace(/token=([^&]{5})/, 'token=XXXXX');
     expect((await h.app.inject({ method: 'POST', url: local(tampered) })).statusCode).toBe(400);
