@@ -4,6 +4,7 @@
  * stores them in channel_settings, and delivers through the dispatcher, retried like any
  * other when it fails.
  */
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlerts, type Alerts } from '../../src/alert/alerts.js';
 import type { AlertChannel, ChannelMessage } from '../../src/alert/channels/channel.js';
@@ -11,6 +12,8 @@ import { ChannelRegistry, CHANNELS } from '../../src/alert/channels/registry.js'
 import { AlertInputError } from '../../src/alert/errors.js';
 import type { AlertItem } from '../../src/alert/types.js';
 import type { Db } from '../../src/store/db.js';
+import { alertsPlugin } from '../../src/web/alerts/plugin.js';
+import { apiDocs } from '../../src/web/api/openapi.js';
 import { freshStore } from '../support/db.js';
 import { silent, testSettings } from './support.js';
 
@@ -129,5 +132,25 @@ describe('alert channels from a registry', () => {
     const [failure] = await alerts.deliveries.failures();
     expect(failure).toMatchObject({ channel: 'memo', status: 'failed', lastError: 'memo box full' });
     expect(memo.delivered).toHaveLength(1);
+  });
+
+  it("documents the registry's channels in the API document, with the refusals every subscribe route shares", async () => {
+    const app = Fastify({ logger: false });
+    await app.register(apiDocs);
+    await app.register(alertsPlugin, { alerts, rateLimit: false });
+    await app.ready();
+    try {
+      const doc = app.swagger() as {
+        paths: Record<string, Record<string, { requestBody?: unknown; responses?: Record<string, unknown> }>>;
+      };
+      const create = doc.paths['/api/v1/alerts']!.post!;
+      const body = create.requestBody as {
+        content: Record<string, { schema: { properties: { channel: { enum: string[] } } } }>;
+      };
+      expect(body.content['application/json']!.schema.properties.channel.enum).toEqual([...CHANNELS]);
+      expect(Object.keys(create.responses!)).toEqual(expect.arrayContaining(['400', '429', '503']));
+    } finally {
+      await app.close();
+    }
   });
 });
