@@ -13,7 +13,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { AlertMatcher } from '../src/alert/alert-matcher.js';
+import { matcherFor } from '../src/alert/alerts.js';
 import { compileSubscription } from '../src/alert/match/compile.js';
 import { matchBatch, matchPairs } from '../src/alert/match/matcher.js';
 import { AlertSpeechSource } from '../src/alert/speech-source.js';
@@ -216,8 +216,7 @@ async function insertSubscriptions(db: Db, specs: ReturnType<typeof generate>): 
   const subs: NewSubscription[] = specs.map((s, i) => ({
     id: `bench_${String(i).padStart(6, '0')}`,
     channel: 'feed',
-    email: null,
-    webhookUrl: null,
+    settings: {},
     apiKeyId: null,
     secretNonce: 'bench',
     queryText: s.text,
@@ -312,7 +311,7 @@ export async function main(args: string[]): Promise<void> {
 let oursSeconds = 0;
 
 async function runOurs(db: Db, dayGids: string[], record: boolean): Promise<void> {
-  const matcher = new AlertMatcher(db, log);
+  const matcher = matcherFor(db, log);
   const source = new AlertSpeechSource(db);
   // Cold, as after a restart or a subscription change: load and compile every subscription.
   let cpu = process.cpuUsage();

@@ -5,7 +5,9 @@
  */
 import { configOrExit } from '../src/cli/config-or-exit.js';
 import { createLogger } from '../src/log.js';
+import { ALERTS_HOOK } from '../src/alert/alerts.js';
 import { alertsFromConfig } from '../src/alert/runtime.js';
+import { AlertSettingsError } from '../src/alert/settings.js';
 import { registerExtensions } from '../src/pipeline/extensions.js';
 import { survivePgDisconnects } from '../src/pipeline/pg-guard.js';
 import { openRuntime } from '../src/pipeline/runtime.js';
@@ -26,8 +28,15 @@ async function main(): Promise<void> {
   survivePgDisconnects(log);
   const runtime = await openRuntime(config, log, 'worker');
   registerExtensions(runtime.pipeline);
-  const alerts = alertsFromConfig(config, runtime.db, log);
-  alerts.register(runtime.pipeline);
+  let alerts;
+  try {
+    alerts = alertsFromConfig(config, runtime.db, log);
+  } catch (err) {
+    if (!(err instanceof AlertSettingsError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+  runtime.pipeline.onSpeechesIngested(ALERTS_HOOK, alerts.onSpeechesIngested);
   runtime.pipeline.startWorkers();
   alerts.start();
   const stopHeartbeat = startHeartbeat(

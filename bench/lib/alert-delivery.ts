@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Alerts } from '../../src/alert/alerts.js';
+import { ALERTS_HOOK, type Alerts } from '../../src/alert/alerts.js';
 import { alertsFromConfig } from '../../src/alert/runtime.js';
 import { loadConfig } from '../../src/config.js';
 import type { Logger } from '../../src/log.js';
@@ -63,7 +63,7 @@ export async function startAlertDelivery(db: Db, pipeline: Pipeline, log: Logger
   pipeline.onSpeechesIngested('bench-attribution', async (event) => {
     for (const gid of event.changedSpeechGids) if (!announcedIn.has(gid)) announcedIn.set(gid, event.name);
   });
-  alerts.register(pipeline);
+  pipeline.onSpeechesIngested(ALERTS_HOOK, alerts.onSpeechesIngested);
   alerts.start();
   const app = Fastify({ logger: false });
   await app.register(alertsPlugin, { alerts });
@@ -248,10 +248,11 @@ async function completeness(
   const current = (await db.query<{ gid: string }>('SELECT gid FROM speeches')).map((r) => r.gid);
   const { matches } = await delivery.alerts.matcher.match(current.filter((g) => inScope.has(g)));
   const emails = new Map(
-    (await db.query<{ id: string; email: string }>('SELECT id, email FROM alert_subscriptions')).map((r) => [
-      r.id,
-      r.email,
-    ]),
+    (
+      await db.query<{ id: string; email: string }>(
+        "SELECT id, channel_settings->>'email' AS email FROM alert_subscriptions",
+      )
+    ).map((r) => [r.id, r.email]),
   );
   const missed = matches
     .filter((m) => !delivered.has(`${m.subscription.id} ${m.speech.gid}`))

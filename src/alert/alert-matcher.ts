@@ -8,14 +8,13 @@
 import { twfyUrl } from '../parliament/index.js';
 import { safeWebUrl } from './render/safe-url.js';
 import type { Logger } from '../log.js';
-import type { Db } from '../store/db.js';
-import { DeliveryRepository, type DeliveryInput } from './delivery-repository.js';
+import type { DeliveryInput, DeliveryRepository } from './delivery-repository.js';
 import { compileSubscription } from './match/compile.js';
 import { matchBatch } from './match/matcher.js';
 import type { CompiledSubscription, Criteria, Match } from './match/types.js';
 import type { QueryNode } from './query/tsquery.js';
-import { AlertSpeechSource, type ExcerptRequest, type LoadedSpeech } from './speech-source.js';
-import { SubscriptionRepository } from './subscription-repository.js';
+import type { AlertSpeechSource, ExcerptRequest, LoadedSpeech } from './speech-source.js';
+import type { SubscriptionRepository } from './subscription-repository.js';
 import type { AlertItem, MatchReason } from './types.js';
 
 export interface MatchOutcome {
@@ -40,19 +39,38 @@ interface Compiled {
   queries: (string | null)[];
 }
 
+/**
+ * What the matcher reads and writes, injected so that its logic can be tested with
+ * in-memory fakes (tests/alert/matcher-fakes.test.ts); `Alerts` passes the real ones.
+ */
+export interface MatcherRepositories {
+  subscriptions: Pick<SubscriptionRepository, 'generation' | 'activeCriteria'>;
+  speeches: Pick<
+    AlertSpeechSource,
+    | 'currentGids'
+    | 'load'
+    | 'loadSnapshot'
+    | 'excerpts'
+    | 'queueRematchIfUntagged'
+    | 'rematchesDue'
+    | 'rematchDone'
+  >;
+  deliveries: Pick<DeliveryRepository, 'record'>;
+}
+
 export class AlertMatcher {
   private cache: Compiled | null = null;
-  private readonly subscriptions: SubscriptionRepository;
-  private readonly speeches: AlertSpeechSource;
-  private readonly deliveries: DeliveryRepository;
+  private readonly subscriptions: MatcherRepositories['subscriptions'];
+  private readonly speeches: MatcherRepositories['speeches'];
+  private readonly deliveries: MatcherRepositories['deliveries'];
 
   constructor(
-    private readonly db: Db,
+    repositories: MatcherRepositories,
     private readonly log: Logger,
   ) {
-    this.subscriptions = new SubscriptionRepository(db);
-    this.speeches = new AlertSpeechSource(db);
-    this.deliveries = new DeliveryRepository(db);
+    this.subscriptions = repositories.subscriptions;
+    this.speeches = repositories.speeches;
+    this.deliveries = repositories.deliveries;
   }
 
   /** Every active subscription, compiled; cached until a subscription changes. */
@@ -84,12 +102,7 @@ export class AlertMatcher {
     gids: readonly string[],
   ): Promise<{ speeches: LoadedSpeech[]; matches: Match[]; compiled: Compiled }> {
     const compiled = await this.compiled();
-    // One snapshot: a new version of the day committing meanwhile must not leave a speech
-    // read with some of its paragraphs or tags and not others.
-    const speeches = await this.db.transaction(async (tx) => {
-      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-      return new AlertSpeechSource(tx).load(gids);
-    });
+    const speeches = await this.speeches.loadSnapshot(gids);
     const matches = matchBatch(
       compiled.subs,
       speeches.map((s) => s.doc),

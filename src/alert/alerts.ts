@@ -3,26 +3,27 @@
  * subscription service (web, API, CLI). Entry points build one `Alerts` per process:
  *
  *   const alerts = createAlerts({ db, settings, log });
- *   alerts.register(pipeline);            // match new speeches as they are ingested
+ *   pipeline.onSpeechesIngested(ALERTS_HOOK, alerts.onSpeechesIngested); // match new speeches
  *   alerts.start();                       // send, retry and digest in this process
  *   app.register(alertsPlugin, { alerts }) // subscribe, confirm, manage, feeds
  *   …
  *   await alerts.close();
  */
 import type { Logger } from '../log.js';
-import type { HookContext, SpeechesIngested } from '../pipeline/hooks.js';
-import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Db } from '../store/db.js';
+import type { AlertChannel } from './channels/channel.js';
+import { ChannelRegistry } from './channels/registry.js';
 import { AlertMatcher, type MatchOutcome } from './alert-matcher.js';
-import { smtpTransport, type MailTransport } from './channels/mail.js';
-import { outboxTransport } from './channels/outbox.js';
-import { WebhookSender } from './channels/webhook.js';
+import { smtpTransport, type MailTransport } from './transport/mail.js';
+import { outboxTransport } from './transport/outbox.js';
+import { WebhookSender } from './transport/webhook-sender.js';
 import { DeliveryRepository } from './delivery-repository.js';
 import { AlertDispatcher } from './dispatcher.js';
 import { AlertLinks } from './links.js';
 import { RateBuckets } from './rate-buckets.js';
 import type { AlertSettings } from './settings.js';
 import { AlertSubscriptionService } from './subscription-service.js';
+import { AlertSpeechSource } from './speech-source.js';
 import { SubscriptionRepository } from './subscription-repository.js';
 import { LinkSigner } from './tokens.js';
 import { TargetPolicy, type Resolver } from './webhook/target-policy.js';
@@ -37,12 +38,26 @@ export interface AlertsOptions {
   mail?: MailTransport | null;
   /** Tag ids subscriptions may name (the taxonomy's); any well-formed id when absent. */
   knownTags?: () => Promise<readonly string[]> | readonly string[];
+  /** Channels beside the built-in ones (src/alert/channels/registry.ts). */
+  channels?: readonly AlertChannel[];
   webhookTimeoutMs?: number;
   now?: () => Date;
 }
 
-/** Name under which the hook is registered on the pipeline (after tagging's, so tags are there). */
+/** Name under which the handler is registered on the pipeline (after tagging's, so tags are there). */
 export const ALERTS_HOOK = 'alerts';
+
+/**
+ * What alerts need to hear about newly ingested speeches: the announcing file, the
+ * speeches new or changed, and whether it is a re-announcement after a crash. The
+ * pipeline's `speeches-ingested` event has this shape; alerts do not depend on it.
+ */
+export interface AnnouncedSpeeches {
+  /** Feed file that announced them, for the log. */
+  name: string;
+  changedSpeechGids: readonly string[];
+  replay: boolean;
+}
 
 export class Alerts {
   readonly matcher: AlertMatcher;
@@ -51,6 +66,7 @@ export class Alerts {
   readonly links: AlertLinks;
   readonly subscriptions: SubscriptionRepository;
   readonly deliveries: DeliveryRepository;
+  readonly channels: ChannelRegistry;
   private readonly mail: MailTransport | null;
   private readonly buckets: RateBuckets;
   private readonly webhooks: WebhookSender;
@@ -71,13 +87,20 @@ export class Alerts {
     this.webhooks = new WebhookSender(policy, {
       ...(o.webhookTimeoutMs ? { timeoutMs: o.webhookTimeoutMs } : {}),
     });
-    this.matcher = new AlertMatcher(db, alertLog);
+    this.channels = new ChannelRegistry(
+      { mail: this.mail, webhooks: this.webhooks, policy, signer: this.links.signer, links: this.links },
+      o.channels,
+    );
+    this.matcher = new AlertMatcher(
+      { subscriptions: this.subscriptions, speeches: new AlertSpeechSource(db), deliveries: this.deliveries },
+      alertLog,
+    );
     this.dispatcher = new AlertDispatcher({
       deliveries: this.deliveries,
       subscriptions: this.subscriptions,
       links: this.links,
       mail: this.mail,
-      webhooks: this.webhooks,
+      channels: this.channels,
       retry: settings.retry,
       digest: settings.digest,
       log: alertLog,
@@ -89,7 +112,7 @@ export class Alerts {
       subscriptions: this.subscriptions,
       deliveries: this.deliveries,
       links: this.links,
-      policy,
+      channels: this.channels,
       emailEnabled: this.mail !== null,
       rateLimits: settings.rateLimits,
       buckets: this.buckets,
@@ -131,8 +154,8 @@ export class Alerts {
     if (purged > 0) this.o.log.info({ purged }, 'unconfirmed alert subscriptions deleted');
   }
 
-  /** The `speeches-ingested` handler (src/pipeline/hooks.ts). */
-  readonly hook = async (event: SpeechesIngested, ctx: HookContext): Promise<void> => {
+  /** Handler for newly ingested speeches (the pipeline's `speeches-ingested` event): idempotent per speech. */
+  readonly onSpeechesIngested = async (event: AnnouncedSpeeches, ctx: { log: Logger }): Promise<void> => {
     const started = performance.now();
     const outcome = await this.handleSpeeches(event.changedSpeechGids);
     ctx.log.info(
@@ -140,11 +163,6 @@ export class Alerts {
       'alerts matched',
     );
   };
-
-  /** Registers the hook; returns the function that removes it. */
-  register(pipeline: Pipeline): () => void {
-    return pipeline.onSpeechesIngested(ALERTS_HOOK, this.hook);
-  }
 
   /** Sends due messages now and every `intervalMs`, and queues digests when due. */
   start(intervalMs = 5000): void {
@@ -170,13 +188,16 @@ export function createAlerts(options: AlertsOptions): Alerts {
 }
 
 /**
- * `handleSpeechesIngested(db, gids, deps)`: the matching step alone, for callers without
- * an `Alerts` (a one-off script, a backfill). Sending happens wherever a dispatcher runs.
+ * The matcher alone, on the store's repositories, for callers without an `Alerts`
+ * (`alerts test`, the benchmark). Sending happens wherever a dispatcher runs.
  */
-export async function handleSpeechesIngested(
-  db: Db,
-  gids: readonly string[],
-  deps: { log: Logger },
-): Promise<MatchOutcome> {
-  return new AlertMatcher(db, deps.log).handle(gids);
+export function matcherFor(db: Db, log: Logger): AlertMatcher {
+  return new AlertMatcher(
+    {
+      subscriptions: new SubscriptionRepository(db),
+      speeches: new AlertSpeechSource(db),
+      deliveries: new DeliveryRepository(db),
+    },
+    log,
+  );
 }

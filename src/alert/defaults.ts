@@ -8,7 +8,7 @@
  *   share HW_DATA_DIR, otherwise set ALERT_SECRET.
  * - PUBLIC_BASE_URL: this server's own address, http://HOST:PORT (a wildcard HOST becomes
  *   127.0.0.1, the address a browser on the same machine reaches it at).
- * - Without SMTP_URL, e-mail goes to HW_DATA_DIR/outbox as .eml files (src/alert/channels/outbox.ts),
+ * - Without SMTP_URL, e-mail goes to HW_DATA_DIR/outbox as .eml files (src/alert/transport/outbox.ts),
  *   readable at /admin/outbox.
  */
 import { randomBytes } from 'node:crypto';

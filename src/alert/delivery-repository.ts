@@ -6,6 +6,7 @@
 import type { Db, Queryable } from '../store/db.js';
 import type { AlertItem, MessageKind, MessageStatus } from './types.js';
 import { MAX_REDIRECT_HOPS } from '../speech/redirects.js';
+import { channelTarget } from './channels/registry.js';
 
 export interface DeliveryInput {
   subscriptionId: string;
@@ -188,12 +189,13 @@ export class DeliveryRepository {
       next_attempt_at: string;
       subscription_id: string | null;
       channel: string | null;
-      target: string | null;
+      settings: string | null;
+      recipient: string | null;
       speeches: number;
     }>(
       `SELECT m.id::text AS id, m.kind, m.status, m.attempts, m.last_error, ${ISO('m.created_at')} AS created_at,
               ${ISO('m.next_attempt_at')} AS next_attempt_at, m.subscription_id, s.channel,
-              COALESCE(s.email, s.webhook_url, m.recipient) AS target,
+              s.channel_settings::text AS settings, m.recipient,
               (SELECT count(*)::int FROM alert_deliveries d WHERE d.message_id = m.id) AS speeches
          FROM alert_messages m LEFT JOIN alert_subscriptions s ON s.id = m.subscription_id
         WHERE m.status IN ('dead', 'failed')
@@ -210,7 +212,10 @@ export class DeliveryRepository {
       nextAttemptAt: r.next_attempt_at,
       subscriptionId: r.subscription_id,
       channel: r.channel,
-      target: r.target,
+      target:
+        (r.channel && r.settings
+          ? channelTarget(r.channel, JSON.parse(r.settings) as Record<string, string>)
+          : null) ?? r.recipient,
       speeches: r.speeches,
     }));
   }

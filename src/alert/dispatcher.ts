@@ -11,36 +11,25 @@
  * can be recognised.
  */
 import type { Logger } from '../log.js';
-import type { MailTransport } from './channels/mail.js';
-import type { WebhookSender } from './channels/webhook.js';
+import { NothingToSend } from './channels/channel.js';
+import { sendMail } from './channels/email.js';
+import type { ChannelRegistry } from './channels/registry.js';
+import type { MailTransport } from './transport/mail.js';
 import { DeliveryRepository, type ClaimedRow } from './delivery-repository.js';
 import { dailyPeriod, weeklyPeriod, type DigestSchedule } from './digest-schedule.js';
 import type { AlertLinks } from './links.js';
-import {
-  renderAlertEmail,
-  renderConfirmEmail,
-  renderDigestEmail,
-  renderManageEmail,
-  renderNoticeEmail,
-} from './render/email.js';
-import {
-  DELIVERY_HEADER,
-  EVENT_HEADER,
-  SIGNATURE_HEADER,
-  signBody,
-  signTimestamped,
-  TIMESTAMP_SIGNATURE_HEADER,
-  webhookPayload,
-} from './render/webhook-payload.js';
+import { renderConfirmEmail, renderManageEmail, renderNoticeEmail } from './render/email.js';
 import { SubscriptionRepository } from './subscription-repository.js';
-import type { AlertItem, Subscription } from './types.js';
+import { emailOf, type AlertItem, type Subscription } from './types.js';
 
 export interface DispatcherOptions {
   deliveries: DeliveryRepository;
   subscriptions: SubscriptionRepository;
   links: AlertLinks;
+  /** For the messages every channel shares: confirmations, notices, management links. */
   mail: MailTransport | null;
-  webhooks: WebhookSender;
+  /** Alerts and digests go out through their subscription's channel. */
+  channels: ChannelRegistry;
   retry: { maxAttempts: number; baseMs: number };
   digest: DigestSchedule;
   log: Logger;
@@ -70,9 +59,6 @@ export function backoffMs(attempt: number, baseMs: number, random: () => number 
   const ceiling = Math.min(MAX_BACKOFF_MS, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.floor(ceiling / 2 + (random() * ceiling) / 2);
 }
-
-/** A message that has nothing left to send (subscription confirmed meanwhile, no alerts left): not an error. */
-class Skip extends Error {}
 
 export class AlertDispatcher {
   private timer: NodeJS.Timeout | undefined;
@@ -190,7 +176,7 @@ export class AlertDispatcher {
       log.info({ subscription: row.subscriptionId }, 'alert message sent');
       return 'sent';
     } catch (err) {
-      if (err instanceof Skip) {
+      if (err instanceof NothingToSend) {
         await this.o.deliveries.markSent(row.id);
         log.debug({ reason: err.message }, 'alert message skipped');
         return 'skipped';
@@ -210,54 +196,34 @@ export class AlertDispatcher {
   private async deliver(row: ClaimedRow, sub: Subscription | null, items: AlertItem[]): Promise<void> {
     const now = this.now();
     if (row.kind === 'manage') return this.sendManage(row);
-    if (!sub) throw new Skip('subscription deleted');
+    if (!sub) throw new NothingToSend('subscription deleted');
     if (row.kind === 'confirm') {
-      if (sub.status !== 'pending' || !sub.email) throw new Skip('no longer awaiting confirmation');
+      if (sub.status !== 'pending' || !emailOf(sub))
+        throw new NothingToSend('no longer awaiting confirmation');
       return this.mail(renderConfirmEmail(sub, this.o.links, now), row.id);
     }
     if (row.kind === 'notice') {
-      if (sub.status === 'pending' || !sub.email) throw new Skip('not a confirmed e-mail alert');
+      if (sub.status === 'pending' || !emailOf(sub)) throw new NothingToSend('not a confirmed e-mail alert');
       return this.mail(renderNoticeEmail(sub, this.o.links, now), row.id);
     }
-    if (items.length === 0) throw new Skip('no speeches left to send');
-    if (sub.channel === 'email') {
-      const mail =
-        row.kind === 'digest'
-          ? renderDigestEmail(sub, items, this.o.links, now)
-          : renderAlertEmail(sub, items[0]!, this.o.links, now);
-      return this.mail(mail, row.id);
-    }
-    if (sub.channel === 'webhook' && sub.webhookUrl) return this.webhook(row, sub, items, now);
-    throw new Skip(`nothing to send on channel ${sub.channel}`);
+    if (items.length === 0) throw new NothingToSend('no speeches left to send');
+    const channel = this.o.channels.get(sub.channel);
+    // Not skipped: a subscription of a channel this build lacks should show in `alerts failures`.
+    if (!channel) throw new Error(`no alert channel "${sub.channel}" on this server`);
+    const kind = row.kind === 'digest' ? 'digest' : 'alert';
+    await channel.deliver({ id: row.id, kind, subscription: sub, items, now }, this.o.channels.services);
   }
 
   private async sendManage(row: ClaimedRow): Promise<void> {
-    if (!row.recipient) throw new Skip('no recipient');
+    if (!row.recipient) throw new NothingToSend('no recipient');
     const count = (await this.o.subscriptions.byEmail(row.recipient)).length;
     // Said the same to the requester either way; only addresses with alerts get mail.
-    if (count === 0) throw new Skip('address has no alerts');
+    if (count === 0) throw new NothingToSend('address has no alerts');
     return this.mail(renderManageEmail(row.recipient, count, this.o.links, this.now()), row.id);
   }
 
   private async mail(mail: Parameters<MailTransport['send']>[0], messageId: string): Promise<void> {
-    if (!this.o.mail) throw new Error('e-mail is not configured on this server (SMTP_URL)');
-    await this.o.mail.send(mail, messageId);
-  }
-
-  private async webhook(row: ClaimedRow, sub: Subscription, items: AlertItem[], now: Date): Promise<void> {
-    const event = row.kind === 'digest' ? 'digest' : 'alert';
-    const body = JSON.stringify(webhookPayload(row.id, event, sub, items, now));
-    const secret = this.o.links.signer.derive('webhook', sub.id, sub.secretNonce);
-    await this.o.webhooks.send({
-      url: sub.webhookUrl!,
-      body,
-      headers: {
-        [TIMESTAMP_SIGNATURE_HEADER]: signTimestamped(secret, body, now.getTime() / 1000),
-        [SIGNATURE_HEADER]: signBody(secret, body),
-        [DELIVERY_HEADER]: row.id,
-        [EVENT_HEADER]: event,
-      },
-    });
+    await sendMail(this.o, mail, messageId);
   }
 }
 

@@ -4,7 +4,7 @@
  * (headings, speaker, links), and highlighted excerpts from Postgres's ts_headline, the
  * same highlighter search uses. One query per table per batch, never one per speech.
  */
-import type { Queryable } from '../store/db.js';
+import type { Db, Queryable } from '../store/db.js';
 import { HEADLINE_OPTIONS, truncateWords } from '../search/highlight.js';
 import { speechDoc } from './match/compile.js';
 import type { SpeechDoc } from './match/types.js';
@@ -70,7 +70,20 @@ export interface ExcerptRequest {
 const PLAIN_EXCERPT_CHARS = 320;
 
 export class AlertSpeechSource {
-  constructor(private readonly db: Queryable) {}
+  constructor(private readonly db: Queryable | Db) {}
+
+  /**
+   * `load` in one snapshot: a new version of the day committing meanwhile must not leave
+   * a speech read with some of its paragraphs or tags and not others. Inside a caller's
+   * transaction (a Queryable without transactions), that transaction is the snapshot.
+   */
+  async loadSnapshot(gids: readonly string[]): Promise<LoadedSpeech[]> {
+    if (!('transaction' in this.db)) return this.load(gids);
+    return this.db.transaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      return new AlertSpeechSource(tx).load(gids);
+    });
+  }
 
   /**
    * The gids these speeches have now: each one that exists, and for one replaced since by

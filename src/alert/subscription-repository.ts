@@ -1,13 +1,13 @@
 /** SQL for subscriptions and API keys (tables of migrations/005_alerts.sql). */
 import type { Queryable } from '../store/db.js';
 import type { Criteria } from './match/types.js';
-import type { Channel, Frequency, NewSubscription, Subscription, SubscriptionStatus } from './types.js';
+import type { Frequency, NewSubscription, Subscription, SubscriptionStatus } from './types.js';
 
 interface SubscriptionRow {
   id: string;
-  channel: Channel;
-  email: string | null;
-  webhook_url: string | null;
+  channel: string;
+  /** jsonb as text: parsed here, the same on Postgres and PGlite. */
+  channel_settings: string;
   api_key_id: string | null;
   secret_nonce: string;
   query_text: string | null;
@@ -24,7 +24,7 @@ interface SubscriptionRow {
   confirmed_at: string | null;
 }
 
-const COLUMNS = `id, channel, email, webhook_url, api_key_id, secret_nonce, query_text, query_tsquery, tags, min_confidence,
+const COLUMNS = `id, channel, channel_settings::text AS channel_settings, api_key_id, secret_nonce, query_text, query_tsquery, tags, min_confidence,
   person_ids, houses, types, frequency, status, feed_token_hash IS NOT NULL AS has_feed,
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at,
   to_char(confirmed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS confirmed_at`;
@@ -33,8 +33,7 @@ function toSubscription(r: SubscriptionRow): Subscription {
   return {
     id: r.id,
     channel: r.channel,
-    email: r.email,
-    webhookUrl: r.webhook_url,
+    settings: JSON.parse(r.channel_settings) as Record<string, string>,
     apiKeyId: r.api_key_id,
     secretNonce: r.secret_nonce,
     queryText: r.query_text,
@@ -65,8 +64,7 @@ export interface ApiKey {
 const INSERT_COLUMNS: [string, string][] = [
   ['id', 'text'],
   ['channel', 'text'],
-  ['email', 'text'],
-  ['webhook_url', 'text'],
+  ['channel_settings', 'jsonb'],
   ['api_key_id', 'text'],
   ['secret_nonce', 'text'],
   ['query_text', 'text'],
@@ -132,7 +130,7 @@ export class SubscriptionRepository {
 
   async byEmail(email: string): Promise<Subscription[]> {
     const rows = await this.db.query<SubscriptionRow>(
-      `SELECT ${COLUMNS} FROM alert_subscriptions WHERE email = $1 ORDER BY created_at, id`,
+      `SELECT ${COLUMNS} FROM alert_subscriptions WHERE channel_settings->>'email' = $1 ORDER BY created_at, id`,
       [email],
     );
     return rows.map(toSubscription);
@@ -285,10 +283,8 @@ function scalarOf(s: NewSubscription, column: string): unknown {
       return s.id;
     case 'channel':
       return s.channel;
-    case 'email':
-      return s.email;
-    case 'webhook_url':
-      return s.webhookUrl;
+    case 'channel_settings':
+      return JSON.stringify(s.settings);
     case 'api_key_id':
       return s.apiKeyId;
     case 'secret_nonce':

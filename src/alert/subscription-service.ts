@@ -16,7 +16,6 @@
  */
 import { FEED_TYPES, HOUSES, normalisePersonId } from '../parliament/index.js';
 import type { Logger } from '../log.js';
-import type { SubscriptionRequest, SubscriptionResult } from '../web/api/context.js';
 import type { FieldIssue } from '../input/field-issues.js';
 import { sha256Hex } from '../store/checksum.js';
 import { DEFAULT_MIN_CONFIDENCE } from '../tag/types.js';
@@ -29,11 +28,21 @@ import type { Criteria } from './match/types.js';
 import { DeliveryRepository } from './delivery-repository.js';
 import { SubscriptionRepository } from './subscription-repository.js';
 import { newId, randomToken } from './tokens.js';
-import { CHANNELS, FREQUENCIES, type Channel, type Frequency, type Subscription } from './types.js';
-import { TargetRefusedError, type TargetPolicy } from './webhook/target-policy.js';
+import type { AlertChannel } from './channels/channel.js';
+import { checkEmail } from './channels/email.js';
+import type { ChannelRegistry } from './channels/registry.js';
+import {
+  emailOf,
+  FREQUENCIES,
+  type Frequency,
+  type Subscription,
+  type SubscriptionRequest,
+  type SubscriptionResult,
+} from './types.js';
 
 export interface SubscribeInput {
-  channel: Channel;
+  /** A channel of the registry (src/alert/channels/registry.ts). */
+  channel: string;
   email?: string | null | undefined;
   url?: string | null | undefined;
   q?: string | null | undefined;
@@ -85,7 +94,7 @@ export interface SubscriptionServiceOptions {
   subscriptions: SubscriptionRepository;
   deliveries: DeliveryRepository;
   links: AlertLinks;
-  policy: TargetPolicy;
+  channels: ChannelRegistry;
   /** E-mail channel available (SMTP configured). */
   emailEnabled: boolean;
   rateLimits: { perIpPerHour: number; perAddressPerDay: number; confirmMailsPerHour: number };
@@ -114,7 +123,6 @@ const MAX_TAGS = 20;
 
 const MAIL_WINDOW_SECONDS = 3600;
 
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
 const TAG_ID = /^[a-z][a-z0-9_-]{0,63}$/;
 
 export class AlertSubscriptionService {
@@ -160,7 +168,7 @@ export class AlertSubscriptionService {
     );
     const valid = await this.validate({ ...input, channel: 'email' }, meta);
     // Silent, unlike the IP limit: a 429 here would tell the requester about the address.
-    if (await this.exhausted('address', this.perAddress, valid.email ?? '')) {
+    if (await this.exhausted('address', this.perAddress, emailOf(valid) ?? '')) {
       this.o.log?.info({ limit: 'per address' }, 'subscribe request over its limit: no e-mail sent');
       return;
     }
@@ -210,10 +218,11 @@ export class AlertSubscriptionService {
    * and feed). A public request for e-mail alerts goes through requestEmail instead.
    */
   async create(input: SubscribeInput, meta: RequestMeta = {}): Promise<SubscribeOutcome> {
-    if (input.channel === 'email' && !meta.operator)
+    if (this.o.channels.get(input.channel)?.access === 'double-opt-in' && !meta.operator)
       throw new Error('public e-mail subscriptions go through requestEmail (one answer for every address)');
     const valid = await this.validate(input, meta);
-    if (valid.channel === 'email') {
+    const optIn = this.o.channels.get(valid.channel)?.access === 'double-opt-in';
+    if (optIn) {
       const existing = await this.findSame(valid);
       if (existing)
         return {
@@ -224,10 +233,7 @@ export class AlertSubscriptionService {
           message: 'Already subscribed.',
         };
     }
-    const sub = this.newSubscription(
-      valid,
-      valid.channel === 'email' && !meta.operator?.confirmed ? 'pending' : 'active',
-    );
+    const sub = this.newSubscription(valid, optIn && !meta.operator?.confirmed ? 'pending' : 'active');
     await this.o.subscriptions.insert([sub]);
     if (sub.status === 'pending') {
       await this.o.deliveries.queueConfirmation(sub.id);
@@ -237,11 +243,11 @@ export class AlertSubscriptionService {
         created: true,
         feedUrl: null,
         webhookSecret: null,
-        message: `A confirmation link is on its way to ${sub.email}. Nothing will be sent until it is followed.`,
+        message: `A confirmation link is on its way to ${emailOf(sub)}. Nothing will be sent until it is followed.`,
       };
     }
     const feedUrl = await this.newFeedUrl(sub.id);
-    const webhookSecret = sub.channel === 'webhook' ? this.webhookSecret(sub) : null;
+    const webhookSecret = this.o.channels.secret(sub);
     return {
       subscription: { ...sub, hasFeed: true },
       created: true,
@@ -249,11 +255,6 @@ export class AlertSubscriptionService {
       webhookSecret,
       message: 'Subscription created and active.',
     };
-  }
-
-  /** The secret a webhook's signatures are made with. */
-  webhookSecret(sub: Subscription): string {
-    return this.o.links.signer.derive('webhook', sub.id, sub.secretNonce);
   }
 
   private async limit(
@@ -275,7 +276,7 @@ export class AlertSubscriptionService {
   private async findSame(sub: ValidSubscription): Promise<Subscription | null> {
     const key = criteriaKey(sub.criteria, sub.frequency);
     return (
-      (await this.o.subscriptions.byEmail(sub.email ?? '')).find(
+      (await this.o.subscriptions.byEmail(emailOf(sub) ?? '')).find(
         (s) => criteriaKey(s.criteria, s.frequency) === key,
       ) ?? null
     );
@@ -289,8 +290,7 @@ export class AlertSubscriptionService {
         issues.push({ field: field.replace(/s$/, ''), message: `at most ${MAX_LIST_VALUES} values` });
     if (issues.length > 0) throw new AlertInputError(issues);
     const channel = this.checkChannel(input, meta, issues);
-    const email = channel === 'email' ? checkEmail(input.email, issues) : null;
-    const webhookUrl = channel === 'webhook' ? await this.checkUrl(input.url, issues) : null;
+    const settings = channel ? await this.o.channels.settings(channel, input, issues) : {};
     const tags = await this.checkTags(input.tags ?? [], issues);
     const persons = await this.checkPersons(input.persons ?? [], issues);
     const houses = checkEnum(input.houses ?? [], HOUSES, 'house', issues);
@@ -308,47 +308,28 @@ export class AlertSubscriptionService {
       issues.push({ field: 'q', message: 'give words to search for, a tag or a person to follow' });
     if (issues.length > 0) throw new AlertInputError(issues);
     return {
-      channel,
-      email,
-      webhookUrl,
-      apiKeyId: channel === 'email' ? null : (meta.apiKeyId ?? null),
+      channel: channel!.name,
+      settings,
+      apiKeyId: channel!.access === 'double-opt-in' ? null : (meta.apiKeyId ?? null),
       queryText: input.q?.trim() || null,
       criteria: { query, tags, minConfidence, personIds: persons, houses, types },
       frequency,
     };
   }
 
-  private checkChannel(input: SubscribeInput, meta: RequestMeta, issues: FieldIssue[]): Channel {
-    if (!CHANNELS.includes(input.channel)) {
-      issues.push({ field: 'channel', message: `must be one of ${CHANNELS.join(', ')}` });
-      return 'email';
+  /** The request's channel, and whether this caller may create one; null (with an issue) for no such channel. */
+  private checkChannel(input: SubscribeInput, meta: RequestMeta, issues: FieldIssue[]): AlertChannel | null {
+    const channel = this.o.channels.get(input.channel);
+    if (!channel) {
+      issues.push({ field: 'channel', message: `must be one of ${this.o.channels.names().join(', ')}` });
+      return null;
     }
-    if (input.channel === 'email' && !this.o.emailEnabled)
-      throw new AlertUnavailableError(
-        'E-mail alerts are not available: this server has no SMTP_URL configured.',
-      );
-    if (input.channel !== 'email' && !meta.apiKeyId && !meta.operator)
+    if (channel.access === 'api-key' && !meta.apiKeyId && !meta.operator)
       issues.push({
         field: 'channel',
         message: `${input.channel} subscriptions need an API key (Authorization: Bearer <key>)`,
       });
-    return input.channel;
-  }
-
-  private async checkUrl(raw: string | null | undefined, issues: FieldIssue[]): Promise<string | null> {
-    const url = raw?.trim();
-    if (!url) {
-      issues.push({ field: 'url', message: 'is required for a webhook' });
-      return null;
-    }
-    try {
-      await this.o.policy.check(url);
-      return url;
-    } catch (err) {
-      if (!(err instanceof TargetRefusedError)) throw err;
-      issues.push({ field: 'url', message: `is not allowed: ${err.message}` });
-      return null;
-    }
+    return channel;
   }
 
   private async checkTags(tags: readonly string[], issues: FieldIssue[]): Promise<string[]> {
@@ -492,7 +473,7 @@ export class AlertSubscriptionService {
   ): Promise<{ ok: boolean; feedUrl?: string }> {
     const email = this.o.links.signer.verify('manage', token, this.o.now?.());
     const sub = email ? await this.o.subscriptions.get(id) : null;
-    if (!sub || sub.email !== email) return { ok: false };
+    if (!sub || emailOf(sub) !== email) return { ok: false };
     return this.apply(sub, action);
   }
 
@@ -555,15 +536,6 @@ export class AlertSubscriptionService {
     await this.o.subscriptions.setFeedTokenHash(id, sha256Hex(token));
     return this.o.links.feed(token);
   }
-}
-
-function checkEmail(raw: string | null | undefined, issues: FieldIssue[]): string | null {
-  const email = raw?.trim().toLowerCase() ?? '';
-  if (email === '') issues.push({ field: 'email', message: 'is required' });
-  else if (email.length > 254 || !EMAIL.test(email))
-    issues.push({ field: 'email', message: 'must be an email address like name@example.org' });
-  else return email;
-  return null;
 }
 
 function checkEnum<T extends string>(

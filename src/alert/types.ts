@@ -1,9 +1,6 @@
 /** The alert feature's records: subscriptions, what an alert shows, messages. */
 import type { Criteria } from './match/types.js';
 
-export const CHANNELS = ['email', 'webhook', 'feed'] as const;
-export type Channel = (typeof CHANNELS)[number];
-
 export const FREQUENCIES = ['immediate', 'daily', 'weekly'] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
 
@@ -11,9 +8,10 @@ export type SubscriptionStatus = 'pending' | 'active' | 'paused';
 
 export interface Subscription {
   id: string;
-  channel: Channel;
-  email: string | null;
-  webhookUrl: string | null;
+  /** A channel of the registry (src/alert/channels/registry.ts). */
+  channel: string;
+  /** What the channel needs, by the API's field names: `{ email }`, `{ url }`, `{}` (channel_settings). */
+  settings: Readonly<Partial<Record<string, string>>>;
   apiKeyId: string | null;
   secretNonce: string;
   /** What the person typed; `criteria.query` holds Postgres's reading of it. */
@@ -24,6 +22,34 @@ export interface Subscription {
   hasFeed: boolean;
   createdAt: string;
   confirmedAt: string | null;
+}
+
+/**
+ * The address of an e-mail subscription: its identity (confirmation and management
+ * links, the per-address limit); null for other channels.
+ */
+export function emailOf(sub: Pick<Subscription, 'settings'>): string | null {
+  return sub.settings.email ?? null;
+}
+
+/** The site's subscribe form, as the form sends it (src/web/api/subscription-routes.ts). */
+export interface SubscriptionRequest {
+  email: string;
+  query: string | null;
+  tags: string[];
+  personId: string | null;
+  minConfidence: number;
+  frequency: Frequency;
+}
+
+/**
+ * The answer to a subscribe request: only a message, the same for every address whatever
+ * its state (new, awaiting confirmation, subscribed), so that the form cannot be used to
+ * learn who subscribes to what. No id, status or time.
+ */
+export interface SubscriptionResult {
+  /** Shown to the person subscribing. */
+  message: string;
 }
 
 export type NewSubscription = Omit<Subscription, 'hasFeed' | 'createdAt' | 'confirmedAt'>;

@@ -3,15 +3,15 @@
  * command line. Messages are only queued here; the running server or workers send them
  * (their dispatchers poll the outbox), so these commands return at once.
  */
-import { createAlerts, type Alerts } from '../alert/alerts.js';
+import { createAlerts, matcherFor, type Alerts } from '../alert/alerts.js';
 import { AlertInputError, AlertUnavailableError } from '../alert/errors.js';
-import { AlertMatcher } from '../alert/alert-matcher.js';
 import { DeliveryRepository } from '../alert/delivery-repository.js';
 import { describeSubscription, headingOf, speakerOf } from '../alert/render/describe.js';
 import { alertSettingsWithDefaults } from '../alert/defaults.js';
 import { AlertSpeechSource } from '../alert/speech-source.js';
 import { SubscriptionRepository } from '../alert/subscription-repository.js';
-import type { Channel, Frequency } from '../alert/types.js';
+import { channelTarget, type Channel } from '../alert/channels/registry.js';
+import type { Frequency } from '../alert/types.js';
 import { excerptText } from '../search/highlight.js';
 import type { CliContext } from './context.js';
 
@@ -130,7 +130,7 @@ export async function runAlertsList(
   for (const s of subs) {
     const c = counts.get(s.id) ?? { matched: 0, sent: 0 };
     out(
-      `${s.id}\t${s.status}\t${s.channel}\t${s.email ?? s.webhookUrl ?? '(feed)'}\t${s.frequency}\t${c.matched} matched\t${describeSubscription(s)}`,
+      `${s.id}\t${s.status}\t${s.channel}\t${channelTarget(s.channel, s.settings) ?? '(feed)'}\t${s.frequency}\t${c.matched} matched\t${describeSubscription(s)}`,
     );
   }
   return 0;
@@ -158,7 +158,7 @@ export async function runAlertsTest(
     Number(opts.days ?? 7),
     Number(opts.limit ?? 20_000),
   );
-  const items = await new AlertMatcher(ctx.db, ctx.log).preview(sub.criteria, gids);
+  const items = await matcherFor(ctx.db, ctx.log).preview(sub.criteria, gids);
   out(`${describeSubscription(sub)}: ${items.length} of ${gids.length} recent speeches match`);
   for (const item of items)
     out(

@@ -10,7 +10,7 @@ import { openStore } from '../store/open.js';
 import { DEFAULT_RATE_LIMITS } from '../web/api/context.js';
 import { connectRateLimitStore } from '../web/api/rate-limit.js';
 import { streamLimitsFromConfig } from '../web/api/stream-limits.js';
-import { loadTagInfo } from '../web/api/tag-info.js';
+import { loadTagInfo } from '../tag/tag-info.js';
 import { webPlugin } from '../web/api/web.js';
 import { healthPlugin } from '../web/health.js';
 import { registerShared, serverOptions } from '../web/server.js';

@@ -3,7 +3,9 @@
  * --no-worker, the pipeline workers, in one process. With no REDIS_URL the queue is
  * in-process and with no DATABASE_URL the store is embedded PGlite: nothing to install.
  */
+import { ALERTS_HOOK } from '../alert/alerts.js';
 import { alertsFromConfig } from '../alert/runtime.js';
+import { AlertSettingsError } from '../alert/settings.js';
 import { createLogger } from '../log.js';
 import { registerExtensions } from '../pipeline/extensions.js';
 import { survivePgDisconnects } from '../pipeline/pg-guard.js';
@@ -39,8 +41,15 @@ export async function runStart(args: StartArgs): Promise<void> {
   const runtime = await openRuntime(config, log, 'start');
   const { pipeline } = runtime;
   registerExtensions(pipeline);
-  const alerts = alertsFromConfig(config, runtime.db, log);
-  alerts.register(pipeline);
+  let alerts;
+  try {
+    alerts = alertsFromConfig(config, runtime.db, log);
+  } catch (err) {
+    if (!(err instanceof AlertSettingsError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+  pipeline.onSpeechesIngested(ALERTS_HOOK, alerts.onSpeechesIngested);
   if (args.worker) {
     pipeline.startWorkers();
     alerts.start();

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { sha256Hex } from '../store/checksum.js';
 import { CopyText } from '../store/copy-text.js';
-import { escapeHtml } from '../debate/inline-html.js';
+import { escapeParagraphHtml } from '../debate/inline-html.js';
 import type { ParseLimits } from '../debate/limits.js';
 import { parseFeedFile } from '../debate/parse.js';
 import type { FeedFileName, ParseIssue, ParsedDocument, ParsedSpeech } from '../debate/types.js';
@@ -176,7 +176,7 @@ export function prepareRows(
     ]);
     for (const p of s.paragraphs) {
       // Markup-free HTML is the escaped text: stored once, rebuilt by paragraph_html() (migration 008).
-      const html = p.html === escapeHtml(p.text) ? null : p.html;
+      const html = p.html === escapeParagraphHtml(p.text) ? null : p.html;
       out.tables.paragraphs.add([s.gid, p.seq, p.pid, p.cls, html, p.text]);
     }
     paragraphCount += s.paragraphs.length;

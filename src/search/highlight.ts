@@ -3,24 +3,13 @@
  * occur in feed text (XML forbids them); the text is HTML-escaped first and only then are
  * the markers turned into <mark>, so nothing from the record is ever interpreted as markup.
  */
+import { escapeHtml } from '../html/escape.js';
 
 export const MARK_START = '\u0001';
 export const MARK_END = '\u0002';
 
 /** ts_headline options: short fragments around the matches, joined by an ellipsis. */
 export const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=35, MinWords=15, ShortWord=3, MaxFragments=2, FragmentDelimiter=" … "`;
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
 
 /** Escaped excerpt with <mark> around matches; unbalanced markers are dropped. */
 export function excerptHtml(marked: string): string {

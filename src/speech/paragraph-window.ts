@@ -7,7 +7,7 @@
  * SQL: Postgres sends at most the cap of each paragraph, and sizes are taken with
  * octet_length, which reads a stored value's header rather than the value.
  */
-import { escapeHtml } from '../search/highlight.js';
+import { escapeHtml } from '../html/escape.js';
 import type { Params } from '../search/sql.js';
 
 export interface ResponseLimits {

@@ -1,6 +1,6 @@
 /**
  * /admin/outbox: the e-mail a server without SMTP_URL has "sent", read from the .eml files
- * the outbox transport writes (src/alert/channels/outbox.ts), so that a new install can
+ * the outbox transport writes (src/alert/transport/outbox.ts), so that a new install can
  * confirm a subscription and see its alerts arrive. Behind the admin token like the rest
  * of /admin: the messages hold confirmation and unsubscribe links.
  *
@@ -11,8 +11,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { OUTBOX_SUFFIX } from '../alert/channels/outbox.js';
-import { html, join, trusted, type SafeHtml } from './pages/html.js';
+import { OUTBOX_SUFFIX } from '../alert/transport/outbox.js';
+import { html, join, trusted, type SafeHtml } from '../html/template.js';
 import { layout } from './pages/layout.js';
 import { safeHref, sanitizeFeedHtml } from './pages/sanitize.js';
 

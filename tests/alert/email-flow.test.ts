@@ -12,6 +12,7 @@ import { MemoryQueue } from '../../src/pipeline/memory-queue.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
 import { RETENTION } from '../../src/pipeline/runtime.js';
 import type { Db } from '../../src/store/db.js';
+import { ALERTS_HOOK } from '../../src/alert/alerts.js';
 import { SUBSCRIBE_ANSWER } from '../../src/alert/subscription-service.js';
 import { freshStore } from '../support/db.js';
 import { startPwdataServer, type PwdataServer } from '../support/pwdata-server.js';
@@ -76,7 +77,7 @@ describe('e-mail alerts from subscription to unsubscribe', () => {
         schedule: { everyMs: 200 },
       },
     });
-    h.alerts.register(pipeline);
+    pipeline.onSpeechesIngested(ALERTS_HOOK, h.alerts.onSpeechesIngested);
     pipeline.startWorkers();
     await pipeline.startSchedule();
   });
@@ -124,7 +125,7 @@ describe('e-mail alerts from subscription to unsubscribe', () => {
     }
     expect(
       await db.query(
-        "SELECT email, status, channel, query_tsquery FROM alert_subscriptions WHERE email IN ('alice@example.org', 'bob@example.org', 'carol@example.org') ORDER BY email",
+        "SELECT channel_settings->>'email' AS email, status, channel, query_tsquery FROM alert_subscriptions WHERE channel_settings->>'email' IN ('alice@example.org', 'bob@example.org', 'carol@example.org') ORDER BY email",
       ),
     ).toEqual(
       ['alice', 'bob', 'carol'].map((who) => ({
@@ -231,7 +232,11 @@ describe('e-mail alerts from subscription to unsubscribe', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Stop alerts for');
     expect(
-      (await db.query("SELECT 1 FROM alert_subscriptions WHERE email = 'alice@example.org'")).length,
+      (
+        await db.query(
+          "SELECT 1 FROM alert_subscriptions WHERE channel_settings->>'email' = 'alice@example.org'",
+        )
+      ).length,
     ).toBe(1);
     // RFC 8058: the mail provider POSTs List-Unsubscribe=One-Click to the header's URL.
     const res = await h.app.inject({
@@ -243,7 +248,11 @@ describe('e-mail alerts from subscription to unsubscribe', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Unsubscribed');
     expect(
-      (await db.query("SELECT 1 FROM alert_subscriptions WHERE email = 'alice@example.org'")).length,
+      (
+        await db.query(
+          "SELECT 1 FROM alert_subscriptions WHERE channel_settings->>'email' = 'alice@example.org'",
+        )
+      ).length,
     ).toBe(0);
     const tampered = url.replace(/token=([^&]{5})/, 'token=XXXXX');
     expect((await h.app.inject({ method: 'POST', url: local(tampered) })).statusCode).toBe(400);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outboxTransport } from '../../src/alert/channels/outbox.js';
+import { outboxTransport } from '../../src/alert/transport/outbox.js';
 import { alertSettingsWithDefaults, ownBaseUrl, resolveAlertSecret } from '../../src/alert/defaults.js';
 import { loadConfig } from '../../src/config.js';
 import { requireToken } from '../../src/web/admin-auth.js';

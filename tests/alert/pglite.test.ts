@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlerts, type Alerts } from '../../src/alert/alerts.js';
-import type { MailTransport } from '../../src/alert/channels/mail.js';
+import type { MailTransport } from '../../src/alert/transport/mail.js';
 import type { RenderedEmail } from '../../src/alert/render/email.js';
 import type { Db } from '../../src/store/db.js';
 import { freshStore } from '../support/db.js';
@@ -51,7 +51,7 @@ describe('alerts on the embedded store (PGlite)', () => {
     await alerts.dispatcher.idle();
     expect(sent.map((m) => m.subject.slice(0, 7))).toEqual(['Confirm', 'Confirm']);
     const ids = await db.query<{ id: string }>(
-      "SELECT id FROM alert_subscriptions WHERE email IN ('p@example.org', 'd@example.org')",
+      "SELECT id FROM alert_subscriptions WHERE channel_settings->>'email' IN ('p@example.org', 'd@example.org')",
     );
     expect(ids).toHaveLength(2);
     for (const { id } of ids) {

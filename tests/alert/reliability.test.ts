@@ -164,7 +164,11 @@ describe.skipIf(!corpusAvailable())('delivery survives outages and crashes', () 
     const res = await h.app.inject({ method: 'POST', url: local(link), payload: { token } });
     expect(res.statusCode).toBe(200);
     expect(
-      (await db.query("SELECT 1 FROM alert_subscriptions WHERE email = 'dana@example.org'")).length,
+      (
+        await db.query(
+          "SELECT 1 FROM alert_subscriptions WHERE channel_settings->>'email' = 'dana@example.org'",
+        )
+      ).length,
     ).toBe(0);
   });
 });

@@ -210,7 +210,7 @@ describe('subscribing: per-IP limits, one answer, safe confirmation e-mails', ()
       expect(mails[2]!.text).toContain('This address already has this alert, so nothing has changed.');
       expect(mails[2]!.text).toContain('https://alerts.example.org/alerts/manage?token=');
       const rows = await db.query<{ status: string }>(
-        'SELECT status FROM alert_subscriptions WHERE email = $1 ORDER BY created_at',
+        "SELECT status FROM alert_subscriptions WHERE channel_settings->>'email' = $1 ORDER BY created_at",
         [email],
       );
       expect(rows.map((r) => r.status)).toEqual(['active', 'pending']);
@@ -306,7 +306,7 @@ describe('the hourly cap on confirmation e-mails', () => {
     // Requests past the cap store nothing either.
     expect(
       await db.query(
-        "SELECT 1 FROM alert_subscriptions WHERE email IN ('cap3@example.org', 'cap4@example.org', 'cap5@example.org')",
+        "SELECT 1 FROM alert_subscriptions WHERE channel_settings->>'email' IN ('cap3@example.org', 'cap4@example.org', 'cap5@example.org')",
       ),
     ).toHaveLength(0);
     // Each process says so once (level 50 = error), naming the setting.

@@ -112,7 +112,7 @@ describe('subscription input', () => {
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json()).toEqual({ message: SUBSCRIBE_ANSWER });
     const rows = await db.query(
-      'SELECT email, person_ids, tags, query_tsquery, status FROM alert_subscriptions',
+      "SELECT channel_settings->>'email' AS email, person_ids, tags, query_tsquery, status FROM alert_subscriptions",
     );
     expect(rows).toEqual([
       {
@@ -302,9 +302,13 @@ describe('subscribe rate limits', () => {
     expect(limited.json<{ message: string }>().message).toMatch(
       /Too many subscription requests from your address/,
     );
-    expect((await db.query("SELECT 1 FROM alert_subscriptions WHERE email = 'ip9@example.org'")).length).toBe(
-      0,
-    );
+    expect(
+      (
+        await db.query(
+          "SELECT 1 FROM alert_subscriptions WHERE channel_settings->>'email' = 'ip9@example.org'",
+        )
+      ).length,
+    ).toBe(0);
     // Another client is not affected.
     expect((await post('ip9@example.org', '203.0.113.8')).statusCode).toBe(202);
     // An IPv6 client is its /64: changing the interface id does not reset the limit.
@@ -318,7 +322,7 @@ describe('subscribe rate limits', () => {
     const confirmations = async () =>
       (
         await db.query(
-          "SELECT 1 FROM alert_messages m JOIN alert_subscriptions s ON s.id = m.subscription_id WHERE s.email = 'target@example.org'",
+          "SELECT 1 FROM alert_messages m JOIN alert_subscriptions s ON s.id = m.subscription_id WHERE s.channel_settings->>'email' = 'target@example.org'",
         )
       ).length;
     const first = await post('target@example.org', '198.51.100.1', 'nhs');
@@ -331,7 +335,11 @@ describe('subscribe rate limits', () => {
     expect(limited.statusCode).toBe(202);
     expect(limited.body).toBe(first.body);
     expect(
-      (await db.query("SELECT 1 FROM alert_subscriptions WHERE email = 'target@example.org'")).length,
+      (
+        await db.query(
+          "SELECT 1 FROM alert_subscriptions WHERE channel_settings->>'email' = 'target@example.org'",
+        )
+      ).length,
     ).toBe(2);
     expect(await confirmations()).toBe(2);
   });

@@ -41,7 +41,7 @@ describe('the subscribe form with alerts registered', () => {
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json()).toEqual({ message: SUBSCRIBE_ANSWER });
     const rows = await db.query<{ status: string; frequency: string; query_tsquery: string }>(
-      "SELECT status, frequency, query_tsquery FROM alert_subscriptions WHERE email = 'form@example.org'",
+      "SELECT status, frequency, query_tsquery FROM alert_subscriptions WHERE channel_settings->>'email' = 'form@example.org'",
     );
     expect(rows).toEqual([
       { status: 'pending', frequency: 'daily', query_tsquery: "'privat' <-> 'sector' | 'outsourc'" },
@@ -58,7 +58,11 @@ describe('the subscribe form with alerts registered', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json<{ message: string }>().message).toMatch(/q: has a " without its closing "/);
     expect(
-      (await db.query("SELECT 1 FROM alert_subscriptions WHERE email = 'form2@example.org'")).length,
+      (
+        await db.query(
+          "SELECT 1 FROM alert_subscriptions WHERE channel_settings->>'email' = 'form2@example.org'",
+        )
+      ).length,
     ).toBe(0);
   });
 

@@ -8,7 +8,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookPayload } from '../../src/alert/render/webhook-payload.js';
-import { WebhookSender } from '../../src/alert/channels/webhook.js';
+import { WebhookSender } from '../../src/alert/transport/webhook-sender.js';
 import {
   parseAllowList,
   TargetPolicy,

@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor } from '../../src/search/cursor.js';
 import { excerptHtml, truncateWords } from '../../src/search/highlight.js';
 import { normalisePersonId } from '../../src/parliament/index.js';
 import { axisTicks, periods, timelineChart } from '../../src/web/pages/chart.js';
-import { html, trusted } from '../../src/web/pages/html.js';
+import { html, trusted } from '../../src/html/template.js';
 import { displayTime } from '../../src/web/pages/labels.js';
 import { safeHref, sanitizeFeedHtml } from '../../src/web/pages/sanitize.js';
 

@@ -1,72 +1,75 @@
 /**
- * Webhook delivery over undici. Connections go through the target policy's guarded DNS
- * lookup, so the address checked is the address used; IP literals (which skip DNS) are
- * checked before the request. Redirects are not followed: a 3xx to an internal address
- * would be a way round the policy.
+ * The webhook channel: each alert or digest POSTed as JSON (render/webhook-payload.ts) to
+ * the subscriber's URL, signed with a key derived from ALERT_SECRET and the
+ * subscription (shown once, when it is created). The URL must pass the target policy
+ * (webhook/target-policy.ts) when subscribing and again on every delivery. Needs an API
+ * key (or the operator). Settings: `{ url }`.
  */
-import { Agent, request } from 'undici';
+import type { FieldIssue } from '../../input/field-issues.js';
+import {
+  DELIVERY_HEADER,
+  EVENT_HEADER,
+  SIGNATURE_HEADER,
+  signBody,
+  signTimestamped,
+  TIMESTAMP_SIGNATURE_HEADER,
+  webhookPayload,
+} from '../render/webhook-payload.js';
+import type { LinkSigner } from '../tokens.js';
+import type { Subscription } from '../types.js';
 import { TargetRefusedError, type TargetPolicy } from '../webhook/target-policy.js';
+import { NothingToSend, type AlertChannel, type ChannelSettings } from './channel.js';
 
-export interface WebhookRequest {
-  url: string;
-  body: string;
-  headers: Record<string, string>;
+/** The key a webhook's deliveries are signed with: the one place it is derived. */
+function signingKey(signer: LinkSigner, sub: Pick<Subscription, 'id' | 'secretNonce'>): string {
+  return signer.derive('webhook', sub.id, sub.secretNonce);
 }
 
-export class WebhookError extends Error {
-  override readonly name = 'WebhookError';
+async function checkUrl(
+  raw: string | null | undefined,
+  policy: TargetPolicy,
+  issues: FieldIssue[],
+): Promise<string | null> {
+  const url = raw?.trim();
+  if (!url) {
+    issues.push({ field: 'url', message: 'is required for a webhook' });
+    return null;
+  }
+  try {
+    await policy.check(url);
+    return url;
+  } catch (err) {
+    if (!(err instanceof TargetRefusedError)) throw err;
+    issues.push({ field: 'url', message: `is not allowed: ${err.message}` });
+    return null;
+  }
 }
 
-export interface WebhookSenderOptions {
-  timeoutMs?: number;
-  userAgent?: string;
-}
-
-export class WebhookSender {
-  private readonly agent: Agent;
-  private readonly timeoutMs: number;
-  private readonly userAgent: string;
-
-  constructor(
-    private readonly policy: TargetPolicy,
-    options: WebhookSenderOptions = {},
-  ) {
-    this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.userAgent = options.userAgent ?? 'hansard-watch-webhooks/1';
-    this.agent = new Agent({
-      connect: { lookup: policy.guardedLookup(), timeout: this.timeoutMs },
-      keepAliveTimeout: 10_000,
-      // A receiver must not be able to make us hold a socket open for long.
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
+export const webhookChannel: AlertChannel = {
+  name: 'webhook',
+  access: 'api-key',
+  async settings(request, services, issues): Promise<ChannelSettings> {
+    const url = await checkUrl(request.url, services.policy, issues);
+    if (!url) return {};
+    return { url };
+  },
+  target: (settings) => settings.url ?? null,
+  secret: (sub, services) => signingKey(services.signer, sub),
+  async deliver({ id, kind, subscription: sub, items, now }, services) {
+    const url = sub.settings.url;
+    if (!url) throw new NothingToSend('webhook subscription without a URL');
+    const event = kind === 'digest' ? 'digest' : 'alert';
+    const body = JSON.stringify(webhookPayload(id, event, sub, items, now));
+    const key = signingKey(services.signer, sub);
+    await services.webhooks.send({
+      url,
+      body,
+      headers: {
+        [TIMESTAMP_SIGNATURE_HEADER]: signTimestamped(key, body, now.getTime() / 1000),
+        [SIGNATURE_HEADER]: signBody(key, body),
+        [DELIVERY_HEADER]: id,
+        [EVENT_HEADER]: event,
+      },
     });
-  }
-
-  /** Resolves on a 2xx answer; throws WebhookError (or TargetRefusedError) otherwise. */
-  async send(req: WebhookRequest): Promise<void> {
-    await this.policy.check(req.url);
-    let res;
-    try {
-      res = await request(req.url, {
-        method: 'POST',
-        dispatcher: this.agent,
-        body: req.body,
-        headers: { 'content-type': 'application/json', 'user-agent': this.userAgent, ...req.headers },
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (err) {
-      if (err instanceof TargetRefusedError) throw err;
-      const cause = (err as { cause?: unknown }).cause;
-      if (cause instanceof TargetRefusedError) throw cause;
-      throw new WebhookError(`could not reach ${new URL(req.url).host}: ${(err as Error).message}`);
-    }
-    // Only the status matters; the body is read (up to a point) and dropped so the socket can be reused.
-    await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
-    if (res.statusCode < 200 || res.statusCode >= 300)
-      throw new WebhookError(`${new URL(req.url).host} answered ${res.statusCode}`);
-  }
-
-  async close(): Promise<void> {
-    await this.agent.close();
-  }
-}
+  },
+};

@@ -1,6 +1,7 @@
 /** An Atom (RFC 4287) feed of a subscription's matches. */
-import { escapeHtml, excerptHtml, excerptText } from '../../search/highlight.js';
-import { html, type SafeHtml } from '../../web/pages/html.js';
+import { escapeHtml } from '../../html/escape.js';
+import { excerptHtml, excerptText } from '../../search/highlight.js';
+import { html, type SafeHtml } from '../../html/template.js';
 import type { AlertItem, Subscription } from '../types.js';
 import { describeSubscription, headingOf, speakerOf } from './describe.js';
 import { safeWebUrl } from './safe-url.js';

@@ -5,9 +5,9 @@
  * mail clients drop style sheets.
  */
 import { excerptHtml, MARK_END, MARK_START } from '../../search/highlight.js';
-import { html, join, trusted, type SafeHtml } from '../../web/pages/html.js';
+import { html, join, trusted, type SafeHtml } from '../../html/template.js';
 import type { AlertLinks } from '../links.js';
-import type { AlertItem, Subscription } from '../types.js';
+import { emailOf, type AlertItem, type Subscription } from '../types.js';
 import { neutralQuote } from './neutral.js';
 import { safeWebUrl } from './safe-url.js';
 import {
@@ -92,7 +92,7 @@ function itemText(item: AlertItem, withHeading: boolean): string {
 
 function alertFooter(sub: Subscription, links: AlertLinks, now: Date): { text: string; html: SafeHtml } {
   const label = describeSubscription(sub);
-  const manage = links.manage(sub.email ?? '', now, true);
+  const manage = links.manage(emailOf(sub) ?? '', now, true);
   const unsubscribe = links.unsubscribe(sub.id);
   return {
     text: `You get this because you subscribed to ${SITE} alerts for: ${label}\nManage your alerts: ${manage}\nUnsubscribe from this alert (no login needed): ${unsubscribe}\n`,
@@ -125,7 +125,7 @@ export function renderAlertEmail(
     150,
   );
   return {
-    to: sub.email ?? '',
+    to: emailOf(sub) ?? '',
     subject,
     text: `${itemText(item, true)}\n\n--\n${footer.text}`,
     html: page(subject, itemHtml(item, true), footer.html),
@@ -161,7 +161,7 @@ export function renderDigestEmail(
         </section>`,
     )}`;
   return {
-    to: sub.email ?? '',
+    to: emailOf(sub) ?? '',
     subject,
     text: `${period} digest: ${count}\n\n${text}\n\n--\n${footer.text}`,
     html: page(subject, body, footer.html),
@@ -188,7 +188,7 @@ export function renderConfirmEmail(sub: Subscription, links: AlertLinks, now = n
   const subject = `Confirm your ${SITE} alert`;
   const when = whenOf(sub);
   return {
-    to: sub.email ?? '',
+    to: emailOf(sub) ?? '',
     subject,
     text: `Someone (we hope you) asked ${SITE} to e-mail this address about parliamentary speeches matching:\n\n  ${label}\n\n${when}.\n\nTo start the alerts, confirm within ${hours} hours:\n${url}\n\nIf you did not ask for this, ignore this e-mail: nothing will be sent to you.\n`,
     html: page(
@@ -212,12 +212,12 @@ export function renderConfirmEmail(sub: Subscription, links: AlertLinks, now = n
  * shows: nothing changed, and here is how to manage the alerts.
  */
 export function renderNoticeEmail(sub: Subscription, links: AlertLinks, now = new Date()): RenderedEmail {
-  const manage = links.manage(sub.email ?? '', now);
+  const manage = links.manage(emailOf(sub) ?? '', now);
   const label = strangerLabel(sub);
   const subject = `Your ${SITE} alert`;
   const state = sub.status === 'paused' ? 'already has this alert (paused)' : 'already has this alert';
   return {
-    to: sub.email ?? '',
+    to: emailOf(sub) ?? '',
     subject,
     text: `Someone (we hope you) asked ${SITE} again to e-mail this address about parliamentary speeches matching:\n\n  ${label}\n\nThis address ${state}, so nothing has changed.\n\nTo list, pause or delete your alerts (the link works for 24 hours, no password needed):\n${manage}\n\nIf you did not ask for this, ignore this e-mail.\n`,
     html: page(

@@ -14,7 +14,8 @@ import {
   type AlertSubscriptionService,
   type ManageAction,
 } from '../../alert/subscription-service.js';
-import { CHANNELS, FREQUENCIES, type Subscription } from '../../alert/types.js';
+import { CHANNELS } from '../../alert/channels/registry.js';
+import { FREQUENCIES, type Subscription } from '../../alert/types.js';
 import { BAD_REQUEST, doc, errorReply, jsonReply, NOT_FOUND, TOO_MANY } from '../api/openapi.js';
 
 const UNAUTHORIZED = errorReply('No valid API key.', {
@@ -70,8 +71,8 @@ export function subscriptionJson(s: Subscription) {
     channel: s.channel,
     status: s.status,
     description: describeSubscription(s),
-    email: s.email,
-    url: s.webhookUrl,
+    email: s.settings.email ?? null,
+    url: s.settings.url ?? null,
     q: s.queryText,
     tsquery: s.criteria.query,
     tags: s.criteria.tags,

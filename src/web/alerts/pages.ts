@@ -4,9 +4,9 @@
  * GET, and must not confirm or unsubscribe anyone by doing so.
  */
 import { describeSubscription } from '../../alert/render/describe.js';
-import type { Subscription } from '../../alert/types.js';
+import { emailOf, type Subscription } from '../../alert/types.js';
 import { ALERT_PATHS } from '../../alert/links.js';
-import { html, type SafeHtml } from '../pages/html.js';
+import { html, type SafeHtml } from '../../html/template.js';
 import { layout } from '../pages/layout.js';
 
 function page(title: string, body: SafeHtml): string {
@@ -28,7 +28,9 @@ export function confirmPage(token: string, sub: Subscription | null): string {
     );
   return page(
     'Confirm your alert',
-    html`<p>Alerts for <strong>${describeSubscription(sub)}</strong> to ${sub.email ?? ''}, ${when(sub)}.</p>
+    html`<p>
+        Alerts for <strong>${describeSubscription(sub)}</strong> to ${emailOf(sub) ?? ''}, ${when(sub)}.
+      </p>
       <form method="post" action="${ALERT_PATHS.confirm}">
         <input type="hidden" name="token" value="${token}" />
         <button type="submit">Confirm and start the alerts</button>
@@ -63,7 +65,7 @@ export function unsubscribePage(token: string, sub: Subscription | null): string
     'Unsubscribe',
     html`<p>
         Stop alerts for
-        <strong>${describeSubscription(sub)}</strong>${sub.email ? html` to ${sub.email}` : ''}?
+        <strong>${describeSubscription(sub)}</strong>${emailOf(sub) ? html` to ${emailOf(sub)}` : ''}?
       </p>
       <form method="post" action="${ALERT_PATHS.unsubscribe}?token=${encodeURIComponent(token)}">
         <button type="submit">Unsubscribe</button>

@@ -22,7 +22,7 @@ import type {
   onRequestHookHandler,
 } from 'fastify';
 import type { Alerts } from '../../alert/alerts.js';
-import { AlertInputError, AlertRateLimitError, AlertUnavailableError } from '../../alert/errors.js';
+import { AlertInputError } from '../../alert/errors.js';
 import { ALERT_PATHS } from '../../alert/links.js';
 import { renderAtom } from '../../alert/render/atom.js';
 import { DEFAULT_RATE_LIMITS } from '../api/context.js';
@@ -31,6 +31,7 @@ import { addFormBodies } from '../form-body.js';
 import { rateLimiter, type RateLimit } from '../api/rate-limit.js';
 import { addSecurityHeaders } from '../api/security.js';
 import { alertApiRoutes } from './api-routes.js';
+import { refusalOf, sendRefusal } from './refusals.js';
 import {
   confirmedPage,
   confirmPage,
@@ -316,19 +317,9 @@ export async function alertErrorHandler(
   req: FastifyRequest,
   reply: FastifyReply,
 ): Promise<void> {
-  if (err instanceof AlertInputError) {
-    await reply.code(400).send({ error: 'Bad Request', message: err.message, issues: err.issues });
-    return;
-  }
-  if (err instanceof AlertRateLimitError) {
-    await reply
-      .code(429)
-      .header('retry-after', String(err.retryAfterSeconds))
-      .send({ error: 'Too Many Requests', message: err.message });
-    return;
-  }
-  if (err instanceof AlertUnavailableError) {
-    await reply.code(503).send({ error: 'Service Unavailable', message: err.message });
+  const refusal = refusalOf(err);
+  if (refusal) {
+    await sendRefusal(reply, refusal);
     return;
   }
   const status = (err as FastifyError).statusCode ?? 500;

@@ -13,33 +13,11 @@ import { DEFAULT_MIN_CONFIDENCE } from '../../tag/types.js';
 import type { onRequestHookHandler } from 'fastify';
 import type { RateLimit, RateLimitStore } from './rate-limit.js';
 import { DEFAULT_STREAM_LIMITS, StreamSlots, type StreamLimits } from './stream-limits.js';
-import { loadTagInfo } from './tag-info.js';
+import { loadTagInfo, type TagInfo } from '../../tag/tag-info.js';
+import type { SubscriptionRequest, SubscriptionResult } from '../../alert/types.js';
 
-/** A tag as the taxonomy describes it. */
-export interface TagInfo {
-  id: string;
-  label: string;
-  description?: string;
-}
-
-export interface SubscriptionRequest {
-  email: string;
-  query: string | null;
-  tags: string[];
-  personId: string | null;
-  minConfidence: number;
-  frequency: 'immediate' | 'daily' | 'weekly';
-}
-
-/**
- * The answer to a subscribe request: only a message, the same for every address whatever
- * its state (new, awaiting confirmation, subscribed), so that the form cannot be used to
- * learn who subscribes to what. No id, status or time.
- */
-export interface SubscriptionResult {
-  /** Shown to the person subscribing. */
-  message: string;
-}
+// Defined where they are owned (the taxonomy, the alerts); the pages and the API name them from here.
+export type { TagInfo, SubscriptionRequest, SubscriptionResult };
 
 /** Provided by the alerts feature; until then the endpoint validates and answers 501. */
 export interface SubscriptionService {

@@ -4,6 +4,7 @@
  * a misspelt filter silently ignored would return the wrong speeches.
  */
 import { z } from 'zod';
+import { FREQUENCIES } from '../../alert/types.js';
 import { EXPORT_FORMATS } from '../../export/formats.js';
 import { checkDateOrder, filterFields, plainText } from '../../search/filters.js';
 import { normalisePersonId } from '../../parliament/index.js';
@@ -78,8 +79,6 @@ export const personParam = z
     'must be a person id like 10586 or uk.org.publicwhip/person/10586',
   )
   .transform((s) => normalisePersonId(s) ?? s);
-
-export const FREQUENCIES = ['immediate', 'daily', 'weekly'] as const;
 
 /** A request to be alerted: by email, about a query, tags or a person (at least one). */
 export const subscriptionBody = z

@@ -6,8 +6,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DEFAULT_MIN_CONFIDENCE } from '../../tag/types.js';
-import { fieldIssues, type FieldIssue } from '../../input/field-issues.js';
+import { fieldIssues } from '../../input/field-issues.js';
 import { normalisePersonId } from '../../parliament/index.js';
+import { inputRefusal, refusalOf, refusalStatus, sendRefusal, type Refusal } from '../alerts/refusals.js';
 import { renderSubscribePage, type SubscribeOutcome } from '../pages/subscribe-page.js';
 import type { SubscriptionRequest, WebContext } from './context.js';
 import { errorBody } from './errors.js';
@@ -62,7 +63,7 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: WebContext): void 
     }),
     async (req, reply) => {
       const parsed = subscriptionBody.safeParse(req.body ?? {});
-      if (!parsed.success) return answer(req, reply, ctx, { status: 400, issues: fieldIssues(parsed.error) });
+      if (!parsed.success) return answer(req, reply, ctx, inputRefusal(fieldIssues(parsed.error)));
       const service = ctx.options.subscriptions;
       if (!service)
         return answer(req, reply, ctx, { status: 501, message: NOT_AVAILABLE, values: parsed.data });
@@ -80,33 +81,11 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: WebContext): void 
   );
 }
 
-interface Outcome {
-  status: 202 | 400 | 429 | 501 | 503;
-  message?: string;
-  issues?: FieldIssue[];
-  values?: SubscriptionInput;
-  retryAfterSeconds?: number;
-}
-
-/**
- * The service's refusals that a person should see on the form (its errors carry an HTTP
- * status): bad input (400, with issues), too many requests from this client (429, with
- * when to come back), no e-mail on this server (503). Anything else is a server error.
- */
-function refusalOf(err: unknown): Outcome | null {
-  if (!(err instanceof Error)) return null;
-  const e = err as Error & { statusCode?: unknown; issues?: unknown; retryAfterSeconds?: unknown };
-  if (e.statusCode === 400 && Array.isArray(e.issues))
-    return { status: 400, issues: e.issues as FieldIssue[] };
-  if (e.statusCode === 429)
-    return {
-      status: 429,
-      message: e.message,
-      ...(typeof e.retryAfterSeconds === 'number' ? { retryAfterSeconds: e.retryAfterSeconds } : {}),
-    };
-  if (e.statusCode === 503) return { status: 503, message: e.message };
-  return null;
-}
+/** Accepted (202), no alerts on this server (501), or the alert service's refusal. */
+type Outcome =
+  | { status: 202; message: string; values?: SubscriptionInput }
+  | { status: 501; message: string; values?: SubscriptionInput }
+  | (Refusal & { values?: SubscriptionInput });
 
 async function answer(
   req: FastifyRequest,
@@ -114,25 +93,21 @@ async function answer(
   ctx: WebContext,
   o: Outcome,
 ): Promise<FastifyReply> {
-  reply.code(o.status);
-  if (o.retryAfterSeconds !== undefined) reply.header('retry-after', String(o.retryAfterSeconds));
   if (wantsHtml(req)) {
+    if (o.status === 202 || o.status === 501) reply.code(o.status);
+    else refusalStatus(reply, o);
     const outcome: SubscribeOutcome = {
       status: o.status,
-      message: o.message ?? null,
-      issues: o.issues ?? [],
+      // The page lists bad fields beside the form; the summary line is for JSON.
+      message: o.status === 400 ? null : o.message,
+      issues: 'issues' in o ? (o.issues ?? []) : [],
     };
     const page = await renderSubscribePage(ctx, formValues(req.body), outcome);
     return reply.type('text/html; charset=utf-8').send(page);
   }
-  if (o.status === 400) {
-    const issues = o.issues ?? [];
-    return reply.send(
-      errorBody(400, `Invalid body: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues),
-    );
-  }
-  if (o.status === 202) return reply.send({ message: o.message });
-  return reply.send(errorBody(o.status, o.message ?? NOT_AVAILABLE));
+  if (o.status === 202) return reply.code(202).send({ message: o.message });
+  if (o.status === 501) return reply.code(501).send(errorBody(501, o.message));
+  return sendRefusal(reply, o);
 }
 
 /** What the person typed, to put back into the form (only string fields; anything else is dropped). */

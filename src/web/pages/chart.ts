@@ -7,7 +7,7 @@
 import type { MonthCount } from '../../person/person-repository.js';
 import type { TagInfo } from '../api/context.js';
 import { tagColour, tagLabel, UNTAGGED_FILL } from './components.js';
-import { html, type SafeHtml } from './html.js';
+import { html, type SafeHtml } from '../../html/template.js';
 import { displayMonth } from './labels.js';
 
 const WIDTH = 720;

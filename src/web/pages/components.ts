@@ -4,7 +4,7 @@ import type { FieldIssue } from '../../input/field-issues.js';
 import type { SearchHit, TagScore } from '../../search/search-repository.js';
 import { speakerLabel } from '../../member/speaker-label.js';
 import type { TagInfo } from '../api/context.js';
-import { html, trusted, type SafeHtml } from './html.js';
+import { html, trusted, type SafeHtml } from '../../html/template.js';
 import { displayDate, houseLabel, typeLabel } from './labels.js';
 
 /** Fill colours for chart bars, in taxonomy order; all reach 3:1 against white (WCAG non-text contrast). */

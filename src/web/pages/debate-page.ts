@@ -2,7 +2,7 @@
 import type { Debate, DebateParagraph, DebateSpeech } from '../../search/debate-repository.js';
 import type { TagInfo } from '../api/context.js';
 import { debateHref, sourceLinks, speakerLine, speechAnchor, tagBadges } from './components.js';
-import { html, trusted, type SafeHtml } from './html.js';
+import { html, trusted, type SafeHtml } from '../../html/template.js';
 import { displayDate, displayTime, typeLabel } from './labels.js';
 import { layout } from './layout.js';
 import { sanitizeFeedHtml } from './sanitize.js';

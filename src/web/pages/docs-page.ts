@@ -1,5 +1,5 @@
 /** /api/docs: the OpenAPI document rendered as a readable page (no client-side viewer, no CDN). */
-import { html, type SafeHtml } from './html.js';
+import { html, type SafeHtml } from '../../html/template.js';
 import { layout } from './layout.js';
 
 interface Operation {

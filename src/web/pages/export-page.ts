@@ -6,7 +6,7 @@ import { EXPORT_COLUMNS } from '../../export/index.js';
 import type { FieldIssue } from '../../input/field-issues.js';
 import type { TagInfo } from '../api/context.js';
 import { errorSummary, filterFields, valueOf, type FormValues } from './components.js';
-import { html } from './html.js';
+import { html } from '../../html/template.js';
 import { layout } from './layout.js';
 
 const FORMATS = [

@@ -2,7 +2,7 @@
 import { DEFAULT_MIN_CONFIDENCE } from '../../tag/types.js';
 import type { WebContext } from '../api/context.js';
 import { speechResult, tagLabel } from './components.js';
-import { html } from './html.js';
+import { html } from '../../html/template.js';
 import { layout } from './layout.js';
 
 const LATEST = 10;

@@ -2,7 +2,7 @@
  * The page shell: a skip link, a banner with the site navigation, one <main>, a footer
  * with the data licence. Styles and the one script come from /assets (CSP: 'self' only).
  */
-import { html, type SafeHtml } from './html.js';
+import { html, type SafeHtml } from '../../html/template.js';
 
 export type NavKey = 'home' | 'search' | 'people' | 'export' | 'subscribe' | 'api';
 

@@ -2,7 +2,7 @@
 import type { PersonSummary } from '../../person/person-repository.js';
 import type { FieldIssue } from '../../input/field-issues.js';
 import { errorSummary, personHref } from './components.js';
-import { html } from './html.js';
+import { html } from '../../html/template.js';
 import { layout } from './layout.js';
 
 export function renderPeople(q: string, results: PersonSummary[] | null, issues: FieldIssue[]): string {

@@ -9,7 +9,7 @@ import { shortPersonId } from '../../parliament/index.js';
 import type { TagInfo } from '../api/context.js';
 import { timelineChart } from './chart.js';
 import { speechResult, tagLabel } from './components.js';
-import { html, type SafeHtml } from './html.js';
+import { html, type SafeHtml } from '../../html/template.js';
 import { displayDate, houseLabel, typeLabel } from './labels.js';
 import { layout } from './layout.js';
 

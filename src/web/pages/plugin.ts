@@ -18,7 +18,7 @@ import { renderDebate } from './debate-page.js';
 import { renderDocs } from './docs-page.js';
 import { renderExport } from './export-page.js';
 import { renderHome } from './home-page.js';
-import { html } from './html.js';
+import { html } from '../../html/template.js';
 import { layout } from './layout.js';
 import { renderPeople } from './people-page.js';
 import { renderPerson } from './person-page.js';

@@ -6,7 +6,7 @@ import { BadRequestError } from '../api/errors.js';
 import { searchQuery } from '../api/schemas.js';
 import { runSearch, withCursor } from '../api/search-routes.js';
 import { errorSummary, filterFields, speechResult, type FormValues } from './components.js';
-import { html, queryString, type SafeHtml } from './html.js';
+import { html, queryString, type SafeHtml } from '../../html/template.js';
 import { layout } from './layout.js';
 
 export interface RenderedPage {

@@ -4,9 +4,9 @@
  */
 import type { FieldIssue } from '../../input/field-issues.js';
 import type { WebContext } from '../api/context.js';
-import { FREQUENCIES } from '../api/schemas.js';
+import { FREQUENCIES } from '../../alert/types.js';
 import { errorSummary, tagCheckboxes, valueOf, type FormValues } from './components.js';
-import { html } from './html.js';
+import { html } from '../../html/template.js';
 import { layout } from './layout.js';
 
 export interface SubscribeOutcome {

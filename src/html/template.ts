@@ -3,7 +3,7 @@
  * already SafeHtml (built by `html` itself, or by the feed sanitiser); there is no other
  * way to put markup into a page, so forgetting to escape is not possible.
  */
-import { escapeHtml } from '../../search/highlight.js';
+import { escapeHtml } from './escape.js';
 
 export class SafeHtml {
   constructor(readonly value: string) {}
