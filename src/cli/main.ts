@@ -3,7 +3,7 @@ import type { IngestArgs } from './ingest-command.js';
 import type { RepairTextArgs } from './repair-command.js';
 import type { BackfillArgs } from './backfill-command.js';
 import type { ServeArgs } from './serve-command.js';
-import type { ExportArgs } from './export-command.js';
+import type { ExportArgs } from './export-args.js';
 import { registerAlertCommands } from './alerts-program.js';
 import { registerTagCommands } from './tags-command.js';
 import { withStore } from './context.js';
