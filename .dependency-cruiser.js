@@ -21,7 +21,6 @@ const FEATURES = [
   'member',
   'parliament',
   'person',
-  'queries',
   'render',
   'search',
   'speech',

@@ -5,7 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EXPORT_FORMATS } from '../../export/index.js';
 import type { VoteRow } from '../../division/vote-row.js';
-import { exportVotes, VoteExportRepository } from '../../export/vote-export.js';
+import { exportVotes } from '../../export/vote-export.js';
 import type { WebContext } from './context.js';
 import { parseOr400 } from './errors.js';
 import { exportFileName, sendExport } from './export-stream.js';
@@ -20,7 +20,7 @@ export async function sendVoteExport(
   const filters = voteFilters(q);
   const format = EXPORT_FORMATS[q.format];
   return sendExport<VoteRow>(ctx, req, reply, () => ({
-    rows: new VoteExportRepository(ctx.options.db).rows(filters),
+    rows: ctx.voteExports.rows(filters),
     write: (rows, out) =>
       exportVotes(q.format, rows, out, {
         bom: q.excel ?? false,
