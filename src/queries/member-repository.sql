@@ -28,3 +28,42 @@ SELECT * FROM organizations ORDER BY id
 
 -- MemberRepository.load#5
 SELECT * FROM posts ORDER BY id
+
+-- MemberRepository.speakersAfter
+SELECT gid, speaker_id, person_id, to_char(sitting_date, 'YYYY-MM-DD') AS d, membership_id, party, constituency,
+     speaker_name, person_name, type
+FROM speeches WHERE gid > $1 AND (speaker_id IS NOT NULL OR person_id IS NOT NULL) ORDER BY gid LIMIT ${limit}
+
+-- MemberRepository.setSpeakers
+UPDATE speeches s SET person_id = u.person_id, membership_id = u.membership_id, party = u.party,
+      constituency = u.constituency, house = u.house, person_name = u.person_name
+ FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+   AS u(gid, person_id, membership_id, party, constituency, house, person_name)
+WHERE s.gid = u.gid
+
+-- MemberRepository.votesAfter
+SELECT v.division_gid, v.seq, v.member_id, v.person_id, to_char(d.sitting_date, 'YYYY-MM-DD') AS d,
+      v.membership_id, v.person_name, v.party, v.constituency, d.type
+ FROM votes v JOIN divisions d ON d.gid = v.division_gid
+WHERE (v.division_gid, v.seq) > ($1, $2) AND (v.member_id IS NOT NULL OR v.person_id IS NOT NULL)
+ORDER BY v.division_gid, v.seq LIMIT ${limit}
+
+-- MemberRepository.setVoters
+UPDATE votes v SET person_id = u.person_id, membership_id = u.membership_id, person_name = u.person_name,
+      party = u.party, constituency = u.constituency, house = u.house
+ FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+   AS u(division_gid, seq, person_id, membership_id, person_name, party, constituency, house)
+WHERE v.division_gid = u.division_gid AND v.seq = u.seq
+
+-- MemberRepository.speakerRefCounts
+SELECT speaker_id, CASE WHEN speaker_id IS NULL THEN person_id END AS person_id, speaker_name,
+      to_char(sitting_date, 'YYYY-MM-DD') AS d, count(*)::int AS n
+ FROM speeches WHERE speaker_id IS NOT NULL OR person_id IS NOT NULL
+GROUP BY 1, 2, 3, 4 ORDER BY 4
+
+-- MemberRepository.voterRefCounts
+SELECT v.member_id AS speaker_id, CASE WHEN v.member_id IS NULL THEN v.person_id END AS person_id,
+      NULL::text AS speaker_name, to_char(d.sitting_date, 'YYYY-MM-DD') AS d, count(*)::int AS n
+ FROM votes v JOIN divisions d ON d.gid = v.division_gid
+WHERE v.member_id IS NOT NULL OR v.person_id IS NOT NULL
+GROUP BY 1, 2, 3, 4 ORDER BY 4
