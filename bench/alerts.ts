@@ -71,8 +71,9 @@ interface Vocabulary {
 }
 
 async function setUp(db: Db, day: string): Promise<string[]> {
-  await loadMembersFile(db, path.join(corpusDir, 'members', 'people.json'), log);
-  const people = await new MemberRepository(db).load();
+  const members = new MemberRepository(db);
+  await loadMembersFile(members, path.join(corpusDir, 'members', 'people.json'), log);
+  const people = await members.load();
   const files = listSourceFiles(corpusDir, { from: day, to: day });
   const summary = await ingestFiles(db, files, {
     workers: Math.max(1, os.availableParallelism() - 1),

@@ -189,9 +189,10 @@ async function ingestWeek(db: Db): Promise<void> {
   const { ingestFiles } = await import('../src/ingest/ingest.js');
   const { listSourceFiles } = await import('../src/ingest/source-files.js');
   const { loadMembersFile } = await import('../src/member/member-service.js');
+  const { MemberRepository } = await import('../src/member/member-repository.js');
   const { parsePeople } = await import('../src/member/people.js');
   const peopleFile = path.join(corpusDir, 'members', 'people.json');
-  await loadMembersFile(db, peopleFile, pino({ level: 'warn' }));
+  await loadMembersFile(new MemberRepository(db), peopleFile, pino({ level: 'warn' }));
   const people = parsePeople(JSON.parse((await import('node:fs')).readFileSync(peopleFile, 'utf8'))).data;
   const t = performance.now();
   const summary = await ingestFiles(db, listSourceFiles(corpusDir), {

@@ -51,14 +51,15 @@ export async function runIngest(args: IngestArgs): Promise<number> {
     to: checkDate('--to', args.to),
   });
   return withStore(async ({ db, log, config }) => {
+    const members = new MemberRepository(db);
     const peopleFile = path.join(args.source, 'members', 'people.json');
     if (args.members && existsSync(peopleFile)) {
-      const res = await loadMembersFile(db, peopleFile, log);
+      const res = await loadMembersFile(members, peopleFile, log);
       process.stderr.write(
         `members: ${res.status} ${res.persons} persons (${res.issues.length} records skipped)\n`,
       );
     }
-    const people = await new MemberRepository(db).load();
+    const people = await members.load();
     const workers =
       args.workers !== undefined
         ? Number(args.workers)

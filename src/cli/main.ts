@@ -3,7 +3,7 @@ import type { IngestArgs } from './ingest-command.js';
 import type { RepairTextArgs } from './repair-command.js';
 import type { BackfillArgs } from './backfill-command.js';
 import type { ServeArgs } from './serve-command.js';
-import type { ExportArgs } from './export-command.js';
+import type { ExportArgs } from './export-args.js';
 import { registerAlertCommands } from './alerts-program.js';
 import { registerTagCommands } from './tags-command.js';
 import { withStore } from './context.js';
@@ -70,8 +70,11 @@ members
   .description('load a people.json; stored speeches are re-resolved')
   .action((file: string) =>
     withStore(async ({ db, log }) => {
-      const { loadMembersFile } = await import('../member/member-service.js');
-      const res = await loadMembersFile(db, file, log);
+      const [{ loadMembersFile }, { MemberRepository }] = await Promise.all([
+        import('../member/member-service.js'),
+        import('../member/member-repository.js'),
+      ]);
+      const res = await loadMembersFile(new MemberRepository(db), file, log);
       process.stdout.write(
         `members ${res.status}: ${res.persons} persons, ${res.memberships} memberships, ${res.issues.length} records skipped, ${res.speechesUpdated} speeches and ${res.votesUpdated} votes re-resolved\n`,
       );
@@ -149,8 +152,11 @@ program
       const { listIngestErrors } = await import('../ingest/error-repository.js');
       const rows = await listIngestErrors(db, { includeResolved: !!opts.all, includeWarnings: !!opts.all });
       // Speakers and voters checked against the member data as stored now.
-      const { unresolvedReport, formatUnresolved } = await import('../member/unresolved-report.js');
-      show(rows, formatUnresolved(await unresolvedReport(db)));
+      const [{ unresolvedReport, formatUnresolved }, { MemberRepository }] = await Promise.all([
+        import('../member/unresolved-report.js'),
+        import('../member/member-repository.js'),
+      ]);
+      show(rows, formatUnresolved(await unresolvedReport(new MemberRepository(db))));
     });
   });
 

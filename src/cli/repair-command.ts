@@ -10,6 +10,7 @@ import { repairText } from '../ingest/repair-text.js';
 import { indexPendingDays } from '../ingest/search-index.js';
 import { MemberRepository } from '../member/member-repository.js';
 import { createDefaultTagger } from '../tag/index.js';
+import { TagRepository } from '../tag/tag-repository.js';
 import { tagPendingDays } from '../tag/tag-service.js';
 import { withStore } from './context.js';
 import { formatSummary } from './ingest-command.js';
@@ -58,7 +59,9 @@ export async function runRepairDays(args: { tag: boolean }): Promise<number> {
       log,
       onFailure: (f) => failed.push(`${f.file}: ${f.message}`),
     });
-    const tagged = args.tag ? await tagPendingDays(db, createDefaultTagger(), { log }) : null;
+    const tagged = args.tag
+      ? await tagPendingDays({ db, tags: new TagRepository(db) }, createDefaultTagger(), { log })
+      : null;
     for (const f of tagged?.failed ?? []) failed.push(`${f.file}: ${f.message}`);
     const lines = [
       `queued again: ${queued['search index']} days for search indexing, ${queued.tagging} for tagging`,

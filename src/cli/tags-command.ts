@@ -122,7 +122,7 @@ export function registerTagCommands(program: Command): void {
           ? new cliProgress.SingleBar({ format: 'retag [{bar}] {value}/{total} days' })
           : null;
         bar?.start(total, 0);
-        const sum = await tagPendingDays(db, tagger, {
+        const sum = await tagPendingDays({ db, tags: repo }, tagger, {
           only: opts.tag ?? null,
           onDay: () => bar?.increment(),
           log,

@@ -8,6 +8,7 @@ import { toIssue } from './parse-pool.js';
 import { sha256Hex } from '../store/checksum.js';
 import { prepareFile, type SpeakerResolver } from './rows.js';
 import { indexPendingDays } from './search-index.js';
+import { TagRepository } from '../tag/tag-repository.js';
 import { tagPendingDays } from '../tag/tag-service.js';
 import type { Tagger } from '../tag/tagger.js';
 import { insertIssues, SittingRepository, type ApplyStatus } from './sitting-repository.js';
@@ -83,7 +84,7 @@ export async function ingestBytes(
   // that cannot be indexed or tagged is recorded (ingest_errors) and dequeued, not retried.
   if (counted) {
     await indexPendingDays(db, 1, { log });
-    if (tagger) await tagPendingDays(db, tagger, { log });
+    if (tagger) await tagPendingDays({ db, tags: new TagRepository(db) }, tagger, { log });
   }
   return {
     status: res.status,

@@ -12,6 +12,7 @@ import { SittingRepository, type ApplyResult } from './sitting-repository.js';
 import { DayWrites } from './day-writes.js';
 import { indexPendingDays } from './search-index.js';
 import type { DayFailure } from './day-failure.js';
+import { TagRepository } from '../tag/tag-repository.js';
 import { tagPendingDays } from '../tag/tag-service.js';
 import type { Tagger } from '../tag/tagger.js';
 import type { SourceFile } from './source-files.js';
@@ -152,7 +153,9 @@ export async function ingestFiles(db: Db, files: SourceFile[], opts: IngestOptio
         onFailure: dayFailed,
       });
     if (opts.tagger) {
-      const tagged = await tagPendingDays(db, opts.tagger, { log: opts.log });
+      const tagged = await tagPendingDays({ db, tags: new TagRepository(db) }, opts.tagger, {
+        log: opts.log,
+      });
       summary.tagged = tagged.speeches;
       tagged.failed.forEach(dayFailed);
     }

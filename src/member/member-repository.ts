@@ -1,10 +1,53 @@
 import type { Db, Queryable } from '../store/db.js';
-import type { PeopleData } from './types.js';
+import type { PeopleData, ResolvedSpeaker } from './types.js';
 
 export interface MemberLoadResult {
   status: 'loaded' | 'unchanged';
   persons: number;
   memberships: number;
+}
+
+/** A stored speech's speaker as ingest recorded it, for re-resolving against new member data. */
+export interface StoredSpeaker {
+  gid: string;
+  speaker_id: string | null;
+  person_id: string | null;
+  d: string;
+  membership_id: string | null;
+  party: string | null;
+  constituency: string | null;
+  speaker_name: string | null;
+  person_name: string | null;
+  type: string;
+}
+
+/** A stored vote's voter as ingest recorded it, with its division's date and feed type. */
+export interface StoredVote {
+  division_gid: string;
+  seq: number;
+  member_id: string | null;
+  person_id: string | null;
+  d: string;
+  membership_id: string | null;
+  person_name: string | null;
+  party: string | null;
+  constituency: string | null;
+  type: string;
+}
+
+/** Whom a stored speech or vote is attributed to; null on a speech clears its person. */
+export type Attribution = Pick<
+  ResolvedSpeaker,
+  'personId' | 'membershipId' | 'party' | 'constituency' | 'house' | 'name'
+>;
+
+/** Speeches or votes citing one raw speaker or person id on one day. */
+export interface SpeakerRefCount {
+  speaker_id: string | null;
+  person_id: string | null;
+  speaker_name: string | null;
+  d: string;
+  n: number;
 }
 
 /** Column arrays for one `INSERT … SELECT FROM unnest(…)` per table. */
@@ -134,5 +177,90 @@ export class MemberRepository {
         endReason: m.end_reason ?? null,
       })),
     };
+  }
+
+  /** Up to `limit` stored speeches with a speaker or person id, after gid `after`, in gid order. */
+  async speakersAfter(after: string, limit: number): Promise<StoredSpeaker[]> {
+    return this.db.query<StoredSpeaker>(
+      `SELECT gid, speaker_id, person_id, to_char(sitting_date, 'YYYY-MM-DD') AS d, membership_id, party, constituency,
+              speaker_name, person_name, type
+         FROM speeches WHERE gid > $1 AND (speaker_id IS NOT NULL OR person_id IS NOT NULL) ORDER BY gid LIMIT ${limit}`,
+      [after],
+    );
+  }
+
+  /** Writes the re-resolved speaker of each speech. */
+  async setSpeakers(changed: { gid: string; who: Attribution | null }[]): Promise<void> {
+    await this.db.query(
+      `UPDATE speeches s SET person_id = u.person_id, membership_id = u.membership_id, party = u.party,
+              constituency = u.constituency, house = u.house, person_name = u.person_name
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+           AS u(gid, person_id, membership_id, party, constituency, house, person_name)
+        WHERE s.gid = u.gid`,
+      [
+        changed.map((c) => c.gid),
+        changed.map((c) => c.who?.personId ?? null),
+        changed.map((c) => c.who?.membershipId ?? null),
+        changed.map((c) => c.who?.party ?? null),
+        changed.map((c) => c.who?.constituency ?? null),
+        changed.map((c) => c.who?.house ?? null),
+        changed.map((c) => c.who?.name ?? null),
+      ],
+    );
+  }
+
+  /** Up to `limit` stored votes with a member or person id, after (division gid, seq) `after`. */
+  async votesAfter(after: [string, number], limit: number): Promise<StoredVote[]> {
+    return this.db.query<StoredVote>(
+      `SELECT v.division_gid, v.seq, v.member_id, v.person_id, to_char(d.sitting_date, 'YYYY-MM-DD') AS d,
+              v.membership_id, v.person_name, v.party, v.constituency, d.type
+         FROM votes v JOIN divisions d ON d.gid = v.division_gid
+        WHERE (v.division_gid, v.seq) > ($1, $2) AND (v.member_id IS NOT NULL OR v.person_id IS NOT NULL)
+        ORDER BY v.division_gid, v.seq LIMIT ${limit}`,
+      after,
+    );
+  }
+
+  /** Writes the re-resolved voter of each vote. */
+  async setVoters(changed: { division_gid: string; seq: number; who: Attribution }[]): Promise<void> {
+    await this.db.query(
+      `UPDATE votes v SET person_id = u.person_id, membership_id = u.membership_id, person_name = u.person_name,
+              party = u.party, constituency = u.constituency, house = u.house
+         FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+           AS u(division_gid, seq, person_id, membership_id, person_name, party, constituency, house)
+        WHERE v.division_gid = u.division_gid AND v.seq = u.seq`,
+      [
+        changed.map((c) => c.division_gid),
+        changed.map((c) => c.seq),
+        changed.map((c) => c.who.personId),
+        changed.map((c) => c.who.membershipId),
+        changed.map((c) => c.who.name),
+        changed.map((c) => c.who.party),
+        changed.map((c) => c.who.constituency),
+        changed.map((c) => c.who.house),
+      ],
+    );
+  }
+
+  /** Stored speeches by raw speaker id (person id only where there is none), name and day. */
+  async speakerRefCounts(): Promise<SpeakerRefCount[]> {
+    // Speeches keep the raw speakerid; their person_id is the raw one only where there is none.
+    return this.db.query<SpeakerRefCount>(
+      `SELECT speaker_id, CASE WHEN speaker_id IS NULL THEN person_id END AS person_id, speaker_name,
+              to_char(sitting_date, 'YYYY-MM-DD') AS d, count(*)::int AS n
+         FROM speeches WHERE speaker_id IS NOT NULL OR person_id IS NOT NULL
+        GROUP BY 1, 2, 3, 4 ORDER BY 4`,
+    );
+  }
+
+  /** Stored votes by raw member id (person id only where there is none) and day. */
+  async voterRefCounts(): Promise<SpeakerRefCount[]> {
+    return this.db.query<SpeakerRefCount>(
+      `SELECT v.member_id AS speaker_id, CASE WHEN v.member_id IS NULL THEN v.person_id END AS person_id,
+              NULL::text AS speaker_name, to_char(d.sitting_date, 'YYYY-MM-DD') AS d, count(*)::int AS n
+         FROM votes v JOIN divisions d ON d.gid = v.division_gid
+        WHERE v.member_id IS NOT NULL OR v.person_id IS NOT NULL
+        GROUP BY 1, 2, 3, 4 ORDER BY 4`,
+    );
   }
 }

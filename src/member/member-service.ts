@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256Hex } from '../store/checksum.js';
 import type { Logger } from '../log.js';
-import type { Db } from '../store/db.js';
-import { MemberRepository, type MemberLoadResult } from './member-repository.js';
+import type { MemberLoadResult, MemberRepository } from './member-repository.js';
 import { feedHouse } from './feed-house.js';
 import { attributeSpeaker } from './office.js';
 import { parsePeople, type PeopleIssue } from './people.js';
@@ -18,11 +17,21 @@ export interface MembersFileResult extends MemberLoadResult {
   votesUpdated: number;
 }
 
+/** The member store as this service uses it: MemberRepository, or an in-memory fake in tests. */
+export type MemberStore = Pick<
+  MemberRepository,
+  'replaceAll' | 'speakersAfter' | 'setSpeakers' | 'votesAfter' | 'setVoters'
+>;
+
 /**
  * Loads a people.json into the store. Bad records are reported and skipped, the rest loads;
  * speeches already stored are re-resolved so party and seat follow corrected member data.
  */
-export async function loadMembersFile(db: Db, file: string, log: Logger): Promise<MembersFileResult> {
+export async function loadMembersFile(
+  members: MemberStore,
+  file: string,
+  log: Logger,
+): Promise<MembersFileResult> {
   const bytes = await readFile(file);
   let json: unknown;
   try {
@@ -33,41 +42,25 @@ export async function loadMembersFile(db: Db, file: string, log: Logger): Promis
   const { data, issues } = parsePeople(json, file);
   for (const issue of issues.slice(0, 50))
     log.warn({ file, path: issue.path, err: issue.message }, 'people.json record skipped');
-  const result = await new MemberRepository(db).replaceAll(data, {
+  const result = await members.replaceAll(data, {
     name: path.basename(file),
     checksum: sha256Hex(bytes),
   });
   const loaded = result.status === 'loaded';
-  const speechesUpdated = loaded ? await reresolveSpeeches(db, data) : 0;
-  const votesUpdated = loaded ? await reresolveVotes(db, new MemberResolver(data)) : 0;
+  const speechesUpdated = loaded ? await reresolveSpeeches(members, data) : 0;
+  const votesUpdated = loaded ? await reresolveVotes(members, new MemberResolver(data)) : 0;
   return { ...result, issues, speechesUpdated, votesUpdated };
 }
 
 const BATCH = 5000;
 
 /** Re-resolves every stored speech's speaker, writing only rows whose person, party or seat changed. */
-async function reresolveSpeeches(db: Db, data: PeopleData): Promise<number> {
+async function reresolveSpeeches(members: MemberStore, data: PeopleData): Promise<number> {
   const resolver = new MemberResolver(data);
   let after = '';
   let updated = 0;
   for (;;) {
-    const rows = await db.query<{
-      gid: string;
-      speaker_id: string | null;
-      person_id: string | null;
-      d: string;
-      membership_id: string | null;
-      party: string | null;
-      constituency: string | null;
-      speaker_name: string | null;
-      person_name: string | null;
-      type: string;
-    }>(
-      `SELECT gid, speaker_id, person_id, to_char(sitting_date, 'YYYY-MM-DD') AS d, membership_id, party, constituency,
-              speaker_name, person_name, type
-         FROM speeches WHERE gid > $1 AND (speaker_id IS NOT NULL OR person_id IS NOT NULL) ORDER BY gid LIMIT ${BATCH}`,
-      [after],
-    );
+    const rows = await members.speakersAfter(after, BATCH);
     if (rows.length === 0) return updated;
     after = rows[rows.length - 1]!.gid;
     const changed = rows.flatMap((r) => {
@@ -89,53 +82,18 @@ async function reresolveSpeeches(db: Db, data: PeopleData): Promise<number> {
       return same ? [] : [{ gid: r.gid, who }];
     });
     if (changed.length > 0) {
-      await db.query(
-        `UPDATE speeches s SET person_id = u.person_id, membership_id = u.membership_id, party = u.party,
-                constituency = u.constituency, house = u.house, person_name = u.person_name
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-             AS u(gid, person_id, membership_id, party, constituency, house, person_name)
-          WHERE s.gid = u.gid`,
-        [
-          changed.map((c) => c.gid),
-          changed.map((c) => c.who?.personId ?? null),
-          changed.map((c) => c.who?.membershipId ?? null),
-          changed.map((c) => c.who?.party ?? null),
-          changed.map((c) => c.who?.constituency ?? null),
-          changed.map((c) => c.who?.house ?? null),
-          changed.map((c) => c.who?.name ?? null),
-        ],
-      );
+      await members.setSpeakers(changed);
       updated += changed.length;
     }
   }
 }
 
-interface StoredVote {
-  division_gid: string;
-  seq: number;
-  member_id: string | null;
-  person_id: string | null;
-  d: string;
-  membership_id: string | null;
-  person_name: string | null;
-  party: string | null;
-  constituency: string | null;
-  type: string;
-}
-
 /** Re-resolves every stored vote's voter on its division's date, writing only rows that changed. */
-async function reresolveVotes(db: Db, resolver: MemberResolver): Promise<number> {
+async function reresolveVotes(members: MemberStore, resolver: MemberResolver): Promise<number> {
   let after: [string, number] = ['', -1];
   let updated = 0;
   for (;;) {
-    const rows = await db.query<StoredVote>(
-      `SELECT v.division_gid, v.seq, v.member_id, v.person_id, to_char(d.sitting_date, 'YYYY-MM-DD') AS d,
-              v.membership_id, v.person_name, v.party, v.constituency, d.type
-         FROM votes v JOIN divisions d ON d.gid = v.division_gid
-        WHERE (v.division_gid, v.seq) > ($1, $2) AND (v.member_id IS NOT NULL OR v.person_id IS NOT NULL)
-        ORDER BY v.division_gid, v.seq LIMIT ${BATCH}`,
-      after,
-    );
+    const rows = await members.votesAfter(after, BATCH);
     if (rows.length === 0) return updated;
     const last = rows[rows.length - 1]!;
     after = [last.division_gid, last.seq];
@@ -151,26 +109,10 @@ async function reresolveVotes(db: Db, resolver: MemberResolver): Promise<number>
         who.name === r.person_name &&
         who.party === r.party &&
         who.constituency === r.constituency;
-      return same ? [] : [{ r, who }];
+      return same ? [] : [{ division_gid: r.division_gid, seq: r.seq, who }];
     });
     if (changed.length === 0) continue;
-    await db.query(
-      `UPDATE votes v SET person_id = u.person_id, membership_id = u.membership_id, person_name = u.person_name,
-              party = u.party, constituency = u.constituency, house = u.house
-         FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-           AS u(division_gid, seq, person_id, membership_id, person_name, party, constituency, house)
-        WHERE v.division_gid = u.division_gid AND v.seq = u.seq`,
-      [
-        changed.map((c) => c.r.division_gid),
-        changed.map((c) => c.r.seq),
-        changed.map((c) => c.who.personId),
-        changed.map((c) => c.who.membershipId),
-        changed.map((c) => c.who.name),
-        changed.map((c) => c.who.party),
-        changed.map((c) => c.who.constituency),
-        changed.map((c) => c.who.house),
-      ],
-    );
+    await members.setVoters(changed);
     updated += changed.length;
   }
 }

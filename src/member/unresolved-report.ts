@@ -3,8 +3,7 @@
  * `hansard-watch errors`. Worked out against the member data as stored now (not as they
  * were at ingest), so a corrected people.json clears its problems at once.
  */
-import type { Db } from '../store/db.js';
-import { MemberRepository } from './member-repository.js';
+import type { MemberRepository, SpeakerRefCount } from './member-repository.js';
 import { MemberResolver } from './resolve.js';
 import { listUnresolvable, type UnresolvedSpeaker } from './unresolved.js';
 
@@ -15,33 +14,14 @@ export interface UnresolvedReport {
   voters: UnresolvedSpeaker[];
 }
 
-interface RefRow {
-  speaker_id: string | null;
-  person_id: string | null;
-  speaker_name: string | null;
-  d: string;
-  n: number;
-}
+/** The member store as the report reads it: MemberRepository, or an in-memory fake in tests. */
+export type UnresolvedSource = Pick<MemberRepository, 'load' | 'speakerRefCounts' | 'voterRefCounts'>;
 
-export async function unresolvedReport(db: Db): Promise<UnresolvedReport> {
-  const data = await new MemberRepository(db).load();
+export async function unresolvedReport(members: UnresolvedSource): Promise<UnresolvedReport> {
+  const data = await members.load();
   const membersLoaded = data.persons.length > 0;
   const resolver = new MemberResolver(data);
-  // Speeches keep the raw speakerid; their person_id is the raw one only where there is none.
-  const speeches = await db.query<RefRow>(
-    `SELECT speaker_id, CASE WHEN speaker_id IS NULL THEN person_id END AS person_id, speaker_name,
-            to_char(sitting_date, 'YYYY-MM-DD') AS d, count(*)::int AS n
-       FROM speeches WHERE speaker_id IS NOT NULL OR person_id IS NOT NULL
-      GROUP BY 1, 2, 3, 4 ORDER BY 4`,
-  );
-  const votes = await db.query<RefRow>(
-    `SELECT v.member_id AS speaker_id, CASE WHEN v.member_id IS NULL THEN v.person_id END AS person_id,
-            NULL::text AS speaker_name, to_char(d.sitting_date, 'YYYY-MM-DD') AS d, count(*)::int AS n
-       FROM votes v JOIN divisions d ON d.gid = v.division_gid
-      WHERE v.member_id IS NOT NULL OR v.person_id IS NOT NULL
-      GROUP BY 1, 2, 3, 4 ORDER BY 4`,
-  );
-  const refs = (rows: RefRow[]) =>
+  const refs = (rows: SpeakerRefCount[]) =>
     rows.map((r) => ({
       speakerId: r.speaker_id,
       personId: r.person_id,
@@ -51,8 +31,8 @@ export async function unresolvedReport(db: Db): Promise<UnresolvedReport> {
     }));
   return {
     membersLoaded,
-    speakers: listUnresolvable(resolver, refs(speeches)),
-    voters: listUnresolvable(resolver, refs(votes)),
+    speakers: listUnresolvable(resolver, refs(await members.speakerRefCounts())),
+    voters: listUnresolvable(resolver, refs(await members.voterRefCounts())),
   };
 }
 

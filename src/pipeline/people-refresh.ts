@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { FeedSource, PreviousVersion } from '../feed/index.js';
 import type { Logger } from '../log.js';
 import { loadMembersFile } from '../member/member-service.js';
+import { MemberRepository } from '../member/member-repository.js';
 import type { Db } from '../store/db.js';
 import { StateRepository, type PeopleState } from './state-repository.js';
 
@@ -74,7 +75,7 @@ async function loadBytes(deps: PeopleRefreshDeps, bytes: Buffer): Promise<void> 
   try {
     const file = path.join(dir, PEOPLE_NAME);
     await writeFile(file, bytes);
-    const res = await loadMembersFile(deps.db, file, deps.log);
+    const res = await loadMembersFile(new MemberRepository(deps.db), file, deps.log);
     deps.log.info(
       {
         persons: res.persons,

@@ -158,8 +158,11 @@ const PLAIN_QUERY = /^(?!.*(?:^|\s)-\S)(?!.*\bor\b)/is;
 export class SearchRepository {
   private readonly stats: TextStatistics;
 
-  constructor(private readonly db: Queryable) {
-    this.stats = new TextStatistics(db);
+  constructor(
+    private readonly db: Queryable,
+    stats?: TextStatistics,
+  ) {
+    this.stats = stats ?? new TextStatistics(db);
   }
 
   async search(filters: SpeechFilters, opts: SearchOptions): Promise<SearchPage> {

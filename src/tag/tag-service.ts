@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import type { Db } from '../store/db.js';
 import { correctionsFor } from './correction-repository.js';
 import { applyCorrections } from './corrections.js';
-import { TagRepository, type DayParagraph } from './tag-repository.js';
+import type { DayParagraph, TagRepository } from './tag-repository.js';
 import type { Tagger } from './tagger.js';
 import type { SpeechTagging } from './types.js';
 
@@ -18,6 +18,15 @@ export interface DayTagResult {
   busy?: boolean;
   /** The day could not be tagged: recorded in ingest_errors and taken off the queue. */
   failed?: DayFailure;
+}
+
+/**
+ * What tagging reads and writes through, built once by whoever runs the tagger (the CLI,
+ * the pipeline) and passed in, so that the decisions here can be tested without a database.
+ */
+export interface TagServiceDeps {
+  db: Pick<Db, 'transaction'>;
+  tags: Pick<TagRepository, 'claimDay' | 'dayParagraphs' | 'daySpeechTags' | 'replaceDay' | 'finishDay'>;
 }
 
 function groupBySpeech(rows: DayParagraph[]): Map<string, DayParagraph[]> {
@@ -38,12 +47,11 @@ function groupBySpeech(rows: DayParagraph[]): Map<string, DayParagraph[]> {
  * stop the days behind it or every later run.
  */
 export async function tagNextDay(
-  db: Db,
+  { db, tags: repo }: TagServiceDeps,
   tagger: Tagger,
   only: string[] | null = null,
   log?: Logger,
 ): Promise<DayTagResult | null> {
-  const repo = new TagRepository(db);
   return db.transaction(async (tx) => {
     const groupKey = await repo.claimDay(tx);
     if (!groupKey) return null;
@@ -85,12 +93,12 @@ export interface TagRunSummary {
 
 /** Tags queued days until none is left. */
 export async function tagPendingDays(
-  db: Db,
+  deps: TagServiceDeps,
   tagger: Tagger,
   opts: { only?: string[] | null; onDay?: (r: DayTagResult) => void; log?: Logger | undefined } = {},
 ): Promise<TagRunSummary> {
   const sum: TagRunSummary = { days: 0, speeches: 0, added: 0, removed: 0, failed: [] };
-  const next = () => tagNextDay(db, tagger, opts.only ?? null, opts.log);
+  const next = () => tagNextDay(deps, tagger, opts.only ?? null, opts.log);
   for (let r = await next(); r; r = await next()) {
     if (r.busy) {
       await new Promise((res) => setTimeout(res, 50));

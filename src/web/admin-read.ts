@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { listIngestErrors } from '../ingest/error-repository.js';
+import { MemberRepository } from '../member/member-repository.js';
 import { formatUnresolved, unresolvedReport } from '../member/unresolved-report.js';
 import { CursorRepository, emptyState, type TypeState } from '../pipeline/cursor-repository.js';
 import { StateRepository } from '../pipeline/state-repository.js';
@@ -18,24 +19,31 @@ import { errorBody } from './api/errors.js';
 
 /** GET /speech/<gid> and GET /errors[?all=1], relative to where they are mounted. */
 export function readRoutes(app: FastifyInstance, db: Db): void {
+  // Built once with the routes, not per request.
+  const speeches = new SpeechRepository(db);
+  const members = new MemberRepository(db);
   app.get('/speech/*', async (req, reply) => {
     const gid = (req.params as { '*'?: string })['*'] ?? '';
-    const speech = gid ? await new SpeechRepository(db).get(gid) : null;
+    const speech = gid ? await speeches.get(gid) : null;
     return speech ?? reply.code(404).send(errorBody(404, `No speech with gid ${gid}`));
   });
   app.get('/errors', async (req) => {
     const all = (req.query as { all?: string }).all === '1';
     return {
       rows: await listIngestErrors(db, { includeResolved: all, includeWarnings: all }),
-      unresolved: formatUnresolved(await unresolvedReport(db)),
+      unresolved: formatUnresolved(await unresolvedReport(members)),
     };
   });
 }
 
 /** What `serve` knows of the pipeline: the store's side of it (no queue, no polling here). */
-async function storeOnlyStatus(db: Db, types: readonly string[]): Promise<PipelineStatus> {
-  const stored = new Map((await new CursorRepository(db).all()).map((t) => [t.type, t]));
-  const states = new StateRepository(db);
+async function storeOnlyStatus(
+  db: Db,
+  repos: { cursors: CursorRepository; states: StateRepository },
+  types: readonly string[],
+): Promise<PipelineStatus> {
+  const { states } = repos;
+  const stored = new Map((await repos.cursors.all()).map((t) => [t.type, t]));
   const byTypeRows = await db.query<{ type: string; n: number }>(
     'SELECT type, count(*)::int AS n FROM feed_pending GROUP BY type ORDER BY type',
   );
@@ -63,6 +71,7 @@ export const serveAdminPlugin: FastifyPluginAsync<{
 }> = async (app, opts) => {
   app.addHook('onRequest', requireToken(opts.token));
   app.addHook('onRequest', refuseCrossSite);
-  app.get('/status', async () => storeOnlyStatus(opts.db, opts.types));
+  const repos = { cursors: new CursorRepository(opts.db), states: new StateRepository(opts.db) };
+  app.get('/status', async () => storeOnlyStatus(opts.db, repos, opts.types));
   readRoutes(app, opts.db);
 };

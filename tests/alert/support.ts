@@ -13,6 +13,7 @@ import { SMTPServer } from 'smtp-server';
 import { createAlerts, type Alerts } from '../../src/alert/alerts.js';
 import type { AlertSettings } from '../../src/alert/settings.js';
 import type { AllowEntry, ResolvedAddress, Resolver } from '../../src/alert/webhook/target-policy.js';
+import { MemberRepository } from '../../src/member/member-repository.js';
 import { loadMembersFile } from '../../src/member/member-service.js';
 import type { Db } from '../../src/store/db.js';
 import { alertsPlugin } from '../../src/web/alerts/plugin.js';
@@ -22,7 +23,7 @@ export const mini = path.join(import.meta.dirname, '..', 'fixtures', 'pwdata-min
 export const miniGid = (s: string) => `uk.org.publicwhip/debate/2030-01-07${s}`;
 
 export async function loadMiniMembers(db: Db): Promise<void> {
-  await loadMembersFile(db, path.join(mini, 'members', 'people.json'), silent);
+  await loadMembersFile(new MemberRepository(db), path.join(mini, 'members', 'people.json'), silent);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import { parquetReadObjects } from 'hyparquet';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VOTE_COLUMNS } from '../../src/export/vote-export.js';
+import { MemberRepository } from '../../src/member/member-repository.js';
 import { loadMembersFile } from '../../src/member/member-service.js';
 import { speakerLabel } from '../../src/member/speaker-label.js';
 import { unresolvedReport } from '../../src/member/unresolved-report.js';
@@ -79,7 +80,7 @@ describe.skipIf(!corpusAvailable()).each(KINDS)('people and votes of the shared 
       wrong_person: 0,
       off_date: 0,
     });
-    const report = await unresolvedReport(db);
+    const report = await unresolvedReport(new MemberRepository(db));
     expect(report.voters).toEqual([]);
   });
 
@@ -141,7 +142,7 @@ describe.skipIf(!corpusAvailable()).each(KINDS)('people and votes of the shared 
     });
     const ni = await speeches.get('uk.org.publicwhip/ni/2009-10-12.3.4');
     expect(ni).toMatchObject({ speakerName: 'Mr Deputy Speaker', personId: null, party: null });
-    const report = await unresolvedReport(db);
+    const report = await unresolvedReport(new MemberRepository(db));
     expect(report.speakers).toEqual([
       expect.objectContaining({ id: 'uk.org.publicwhip/member/90355', reason: 'office-not-held', count: 9 }),
     ]);
@@ -334,7 +335,11 @@ describe.skipIf(!corpusAvailable()).each(KINDS)('people and votes of the shared 
     );
     await db.query('UPDATE speeches SET person_name = NULL');
     await db.query('DELETE FROM people_sources');
-    const res = await loadMembersFile(db, path.join(corpusDir, 'members', 'people.json'), silentLog);
+    const res = await loadMembersFile(
+      new MemberRepository(db),
+      path.join(corpusDir, 'members', 'people.json'),
+      silentLog,
+    );
     expect(res.status).toBe('loaded');
     expect(res.votesUpdated).toBe(3920);
     const [after] = await db.query<Record<string, number>>(
@@ -342,7 +347,11 @@ describe.skipIf(!corpusAvailable()).each(KINDS)('people and votes of the shared 
               (SELECT count(*) FROM speeches WHERE person_id IS NOT NULL AND person_name IS NULL)::int AS speeches`,
     );
     expect(after).toEqual({ votes: 0, speeches: 0 });
-    const again = await loadMembersFile(db, path.join(corpusDir, 'members', 'people.json'), silentLog);
+    const again = await loadMembersFile(
+      new MemberRepository(db),
+      path.join(corpusDir, 'members', 'people.json'),
+      silentLog,
+    );
     expect(again).toMatchObject({ status: 'unchanged', speechesUpdated: 0, votesUpdated: 0 });
   });
 

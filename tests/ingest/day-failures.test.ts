@@ -10,6 +10,7 @@ import { listIngestErrors } from '../../src/ingest/error-repository.js';
 import { ingestFiles } from '../../src/ingest/ingest.js';
 import { indexPendingDays } from '../../src/ingest/search-index.js';
 import { createDefaultTagger, type Tagger } from '../../src/tag/index.js';
+import { TagRepository } from '../../src/tag/tag-repository.js';
 import { tagPendingDays } from '../../src/tag/tag-service.js';
 import { storePerTest, type StoreKind } from '../support/db.js';
 import { silentLog } from '../support/ingest.js';
@@ -99,7 +100,7 @@ describe.each<StoreKind>(['postgres', 'pglite'])('days that cannot be indexed or
     expect(await requeueFailedDays(db)).toEqual({ 'search index': 1, tagging: 1 });
     const failures: string[] = [];
     await indexPendingDays(db, 1, { onFailure: (f) => failures.push(f.file) });
-    const tagged = await tagPendingDays(db, realTagger);
+    const tagged = await tagPendingDays({ db, tags: new TagRepository(db) }, realTagger);
     expect(failures).toEqual([fileOf(UNINDEXABLE)]);
     expect(tagged).toMatchObject({ days: 1, failed: [] });
     expect(await dayState(db, UNTAGGABLE)).toEqual({ ...DONE, paragraphs: 2, indexed: 2 });

@@ -14,6 +14,7 @@ import { filesWithControlText, repairText } from '../../src/ingest/repair-text.j
 import { indexPendingDays } from '../../src/ingest/search-index.js';
 import type { Db } from '../../src/store/db.js';
 import { createDefaultTagger } from '../../src/tag/index.js';
+import { TagRepository } from '../../src/tag/tag-repository.js';
 import { tagPendingDays } from '../../src/tag/tag-service.js';
 import { storePerTest, testDatabaseUrl, type StoreKind } from '../support/db.js';
 import { silentLog } from '../support/ingest.js';
@@ -50,7 +51,7 @@ async function oldStore(db: Db): Promise<void> {
   await db.query(`INSERT INTO search_pending (group_key) VALUES ($1)`, [`debates${DAY}`]);
   await db.query(`INSERT INTO tag_pending (group_key) VALUES ($1)`, [`debates${DAY}`]);
   await indexPendingDays(db);
-  await tagPendingDays(db, tagger);
+  await tagPendingDays({ db, tags: new TagRepository(db) }, tagger);
 }
 
 async function searchable(db: Db, word: string): Promise<boolean> {

@@ -112,7 +112,7 @@ describe.skipIf(!corpusAvailable()).each<StoreKind>(['postgres', 'pglite'])(
         house: string | null;
       }>('SELECT gid, type, person_id, membership_id, house FROM speeches ORDER BY gid');
       expect(rows).toHaveLength(expected);
-      const report = await unresolvedReport(db);
+      const report = await unresolvedReport(new MemberRepository(db));
       const listed = new Set(report.speakers.map((s) => s.id));
       for (const r of rows) {
         if (r.person_id === null) continue; // no id given (the timestamp speech): nothing to resolve

@@ -171,7 +171,11 @@ export async function directDigest(
 ): Promise<Record<string, string>> {
   const db = await freshStore(kind);
   try {
-    await loadMembersFile(db, path.join(corpusDir, 'members', 'people.json'), pino({ level: 'silent' }));
+    await loadMembersFile(
+      new MemberRepository(db),
+      path.join(corpusDir, 'members', 'people.json'),
+      pino({ level: 'silent' }),
+    );
     const people = await new MemberRepository(db).load();
     const files = listSourceFiles(corpusDir, types ? { types: [...types] } : {});
     const summary = await ingestFiles(db, files, { workers: 0, people, log: pino({ level: 'silent' }) });

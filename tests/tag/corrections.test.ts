@@ -122,7 +122,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
       expect(now.paragraph).toEqual([{ tag: 'privatisation', method: 'editor', source: 'editor' }]);
 
       await new TagRepository(db).queueDays(null);
-      await tagPendingDays(db, tagger);
+      await tagPendingDays({ db, tags: new TagRepository(db) }, tagger);
       expect((await tagsOf(db, A)).speech).toEqual(['privatisation']);
 
       // Version b: the same paragraph under a new gid keeps the verdict.

@@ -74,10 +74,10 @@ describe('tagging in the ingest', () => {
     });
     const repo = new TagRepository(db);
     expect(await repo.queueDays(null)).toBe(1);
-    expect(await tagPendingDays(db, tagger)).toMatchObject({ days: 1, added: 0, removed: 0 });
+    expect(await tagPendingDays({ db, tags: repo }, tagger)).toMatchObject({ days: 1, added: 0, removed: 0 });
     await db.query(`DELETE FROM speech_tags WHERE tag = 'outsourcing'`);
     await repo.queueDays('2030-01-01');
-    const again = await tagPendingDays(db, tagger, { only: ['outsourcing'] });
+    const again = await tagPendingDays({ db, tags: repo }, tagger, { only: ['outsourcing'] });
     expect(again.added).toBeGreaterThan(0);
     expect(again.removed).toBe(0);
   });

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { listSourceFiles } from '../../src/ingest/source-files.js';
+import { MemberRepository } from '../../src/member/member-repository.js';
 import { loadMembersFile } from '../../src/member/member-service.js';
 import type { Db } from '../../src/store/db.js';
 import { webPlugin, type WebOptions } from '../../src/web/api/web.js';
@@ -54,7 +55,7 @@ export async function seedTags(db: Db): Promise<void> {
 export async function webStore(kind: StoreKind): Promise<Db> {
   const db = await freshStore(kind);
   const peopleFile = path.join(corpusDir, 'members', 'people.json');
-  await loadMembersFile(db, peopleFile, silentLog);
+  await loadMembersFile(new MemberRepository(db), peopleFile, silentLog);
   const summary = await ingest(
     db,
     listSourceFiles(corpusDir),

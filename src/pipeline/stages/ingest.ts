@@ -13,6 +13,7 @@ import { feedTypeOfFolder } from '../../parliament/index.js';
 import { ingestBytes, type IngestOneResult } from '../../ingest/ingest-one.js';
 import { indexPendingDays } from '../../ingest/search-index.js';
 import { createDefaultTagger, type Tagger } from '../../tag/index.js';
+import { TagRepository } from '../../tag/tag-repository.js';
 import { tagPendingDays } from '../../tag/tag-service.js';
 import type { PipelineDeps } from '../context.js';
 import type { VersionStatus } from '../fetch-repository.js';
@@ -59,7 +60,7 @@ export async function runIngest(deps: PipelineDeps, job: JobContext<IngestJob>):
   // exist before the speeches are announced, because alerts match on them.
   if (result.status !== 'current') {
     await indexPendingDays(deps.db, 1, { log: job.log });
-    await tagPendingDays(deps.db, tagger, { log: job.log });
+    await tagPendingDays({ db: deps.db, tags: new TagRepository(deps.db) }, tagger, { log: job.log });
   }
   const announcement = await announcementFor(deps, job.data, result);
   if (announcement.gids.length > 0) {

@@ -3,7 +3,9 @@
  * Built once per server from the plugin options.
  */
 import type { Db } from '../../store/db.js';
+import { DivisionRepository } from '../../division/division-repository.js';
 import { ExportRepository } from '../../export/export-repository.js';
+import { VoteExportRepository } from '../../export/vote-export.js';
 import { PersonRepository } from '../../person/person-repository.js';
 import { DebateRepository } from '../../search/debate-repository.js';
 import { SearchRepository } from '../../search/search-repository.js';
@@ -25,8 +27,35 @@ export interface SubscriptionService {
   subscribe(request: SubscriptionRequest, meta?: { ip?: string }): Promise<SubscriptionResult>;
 }
 
+/** The repositories the API and page routes read through, built once per server. */
+export interface WebRepositories {
+  search: SearchRepository;
+  debates: DebateRepository;
+  speeches: SpeechRepository;
+  people: PersonRepository;
+  tagCounts: TagCountRepository;
+  exports: ExportRepository;
+  divisions: DivisionRepository;
+  voteExports: VoteExportRepository;
+}
+
+export function webRepositories(db: Db): WebRepositories {
+  return {
+    search: new SearchRepository(db),
+    debates: new DebateRepository(db),
+    speeches: new SpeechRepository(db),
+    people: new PersonRepository(db),
+    tagCounts: new TagCountRepository(db),
+    exports: new ExportRepository(db),
+    divisions: new DivisionRepository(db),
+    voteExports: new VoteExportRepository(db),
+  };
+}
+
 export interface WebOptions {
   db: Db;
+  /** Built by the caller (the composition root, or a test with fakes); from `db` when absent. */
+  repositories?: WebRepositories;
   /** Tags of the taxonomy (labels for pages and docs); default: read from tags/taxonomy.json. */
   tags?: TagInfo[];
   subscriptions?: SubscriptionService;
@@ -72,6 +101,8 @@ export class WebContext {
   readonly people: PersonRepository;
   readonly tagCounts: TagCountRepository;
   readonly exports: ExportRepository;
+  readonly divisions: DivisionRepository;
+  readonly voteExports: VoteExportRepository;
   readonly streamLimits: StreamLimits;
   /** Slots for streaming responses, server-wide and per client address. */
   readonly streams: StreamSlots;
@@ -81,12 +112,15 @@ export class WebContext {
   constructor(options: WebOptions) {
     this.options = { ...options, tags: options.tags ?? loadTagInfo() };
     const { db } = options;
-    this.search = new SearchRepository(db);
-    this.debates = new DebateRepository(db);
-    this.speeches = new SpeechRepository(db);
-    this.people = new PersonRepository(db);
-    this.tagCounts = new TagCountRepository(db);
-    this.exports = new ExportRepository(db);
+    const repos = options.repositories ?? webRepositories(db);
+    this.search = repos.search;
+    this.debates = repos.debates;
+    this.speeches = repos.speeches;
+    this.people = repos.people;
+    this.tagCounts = repos.tagCounts;
+    this.exports = repos.exports;
+    this.divisions = repos.divisions;
+    this.voteExports = repos.voteExports;
     this.streamLimits = effectiveStreamLimits(db, options.streams);
     this.streams = new StreamSlots(this.streamLimits.exports, this.streamLimits.perClient);
   }

@@ -4,7 +4,7 @@
  * person's votes, newest first, keyset paged like search. Same error bodies as the rest.
  */
 import type { FastifyInstance } from 'fastify';
-import { decodeVoteCursor, DivisionRepository } from '../../division/division-repository.js';
+import { decodeVoteCursor } from '../../division/division-repository.js';
 import { BadRequestError, errorBody, parseOr400 } from './errors.js';
 import { personParam } from './schemas.js';
 import { gidFromPath, gidPath } from './speech-routes.js';
@@ -15,7 +15,7 @@ import { gidParam } from './schemas.js';
 import { BAD_REQUEST, doc, jsonReply, MOVED, NOT_FOUND, TOO_MANY } from './openapi.js';
 
 export function divisionRoutes(app: FastifyInstance, ctx: WebContext, prefix: string): void {
-  const divisions = new DivisionRepository(ctx.options.db);
+  const { divisions } = ctx;
 
   app.get(
     '/divisions/*',

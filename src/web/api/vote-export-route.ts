@@ -1,14 +1,14 @@
 /**
  * GET /api/v1/export?per=vote: the vote export, sent like the speech export and within the
- * same stream limits (export-routes.ts), with its own parameters (vote-schemas.ts) and columns.
+ * same stream limits (export-stream.ts), with its own parameters (vote-schemas.ts) and columns.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EXPORT_FORMATS } from '../../export/index.js';
 import type { VoteRow } from '../../division/vote-row.js';
-import { exportVotes, VoteExportRepository } from '../../export/vote-export.js';
+import { exportVotes } from '../../export/vote-export.js';
 import type { WebContext } from './context.js';
 import { parseOr400 } from './errors.js';
-import { exportFileName, sendExport } from './export-routes.js';
+import { exportFileName, sendExport } from './export-stream.js';
 import { voteExportQuery, voteFilters } from './vote-schemas.js';
 
 export async function sendVoteExport(
@@ -20,7 +20,7 @@ export async function sendVoteExport(
   const filters = voteFilters(q);
   const format = EXPORT_FORMATS[q.format];
   return sendExport<VoteRow>(ctx, req, reply, () => ({
-    rows: new VoteExportRepository(ctx.options.db).rows(filters),
+    rows: ctx.voteExports.rows(filters),
     write: (rows, out) =>
       exportVotes(q.format, rows, out, {
         bom: q.excel ?? false,
