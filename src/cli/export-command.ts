@@ -4,51 +4,12 @@
  * GET /api/v1/export, and a progress bar. The file appears under its name only when
  * complete: rows go to FILE.partial, renamed at the end, removed on failure.
  */
-import type { z } from 'zod';
 import cliProgress from 'cli-progress';
 import { EXPORT_FORMATS } from '../export/formats.js';
-import { fieldIssues } from '../search/filters.js';
-import { exportQuery, type ExportQuery } from '../web/api/schemas.js';
+import { parseExportArgs, type ExportArgs } from './export-args.js';
 import type { ExportOutcome, ExportProgress } from './export-file.js';
 
-export interface ExportArgs {
-  format: string;
-  out: string;
-  per?: string;
-  q?: string;
-  tag?: string;
-  minConfidence?: string;
-  tagged?: boolean;
-  person?: string;
-  party?: string;
-  house?: string;
-  type?: string;
-  from?: string;
-  to?: string;
-  excel?: boolean;
-}
-
-/** The CLI's options as the API's query parameters, validated by the API's own schema. */
-export function parseArgsWith<Q>(schema: z.ZodType<Q>, args: ExportArgs): Q {
-  const { out: _out, ...params } = args;
-  const defined = Object.fromEntries(
-    Object.entries(params).filter(([, v]) => v !== undefined && v !== false),
-  );
-  const parsed = schema.safeParse(defined);
-  if (!parsed.success) {
-    const flag = (field: string) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    throw new Error(
-      fieldIssues(parsed.error)
-        .map((i) => `${flag(i.field)}: ${i.message}`)
-        .join('\n'),
-    );
-  }
-  return parsed.data;
-}
-
-export function parseExportArgs(args: ExportArgs): ExportQuery {
-  return parseArgsWith(exportQuery, args);
-}
+export type { ExportArgs } from './export-args.js';
 
 /**
  * Parquet is written on a worker thread with a capped heap. Its encoder holds a row group

@@ -10,7 +10,7 @@ import { ExportRepository, type ExportQueryOptions } from '../export/export-repo
 import { toSpeechFilters } from '../search/filters.js';
 import type { ExportQuery } from '../web/api/schemas.js';
 import { withStore } from './context.js';
-import type { ExportArgs } from './export-command.js';
+import type { ExportArgs } from './export-args.js';
 
 /** Where an export reports how far it has got: a progress bar here, messages from a worker. */
 export interface ExportProgress {

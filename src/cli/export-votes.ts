@@ -10,7 +10,7 @@ import { EXPORT_FORMATS } from '../export/formats.js';
 import { exportVotes, VoteExportRepository } from '../export/vote-export.js';
 import { voteExportQuery, voteFilters, type VoteExportQuery } from '../web/api/vote-schemas.js';
 import { withStore } from './context.js';
-import { parseArgsWith, type ExportArgs } from './export-command.js';
+import { parseArgsWith, type ExportArgs } from './export-args.js';
 
 export function parseVoteExportArgs(args: ExportArgs): VoteExportQuery {
   return parseArgsWith(voteExportQuery, args);

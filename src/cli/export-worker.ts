@@ -4,7 +4,8 @@
  * owns the progress bar and the closing line.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { parseExportArgs, type ExportArgs, type ExportWorkerMessage } from './export-command.js';
+import { parseExportArgs, type ExportArgs } from './export-args.js';
+import type { ExportWorkerMessage } from './export-command.js';
 import { exportToFile } from './export-file.js';
 
 const { args, counted } = workerData as { args: ExportArgs; counted: boolean };
