@@ -10,7 +10,8 @@
  *   await alerts.close();
  */
 import type { Logger } from '../log.js';
-import type { HookContext, SpeechesIngested } from '../pipeline/hooks.js';
+import type { EventContext as HookContext } from '../events/bus.js';
+import type { SpeechesIngested } from '../events/ingest.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Db } from '../store/db.js';
 import { AlertMatcher, type MatchOutcome } from './alert-matcher.js';

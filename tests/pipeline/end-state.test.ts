@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackfill } from '../../src/pipeline/backfill.js';
-import type { SpeechesIngested } from '../../src/pipeline/hooks.js';
+import type { SpeechesIngested } from '../../src/events/ingest.js';
 import type { Pipeline } from '../../src/pipeline/pipeline.js';
 import type { Db } from '../../src/store/db.js';
 import { corpusAvailable, corpusDir } from '../support/corpus.js';
