@@ -22,6 +22,7 @@ import type { DayFailure } from '../ingest/day-failure.js';
 import { indexPendingDays } from '../ingest/search-index.js';
 import type { Db } from '../store/db.js';
 import { createDefaultTagger, type Tagger } from '../tag/index.js';
+import { TagRepository } from '../tag/tag-repository.js';
 import { tagPendingDays } from '../tag/tag-service.js';
 
 export interface IngestFeatures {
@@ -71,8 +72,12 @@ export function subscribeIngest(bus: IngestBus, features: IngestFeatures): void 
   const { tagger } = features;
   if (tagger) {
     const current = typeof tagger === 'function' ? tagger : () => tagger;
+    const queue = new TagRepository(db);
     bus.on('file-ingested', 'tagging', async (event, ctx) => {
-      const tagged = await tagPendingDays(db, current(), { log: ctx.log });
+      // Polls publish too (their safety net): loading the tagger waits for a day to tag.
+      const tagged = (await queue.anyDayQueued())
+        ? await tagPendingDays(db, current(), { log: ctx.log })
+        : { speeches: 0, failed: [] };
       event.report.tagged += tagged.speeches;
       tagged.failed.forEach(noteFailure(event.report));
       await bus.publish(

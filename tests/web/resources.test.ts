@@ -124,7 +124,7 @@ async function serve(
   db: Db,
   streams: Partial<StreamLimits>,
 ): Promise<{ app: FastifyInstance; base: string }> {
-  // As `serve` assembles it (src/cli/serve-command.ts).
+  // As `serve` assembles it (src/app/processes.ts, buildServer's 'read' role).
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   await app.register(healthPlugin, { db, timeoutMs: 500 });
   await app.register(webPlugin, { db, tags: [], rateLimit: false, streams });
