@@ -1,6 +1,7 @@
 /**
- * `ingest`: write one fetched file into the store (the ingestion core: one transaction,
- * idempotent per file, then `file-ingested` for search indexing and tagging), then announce its new and changed speeches and finish the file.
+ * `ingest`: write one fetched file into the store (ingestFile: one transaction, idempotent
+ * per file, then `file-ingested`, whose subscribers index and tag), then announce its new
+ * and changed speeches and finish the file.
  *
  * Order matters for crashes. ingestBytes commits first; a worker dying after that but
  * before `finish` leaves the job to be retried, and the retry finds the file already
