@@ -19,7 +19,7 @@ import { matchBatch, matchPairs } from '../src/alert/match/matcher.js';
 import { AlertSpeechSource } from '../src/alert/speech-source.js';
 import { SubscriptionRepository } from '../src/alert/subscription-repository.js';
 import type { NewSubscription } from '../src/alert/types.js';
-import { ingestFiles } from '../src/ingest/ingest.js';
+import { ingestBatch } from '../src/app/ingest.js';
 import { listSourceFiles } from '../src/ingest/source-files.js';
 import { MemberRepository } from '../src/member/member-repository.js';
 import { loadMembersFile } from '../src/member/member-service.js';
@@ -75,7 +75,7 @@ async function setUp(db: Db, day: string): Promise<string[]> {
   await loadMembersFile(members, path.join(corpusDir, 'members', 'people.json'), log);
   const people = await members.load();
   const files = listSourceFiles(corpusDir, { from: day, to: day });
-  const summary = await ingestFiles(db, files, {
+  const summary = await ingestBatch(db, files, {
     workers: Math.max(1, os.availableParallelism() - 1),
     people,
     log,

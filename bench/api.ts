@@ -186,7 +186,7 @@ async function counts(db: Db): Promise<Omit<StoreInfo, 'buildSeconds'>> {
 
 async function ingestWeek(db: Db): Promise<void> {
   const { pino } = await import('pino');
-  const { ingestFiles } = await import('../src/ingest/ingest.js');
+  const { ingestBatch } = await import('../src/app/ingest.js');
   const { listSourceFiles } = await import('../src/ingest/source-files.js');
   const { loadMembersFile } = await import('../src/member/member-service.js');
   const { MemberRepository } = await import('../src/member/member-repository.js');
@@ -195,7 +195,7 @@ async function ingestWeek(db: Db): Promise<void> {
   await loadMembersFile(new MemberRepository(db), peopleFile, pino({ level: 'warn' }));
   const people = parsePeople(JSON.parse((await import('node:fs')).readFileSync(peopleFile, 'utf8'))).data;
   const t = performance.now();
-  const summary = await ingestFiles(db, listSourceFiles(corpusDir), {
+  const summary = await ingestBatch(db, listSourceFiles(corpusDir), {
     workers: Math.min(4, os.availableParallelism()),
     people,
     log: pino({ level: 'warn' }),
@@ -427,7 +427,7 @@ async function serveChild(schema: string): Promise<void> {
  * schema as search_path: settings in the URL take precedence over openDb's own schema option.
  */
 async function webSessionUrl(schema: string): Promise<string> {
-  const { withWebSessionSettings } = await import('../src/cli/serve-command.js');
+  const { withWebSessionSettings } = await import('../src/app/runtime.js');
   const url = new URL(DATABASE_URL);
   url.searchParams.set('options', `-c search_path=${schema}`);
   return withWebSessionSettings(url.toString());

@@ -12,7 +12,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { pino } from 'pino';
 import pg from 'pg';
 import { decodeXml } from '../src/debate/decode.js';
-import { ingestFiles } from '../src/ingest/ingest.js';
+import { ingestBatch } from '../src/app/ingest.js';
 import { listSourceFiles } from '../src/ingest/source-files.js';
 import { parsePeople } from '../src/member/people.js';
 import { openDb } from '../src/store/db.js';
@@ -57,7 +57,7 @@ export async function main(args: string[]): Promise<void> {
     t = performance.now();
     // --no-index measures the commit path alone, with search indexing left for later.
     const searchIndex = !args.includes('--no-index');
-    const summary = await ingestFiles(db, sources, {
+    const summary = await ingestBatch(db, sources, {
       workers,
       writeConnections,
       people,

@@ -20,11 +20,10 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { pino } from 'pino';
 import { BullPipelineQueue } from '../src/pipeline/bullmq-queue.js';
-import { openFeed } from '../src/pipeline/feed.js';
+import { openFeed } from '../src/feed/open-feed.js';
 import { MemoryQueue } from '../src/pipeline/memory-queue.js';
-import { Pipeline } from '../src/pipeline/pipeline.js';
 import type { PipelineQueue } from '../src/pipeline/queue.js';
-import { RETENTION } from '../src/pipeline/runtime.js';
+import { assemblePipeline, RETENTION } from '../src/app/runtime.js';
 import { openDb } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
 import { startPwdataServer } from '../tests/support/pwdata-server.js';
@@ -70,7 +69,7 @@ export async function main(args: string[]): Promise<void> {
       });
   const feed = openFeed({ baseUrl: server.url, minIntervalMs: 0, timeoutMs: 10_000, log });
   const types = [...new Set(server.timeline.slice(0, opts.files).map((e) => e.type))];
-  const pipeline = new Pipeline({
+  const { pipeline } = assemblePipeline({
     db,
     queue,
     feed,

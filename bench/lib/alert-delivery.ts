@@ -8,11 +8,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { ALERTS_HOOK, type Alerts } from '../../src/alert/alerts.js';
+import type { Alerts } from '../../src/alert/alerts.js';
 import { alertsFromConfig } from '../../src/alert/runtime.js';
+import { subscribeAlerts } from '../../src/app/subscriptions.js';
 import { loadConfig } from '../../src/config.js';
 import type { Logger } from '../../src/log.js';
-import { registerExtensions } from '../../src/pipeline/extensions.js';
 import type { Pipeline } from '../../src/pipeline/pipeline.js';
 import type { Db } from '../../src/store/db.js';
 import { alertsPlugin } from '../../src/web/alerts/plugin.js';
@@ -47,7 +47,7 @@ export interface AlertDelivery {
   close(): Promise<void>;
 }
 
-/** Wires alerts into `pipeline` before its workers start, as src/cli/start-command.ts does. */
+/** Wires alerts into `pipeline` before its workers start, as the composition root (src/app/runtime.ts) does. */
 export async function startAlertDelivery(db: Db, pipeline: Pipeline, log: Logger): Promise<AlertDelivery> {
   const smtp = await startSmtp();
   const config = loadConfig({
@@ -59,11 +59,10 @@ export async function startAlertDelivery(db: Db, pipeline: Pipeline, log: Logger
   const alerts = alertsFromConfig(config, db, log);
   if (!alerts) throw new Error('alerts did not start although ALERT_SECRET is set');
   const announcedIn = new Map<string, string>();
-  registerExtensions(pipeline);
-  pipeline.onSpeechesIngested('bench-attribution', async (event) => {
+  pipeline.deps.events.on('speeches-ingested', 'bench-attribution', async (event) => {
     for (const gid of event.changedSpeechGids) if (!announcedIn.has(gid)) announcedIn.set(gid, event.name);
   });
-  pipeline.onSpeechesIngested(ALERTS_HOOK, alerts.onSpeechesIngested);
+  subscribeAlerts(pipeline.deps.events, alerts);
   alerts.start();
   const app = Fastify({ logger: false });
   await app.register(alertsPlugin, { alerts });

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
-import { ingestFiles } from '../../src/ingest/ingest.js';
+import { ingestBatch } from '../../src/app/ingest.js';
 import { listSourceFiles } from '../../src/ingest/source-files.js';
 import { parsePeople } from '../../src/member/people.js';
 import { openDb } from '../../src/store/db.js';
@@ -26,7 +26,7 @@ try {
     JSON.parse(readFileSync(path.join(corpusDir, 'members', 'people.json'), 'utf8')),
   ).data;
   const t = performance.now();
-  const summary = await ingestFiles(db, listSourceFiles(dir), {
+  const summary = await ingestBatch(db, listSourceFiles(dir), {
     workers: Number(workersArg),
     writeConnections: postgres ? 2 : 1,
     people,

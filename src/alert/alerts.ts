@@ -3,7 +3,7 @@
  * subscription service (web, API, CLI). Entry points build one `Alerts` per process:
  *
  *   const alerts = createAlerts({ db, settings, log });
- *   pipeline.onSpeechesIngested(ALERTS_HOOK, alerts.onSpeechesIngested); // match new speeches
+ *   // the composition root subscribes alerts.onSpeechesIngested (src/app/subscriptions.ts)
  *   alerts.start();                       // send, retry and digest in this process
  *   app.register(alertsPlugin, { alerts }) // subscribe, confirm, manage, feeds
  *   …
@@ -43,9 +43,6 @@ export interface AlertsOptions {
   webhookTimeoutMs?: number;
   now?: () => Date;
 }
-
-/** Name under which the handler is registered on the pipeline (after tagging's, so tags are there). */
-export const ALERTS_HOOK = 'alerts';
 
 /**
  * What alerts need to hear about newly ingested speeches: the announcing file, the

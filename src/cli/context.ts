@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import type { Db } from '../store/db.js';
-import { openStore } from '../store/open.js';
+import { openAppStore } from '../app/runtime.js';
 
 export interface CliContext {
   config: Config;
@@ -22,7 +22,7 @@ export async function withStore<T>(fn: (ctx: CliContext) => Promise<T>): Promise
     throw err;
   }
   const log = createLogger(config.LOG_LEVEL);
-  const db = await openStore(config);
+  const db = await openAppStore(config, 'plain');
   try {
     return await fn({ config, log, db });
   } finally {

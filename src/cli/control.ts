@@ -9,10 +9,10 @@ import { request } from 'undici';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { startBackfill, type BackfillPlan, type BackfillRequest } from '../pipeline/backfill.js';
-import { openRuntime, type Runtime } from '../pipeline/runtime.js';
+import { openRuntime, type Runtime } from '../app/runtime.js';
 import { collectStatus, type PipelineStatus } from '../pipeline/status.js';
 import { resolveAdminToken } from '../web/admin-token.js';
-import { liveServerFile } from './server-file.js';
+import { liveServerFile } from '../app/server-file.js';
 
 /** The running server the CLI talks to. */
 export interface ServerRef {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { parseLimits } from '../config.js';
 import { FEED_TYPES, type FeedType } from '../parliament/index.js';
-import { ingestFiles, type IngestSummary } from '../ingest/ingest.js';
+import { ingestBatch } from '../app/ingest.js';
+import type { IngestSummary } from '../ingest/ingest.js';
 import { listSourceFiles } from '../ingest/source-files.js';
 import { loadMembersFile } from '../member/member-service.js';
 import { MemberRepository } from '../member/member-repository.js';
@@ -71,7 +72,7 @@ export async function runIngest(args: IngestArgs): Promise<number> {
         )
       : null;
     bar?.start(files.length, 0, { file: '' });
-    const summary = await ingestFiles(db, files, {
+    const summary = await ingestBatch(db, files, {
       workers,
       writeConnections: config.HW_WRITE_CONNECTIONS,
       people: people.persons.length ? people : null,

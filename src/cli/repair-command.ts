@@ -7,11 +7,10 @@ import os from 'node:os';
 import { parseLimits } from '../config.js';
 import { requeueFailedDays } from '../ingest/day-failure.js';
 import { repairText } from '../ingest/repair-text.js';
-import { indexPendingDays } from '../ingest/search-index.js';
+import { ingestBus } from '../app/subscriptions.js';
+import { emptyReport } from '../events/ingest.js';
 import { MemberRepository } from '../member/member-repository.js';
 import { createDefaultTagger } from '../tag/index.js';
-import { TagRepository } from '../tag/tag-repository.js';
-import { tagPendingDays } from '../tag/tag-service.js';
 import { withStore } from './context.js';
 import { formatSummary } from './ingest-command.js';
 
@@ -33,7 +32,7 @@ export async function runRepairText(args: RepairTextArgs): Promise<number> {
       writeConnections: config.HW_WRITE_CONNECTIONS,
       people: people.persons.length ? people : null,
       log,
-      tagger: args.tag ? createDefaultTagger() : null,
+      events: ingestBus({ db, tagger: args.tag ? createDefaultTagger() : null }),
       limits: parseLimits(config),
       dryRun: args.dryRun === true,
     });
@@ -54,19 +53,15 @@ export async function runRepairText(args: RepairTextArgs): Promise<number> {
 export async function runRepairDays(args: { tag: boolean }): Promise<number> {
   return withStore(async ({ db, log }) => {
     const queued = await requeueFailedDays(db);
-    const failed: string[] = [];
-    const indexed = await indexPendingDays(db, db.kind === 'postgres' ? 2 : 1, {
-      log,
-      onFailure: (f) => failed.push(`${f.file}: ${f.message}`),
-    });
-    const tagged = args.tag
-      ? await tagPendingDays({ db, tags: new TagRepository(db) }, createDefaultTagger(), { log })
-      : null;
-    for (const f of tagged?.failed ?? []) failed.push(`${f.file}: ${f.message}`);
+    // What follows any ingest, on the days queued again (no file was written).
+    const report = emptyReport();
+    const events = ingestBus({ db, tagger: args.tag ? createDefaultTagger() : null });
+    await events.publish('file-ingested', { files: [], batch: true, report }, { log });
+    const failed = report.failed.map((f) => `${f.file}: ${f.message}`);
     const lines = [
       `queued again: ${queued['search index']} days for search indexing, ${queued.tagging} for tagging`,
-      `indexed     ${indexed} paragraphs`,
-      tagged ? `tagged      ${tagged.speeches} speeches` : 'tagging left queued (--no-tag)',
+      `indexed     ${report.indexed} paragraphs`,
+      args.tag ? `tagged      ${report.tagged} speeches` : 'tagging left queued (--no-tag)',
       ...failed.map((f) => `  FAILED ${f}`),
     ];
     process.stdout.write(lines.join('\n') + '\n');

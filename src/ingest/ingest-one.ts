@@ -7,10 +7,7 @@ import type { Db } from '../store/db.js';
 import { toIssue } from './parse-pool.js';
 import { sha256Hex } from '../store/checksum.js';
 import { prepareFile, type SpeakerResolver } from './rows.js';
-import { indexPendingDays } from './search-index.js';
-import { TagRepository } from '../tag/tag-repository.js';
-import { tagPendingDays } from '../tag/tag-service.js';
-import type { Tagger } from '../tag/tagger.js';
+import { emptyReport, type IngestBus } from '../events/ingest.js';
 import { insertIssues, SittingRepository, type ApplyStatus } from './sitting-repository.js';
 
 export interface IngestOneResult {
@@ -53,17 +50,42 @@ export function logWarnings(log: Logger, fileName: string, issues: readonly Pars
     );
 }
 
+export interface IngestFileInput {
+  name: string;
+  type?: FeedType | undefined;
+  bytes: Uint8Array;
+}
+
 /**
- * Ingests one file's bytes on the calling thread: the unit a queue job works on. Bad input
- * is recorded and returned as 'invalid' (retrying cannot help); store failures throw, so
- * the job is retried.
+ * The live pipeline's unit of ingest: one file's bytes committed (ingestBytes), then
+ * `file-ingested` published, whatever the outcome: an attempt that died between its commit
+ * and the work that follows left its days queued, and this drains them. The subscribers
+ * (search index, tagging) finish before this returns, so tags exist before the file's
+ * speeches are announced to alerts.
+ */
+export async function ingestFile(
+  db: Db,
+  events: IngestBus,
+  input: IngestFileInput,
+  resolver: SpeakerResolver | null,
+  ctx: { log: Logger; signal?: AbortSignal | undefined },
+  limits?: Readonly<ParseLimits>,
+): Promise<IngestOneResult> {
+  const result = await ingestBytes(db, input, resolver, ctx.log, limits);
+  await events.publish('file-ingested', { files: [input.name], batch: false, report: emptyReport() }, ctx);
+  return result;
+}
+
+/**
+ * Commits one file's bytes on the calling thread, and nothing after (see ingestFile). Bad
+ * input is recorded and returned as 'invalid' (retrying cannot help); store failures
+ * throw, so the job is retried.
  */
 export async function ingestBytes(
   db: Db,
-  input: { name: string; type?: FeedType | undefined; bytes: Uint8Array },
+  input: IngestFileInput,
   resolver: SpeakerResolver | null,
   log: Logger,
-  tagger: Tagger | null = null,
   limits?: Readonly<ParseLimits>,
 ): Promise<IngestOneResult> {
   const checksum = sha256Hex(input.bytes);
@@ -79,13 +101,6 @@ export async function ingestBytes(
   const res = await new SittingRepository(db).apply(prepared);
   if (res.status !== 'unchanged') logWarnings(log, input.name, prepared.issues);
   const counted = res.status === 'current';
-  // After the commit: the speeches are safe; search catches up a moment later.
-  // Tags exist before the speeches are announced downstream (alerts match on them). A day
-  // that cannot be indexed or tagged is recorded (ingest_errors) and dequeued, not retried.
-  if (counted) {
-    await indexPendingDays(db, 1, { log });
-    if (tagger) await tagPendingDays({ db, tags: new TagRepository(db) }, tagger, { log });
-  }
   return {
     status: res.status,
     file: prepared.file,

@@ -10,11 +10,7 @@ import type { PreparedFile } from './rows.js';
 import { logWarnings, recordFailure } from './ingest-one.js';
 import { SittingRepository, type ApplyResult } from './sitting-repository.js';
 import { DayWrites } from './day-writes.js';
-import { indexPendingDays } from './search-index.js';
-import type { DayFailure } from './day-failure.js';
-import { TagRepository } from '../tag/tag-repository.js';
-import { tagPendingDays } from '../tag/tag-service.js';
-import type { Tagger } from '../tag/tagger.js';
+import { emptyReport, type IngestBus } from '../events/ingest.js';
 import type { SourceFile } from './source-files.js';
 
 export interface IngestSummary {
@@ -51,10 +47,12 @@ export interface IngestOptions {
   people: PeopleData | null;
   log: Logger;
   onFile?: (file: SourceFile, outcome: ApplyResult['status'] | 'failed') => void;
-  /** Fill paragraphs' search vectors as part of the run (default true). */
-  searchIndex?: boolean;
-  /** Tag the days the run wrote (null: leave them queued for a tagging worker). */
-  tagger?: Tagger | null;
+  /**
+   * Where `file-ingested` is published once every file is committed. Its subscribers (the
+   * composition root's: search indexing, tagging) run within the run and report into its
+   * summary; a day they leave queued waits for a later run or worker.
+   */
+  events: IngestBus;
   /** Bounds on one document (default DEFAULT_PARSE_LIMITS); a file over one fails by name. */
   limits?: Readonly<ParseLimits> | undefined;
 }
@@ -143,22 +141,18 @@ export async function ingestFiles(db: Db, files: SourceFile[], opts: IngestOptio
     await Promise.all(inFlight);
     summary.committedSeconds = (performance.now() - started) / 1000;
     // Indexing after the writes, not beside them: measured, overlapping only made both
-    // fight for the same two cores. On a server it uses two connections.
-    // A day that cannot be indexed or tagged is recorded and left behind, not fatal: it
-    // must not stop this run's other days, nor (still queued) every later run.
-    const dayFailed = (f: DayFailure) => summary.failed.push({ file: f.file, message: f.message });
-    if (opts.searchIndex !== false)
-      summary.indexed = await indexPendingDays(db, db.kind === 'postgres' ? 2 : 1, {
-        log: opts.log,
-        onFailure: dayFailed,
-      });
-    if (opts.tagger) {
-      const tagged = await tagPendingDays({ db, tags: new TagRepository(db) }, opts.tagger, {
-        log: opts.log,
-      });
-      summary.tagged = tagged.speeches;
-      tagged.failed.forEach(dayFailed);
-    }
+    // fight for the same two cores. A day that cannot be indexed or tagged is recorded and
+    // left behind, not fatal: it must not stop this run's other days, nor (still queued)
+    // every later run.
+    const report = emptyReport();
+    await opts.events.publish(
+      'file-ingested',
+      { files: files.map((f) => f.name), batch: true, report },
+      { log: opts.log },
+    );
+    summary.indexed = report.indexed;
+    summary.tagged = report.tagged;
+    summary.failed.push(...report.failed);
   } finally {
     await pool.close();
   }

@@ -1,7 +1,7 @@
 import type { Logger } from '../log.js';
 import type { Db } from '../store/db.js';
 import { dayWork, recordDayFailure, resolveDayFailures, type DayFailure } from './day-failure.js';
-import { tryLockDay } from './sitting-repository.js';
+import { tryLockDay } from '../store/day-lock.js';
 
 /** A queued day being rewritten right now: come back to it in a moment. */
 const BUSY = { groupKey: '', paragraphs: 0, busy: true } as const;

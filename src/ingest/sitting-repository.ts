@@ -63,6 +63,15 @@ export class SittingRepository {
     return new Map(rows.map((r) => [r.name, r.checksum]));
   }
 
+  /** The speeches of the days `fileName` is the current version of, in order: what a replayed announcement names. */
+  async speechGidsOfCurrentFile(fileName: string): Promise<string[]> {
+    const rows = await this.db.query<{ gid: string }>(
+      `SELECT s.gid FROM speeches s JOIN sittings t ON t.group_key = s.group_key WHERE t.current_file = $1 ORDER BY s.seq`,
+      [fileName],
+    );
+    return rows.map((r) => r.gid);
+  }
+
   async apply(prepared: PreparedFile): Promise<ApplyResult> {
     return this.db.transaction(
       async (tx) => {
@@ -120,18 +129,6 @@ export class SittingRepository {
     ]);
     await insertIssues(tx, file.name, prepared.issues);
   }
-}
-
-/**
- * The day lock the writer holds while replacing a day. Indexers and taggers only *try* it,
- * after locking their queue row: waiting would deadlock against a writer that is waiting
- * for that same queue row.
- */
-export async function tryLockDay(tx: Queryable, groupKey: string): Promise<boolean> {
-  const [row] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [
-    groupKey,
-  ]);
-  return row?.ok === true;
 }
 
 /**

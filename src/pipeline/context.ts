@@ -1,11 +1,12 @@
 /** What the stage handlers share: the store, the feed, the queue and the repositories over them. */
 import type { ParseLimits } from '../debate/limits.js';
+import type { IngestBus } from '../events/ingest.js';
+import { SittingRepository } from '../ingest/sitting-repository.js';
 import type { Logger } from '../log.js';
 import type { Db } from '../store/db.js';
 import { CursorRepository } from './cursor-repository.js';
-import type { Feed } from './feed.js';
+import type { Feed } from '../feed/open-feed.js';
 import { FetchRepository } from './fetch-repository.js';
-import type { SpeechHooks } from './hooks.js';
 import type { PipelineQueue, ScheduleSpec } from './queue.js';
 import { ResolverCache } from './resolver-cache.js';
 import { StateRepository } from './state-repository.js';
@@ -32,16 +33,18 @@ export interface PipelineDeps {
   queue: PipelineQueue;
   feed: Feed;
   log: Logger;
-  hooks: SpeechHooks;
+  /** Where ingest publishes `file-ingested` and the speeches-ingested stage `speeches-ingested`. */
+  events: IngestBus;
   settings: PipelineSettings;
   cursors: CursorRepository;
   fetches: FetchRepository;
   states: StateRepository;
   resolvers: ResolverCache;
+  sittings: SittingRepository;
 }
 
 export function makeDeps(
-  base: Pick<PipelineDeps, 'db' | 'queue' | 'feed' | 'log' | 'hooks' | 'settings'>,
+  base: Pick<PipelineDeps, 'db' | 'queue' | 'feed' | 'log' | 'events' | 'settings'>,
 ): PipelineDeps {
   return {
     ...base,
@@ -49,5 +52,6 @@ export function makeDeps(
     fetches: new FetchRepository(base.db),
     states: new StateRepository(base.db),
     resolvers: new ResolverCache(base.db),
+    sittings: new SittingRepository(base.db),
   };
 }

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { advanceCursor, type ChangeCursor, type ChangeEntry } from '../feed/index.js';
 import type { Db, Queryable } from '../store/db.js';
-import type { IndexValidators } from './feed-index.js';
+import type { IndexEntry, IndexValidators } from '../feed/feed-index.js';
 
 export type ListingMode = 'changedates' | 'index';
 export type PendingOrigin = 'poll' | 'index' | 'backfill';
@@ -36,12 +36,6 @@ export interface PendingFile {
   checksum: string | null;
   etag: string | null;
   lastModified: string | null;
-}
-
-export interface IndexEntry {
-  name: string;
-  /** What the index shows about the file (date, size): a change means a new version. */
-  stamp: string;
 }
 
 interface TypeRow {

@@ -7,12 +7,12 @@ import type { Logger } from '../log.js';
 import type { Db } from '../store/db.js';
 import { BullPipelineQueue } from './bullmq-queue.js';
 import { makeDeps, type PipelineDeps, type PipelineSettings } from './context.js';
-import type { Feed } from './feed.js';
-import { SpeechHooks, type SpeechesIngestedHandler } from './hooks.js';
+import type { IngestBus } from '../events/ingest.js';
+import type { Feed } from '../feed/open-feed.js';
 import { jobIds, type FetchJob, type IngestJob, type PollJob, type SpeechesJob } from './jobs.js';
 import type { JobContext, PipelineQueue } from './queue.js';
 import { runFetch } from './stages/fetch.js';
-import { runIngest } from './stages/ingest.js';
+import { runIngestStage } from './stages/ingest.js';
 import { runPoll } from './stages/poll.js';
 import { runSpeechesIngested } from './stages/speeches.js';
 
@@ -22,6 +22,8 @@ export interface PipelineOptions {
   feed: Feed;
   log: Logger;
   settings: PipelineSettings;
+  /** The composition root's bus, its features subscribed (src/app/subscriptions.ts). */
+  events: IngestBus;
 }
 
 export interface ScheduleOptions {
@@ -40,17 +42,11 @@ export class Pipeline {
     this.deps = makeDeps({
       ...options,
       log: options.log.child({ component: 'pipeline' }),
-      hooks: new SpeechHooks(),
     });
   }
 
   get queue(): PipelineQueue {
     return this.deps.queue;
-  }
-
-  /** The extension point for tagging and alerts (see hooks.ts); returns an unregister function. */
-  onSpeechesIngested(name: string, handler: SpeechesIngestedHandler): () => void {
-    return this.deps.hooks.add(name, handler);
   }
 
   /** Makes this process a worker for every stage. */
@@ -62,7 +58,7 @@ export class Pipeline {
       concurrency: settings.concurrency,
       limiter: { max: settings.fetchPerMinute, durationMs: 60_000 },
     });
-    queue.work('ingest', (job) => runIngest(d, job as JobContext<IngestJob>), {
+    queue.work('ingest', (job) => runIngestStage(d, job as JobContext<IngestJob>), {
       concurrency: settings.concurrency,
     });
     queue.work('speeches-ingested', (job) => runSpeechesIngested(d, job as JobContext<SpeechesJob>), {

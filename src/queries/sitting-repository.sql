@@ -17,6 +17,9 @@ ON CONFLICT (old_gid) DO UPDATE SET new_gid = EXCLUDED.new_gid, match_type = EXC
 -- SittingRepository.knownChecksums
 SELECT name, checksum FROM feed_files
 
+-- SittingRepository.speechGidsOfCurrentFile
+SELECT s.gid FROM speeches s JOIN sittings t ON t.group_key = s.group_key WHERE t.current_file = $1 ORDER BY s.seq
+
 -- SittingRepository.apply
 SELECT * FROM ingest_open_file($1, $2, $3)
 
@@ -25,9 +28,6 @@ SELECT ingest_clear_day($1, $2, $3, $4, $5) AS hashes
 
 -- SittingRepository.recordFile
 SELECT ingest_close_file($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-
--- tryLockDay
-SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok
 
 -- insertIssues
 INSERT INTO ingest_errors (file_name, severity, line, col, field, message)

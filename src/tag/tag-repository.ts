@@ -13,6 +13,11 @@ export interface DayParagraph {
 export class TagRepository {
   constructor(private readonly db: Db) {}
 
+  /** Whether any day waits to be tagged. */
+  async anyDayQueued(): Promise<boolean> {
+    return (await this.db.query('SELECT 1 FROM tag_pending LIMIT 1')).length > 0;
+  }
+
   /** Takes the oldest queued day, locked so that parallel taggers each take a different one. */
   async claimDay(tx: Queryable): Promise<string | null> {
     const [next] = await tx.query<{ group_key: string }>(

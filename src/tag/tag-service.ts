@@ -1,5 +1,5 @@
 import { dayWork, recordDayFailure, type DayFailure } from '../ingest/day-failure.js';
-import { tryLockDay } from '../ingest/sitting-repository.js';
+import { tryLockDay } from '../store/day-lock.js';
 import type { Logger } from '../log.js';
 import type { Db } from '../store/db.js';
 import { correctionsFor } from './correction-repository.js';

@@ -7,12 +7,12 @@
  * without logging in.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openFeed } from '../../src/pipeline/feed.js';
+import { openFeed } from '../../src/feed/open-feed.js';
 import { MemoryQueue } from '../../src/pipeline/memory-queue.js';
-import { Pipeline } from '../../src/pipeline/pipeline.js';
-import { RETENTION } from '../../src/pipeline/runtime.js';
+import type { Pipeline } from '../../src/pipeline/pipeline.js';
+import { assemblePipeline, RETENTION } from '../../src/app/runtime.js';
 import type { Db } from '../../src/store/db.js';
-import { ALERTS_HOOK } from '../../src/alert/alerts.js';
+import { subscribeAlerts } from '../../src/app/subscriptions.js';
 import { SUBSCRIBE_ANSWER } from '../../src/alert/subscription-service.js';
 import { freshStore } from '../support/db.js';
 import { startPwdataServer, type PwdataServer } from '../support/pwdata-server.js';
@@ -63,7 +63,7 @@ describe('e-mail alerts from subscription to unsubscribe', () => {
       baseDelayMs: 20,
       log: silent,
     });
-    pipeline = new Pipeline({
+    pipeline = assemblePipeline({
       db,
       queue,
       feed,
@@ -76,8 +76,8 @@ describe('e-mail alerts from subscription to unsubscribe', () => {
         fetchPerMinute: 100_000,
         schedule: { everyMs: 200 },
       },
-    });
-    pipeline.onSpeechesIngested(ALERTS_HOOK, h.alerts.onSpeechesIngested);
+    }).pipeline;
+    subscribeAlerts(pipeline.deps.events, h.alerts);
     pipeline.startWorkers();
     await pipeline.startSchedule();
   });

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAlerts, type Alerts } from '../../src/alert/alerts.js';
 import { SUBSCRIBE_ANSWER } from '../../src/alert/subscription-service.js';
 import { MemoryQueue } from '../../src/pipeline/memory-queue.js';
-import { RETENTION } from '../../src/pipeline/runtime.js';
+import { RETENTION } from '../../src/app/runtime.js';
 import type { Db } from '../../src/store/db.js';
 import { alertsPlugin } from '../../src/web/alerts/plugin.js';
 import { rateLimiter } from '../../src/web/api/rate-limit.js';

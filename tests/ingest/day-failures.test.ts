@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requeueFailedDays } from '../../src/ingest/day-failure.js';
 import { listIngestErrors } from '../../src/ingest/error-repository.js';
-import { ingestFiles } from '../../src/ingest/ingest.js';
+import { ingestBatch } from '../../src/app/ingest.js';
 import { indexPendingDays } from '../../src/ingest/search-index.js';
 import { createDefaultTagger, type Tagger } from '../../src/tag/index.js';
 import { TagRepository } from '../../src/tag/tag-repository.js';
@@ -54,7 +54,7 @@ describe.each<StoreKind>(['postgres', 'pglite'])('days that cannot be indexed or
   it('are recorded and skipped; a later run indexes and tags its days; repair days retries them', async () => {
     const db = await store();
     const run = (tagger: Tagger, ...days: string[]) =>
-      ingestFiles(db, filesNamed(dir, ...days.map(fileOf)), {
+      ingestBatch(db, filesNamed(dir, ...days.map(fileOf)), {
         workers: 0,
         people: null,
         log: silentLog,

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listIngestErrors } from '../../src/ingest/error-repository.js';
-import { ingestFiles } from '../../src/ingest/ingest.js';
+import { ingestBatch } from '../../src/app/ingest.js';
 import { createDefaultTagger } from '../../src/tag/index.js';
 import { storePerTest, type StoreKind } from '../support/db.js';
 import { silentLog } from '../support/ingest.js';
@@ -69,7 +69,7 @@ describe.each<StoreKind>(['postgres', 'pglite'])('hostile files in a batch on %s
   it('fails each hostile file by name and limit; the others are stored, indexed and tagged; a later run proceeds', async () => {
     const db = await store();
     const run = (names: string[]) =>
-      ingestFiles(db, filesNamed(dir, ...names), { workers, people: null, log: silentLog, tagger });
+      ingestBatch(db, filesNamed(dir, ...names), { workers, people: null, log: silentLog, tagger });
 
     const first = await run(BATCH);
     expect(first.ingested).toBe(2);
@@ -119,7 +119,7 @@ describe.each<StoreKind>(['postgres', 'pglite'])('hostile files in a batch on %s
     const lines: { level: number; file?: string; line?: number; msg: string }[] = [];
     const log = pino({ level: 'warn' }, { write: (s: string) => void lines.push(JSON.parse(s)) });
     try {
-      const summary = await ingestFiles(db, filesNamed(tree, fileOf(day)), { workers, people: null, log });
+      const summary = await ingestBatch(db, filesNamed(tree, fileOf(day)), { workers, people: null, log });
       expect(summary).toMatchObject({ ingested: 1, warnings: 2, failed: [] });
     } finally {
       rmSync(tree, { recursive: true, force: true });
@@ -139,7 +139,7 @@ describe.each<StoreKind>(['postgres', 'pglite'])('hostile files in a batch on %s
     const db = await store();
     const small = debatesTree({ [fileOf(GOOD[0]!)]: debatesDay(GOOD[0]!, `<p>${'word '.repeat(1000)}</p>`) });
     try {
-      const summary = await ingestFiles(db, filesNamed(small, fileOf(GOOD[0]!)), {
+      const summary = await ingestBatch(db, filesNamed(small, fileOf(GOOD[0]!)), {
         workers,
         people: null,
         log: silentLog,

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runExport } from '../../src/cli/export-command.js';
 import { runRepairText } from '../../src/cli/repair-command.js';
-import { ingestFiles } from '../../src/ingest/ingest.js';
+import { ingestBatch } from '../../src/app/ingest.js';
+import { ingestBus } from '../../src/app/subscriptions.js';
 import { filesWithControlText, repairText } from '../../src/ingest/repair-text.js';
 import { indexPendingDays } from '../../src/ingest/search-index.js';
 import type { Db } from '../../src/store/db.js';
@@ -43,7 +44,7 @@ afterAll(() => rmSync(source, { recursive: true, force: true }));
 /** The store as the old parser left it: its text, and search vectors and tags computed from it. */
 async function oldStore(db: Db): Promise<void> {
   const files = filesNamed(source, fileOf(DAY), fileOf(CLEAN));
-  expect((await ingestFiles(db, files, { workers: 0, people: null, log: silentLog, tagger })).failed).toEqual(
+  expect((await ingestBatch(db, files, { workers: 0, people: null, log: silentLog, tagger })).failed).toEqual(
     [],
   );
   await db.query('UPDATE paragraphs SET body = $2, html = NULL WHERE speech_gid = $1', [GID, OLD_TEXT]);
@@ -103,7 +104,12 @@ describe.each<StoreKind>(['postgres', 'pglite'])('repair text on %s', (kind) => 
     ]);
     expect(await searchable(db, 'privatisation')).toBe(false);
 
-    const res = await repairText(db, source, { workers: 0, people: null, log: silentLog, tagger });
+    const res = await repairText(db, source, {
+      workers: 0,
+      people: null,
+      log: silentLog,
+      events: ingestBus({ db, tagger }),
+    });
     expect(res.missing).toEqual([]);
     expect(res.ingest).toMatchObject({ files: 1, ingested: 1, failed: [] });
     expect(res.remaining).toEqual([]);
@@ -115,7 +121,14 @@ describe.each<StoreKind>(['postgres', 'pglite'])('repair text on %s', (kind) => 
     expect(warnings).toEqual([{ line: 5, message: 'control character U+0007 dropped' }]);
 
     // Nothing left to do: a second repair re-ingests nothing.
-    expect(await repairText(db, source, { workers: 0, people: null, log: silentLog, tagger })).toMatchObject({
+    expect(
+      await repairText(db, source, {
+        workers: 0,
+        people: null,
+        log: silentLog,
+        events: ingestBus({ db, tagger }),
+      }),
+    ).toMatchObject({
       affected: [],
       ingest: null,
     });
@@ -126,7 +139,12 @@ describe.each<StoreKind>(['postgres', 'pglite'])('repair text on %s', (kind) => 
     await oldStore(db);
     const empty = debatesTree({});
     try {
-      const res = await repairText(db, empty, { workers: 0, people: null, log: silentLog });
+      const res = await repairText(db, empty, {
+        workers: 0,
+        people: null,
+        log: silentLog,
+        events: ingestBus({ db }),
+      });
       expect(res).toMatchObject({ missing: [fileOf(DAY)], ingest: null });
       expect(res.remaining).toHaveLength(1);
     } finally {

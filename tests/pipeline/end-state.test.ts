@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackfill } from '../../src/pipeline/backfill.js';
-import type { SpeechesIngested } from '../../src/pipeline/hooks.js';
+import type { SpeechesIngested } from '../../src/events/ingest.js';
 import type { Pipeline } from '../../src/pipeline/pipeline.js';
 import type { Db } from '../../src/store/db.js';
 import { corpusAvailable, corpusDir } from '../support/corpus.js';
@@ -63,7 +63,7 @@ describe.skipIf(!corpusAvailable())('the shared week through BullMQ, released ov
       bull: { url: redisUrl, prefix },
       everyMs: 300,
     });
-    pipeline.onSpeechesIngested('test', async (event) => void events.push(event));
+    pipeline.deps.events.on('speeches-ingested', 'test', async (event) => void events.push(event));
     pipeline.startWorkers();
     await pipeline.startSchedule();
     const releasing = releaseOverTime(server, 4, 300);

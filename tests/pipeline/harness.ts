@@ -9,18 +9,18 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
-import { ingestFiles } from '../../src/ingest/ingest.js';
+import { ingestBatch } from '../../src/app/ingest.js';
 import { listSourceFiles } from '../../src/ingest/source-files.js';
 import type { FeedType } from '../../src/parliament/index.js';
 import { MemberRepository } from '../../src/member/member-repository.js';
 import { loadMembersFile } from '../../src/member/member-service.js';
 import { BullPipelineQueue } from '../../src/pipeline/bullmq-queue.js';
-import { openFeed } from '../../src/pipeline/feed.js';
+import { openFeed } from '../../src/feed/open-feed.js';
 import { MemoryQueue } from '../../src/pipeline/memory-queue.js';
-import { Pipeline } from '../../src/pipeline/pipeline.js';
+import type { Pipeline } from '../../src/pipeline/pipeline.js';
 import { runPoll, type PollOutcome } from '../../src/pipeline/stages/poll.js';
 import { STAGES, type PipelineQueue } from '../../src/pipeline/queue.js';
-import { RETENTION } from '../../src/pipeline/runtime.js';
+import { assemblePipeline, RETENTION } from '../../src/app/runtime.js';
 import type { Db } from '../../src/store/db.js';
 import { corpusDir } from '../support/corpus.js';
 import { freshStore, storeDigest, type StoreKind } from '../support/db.js';
@@ -147,7 +147,7 @@ export function buildPipeline(o: HarnessOptions): Pipeline {
     baseDelayMs: 20,
     log: o.log,
   });
-  return new Pipeline({
+  return assemblePipeline({
     db: o.db,
     queue,
     feed,
@@ -161,7 +161,7 @@ export function buildPipeline(o: HarnessOptions): Pipeline {
       fetchPerMinute: 100_000,
       schedule: { everyMs: o.everyMs ?? 250 },
     },
-  });
+  }).pipeline;
 }
 
 /** The store a direct ingest of the corpus (members first, as `hansard-watch ingest` does) ends in. */
@@ -178,7 +178,7 @@ export async function directDigest(
     );
     const people = await new MemberRepository(db).load();
     const files = listSourceFiles(corpusDir, types ? { types: [...types] } : {});
-    const summary = await ingestFiles(db, files, { workers: 0, people, log: pino({ level: 'silent' }) });
+    const summary = await ingestBatch(db, files, { workers: 0, people, log: pino({ level: 'silent' }) });
     if (summary.failed.length > 0) throw new Error(`direct ingest failed: ${JSON.stringify(summary.failed)}`);
     return await storeDigest(db);
   } finally {

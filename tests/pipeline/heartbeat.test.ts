@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startHeartbeat } from '../../src/pipeline/heartbeat.js';
+import { startHeartbeat } from '../../src/app/heartbeat.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'hw-heartbeat-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

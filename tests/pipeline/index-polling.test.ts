@@ -9,7 +9,7 @@ import { mkdirSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Pipeline } from '../../src/pipeline/pipeline.js';
-import { DirectoryFeedIndex } from '../../src/pipeline/feed-index.js';
+import { DirectoryFeedIndex } from '../../src/feed/feed-index.js';
 import { FeedNotFoundError } from '../../src/feed/index.js';
 import type { Db } from '../../src/store/db.js';
 import { freshStore } from '../support/db.js';

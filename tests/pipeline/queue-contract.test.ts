@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BullPipelineQueue } from '../../src/pipeline/bullmq-queue.js';
 import { MemoryQueue } from '../../src/pipeline/memory-queue.js';
 import { PermanentJobError, type JobContext, type PipelineQueue } from '../../src/pipeline/queue.js';
-import { RETENTION } from '../../src/pipeline/runtime.js';
+import { RETENTION } from '../../src/app/runtime.js';
 import { dropPrefix, redisUrl, sleep, uniquePrefix, waitFor } from './harness.js';
 
 const log = pino({ level: 'silent' });

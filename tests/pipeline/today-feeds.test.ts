@@ -19,7 +19,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startBackfill } from '../../src/pipeline/backfill.js';
-import { parseIndexFolders } from '../../src/pipeline/feed-index.js';
+import { parseIndexFolders } from '../../src/feed/feed-index.js';
 import type { Pipeline } from '../../src/pipeline/pipeline.js';
 import type { Db } from '../../src/store/db.js';
 import { corpusAvailable, corpusDir, EXPECTED_SPEECHES } from '../support/corpus.js';

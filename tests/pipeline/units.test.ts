@@ -3,10 +3,10 @@ import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { minCronIntervalSeconds } from '../../src/pipeline/cron.js';
-import { parseIndexPage } from '../../src/pipeline/feed-index.js';
+import { parseIndexPage } from '../../src/feed/feed-index.js';
 import { BACKFILL_PRIORITY, jobIds, jobsForPending } from '../../src/pipeline/jobs.js';
 import { retryDelayMs } from '../../src/pipeline/queue.js';
-import { withApplicationName } from '../../src/pipeline/runtime.js';
+import { withApplicationName } from '../../src/app/runtime.js';
 import type { PendingFile } from '../../src/pipeline/cursor-repository.js';
 import { dropPrefix, redisUrl, uniquePrefix } from './harness.js';
 

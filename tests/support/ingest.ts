@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { ingestFiles, type IngestSummary } from '../../src/ingest/ingest.js';
+import { ingestBatch } from '../../src/app/ingest.js';
+import type { IngestSummary } from '../../src/ingest/ingest.js';
 import { listSourceFiles, type SourceFile } from '../../src/ingest/source-files.js';
 import { parsePeople } from '../../src/member/people.js';
 import type { PeopleData } from '../../src/member/types.js';
@@ -18,7 +19,7 @@ export function ingest(
   people: PeopleData | null,
   workers = 0,
 ): Promise<IngestSummary> {
-  return ingestFiles(db, files, { workers, people, log: silentLog });
+  return ingestBatch(db, files, { workers, people, log: silentLog });
 }
 
 /** Files of a source directory picked by name, in the order given. */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestFiles } from '../../src/ingest/ingest.js';
+import { ingestBatch } from '../../src/app/ingest.js';
 import type { Db } from '../../src/store/db.js';
 import { askVerdicts, drawSample, precisionReport, saveVerdicts } from '../../src/tag/audit.js';
 import { listCorrections } from '../../src/tag/correction-repository.js';
@@ -25,7 +25,7 @@ describe('tags audit', () => {
   beforeAll(async () => {
     db = await freshStore('postgres');
     const people = readPeople(path.join(mini, 'members', 'people.json'));
-    await ingestFiles(db, pick(mini, 'debates2030-01-07b.xml'), {
+    await ingestBatch(db, pick(mini, 'debates2030-01-07b.xml'), {
       workers: 0,
       people,
       log: silentLog,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerTagCommands } from '../../src/cli/tags-command.js';
-import { ingestFiles } from '../../src/ingest/ingest.js';
+import { ingestBatch } from '../../src/app/ingest.js';
 import type { Db } from '../../src/store/db.js';
 import { TAG_SOURCE } from '../../src/export/export-repository.js';
 import { createDefaultTagger, type Tagger } from '../../src/tag/index.js';
@@ -81,7 +81,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
     afterAll(async () => Promise.all(stores.map((s) => s.close())));
     const people = readPeople(path.join(mini, 'members', 'people.json'));
     const ingest = (db: Db, file: string) =>
-      ingestFiles(db, pick(mini, file), { workers: 0, people, log: silentLog, tagger });
+      ingestBatch(db, pick(mini, file), { workers: 0, people, log: silentLog, tagger });
     const request = (over: Partial<CorrectionRequest>): CorrectionRequest => ({
       gid: A,
       paragraph: '1',

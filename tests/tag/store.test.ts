@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listSourceFiles } from '../../src/ingest/source-files.js';
-import { ingestFiles } from '../../src/ingest/ingest.js';
+import { ingestBatch } from '../../src/app/ingest.js';
 import type { Db } from '../../src/store/db.js';
 import { createDefaultTagger, type Tagger } from '../../src/tag/index.js';
 import { TagRepository } from '../../src/tag/tag-repository.js';
@@ -36,7 +36,7 @@ describe('tagging in the ingest', () => {
     const db = await freshStore('postgres');
     stores.push(db);
     const people = readPeople(path.join(mini, 'members', 'people.json'));
-    const a = await ingestFiles(db, pick(mini, 'debates2030-01-07a.xml'), {
+    const a = await ingestBatch(db, pick(mini, 'debates2030-01-07a.xml'), {
       workers: 0,
       people,
       log: silentLog,
@@ -47,7 +47,7 @@ describe('tagging in the ingest', () => {
     expect(before.map((t) => t.tag)).toContain('outsourcing');
     expect(before[0]?.model_version).toBe(tagger.modelVersion);
 
-    await ingestFiles(db, pick(mini, 'debates2030-01-07b.xml'), {
+    await ingestBatch(db, pick(mini, 'debates2030-01-07b.xml'), {
       workers: 0,
       people,
       log: silentLog,
@@ -66,7 +66,7 @@ describe('tagging in the ingest', () => {
     const db = await freshStore('postgres');
     stores.push(db);
     const people = readPeople(path.join(mini, 'members', 'people.json'));
-    await ingestFiles(db, pick(mini, 'debates2030-01-07b.xml'), {
+    await ingestBatch(db, pick(mini, 'debates2030-01-07b.xml'), {
       workers: 0,
       people,
       log: silentLog,
@@ -88,7 +88,7 @@ describe.skipIf(!corpusAvailable())('tags on the shared week', () => {
   beforeAll(async () => {
     db = await freshStore('postgres');
     const people = readPeople(path.join(corpusDir, 'members', 'people.json'));
-    const summary = await ingestFiles(db, listSourceFiles(corpusDir), {
+    const summary = await ingestBatch(db, listSourceFiles(corpusDir), {
       workers: 2,
       people,
       log: silentLog,

@@ -9,10 +9,10 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import { pino } from 'pino';
 import { createAlerts, type Alerts } from '../../src/alert/alerts.js';
 import { BullPipelineQueue } from '../../src/pipeline/bullmq-queue.js';
-import { openFeed } from '../../src/pipeline/feed.js';
+import { openFeed } from '../../src/feed/open-feed.js';
 import { MemoryQueue } from '../../src/pipeline/memory-queue.js';
-import { Pipeline } from '../../src/pipeline/pipeline.js';
-import { RETENTION } from '../../src/pipeline/runtime.js';
+import type { Pipeline } from '../../src/pipeline/pipeline.js';
+import { assemblePipeline, RETENTION } from '../../src/app/runtime.js';
 import type { Db } from '../../src/store/db.js';
 import { buildServer } from '../../src/web/server.js';
 import { loadMiniMembers, mini, tableResolver, testSettings } from '../alert/support.js';
@@ -42,7 +42,7 @@ export interface FullServer {
 export function offlinePipeline(db: Db, queue: Pipeline['deps']['queue']): Pipeline {
   // Port 9 (discard) refuses: nothing in these tests may reach beyond this machine.
   const feed = openFeed({ baseUrl: 'http://127.0.0.1:9/pwdata/', minIntervalMs: 0, timeoutMs: 1000, log });
-  return new Pipeline({
+  return assemblePipeline({
     db,
     queue,
     feed,
@@ -55,7 +55,7 @@ export function offlinePipeline(db: Db, queue: Pipeline['deps']['queue']): Pipel
       fetchPerMinute: 60,
       schedule: { everyMs: 60_000 },
     },
-  });
+  }).pipeline;
 }
 
 export async function fullServer(queueKind: 'bullmq' | 'memory'): Promise<FullServer> {

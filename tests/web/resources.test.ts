@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { withApplicationName } from '../../src/pipeline/runtime.js';
+import { withApplicationName } from '../../src/app/runtime.js';
 import { openDb, type Db, type DbOptions } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { RESPONSE_LIMITS } from '../../src/speech/paragraph-window.js';
@@ -124,7 +124,7 @@ async function serve(
   db: Db,
   streams: Partial<StreamLimits>,
 ): Promise<{ app: FastifyInstance; base: string }> {
-  // As `serve` assembles it (src/cli/serve-command.ts).
+  // As `serve` assembles it (src/app/processes.ts, buildServer's 'read' role).
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   await app.register(healthPlugin, { db, timeoutMs: 500 });
   await app.register(webPlugin, { db, tags: [], rateLimit: false, streams });

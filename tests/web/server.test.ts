@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { BullPipelineQueue } from '../../src/pipeline/bullmq-queue.js';
 import { MemoryQueue } from '../../src/pipeline/memory-queue.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
-import { RETENTION } from '../../src/pipeline/runtime.js';
+import { RETENTION } from '../../src/app/runtime.js';
 import type { Db } from '../../src/store/db.js';
 import { buildServer } from '../../src/web/server.js';
 import { freshStore } from '../support/db.js';

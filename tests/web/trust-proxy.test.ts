@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { MemoryQueue } from '../../src/pipeline/memory-queue.js';
-import { RETENTION } from '../../src/pipeline/runtime.js';
+import { RETENTION } from '../../src/app/runtime.js';
 import { DEFAULT_RATE_LIMITS } from '../../src/web/api/context.js';
 import { buildServer } from '../../src/web/server.js';
 import { storePerTest } from '../support/db.js';

@@ -1,6 +1,6 @@
 /**
  * E-mails as plain text and HTML. Text from the record goes through the escaping `html`
- * template (src/web/pages/html.ts); highlighted excerpts through excerptHtml, which
+ * template (src/html/template.ts); highlighted excerpts through excerptHtml, which
  * escapes first and only then turns the match markers into <mark>. Styles are inline:
  * mail clients drop style sheets.
  */

@@ -1,6 +1,7 @@
 /**
- * `ingest`: write one fetched file into the store (the ingestion core: one transaction,
- * idempotent per file), then announce its new and changed speeches and finish the file.
+ * `ingest`: write one fetched file into the store (ingestFile: one transaction, idempotent
+ * per file, then `file-ingested`, whose subscribers index and tag), then announce its new
+ * and changed speeches and finish the file.
  *
  * Order matters for crashes. ingestBytes commits first; a worker dying after that but
  * before `finish` leaves the job to be retried, and the retry finds the file already
@@ -10,22 +11,11 @@
  * file is finished it has been announced.
  */
 import { feedTypeOfFolder } from '../../parliament/index.js';
-import { ingestBytes, type IngestOneResult } from '../../ingest/ingest-one.js';
-import { indexPendingDays } from '../../ingest/search-index.js';
-import { createDefaultTagger, type Tagger } from '../../tag/index.js';
-import { TagRepository } from '../../tag/tag-repository.js';
-import { tagPendingDays } from '../../tag/tag-service.js';
+import { ingestFile, type IngestOneResult } from '../../ingest/ingest-one.js';
 import type { PipelineDeps } from '../context.js';
 import type { VersionStatus } from '../fetch-repository.js';
 import { jobIds, type IngestJob, type SpeechesJob } from '../jobs.js';
 import { PermanentJobError, type JobContext } from '../queue.js';
-
-let cachedTagger: Tagger | undefined;
-/** One tagger per process: loading the taxonomy and model takes a moment. */
-function processTagger(): Tagger {
-  cachedTagger ??= createDefaultTagger();
-  return cachedTagger;
-}
 
 export interface IngestOutcome {
   status: IngestOneResult['status'] | 'done-already';
@@ -34,7 +24,7 @@ export interface IngestOutcome {
   replay: boolean;
 }
 
-export async function runIngest(deps: PipelineDeps, job: JobContext<IngestJob>): Promise<IngestOutcome> {
+export async function runIngestStage(deps: PipelineDeps, job: JobContext<IngestJob>): Promise<IngestOutcome> {
   const { type, name, checksum } = job.data;
   const bytes = await deps.fetches.blob(checksum);
   if (!bytes) {
@@ -46,22 +36,16 @@ export async function runIngest(deps: PipelineDeps, job: JobContext<IngestJob>):
   }
   const resolver = await deps.resolvers.current();
   job.log.info({ type, file: name, bytes: bytes.byteLength, attempt: job.attempt }, 'ingest start');
-  const tagger = processTagger();
-  const result = await ingestBytes(
+  // Returns once `file-ingested`'s subscribers (search index, tagging) are done: tags exist
+  // before the speeches are announced, because alerts match on them.
+  const result = await ingestFile(
     deps.db,
+    deps.events,
     { name, type: feedTypeOfFolder(type), bytes },
     resolver,
-    job.log,
-    tagger,
+    { log: job.log, signal: job.signal },
     deps.settings.parseLimits,
   );
-  // ingestBytes indexes and tags only after writing a current version; an attempt that
-  // died between its commit and that work leaves the day queued, so drain it here. Tags
-  // exist before the speeches are announced, because alerts match on them.
-  if (result.status !== 'current') {
-    await indexPendingDays(deps.db, 1, { log: job.log });
-    await tagPendingDays({ db: deps.db, tags: new TagRepository(deps.db) }, tagger, { log: job.log });
-  }
   const announcement = await announcementFor(deps, job.data, result);
   if (announcement.gids.length > 0) {
     const data: SpeechesJob = {
@@ -109,9 +93,5 @@ async function announcementFor(
 ): Promise<{ gids: string[]; replay: boolean }> {
   if (result.status !== 'unchanged') return { gids: result.changedSpeechGids, replay: false };
   if (await deps.fetches.finished(data.type, data.name, data.checksum)) return { gids: [], replay: false };
-  const rows = await deps.db.query<{ gid: string }>(
-    `SELECT s.gid FROM speeches s JOIN sittings t ON t.group_key = s.group_key WHERE t.current_file = $1 ORDER BY s.seq`,
-    [data.name],
-  );
-  return { gids: rows.map((r) => r.gid), replay: true };
+  return { gids: await deps.sittings.speechGidsOfCurrentFile(data.name), replay: true };
 }

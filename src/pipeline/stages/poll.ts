@@ -10,10 +10,10 @@
 import { parseFeedFileName } from '../../debate/feed-file.js';
 import { feedTypeOfFolder, NESTED_FEED_TYPES, type FeedType } from '../../parliament/index.js';
 import { FeedNotFoundError } from '../../feed/index.js';
-import { indexPendingDays } from '../../ingest/search-index.js';
+import { emptyReport } from '../../events/ingest.js';
 import type { PipelineDeps } from '../context.js';
 import type { ListingMode, TypeState } from '../cursor-repository.js';
-import type { IndexListing } from '../feed-index.js';
+import type { IndexListing } from '../../feed/feed-index.js';
 import { jobsForPending, type PollJob } from '../jobs.js';
 import { refreshPeopleIfDue } from '../people-refresh.js';
 import type { NestedFolders } from '../state-repository.js';
@@ -59,8 +59,12 @@ export async function runPoll(deps: PipelineDeps, job: JobContext<PollJob>): Pro
   await deps.states.set('last-poll', summary);
   if (typesFailed.length === 0) await deps.states.set('last-successful-poll', summary);
   await deps.fetches.collectBlobs(deps.settings.blobRetentionHours ?? 24 * 7);
-  // Safety net for days queued for search indexing by an ingest whose worker died.
-  await indexPendingDays(deps.db);
+  // Safety net for days left queued (search index, tagging) by an ingest whose worker died.
+  await deps.events.publish(
+    'file-ingested',
+    { files: [], batch: false, report: emptyReport() },
+    { log: job.log, signal: job.signal },
+  );
   job.log.info({ jobsQueued, typesFailed, ms: summary.durationMs }, 'poll done');
   if (typesFailed.length > 0 && typesFailed.length === folders.length + failedNested(deps, typesFailed))
     throw new Error(`every feed type failed to poll (${typesFailed.join(', ')})`);

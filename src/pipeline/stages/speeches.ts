@@ -1,4 +1,4 @@
-/** `speeches-ingested`: runs the registered hooks (tagging, alerts) on a file's new and changed speeches. */
+/** `speeches-ingested`: publishes a file's new and changed speeches to their subscribers (alerts). */
 import type { PipelineDeps } from '../context.js';
 import type { SpeechesJob } from '../jobs.js';
 import type { JobContext } from '../queue.js';
@@ -7,6 +7,6 @@ export async function runSpeechesIngested(
   deps: PipelineDeps,
   job: JobContext<SpeechesJob>,
 ): Promise<{ hooks: number }> {
-  await deps.hooks.run(job.data, { db: deps.db, log: job.log, signal: job.signal });
-  return { hooks: deps.hooks.names().length };
+  await deps.events.publish('speeches-ingested', job.data, { log: job.log, signal: job.signal });
+  return { hooks: deps.events.names('speeches-ingested').length };
 }

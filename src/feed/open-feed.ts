@@ -10,7 +10,7 @@ import {
   RateLimiter,
   defaultUserAgent,
   type FeedSource,
-} from '../feed/index.js';
+} from './index.js';
 import type { Logger } from '../log.js';
 import { DirectoryFeedIndex, HttpFeedIndex, type FeedIndex } from './feed-index.js';
 

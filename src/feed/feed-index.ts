@@ -19,10 +19,16 @@ import {
   isSafeFolder,
   isSafeName,
   RateLimiter,
-} from '../feed/index.js';
-import { getOnce, type GetResponse } from '../feed/http.js';
-import { backoffDelay, isRetryableStatus, sleep } from '../feed/retry.js';
-import type { IndexEntry } from './cursor-repository.js';
+} from './index.js';
+import { getOnce, type GetResponse } from './http.js';
+import { backoffDelay, isRetryableStatus, sleep } from './retry.js';
+
+/** One file as a directory index lists it. */
+export interface IndexEntry {
+  name: string;
+  /** What the index shows about the file (date, size): a change means a new version. */
+  stamp: string;
+}
 
 /** What identifies one state of a listing: HTTP validators, or a mirror directory's mtime. */
 export interface IndexValidators {
