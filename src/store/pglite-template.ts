@@ -15,7 +15,6 @@ import {
 import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlib, createBrotliDecompress } from 'node:zlib';
 import { projectRoot } from '../paths.js';
 
@@ -145,7 +144,7 @@ export async function unpackTemplate(dataDir: string, file: string = templateFil
 /**
  * Makes the template for the installed PGlite: initdb into a temporary directory, closed
  * cleanly (so a new store opens without recovery), packed as tar and compressed with brotli
- * (1.3 MB; 4.5 MB with gzip). Run after upgrading PGlite: `npx tsx src/store/pglite-template.ts`.
+ * (1.3 MB; 4.5 MB with gzip). Run after upgrading PGlite: `npm run pglite:template`.
  */
 export async function buildTemplate(file: string = templateFile()): Promise<string> {
   const { PGlite } = await import('@electric-sql/pglite');
@@ -208,8 +207,4 @@ function packDir(root: string): Buffer {
   walk('');
   parts.push(Buffer.alloc(2 * BLOCK));
   return Buffer.concat(parts);
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  console.log(`wrote ${await buildTemplate()}`);
 }

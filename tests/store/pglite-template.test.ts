@@ -41,7 +41,7 @@ async function schema(db: Db): Promise<string[]> {
 }
 
 describe('embedded store made from the shipped template', () => {
-  it('exists for the installed PGlite (after upgrading it: npx tsx src/store/pglite-template.ts)', () => {
+  it('exists for the installed PGlite (after upgrading it: npm run pglite:template)', () => {
     expect(existsSync(templateFile()), `no ${templateFile()} for PGlite ${pgliteVersion()}`).toBe(true);
   });
 
