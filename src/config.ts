@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FEED_TYPES, type FeedType } from './parliament/index.js';
 import { DEFAULT_PWDATA_URL } from './feed/defaults.js';
-import { cronProblem, minCronIntervalSeconds, MIN_POLL_INTERVAL_SECONDS } from './pipeline/cron.js';
+import { cronProblem, minCronIntervalSeconds, MIN_POLL_INTERVAL_SECONDS } from './feed/poll-schedule.js';
 import { alertEnv } from './alert/settings.js';
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './debate/limits.js';
 

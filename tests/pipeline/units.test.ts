@@ -2,7 +2,7 @@
 import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { minCronIntervalSeconds } from '../../src/pipeline/cron.js';
+import { minCronIntervalSeconds } from '../../src/feed/poll-schedule.js';
 import { parseIndexPage } from '../../src/feed/feed-index.js';
 import { BACKFILL_PRIORITY, jobIds, jobsForPending } from '../../src/pipeline/jobs.js';
 import { retryDelayMs } from '../../src/pipeline/queue.js';
