@@ -21,7 +21,7 @@ import type { SubscriptionRequest, SubscriptionResult } from '../../alert/types.
 // Defined where they are owned (the taxonomy, the alerts); the pages and the API name them from here.
 export type { TagInfo, SubscriptionRequest, SubscriptionResult };
 
-/** Provided by the alerts feature; until then the endpoint validates and answers 501. */
+/** The alerts service (always on in `start`); a read-only `serve` has none, and the endpoint answers 501. */
 export interface SubscriptionService {
   /** `meta.ip`: the client address, for the per-IP limit. */
   subscribe(request: SubscriptionRequest, meta?: { ip?: string }): Promise<SubscriptionResult>;

@@ -1,7 +1,7 @@
 /**
  * POST /api/v1/subscriptions: a request for email alerts. Validated here; stored and
- * confirmed by the alerts service when one is registered, otherwise 501 (the request was
- * well-formed, the feature is not there yet). The subscribe form posts here directly: a
+ * confirmed by the alerts service, which `start` always has; a read-only `serve` has none
+ * and answers 501 (the request was well-formed, this server does not take alerts). The subscribe form posts here directly: a
  * browser without JavaScript gets the form back as HTML with the outcome; scripts get JSON.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
