@@ -427,7 +427,7 @@ async function serveChild(schema: string): Promise<void> {
  * schema as search_path: settings in the URL take precedence over openDb's own schema option.
  */
 async function webSessionUrl(schema: string): Promise<string> {
-  const { withWebSessionSettings } = await import('../src/app/runtime.js');
+  const { withWebSessionSettings } = await import('../src/app/store.js');
   const url = new URL(DATABASE_URL);
   url.searchParams.set('options', `-c search_path=${schema}`);
   return withWebSessionSettings(url.toString());

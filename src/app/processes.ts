@@ -17,7 +17,8 @@ import { streamLimitsFromConfig } from '../web/api/stream-limits.js';
 import { loadTagInfo, type TagInfo } from '../tag/tag-info.js';
 import { buildServer } from '../web/server.js';
 import { startHeartbeat, WORKER_HEARTBEAT_FILE } from './heartbeat.js';
-import { openAppStore, openRuntime } from './runtime.js';
+import { openRuntime } from './runtime.js';
+import { openAppStore } from './store.js';
 import { announceServer } from './server-file.js';
 import { exitOnSignals } from './shutdown.js';
 

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import type { Db } from '../store/db.js';
-import { openAppStore } from '../app/runtime.js';
+import { openAppStore } from '../app/store.js';
 
 export interface CliContext {
   config: Config;

@@ -6,7 +6,7 @@ import { minCronIntervalSeconds } from '../../src/feed/poll-schedule.js';
 import { parseIndexPage } from '../../src/feed/feed-index.js';
 import { BACKFILL_PRIORITY, jobIds, jobsForPending } from '../../src/pipeline/jobs.js';
 import { retryDelayMs } from '../../src/pipeline/queue.js';
-import { withApplicationName } from '../../src/app/runtime.js';
+import { withApplicationName } from '../../src/app/store.js';
 import type { PendingFile } from '../../src/pipeline/cursor-repository.js';
 import { dropPrefix, redisUrl, uniquePrefix } from './harness.js';
 

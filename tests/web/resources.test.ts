@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { withApplicationName } from '../../src/app/runtime.js';
+import { withApplicationName } from '../../src/app/store.js';
 import { openDb, type Db, type DbOptions } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { RESPONSE_LIMITS } from '../../src/speech/paragraph-window.js';
