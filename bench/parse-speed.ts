@@ -3,7 +3,7 @@
  * decoded text (the baseline the ingest benchmark compares with) against parseFeedFile
  * from raw bytes (decoding included). Rounds are interleaved so that load from other
  * processes hits every contender alike; best and median are reported.
- * Run: npx tsx bench/parse-speed.ts [rounds]
+ * Run: npm run bench parse-speed [rounds] (or npx tsx bench/parse-speed.ts [rounds])
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,7 +15,9 @@ import type { ParsedDocument } from '../src/debate/types.js';
 const corpus = path.resolve(
   process.env.HW_CORPUS ?? path.join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'twfy-2009-10'),
 );
-const rounds = Number(process.argv[2] ?? 10);
+// The first number among the arguments: under `npm run bench parse-speed N` the script's
+// name comes first, so argv[2] is not the count there.
+const rounds = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 10);
 
 const files = readdirSync(path.join(corpus, 'scrapedxml'), { recursive: true, encoding: 'utf8' })
   .filter((f) => f.endsWith('.xml'))
