@@ -26,10 +26,11 @@ export const PAGES: readonly { name: string; path: string }[] = [
   { name: 'tag-outsourcing', path: '/tags/outsourcing' },
   { name: 'people', path: '/people?q=hope' },
   { name: 'person', path: '/people/10287' },
-  { name: 'person-office-holder', path: '/people/10021' },
-  { name: 'person-msp', path: '/people/14049' },
+  { name: 'person-first-minister', path: '/people/10525' },
+  { name: 'person-msp', path: '/people/13986' },
+  { name: 'person-peer', path: '/people/13368' },
   { name: 'debate', path: '/debates/uk.org.publicwhip/debate/2009-10-26b.1.4' },
-  { name: 'debate-speech-linked', path: '/speeches/uk.org.publicwhip/debate/2009-10-26b.2.2' },
+  { name: 'debate-speech-linked', path: '/speeches/uk.org.publicwhip/debate/2009-10-26b.1.8' },
   { name: 'calendar', path: '/days' },
   { name: 'day-commons', path: '/days/2009-10-27/house-of-commons' },
   { name: 'day-scotland', path: '/days/2009-10-29/scottish-parliament' },
@@ -38,6 +39,7 @@ export const PAGES: readonly { name: string; path: string }[] = [
 ];
 
 const WIDTHS = [1280, 390] as const;
+const MAX_HEIGHT = 4000;
 const OUT = path.resolve(import.meta.dirname, '..', 'docs', 'screenshots');
 const CHROMIUM = process.env.HW_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
@@ -102,7 +104,18 @@ async function shoot(base: string, only: string | undefined): Promise<void> {
           continue;
         }
         const file = path.join(OUT, `${p.name}-${width}.png`);
-        writeFileSync(file, await page.screenshot({ fullPage: true }));
+        // Long pages (a day's written answers) are cut at MAX_HEIGHT: enough to review, small enough to commit.
+        const height = Math.min(
+          MAX_HEIGHT,
+          Number(await page.evaluate('document.documentElement.scrollHeight')),
+        );
+        const shot = await page.screenshot({
+          fullPage: true,
+          clip: { x: 0, y: 0, width, height },
+          timeout: 120_000,
+        });
+        writeFileSync(file, shot);
+        console.log(`${p.name} at ${width} px: ${status}`);
         written.push(path.relative(process.cwd(), file));
         await page.close();
       }

@@ -61,13 +61,20 @@ function recaseWord(word: string, first: boolean): string {
   return lower.replace(/(^|[-(/'"‘“])([a-z])/g, (_m, pre: string, c: string) => pre + c.toUpperCase());
 }
 
+/** Upper case, allowing a slip of the typist's (`REgional SELECT COMMITTEE`). */
+function isUpperCase(title: string): boolean {
+  const lower = title.replace(/[^a-z]/g, '').length;
+  const letters = title.replace(/[^A-Za-z]/g, '').length;
+  return /[A-Z]{2}/.test(title) && lower <= letters * 0.25;
+}
+
 /**
  * A heading as a reader expects it: Hansard prints many in capitals (`HOME DEPARTMENT`),
  * shown in title case with acronyms kept (`NHS`, `VAT`, `GCSE`); any title with a
  * lower-case letter is the source's own casing and is kept as it is.
  */
 export function displayTitle(title: string): string {
-  if (/[a-z]/.test(title) || !/[A-Z]{2}/.test(title)) return title;
+  if (!isUpperCase(title)) return title;
   return title
     .split(/(\s+)/)
     .map((w, i) => (/^\s+$/.test(w) ? w : recaseWord(w, i === 0)))
