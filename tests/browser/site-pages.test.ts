@@ -258,7 +258,7 @@ describe.skipIf(!corpusAvailable() || !browserAvailable())('MP, day and error pa
 
   for (const width of WIDTHS) {
     it(`errors are site pages with a way on, and the API keeps JSON, at ${width} px`, async () => {
-      let page = await open('/people/abc', width, 404);
+      let page = await open('/people/abc', width, 400);
       expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Person not found');
       expect(await page.locator('main').innerText()).not.toContain('Invalid path');
       await Promise.all([

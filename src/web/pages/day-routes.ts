@@ -16,9 +16,9 @@ const HTML_ERROR = {
   content: { 'text/html': { schema: { type: 'string' } } },
 };
 
-/** A calendar date that exists (`2009-02-30` does not). */
+/** A calendar date that exists (`2009-02-30` does not), in years Postgres and a calendar month can both hold. */
 function isRealDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  if (!/^[1-9]\d{3}-\d{2}-\d{2}$/.test(s) || s >= '9999-12') return false;
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
@@ -29,7 +29,7 @@ const monthQuery = z
   .object({
     month: z
       .string()
-      .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like 2009-10')
+      .regex(/^[1-9]\d{3}-(0[1-9]|1[0-2])$/, 'must be a month like 2009-10')
       .optional(),
   })
   .loose();

@@ -249,7 +249,7 @@ function peopleRoutes(app: FastifyInstance, ctx: WebContext): void {
     }),
     async (req, reply) => {
       const parsedId = personParam.safeParse(req.params.id);
-      if (!parsedId.success) return sendPage(reply, noSuchPerson(req.params.id), 404);
+      if (!parsedId.success) return sendPage(reply, noSuchPerson(req.params.id), 400);
       const id = parsedId.data;
       const q = parseOr400(recordQuery, req.query);
       const minConfidence = q.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
