@@ -153,6 +153,7 @@ async function buildStore(db: Db, target: number): Promise<StoreInfo> {
   const existing = await counts(db);
   if (existing.speeches >= target) {
     console.log(`store: reusing ${existing.speeches.toLocaleString()} speeches in ${KEEP_SCHEMA}`);
+    await copySittings(db);
     return { ...existing, buildSeconds: null };
   }
   if (existing.speeches > 0) throw new Error('the bench schema holds a partial store; drop it and run again');
@@ -162,6 +163,7 @@ async function buildStore(db: Db, target: number): Promise<StoreInfo> {
   const week = await counts(db);
   const copies = Math.ceil(target / week.speeches);
   await replicate(db, copies);
+  await copySittings(db);
   const built = await counts(db);
   return { ...built, buildSeconds: (performance.now() - started) / 1000 };
 }
@@ -305,6 +307,20 @@ function copiedColumns(table: string): [string, string][] {
   if (table === 'paragraph_search' || table === 'speech_tags')
     columns.push(['sitting_date', `x.src_date + ${SHIFT_DAYS} * k`]);
   return columns;
+}
+
+/**
+ * A sitting for each copied day, as an ingest records one per file: the calendar and the
+ * day pages start from them. Idempotent, so a store kept from before this step gets them too.
+ */
+async function copySittings(db: Db): Promise<void> {
+  const rows = await db.query(
+    `INSERT INTO sittings (group_key, type, sitting_date, current_file, current_version)
+     SELECT DISTINCT ON (h.group_key) h.group_key, h.type, h.sitting_date, 'bench-copy', 'a' FROM headings h
+      WHERE NOT EXISTS (SELECT 1 FROM sittings s WHERE s.group_key = h.group_key)
+     RETURNING 1`,
+  );
+  if (rows.length > 0) console.log(`sittings: ${rows.length} copied days recorded`);
 }
 
 /**
