@@ -31,7 +31,7 @@ export const PAGES: readonly { name: string; path: string }[] = [
   { name: 'person-peer', path: '/people/13368' },
   { name: 'debate', path: '/debates/uk.org.publicwhip/debate/2009-10-26b.1.4' },
   { name: 'debate-speech-linked', path: '/speeches/uk.org.publicwhip/debate/2009-10-26b.1.8' },
-  { name: 'calendar', path: '/days' },
+  { name: 'calendar', path: '/days?month=2009-10' },
   { name: 'day-commons', path: '/days/2009-10-27/house-of-commons' },
   { name: 'day-scotland', path: '/days/2009-10-29/scottish-parliament' },
   { name: 'error-not-found', path: '/no/such/page' },

@@ -114,12 +114,19 @@ export function divisionsSection(
   </section>`;
 }
 
+/** The start of the speech, so that two speeches in one debate can be told apart. */
+function excerptStart(text: string): string {
+  const words = text.split(/\s+/).slice(0, 18).join(' ');
+  return words.length < text.length ? `${words}…` : words;
+}
+
 function tagSpeechItem(hit: SearchPage['results'][number], tag: string): SafeHtml {
   const title = displayTitle(hit.minorHeading ?? hit.majorHeading ?? typeLabel(hit.type));
   const href = hit.debateGid ? debateHref(hit.debateGid, hit.gid) : `/api/v1/speeches/${encodeURI(hit.gid)}`;
   const confidence = hit.tags.find((t) => t.tag === tag)?.confidence;
   return html`<li>
     <a href="${href}">${title}</a>
+    <span class="excerpt">${excerptStart(hit.excerpt)}</span>
     <span class="meta"
       ><time datetime="${hit.sittingDate}">${displayDate(hit.sittingDate)}</time
       >${confidence !== undefined ? html` · confidence <span class="confidence">${confidence.toFixed(2)}</span>` : ''}</span
