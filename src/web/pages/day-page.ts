@@ -11,11 +11,12 @@ import { html, type SafeHtml } from '../../html/template.js';
 import { displayDate, displayMonth, displayTime, displayTitle, houseLabel, typeLabel } from './labels.js';
 import { layout } from './layout.js';
 
-const SHORT_HOUSE: Record<House, string> = {
-  'house-of-commons': 'Commons',
-  'house-of-lords': 'Lords',
-  'scottish-parliament': 'Holyrood',
-  'northern-ireland-assembly': 'Stormont',
+/** A house in a calendar cell: a word, and initials where a phone's cell is too narrow for it. */
+const SHORT_HOUSE: Record<House, [string, string]> = {
+  'house-of-commons': ['Commons', 'HC'],
+  'house-of-lords': ['Lords', 'HL'],
+  'scottish-parliament': ['Holyrood', 'SP'],
+  'northern-ireland-assembly': ['Stormont', 'NI'],
 };
 
 export function dayHref(date: string, house?: string | null): string {
@@ -51,7 +52,8 @@ function calendarCell(date: string | null, cal: CalendarMonth): SafeHtml {
         (h) =>
           html`<li>
             <a href="${dayHref(date, h)}" aria-label="${houseLabel(h)}, ${displayDate(date)}"
-              >${SHORT_HOUSE[h]}</a
+              ><span class="wide">${SHORT_HOUSE[h][0]}</span
+              ><span class="narrow">${SHORT_HOUSE[h][1]}</span></a
             >
           </li>`,
       )}
