@@ -7,6 +7,9 @@
  *   - p95 latency of the MP record (GET /api/v1/people/{id}) and of search
  *     (GET /api/v1/search with a mix of queries and filters) under concurrent load;
  *     targets ≤ 50 ms and ≤ 100 ms;
+ *   - p95 latency of the day page (GET /days/{date}/{house}, the HTML page with every
+ *     heading of the day, its speech counts and tags) over sittings all through the store;
+ *     target ≤ 100 ms;
  *   - the research export (CSV, JSONL, Parquet) in a child process each: rows/s and peak
  *     RSS; targets ≥ 50,000 rows/s and ≤ 200 MB.
  *
@@ -16,6 +19,8 @@
  * Baselines, measured in the same run:
  *   - MP record: the same endpoint counting from the speeches (minConfidence=0.55 is not the
  *     summary's threshold, so the record is counted live, as it was before the summary);
+ *   - day page: the debate page (GET /debates/{gid}) of each day's first debate, an existing
+ *     page over the same days;
  *   - search: the planner's own plan for each search (the `scan` driver, every search walking
  *     speeches newest first), run in-process one at a time with a statement timeout;
  *   - export: the same query read through the same cursor and thrown away (the database and
@@ -45,7 +50,13 @@ const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 const KEEP_SCHEMA = 'hw_bench_api';
 /** Each copy of the week moves this far on: more than the 23 days the week's files span, so copies never share a date. */
 const SHIFT_DAYS = 28;
-const TARGETS = { recordP95Ms: 50, searchP95Ms: 100, exportRowsPerSecond: 50_000, exportPeakRssMb: 200 };
+const TARGETS = {
+  recordP95Ms: 50,
+  searchP95Ms: 100,
+  dayPageP95Ms: 100,
+  exportRowsPerSecond: 50_000,
+  exportPeakRssMb: 200,
+};
 
 interface Options {
   speeches: number;
@@ -142,6 +153,7 @@ async function buildStore(db: Db, target: number): Promise<StoreInfo> {
   const existing = await counts(db);
   if (existing.speeches >= target) {
     console.log(`store: reusing ${existing.speeches.toLocaleString()} speeches in ${KEEP_SCHEMA}`);
+    await copySittings(db);
     return { ...existing, buildSeconds: null };
   }
   if (existing.speeches > 0) throw new Error('the bench schema holds a partial store; drop it and run again');
@@ -151,6 +163,7 @@ async function buildStore(db: Db, target: number): Promise<StoreInfo> {
   const week = await counts(db);
   const copies = Math.ceil(target / week.speeches);
   await replicate(db, copies);
+  await copySittings(db);
   const built = await counts(db);
   return { ...built, buildSeconds: (performance.now() - started) / 1000 };
 }
@@ -294,6 +307,20 @@ function copiedColumns(table: string): [string, string][] {
   if (table === 'paragraph_search' || table === 'speech_tags')
     columns.push(['sitting_date', `x.src_date + ${SHIFT_DAYS} * k`]);
   return columns;
+}
+
+/**
+ * A sitting for each copied day, as an ingest records one per file: the calendar and the
+ * day pages start from them. Idempotent, so a store kept from before this step gets them too.
+ */
+async function copySittings(db: Db): Promise<void> {
+  const rows = await db.query(
+    `INSERT INTO sittings (group_key, type, sitting_date, current_file, current_version)
+     SELECT DISTINCT ON (h.group_key) h.group_key, h.type, h.sitting_date, 'bench-copy', 'a' FROM headings h
+      WHERE NOT EXISTS (SELECT 1 FROM sittings s WHERE s.group_key = h.group_key)
+     RETURNING 1`,
+  );
+  if (rows.length > 0) console.log(`sittings: ${rows.length} copied days recorded`);
 }
 
 /**
@@ -489,6 +516,29 @@ async function topPeople(schema: string, n: number): Promise<string[]> {
   }
 }
 
+/** Day pages spread over the whole store (every copy of the week), and each day's first debate page. */
+async function dayPaths(schema: string, n: number): Promise<{ days: string[]; debates: string[] }> {
+  const { FEED_TYPE_REGISTRY } = await import('../src/parliament/index.js');
+  const db = await openDb({ databaseUrl: DATABASE_URL, schema, poolSize: 1 });
+  try {
+    const rows = await db.query<{ d: string; type: string; gid: string }>(
+      `SELECT d, type, gid FROM (
+         SELECT s.sitting_date::text AS d, s.type, md5(s.group_key) AS k,
+                (SELECT h.gid FROM headings h WHERE h.group_key = s.group_key ORDER BY h.seq LIMIT 1) AS gid
+           FROM sittings s) x
+        WHERE gid IS NOT NULL ORDER BY k LIMIT $1`,
+      [n],
+    );
+    const house = (type: string) => (FEED_TYPE_REGISTRY as Record<string, { house: string }>)[type]!.house;
+    return {
+      days: [...new Set(rows.map((r) => `/days/${r.d}/${house(r.type)}`))],
+      debates: rows.map((r) => `/debates/${encodeURI(r.gid)}`),
+    };
+  } finally {
+    await db.close();
+  }
+}
+
 async function measureLoad(schema: string, opts: Options): Promise<LoadResult[]> {
   const { Pool } = await import('undici');
   const people = await topPeople(schema, 60);
@@ -503,12 +553,13 @@ async function measureLoad(schema: string, opts: Options): Promise<LoadResult[]>
       const record = people.map((p) => `/api/v1/people/${p}`);
       await checkRecord(pool, schema, people[0]!);
       const search = searchPaths(people);
+      const { days, debates } = await dayPaths(schema, 60);
       // Warm-up: the first touch of each page comes from disk, not what steady state looks like.
       await runLoad(
         pool,
         'warm-up',
-        [...record, ...search, ...record, ...search],
-        2 * (record.length + search.length),
+        [...record, ...search, ...days, ...debates, ...record, ...search],
+        2 * (record.length + search.length) + days.length + debates.length,
         4,
         opts.seconds,
       );
@@ -540,6 +591,26 @@ async function measureLoad(schema: string, opts: Options): Promise<LoadResult[]>
             pool,
             `search     GET /api/v1/search       x${c}`,
             search,
+            opts.requests,
+            c,
+            opts.seconds,
+          ),
+        );
+        results.push(
+          await runLoad(
+            pool,
+            `day page   GET /days/{date}/{house} x${c}`,
+            days,
+            opts.requests,
+            c,
+            opts.seconds,
+          ),
+        );
+        results.push(
+          await runLoad(
+            pool,
+            `  baseline: debate page that day   x${c}`,
+            debates,
             opts.requests,
             c,
             opts.seconds,
@@ -862,7 +933,11 @@ function report(
       continue;
     }
     measured = r;
-    const target = r.name.startsWith('MP') ? TARGETS.recordP95Ms : TARGETS.searchP95Ms;
+    const target = r.name.startsWith('MP')
+      ? TARGETS.recordP95Ms
+      : r.name.startsWith('day')
+        ? TARGETS.dayPageP95Ms
+        : TARGETS.searchP95Ms;
     console.log(`${line}  target p95 <= ${target} ms: ${ok(r.p95 <= target && r.errors === 0)}`);
   }
   // Where search time goes: its slowest queries, measured one request at a time.

@@ -61,3 +61,12 @@ export const VOTE_ROW_SQL = `d.gid AS division_gid, d.number AS division_number,
 export const DIVISION_HEADINGS = `
   LEFT JOIN headings mh ON mh.gid = d.major_heading_gid
   LEFT JOIN headings nh ON nh.gid = d.minor_heading_gid`;
+
+/**
+ * Feeds whose divisions are of the whole chamber, so a member who sat that day and is not
+ * in the list did not vote. A committee's divisions (Public Bill Committees, cited by
+ * bill) list only the committee, so there absence says nothing.
+ */
+export const WHOLE_HOUSE_DIVISION_TYPES: readonly string[] = FEED_TYPES.filter(
+  (t) => FEED_TYPE_REGISTRY[t].divisions && !('byBill' in FEED_TYPE_REGISTRY[t].citation),
+);

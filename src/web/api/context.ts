@@ -4,9 +4,11 @@
  */
 import type { Db } from '../../store/db.js';
 import { DivisionRepository } from '../../division/division-repository.js';
+import { PersonDivisionRepository } from '../../division/person-divisions.js';
 import { ExportRepository } from '../../export/export-repository.js';
 import { VoteExportRepository } from '../../export/vote-export.js';
 import { PersonRepository } from '../../person/person-repository.js';
+import { DayRepository } from '../../search/day-repository.js';
 import { DebateRepository } from '../../search/debate-repository.js';
 import { SearchRepository } from '../../search/search-repository.js';
 import { TagCountRepository, type TagTotal } from '../../search/tag-count-repository.js';
@@ -37,6 +39,8 @@ export interface WebRepositories {
   exports: ExportRepository;
   divisions: DivisionRepository;
   voteExports: VoteExportRepository;
+  days: DayRepository;
+  personDivisions: PersonDivisionRepository;
 }
 
 export function webRepositories(db: Db): WebRepositories {
@@ -49,6 +53,8 @@ export function webRepositories(db: Db): WebRepositories {
     exports: new ExportRepository(db),
     divisions: new DivisionRepository(db),
     voteExports: new VoteExportRepository(db),
+    days: new DayRepository(db),
+    personDivisions: new PersonDivisionRepository(db),
   };
 }
 
@@ -103,6 +109,8 @@ export class WebContext {
   readonly exports: ExportRepository;
   readonly divisions: DivisionRepository;
   readonly voteExports: VoteExportRepository;
+  readonly days: DayRepository;
+  readonly personDivisions: PersonDivisionRepository;
   readonly streamLimits: StreamLimits;
   /** Slots for streaming responses, server-wide and per client address. */
   readonly streams: StreamSlots;
@@ -121,6 +129,8 @@ export class WebContext {
     this.exports = repos.exports;
     this.divisions = repos.divisions;
     this.voteExports = repos.voteExports;
+    this.days = repos.days;
+    this.personDivisions = repos.personDivisions;
     this.streamLimits = effectiveStreamLimits(db, options.streams);
     this.streams = new StreamSlots(this.streamLimits.exports, this.streamLimits.perClient);
   }

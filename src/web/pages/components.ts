@@ -5,7 +5,7 @@ import type { SearchHit, TagScore } from '../../search/search-repository.js';
 import { speakerLabel } from '../../member/speaker-label.js';
 import type { TagInfo } from '../api/context.js';
 import { html, trusted, type SafeHtml } from '../../html/template.js';
-import { displayDate, houseLabel, typeLabel } from './labels.js';
+import { displayDate, displayTitle, houseLabel, typeLabel } from './labels.js';
 
 /** Fill colours for chart bars, in taxonomy order; all reach 3:1 against white (WCAG non-text contrast). */
 const PALETTE = ['#1f5fa6', '#b03a2e', '#6c4f9e', '#1e7a4c', '#9a5b00', '#0f6f78', '#8a3b6f', '#4d5b12'];
@@ -73,7 +73,7 @@ export function speechResult(
   catalogue: readonly TagInfo[],
   headingLevel: 2 | 3 = 2,
 ): SafeHtml {
-  const title = hit.minorHeading ?? hit.majorHeading ?? typeLabel(hit.type);
+  const title = displayTitle(hit.minorHeading ?? hit.majorHeading ?? typeLabel(hit.type));
   const href = hit.debateGid ? debateHref(hit.debateGid, hit.gid) : `/api/v1/speeches/${encodeURI(hit.gid)}`;
   const heading =
     headingLevel === 2
@@ -83,7 +83,7 @@ export function speechResult(
     ${heading}
     <p class="meta">
       <time datetime="${hit.sittingDate}">${displayDate(hit.sittingDate)}</time> ·
-      ${typeLabel(hit.type)}${hit.majorHeading && hit.minorHeading ? html` · ${hit.majorHeading}` : ''}
+      ${typeLabel(hit.type)}${hit.majorHeading && hit.minorHeading ? html` · ${displayTitle(hit.majorHeading)}` : ''}
     </p>
     <p class="who">${speakerLine(hit)}</p>
     <p class="excerpt">${trusted(hit.excerptHtml)}</p>

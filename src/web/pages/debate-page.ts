@@ -1,9 +1,12 @@
 /** A debate: its heading, then each speech with its speaker, tags and sanitised text. */
 import type { Debate, DebateParagraph, DebateSpeech } from '../../search/debate-repository.js';
+import type { DebateNeighbours } from '../../search/day-repository.js';
+import { feedTypeEntry } from '../../parliament/index.js';
 import type { TagInfo } from '../api/context.js';
+import { dayHref } from './day-page.js';
 import { debateHref, sourceLinks, speakerLine, speechAnchor, tagBadges } from './components.js';
 import { html, trusted, type SafeHtml } from '../../html/template.js';
-import { displayDate, displayTime, typeLabel } from './labels.js';
+import { displayDate, displayTime, displayTitle, houseLabel, typeLabel } from './labels.js';
 import { layout } from './layout.js';
 import { sanitizeFeedHtml } from './sanitize.js';
 
@@ -63,7 +66,7 @@ function speechesWithSubheadings(debate: Debate, catalogue: readonly TagInfo[]):
       level = 3;
       out.push(
         html`<h2 class="subheading" id="${speechAnchor(minor)}">
-          <a href="${debateHref(minor)}">${titles.get(minor)}</a>
+          <a href="${debateHref(minor)}">${displayTitle(titles.get(minor) ?? '')}</a>
         </h2>`,
       );
     }
@@ -79,15 +82,43 @@ function pageHref(debate: Debate, cursor: string | null): string {
     : `${debateHref(debate.gid)}?cursor=${encodeURIComponent(cursor)}`;
 }
 
-export function renderDebate(debate: Debate, catalogue: readonly TagInfo[]): string {
-  const body = html`${debate.parent ? html`<p class="breadcrumb"><a href="${debateHref(debate.parent.gid)}">${debate.parent.title}</a></p>` : ''}
-    <h1>${debate.title}</h1>
+/** Previous and next debates of the same sitting, and the day's list between them. */
+function debateNav(debate: Debate, neighbours: DebateNeighbours, place: string): SafeHtml {
+  const house = feedTypeEntry(debate.type)?.house ?? null;
+  const { previous, next } = neighbours;
+  return html`<nav class="pager debate-pager" aria-label="Debates ${place}">
+    ${previous ? html`<a rel="prev" href="${debateHref(previous.gid)}"><span class="pager-dir">Previous</span> ${displayTitle(previous.title)}</a>` : html`<span></span>`}
+    <a class="pager-day" href="${dayHref(debate.sittingDate, house)}">All debates that day</a>
+    ${next ? html`<a rel="next" href="${debateHref(next.gid)}"><span class="pager-dir">Next</span> ${displayTitle(next.title)}</a>` : html`<span></span>`}
+  </nav>`;
+}
+
+/** Where the debate sits: its house's day, then its major heading above a minor one. */
+function breadcrumb(debate: Debate): SafeHtml {
+  const house = feedTypeEntry(debate.type)?.house ?? null;
+  return html`<p class="breadcrumb">
+    <a href="${dayHref(debate.sittingDate, house)}"
+      >${house ? `${houseLabel(house)}, ` : ''}${displayDate(debate.sittingDate)}</a
+    >
+    ${debate.parent ? html` › <a href="${debateHref(debate.parent.gid)}">${displayTitle(debate.parent.title)}</a>` : ''}
+  </p>`;
+}
+
+export function renderDebate(
+  debate: Debate,
+  catalogue: readonly TagInfo[],
+  neighbours: DebateNeighbours = { previous: null, next: null },
+): string {
+  const title = displayTitle(debate.title);
+  const body = html`${breadcrumb(debate)}
+    <h1>${title}</h1>
     ${debate.cursor ? html`<p class="notice">A later part of a long debate. <a href="${pageHref(debate, null)}">From the start</a></p>` : ''}
     <p class="meta">
       <time datetime="${debate.sittingDate}">${displayDate(debate.sittingDate)}</time> ·
       ${typeLabel(debate.type)}${debate.twfyUrl ? html` · <a href="${debate.twfyUrl}" rel="noopener">TheyWorkForYou</a>` : ''}
     </p>
     ${debate.speeches.length === 0 ? html`<p>No speeches under this heading.</p>` : speechesWithSubheadings(debate, catalogue)}
-    ${debate.nextCursor ? html`<p class="notice">This debate is long and continues on the next page. <a rel="next" href="${pageHref(debate, debate.nextCursor)}">Continue reading</a></p>` : ''}`;
-  return layout({ title: debate.title, current: 'search', body });
+    ${debate.nextCursor ? html`<p class="notice">This debate is long and continues on the next page. <a rel="next" href="${pageHref(debate, debate.nextCursor)}">Continue reading</a></p>` : ''}
+    ${debateNav(debate, neighbours, 'before and after')}`;
+  return layout({ title, current: 'days', body });
 }

@@ -4,11 +4,12 @@
  */
 import { html, type SafeHtml } from '../../html/template.js';
 
-export type NavKey = 'home' | 'search' | 'people' | 'export' | 'subscribe' | 'api';
+export type NavKey = 'home' | 'search' | 'people' | 'days' | 'export' | 'subscribe' | 'api';
 
 const NAV: { key: NavKey; href: string; label: string }[] = [
   { key: 'search', href: '/search', label: 'Search' },
   { key: 'people', href: '/people', label: 'MPs and peers' },
+  { key: 'days', href: '/days', label: 'By date' },
   { key: 'export', href: '/export', label: 'Export' },
   { key: 'subscribe', href: '/subscribe', label: 'Alerts' },
   { key: 'api', href: '/api/docs', label: 'API' },

@@ -5,6 +5,7 @@
  */
 import type { MembershipSpan, PersonProfile, SpeakingRecord } from '../../person/person-repository.js';
 import type { SearchPage } from '../../search/search-repository.js';
+import type { PersonDivisionPage } from '../../division/person-divisions.js';
 import { shortPersonId } from '../../parliament/index.js';
 import type { TagInfo } from '../api/context.js';
 import { timelineChart } from './chart.js';
@@ -12,12 +13,17 @@ import { speechResult, tagLabel } from './components.js';
 import { html, type SafeHtml } from '../../html/template.js';
 import { displayDate, houseLabel, typeLabel } from './labels.js';
 import { layout } from './layout.js';
+import { currentRoles, partyName, personActions, personHeader, roleText } from './person-header.js';
+import { divisionsSection, tagSpeechesSection, type TagSpeeches } from './person-votes.js';
 
 export interface PersonPageData {
   profile: PersonProfile;
   record: SpeakingRecord;
   latest: SearchPage;
   catalogue: readonly TagInfo[];
+  divisions: PersonDivisionPage;
+  /** A few speeches for each of the person's most used tags. */
+  byTag: TagSpeeches[];
 }
 
 function span(start: string | null, end: string | null): string {
@@ -27,18 +33,19 @@ function span(start: string | null, end: string | null): string {
 }
 
 function membershipRow(m: MembershipSpan): SafeHtml {
+  const party = partyName(m.party);
   return html`<tr>
-    <td>${span(m.startDate, m.endDate)}</td>
-    <td>${m.houseName ?? houseLabel(m.house)}</td>
-    <td>${m.party ?? '—'}</td>
-    <td>${m.constituency ?? '—'}</td>
+    <td data-label="When">${span(m.startDate, m.endDate)}</td>
+    <td data-label="House">${m.houseName ?? houseLabel(m.house)}</td>
+    <td data-label="Party">${party ?? html`<span class="muted">not recorded</span>`}</td>
+    <td data-label="Seat">${m.constituency ?? html`<span class="muted">none</span>`}</td>
   </tr>`;
 }
 
 function memberships(profile: PersonProfile): SafeHtml {
   if (profile.memberships.length === 0) return html`<p>No memberships recorded.</p>`;
   return html`<div class="table-scroll">
-    <table class="memberships">
+    <table class="memberships stack">
       <caption>
         Parties and seats, newest first
       </caption>
@@ -69,12 +76,14 @@ export function membershipsDuring(
 
 function atTheTime(profile: PersonProfile, record: SpeakingRecord): SafeHtml {
   const during = membershipsDuring(profile, record.firstDate, record.lastDate);
-  if (during.length === 0) return html``;
+  // Said once: when the speeches fall within the roles in the page's heading, this would repeat them.
+  const now = new Set(currentRoles(profile).map(roleText));
+  if (during.length === 0 || during.every((m) => now.has(roleText(m)))) return html``;
   return html`<p class="at-the-time">
     At the time of these speeches (${displayDate(record.firstDate)} to ${displayDate(record.lastDate)}):
     ${during.map(
       (m, i) =>
-        html`${i ? '; ' : ''}<strong>${m.party ?? 'no party'}</strong>${m.constituency ? html`, <strong>${m.constituency}</strong>` : ''}
+        html`${i ? '; ' : ''}<strong>${partyName(m.party) ?? 'party not recorded'}</strong>${m.constituency ? html`, <strong>${m.constituency}</strong>` : ''}
         (${m.houseName ?? houseLabel(m.house)})`,
     )}.
   </p>`;
@@ -158,14 +167,9 @@ function counts(record: SpeakingRecord, catalogue: readonly TagInfo[], personId:
 
 export function renderPerson(d: PersonPageData): string {
   const { profile, record, latest, catalogue } = d;
-  const current = [profile.party, profile.constituency, profile.houseName].filter(Boolean).join(' · ');
   const short = encodeURIComponent(shortPersonId(profile.id));
-  const body = html`<h1>${profile.name}</h1>
-    ${current ? html`<p class="lede">${current}</p>` : ''} ${otherNames(profile)}
-    <section aria-labelledby="memberships-title">
-      <h2 id="memberships-title">Parties and seats over time</h2>
-      ${atTheTime(profile, record)} ${memberships(profile)}
-    </section>
+  const body = html`${personHeader(profile)} ${otherNames(profile)} ${personActions(profile)}
+    ${divisionsSection(d.divisions, catalogue, profile)} ${tagSpeechesSection(d.byTag, catalogue, profile)}
     <section aria-labelledby="record-title">
       <h2 id="record-title">Speaking record</h2>
       <p>
@@ -180,6 +184,10 @@ export function renderPerson(d: PersonPageData): string {
       ${latest.results.length === 0 ? html`<p>No speeches.</p>` : latest.results.map((hit) => speechResult(hit, catalogue, 3))}
       ${latest.nextCursor ? html`<p><a href="/search?person=${short}">All speeches by ${profile.name}</a></p>` : ''}
       <p><a href="/export?person=${short}">Export ${profile.name}'s speeches</a></p>
+    </section>
+    <section aria-labelledby="memberships-title">
+      <h2 id="memberships-title">Parties and seats over time</h2>
+      ${atTheTime(profile, record)} ${memberships(profile)}
     </section>`;
   return layout({
     title: profile.name,

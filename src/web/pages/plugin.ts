@@ -19,7 +19,8 @@ import { renderDocs } from './docs-page.js';
 import { renderExport } from './export-page.js';
 import { renderHome } from './home-page.js';
 import { html } from '../../html/template.js';
-import { layout } from './layout.js';
+import { dayRoutes } from './day-routes.js';
+import { errorPage, issuesMessage } from './error-page.js';
 import { renderPeople } from './people-page.js';
 import { renderPerson } from './person-page.js';
 import { renderSearch } from './search-page.js';
@@ -42,18 +43,13 @@ function sendPage(reply: FastifyReply, page: string, status = 200): FastifyReply
 }
 
 export function messagePage(title: string, message: string): string {
-  return layout({
-    title,
-    body: html`<h1>${title}</h1>
-      <p>${message}</p>
-      <p><a href="/">Home</a> · <a href="/search">Search</a></p>`,
-  });
+  return errorPage(title, message);
 }
 
 export const pagesPlugin: FastifyPluginAsync<{ ctx: WebContext }> = async (app, { ctx }) => {
   app.setErrorHandler(async (err, req, reply) => {
     if (err instanceof BadRequestError)
-      return sendPage(reply, messagePage('That address is not valid', err.message), 400);
+      return sendPage(reply, messagePage('That address is not valid', issuesMessage(err.issues)), 400);
     // Fastify's own client errors (a body it cannot parse) keep their status, not their code.
     const status = (err as { statusCode?: number }).statusCode ?? 500;
     if (status >= 400 && status < 500)
@@ -90,6 +86,7 @@ export const pagesPlugin: FastifyPluginAsync<{ ctx: WebContext }> = async (app, 
   );
   debateRoutes(app, ctx);
   peopleRoutes(app, ctx);
+  dayRoutes(app, ctx);
   app.get(
     '/export',
     doc({
@@ -171,7 +168,11 @@ function debateRoutes(app: FastifyInstance, ctx: WebContext): void {
           messagePage('Debate not found', `Nothing in the record has the id ${gid}.`),
           404,
         );
-      return sendPage(reply, renderDebate(debate, await ctx.tagCatalogue()));
+      const [catalogue, neighbours] = await Promise.all([
+        ctx.tagCatalogue(),
+        ctx.days.neighbours(debate.gid),
+      ]);
+      return sendPage(reply, renderDebate(debate, catalogue, neighbours));
     },
   );
   // A speech's own address is its place in its debate.
@@ -196,6 +197,23 @@ function debateRoutes(app: FastifyInstance, ctx: WebContext): void {
       if (!heading) return reply.redirect(`/api/v1/speeches/${encodeURI(current)}`, 302);
       return reply.redirect(`${debateHref(heading)}#${encodeURIComponent(speechAnchor(current))}`, 301);
     },
+  );
+}
+
+/** Divisions listed on a person's page; the rest are in the votes API and the vote export. */
+const PERSON_DIVISIONS = 100;
+const TAGS_WITH_SPEECHES = 6;
+const SPEECHES_PER_TAG = 3;
+
+/** A person address that names nobody: say so, and offer the name search with what was typed. */
+function noSuchPerson(typed: string): string {
+  const looksLikeName = /[a-z]/i.test(typed) && typed.length <= 100;
+  return errorPage(
+    'Person not found',
+    `Nobody in the member data has the id "${typed}". People's pages are addressed by their TheyWorkForYou person number, like /people/10287.`,
+    looksLikeName
+      ? html`<p><a href="/people?q=${encodeURIComponent(typed)}">Find people named "${typed}"</a></p>`
+      : html`<p><a href="/people">Find a person by name</a></p>`,
   );
 }
 
@@ -230,10 +248,12 @@ function peopleRoutes(app: FastifyInstance, ctx: WebContext): void {
       responses: { 200: HTML_PAGE, 400: HTML_ERROR, 404: HTML_ERROR },
     }),
     async (req, reply) => {
-      const id = parseOr400(personParam, req.params.id, 'path');
+      const parsedId = personParam.safeParse(req.params.id);
+      if (!parsedId.success) return sendPage(reply, noSuchPerson(req.params.id), 400);
+      const id = parsedId.data;
       const q = parseOr400(recordQuery, req.query);
       const minConfidence = q.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
-      const [profile, record, latest, catalogue] = await Promise.all([
+      const [profile, record, latest, catalogue, divisions] = await Promise.all([
         ctx.people.profile(id),
         ctx.people.record(id, { minConfidence, from: q.from, to: q.to }),
         ctx.search.search(
@@ -241,14 +261,27 @@ function peopleRoutes(app: FastifyInstance, ctx: WebContext): void {
           { limit: 10 },
         ),
         ctx.tagCatalogue(),
+        ctx.personDivisions.record(id, PERSON_DIVISIONS, minConfidence),
       ]);
-      if (!profile)
-        return sendPage(
-          reply,
-          messagePage('Person not found', `Nobody in the member data has the id ${req.params.id}.`),
-          404,
-        );
-      return sendPage(reply, renderPerson({ profile, record, latest, catalogue }));
+      if (!profile) return sendPage(reply, noSuchPerson(req.params.id), 404);
+      // A few speeches for each of the person's most used tags, newest first.
+      const byTag = await Promise.all(
+        record.byTag.slice(0, TAGS_WITH_SPEECHES).map(async (t) => ({
+          tag: t.tag,
+          speeches: t.speeches,
+          page: await ctx.search.search(
+            {
+              minConfidence,
+              personId: id,
+              tags: [t.tag],
+              ...(q.from ? { from: q.from } : {}),
+              ...(q.to ? { to: q.to } : {}),
+            },
+            { limit: SPEECHES_PER_TAG },
+          ),
+        })),
+      );
+      return sendPage(reply, renderPerson({ profile, record, latest, catalogue, divisions, byTag }));
     },
   );
 }
