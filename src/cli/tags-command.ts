@@ -57,7 +57,10 @@ export function registerTagCommands(program: Command): void {
       'real sources that join training (comma-separated: corpus-2009,dev-2009,real-2015-20; default all); ' +
         "'corpus-2009' alone is model-v5's recipe",
     )
-    .option('--topical <share>', 'train with the topical gate at this share (0 or absent: off)')
+    .option(
+      '--topical <share>',
+      'train with the topical gate at this share (0: off; default: the shipped setting)',
+    )
     .option('--no-stop-bigrams', 'leave bigrams holding a stop word out of the vocabulary')
     .option('--errors', 'list the misclassified paragraphs')
     .action(
@@ -80,7 +83,7 @@ export function registerTagCommands(program: Command): void {
         const { runRealCrossValidation, DEFAULT_TRAIN_OPTIONS } = await tagging();
         const options = {
           ...DEFAULT_TRAIN_OPTIONS,
-          ...(topical > 0 ? { topicalPrecision: topical } : {}),
+          ...(opts.topical !== undefined ? { topicalPrecision: topical } : {}),
           ...(opts.stopBigrams ? {} : { stopBigrams: 0 }),
         };
         process.stdout.write(

@@ -66,10 +66,15 @@ export function textProbability(c: Classifiers, k: number, x: SparseVector): num
   return sigmoid(dot(x, c.textWeights[k]!) + c.textBiases[k]!);
 }
 
+/** Contributions below this (in log-odds) are noise, not evidence worth showing a user. */
+const MIN_CONTRIBUTION = 0.1;
+
 /**
- * Whether the paragraph holds a topical term of tag k that the main classifier weighs
- * positively: without one, a tag that no pattern supports is not given (a tag must not rest
- * on filler such as "the public" or "are waiting"). True when the model lists no topical terms.
+ * Whether the paragraph holds a topical term of tag k that adds at least MIN_CONTRIBUTION to
+ * the main classifier's score, i.e. one that `classifierEvidence` would show: without one, a tag
+ * that no pattern supports is not given (it must not rest on filler such as "the public" or
+ * "are waiting", and must never be shown without evidence). True when the model lists no
+ * topical terms.
  */
 export function hasTopicalTerm(c: Classifiers, tag: string, k: number, x: SparseVector): boolean {
   const mask = c.topical.get(tag);
@@ -77,13 +82,10 @@ export function hasTopicalTerm(c: Classifiers, tag: string, k: number, x: Sparse
   const w = c.weights[k]!;
   for (let n = 0; n < x.idx.length; n++) {
     const j = x.idx[n]!;
-    if (j < mask.length && mask[j] === 1 && w[j]! > 0) return true;
+    if (j < mask.length && mask[j] === 1 && w[j]! * x.val[n]! >= MIN_CONTRIBUTION) return true;
   }
   return false;
 }
-
-/** Contributions below this (in log-odds) are noise, not evidence worth showing a user. */
-const MIN_CONTRIBUTION = 0.1;
 
 /**
  * Up to `limit` vocabulary terms with the largest positive contribution to tag k's score,

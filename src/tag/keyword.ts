@@ -29,6 +29,8 @@ export interface CompiledTagRules {
   keywordThreshold: number;
   noMatchPrior: number;
   weakMatchPrior: number;
+  /** Any of these in the paragraph stops a tag that no strong pattern supports (empty: none). */
+  unsupportedVeto: RegExp[];
   /** Cheap first pass: when none of these matches, no pattern of the tag can (most paragraphs stop here). */
   prefilter: RegExp[];
   patterns: CompiledPattern[];
@@ -97,6 +99,7 @@ function compileTag(tag: TagDefinition, contextSet: (name: string) => RegExp[]):
     keywordThreshold: tag.decision.keywordThreshold,
     noMatchPrior: tag.decision.noMatchPrior,
     weakMatchPrior: tag.decision.weakMatchPrior ?? 0.5,
+    unsupportedVeto: (tag.decision.unsupportedVeto ?? []).flatMap(contextSet),
     prefilter: union(tag.patterns.map((p) => ({ source: p.pattern, caseSensitive: p.caseSensitive }))),
     patterns: tag.patterns.map((p) => ({
       id: p.id,
@@ -199,6 +202,11 @@ function strongestPerSpan(found: KeywordMatch[]): KeywordMatch[] {
     if (!kept.some((k) => k.start < m.end && m.start < k.end)) kept.push(m);
   }
   return kept.sort((a, b) => a.start - b.start);
+}
+
+/** Whether one of the tag's `unsupportedVeto` context sets occurs in the paragraph. */
+export function unsupportedVetoed(tag: CompiledTagRules, text: string): boolean {
+  return tag.unsupportedVeto.some((re) => re.test(text));
 }
 
 /** Strongest matched weight (0 when nothing matched). */

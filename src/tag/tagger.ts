@@ -20,6 +20,8 @@ import {
   conceptsPresent,
   matchTag,
   strongestWeight,
+  unsupportedVetoed,
+  type CompiledTagRules,
   type MatchOptions,
 } from './keyword.js';
 import type { TagModel } from './model.js';
@@ -97,22 +99,29 @@ export function createTagger({ taxonomy, model }: TaggerInput): Tagger {
           p === null
             ? null
             : { positive: p >= 0.5, probability: p, ...(q === null ? {} : { textProbability: q }) },
-        combined: gate(combine(strength, p, t, q), strength, t.tag, k, vector),
+        combined: gate(combine(strength, p, t, q), strength, t, text, k, vector),
       };
     });
     return { scores, vector };
   }
 
-  /** A tag no pattern supports needs a topical term (model-v6 on). */
+  /**
+   * No tag without topical evidence: a tag no strong pattern supports is withheld where the
+   * tag's `unsupportedVeto` context occurs (own-use procurement for outsourcing), and a tag no
+   * pattern at all supports needs a topical term (model-v6 on).
+   */
   function gate(
     d: Decision,
     strength: number,
-    tag: string,
+    t: CompiledTagRules,
+    text: string,
     k: number | undefined,
     x: SparseVector | null,
   ): Decision {
-    if (!d.positive || strength > 0 || classifiers === null || k === undefined || x === null) return d;
-    return hasTopicalTerm(classifiers, tag, k, x) ? d : { ...d, positive: false };
+    if (!d.positive || strength >= t.keywordThreshold) return d;
+    if (unsupportedVetoed(t, text)) return { ...d, positive: false };
+    if (strength > 0 || classifiers === null || k === undefined || x === null) return d;
+    return hasTopicalTerm(classifiers, t.tag, k, x) ? d : { ...d, positive: false };
   }
 
   function tagParagraph(text: string, opts: MatchOptions = {}): ParagraphTag[] {

@@ -57,6 +57,14 @@ const decisionSchema = z.strictObject({
    * some evidence. Not defaulted, so taxonomies written before it keep their hash and model.
    */
   weakMatchPrior: z.number().gt(0).lt(1).optional(),
+  /**
+   * Context sets that stop a tag no strong pattern supports: when one of them occurs in the
+   * paragraph, the classifier (alone or with a weak hint) cannot give the tag. Outsourcing names
+   * `own-use` here: government buying goods, works or commercial services for its own use is
+   * excluded by the guidelines, and a bag of words cannot tell it from contracting out a service.
+   * Optional and not defaulted, so taxonomies without it keep their hash.
+   */
+  unsupportedVeto: z.array(z.string().min(1)).optional(),
 });
 
 const tagSchema = z.strictObject({
@@ -157,6 +165,14 @@ function checkReferences(tax: z.input<typeof taxonomySchema>, ctx: z.RefinementC
           });
       });
     }
+    (tag.decision?.unsupportedVeto ?? []).forEach((ref, i) => {
+      if (!(ref in contexts))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tags', t, 'decision', 'unsupportedVeto', i],
+          message: `unknown context set '${ref}' (define it under "contexts")`,
+        });
+    });
     tag.patterns.forEach((p, i) => {
       for (const kind of ['require', 'veto'] as const) {
         for (const ref of p.context?.[kind] ?? []) {

@@ -25,7 +25,7 @@ describe('combined tagger', () => {
 
   it('cites the classifier terms beside the rule matches, with spans', () => {
     const text =
-      'The Government are paying a private company to run the helpline for universal credit, and my constituents cannot get through.';
+      'The Government are paying a private company to run the helpline for universal credit under a ten-year contract, and my constituents cannot get through.';
     const [tag] = committedTagger().tagParagraph(text);
     expect(tag?.tag).toBe('outsourcing');
     expect(tag?.classifierConfidence).toBeGreaterThan(0.5);

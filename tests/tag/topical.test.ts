@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeC1, loadRealRows } from '../../src/tag/real-cv.js';
 import { createTagger } from '../../src/tag/tagger.js';
 import { parseTaxonomy } from '../../src/tag/taxonomy.js';
-import { DEFAULT_TRAIN_OPTIONS, trainModels } from '../../src/tag/train.js';
+import { DEFAULT_TRAIN_OPTIONS, trainModels, wilsonLower } from '../../src/tag/train.js';
 
 const taxonomy = parseTaxonomy({
   version: 1,
@@ -38,8 +38,12 @@ describe('topical terms', () => {
   const gated = trainModels(examples, taxonomy, 'model-v1', {
     ...DEFAULT_TRAIN_OPTIONS,
     topicalPrecision: 0.9,
+    topicalWilson: 0,
   });
-  const plain = trainModels(examples, taxonomy, 'model-v1', DEFAULT_TRAIN_OPTIONS);
+  const plain = trainModels(examples, taxonomy, 'model-v1', {
+    ...DEFAULT_TRAIN_OPTIONS,
+    topicalPrecision: 0,
+  });
 
   it('lists terms mostly seen with the tag, never a stop-word bigram', () => {
     const terms = gated.topical![0]!.terms.map((j) => gated.features.terms[j]);
@@ -65,6 +69,26 @@ describe('topical terms', () => {
     const shown = real[0]!.evidence.map((e) => e.term.toLowerCase());
     expect(shown).toContain('orchard');
     expect(shown.some((t) => t.includes('public'))).toBe(false);
+  });
+
+  it('judges the share by its Wilson lower bound', () => {
+    // 12 of 12: the raw share is 1, the Wilson lower bound 0.76.
+    expect(wilsonLower(12, 12)).toBeCloseTo(0.757, 2);
+    expect(wilsonLower(2, 2)).toBeLessThan(0.5);
+    const wilson = trainModels(examples, taxonomy, 'model-v1', {
+      ...DEFAULT_TRAIN_OPTIONS,
+      topicalPrecision: 0.7,
+    });
+    const topical = (m: typeof wilson) => m.topical![0]!.terms.map((j) => m.features.terms[j]);
+    expect(topical(wilson)).toContain('orchard');
+    // "pear" is in 2 paragraphs, both tagged: topical by the raw share, not by the bound (0.34).
+    expect(topical(wilson)).not.toContain('pear');
+    const raw = trainModels(examples, taxonomy, 'model-v1', {
+      ...DEFAULT_TRAIN_OPTIONS,
+      topicalPrecision: 0.7,
+      topicalWilson: 0,
+    });
+    expect(topical(raw)).toContain('pear');
   });
 
   it('can drop stop-word bigrams from the vocabulary', () => {
