@@ -15,7 +15,8 @@ import type { CompiledSubscription, Criteria, Match } from './match/types.js';
 import type { QueryNode } from './query/tsquery.js';
 import type { AlertSpeechSource, ExcerptRequest, LoadedSpeech } from './speech-source.js';
 import type { SubscriptionRepository } from './subscription-repository.js';
-import type { AlertItem, MatchReason } from './types.js';
+import type { AlertContextSource, ContextRequest } from './context-source.js';
+import type { AlertContext, AlertItem, MatchReason } from './types.js';
 
 export interface MatchOutcome {
   speeches: number;
@@ -56,6 +57,8 @@ export interface MatcherRepositories {
     | 'rematchDone'
   >;
   deliveries: Pick<DeliveryRepository, 'record'>;
+  /** What surrounds each match (issue #20); items carry no context without it. */
+  context?: Pick<AlertContextSource, 'contexts'>;
 }
 
 export class AlertMatcher {
@@ -63,6 +66,7 @@ export class AlertMatcher {
   private readonly subscriptions: MatcherRepositories['subscriptions'];
   private readonly speeches: MatcherRepositories['speeches'];
   private readonly deliveries: MatcherRepositories['deliveries'];
+  private readonly context: MatcherRepositories['context'];
 
   constructor(
     repositories: MatcherRepositories,
@@ -71,6 +75,7 @@ export class AlertMatcher {
     this.subscriptions = repositories.subscriptions;
     this.speeches = repositories.speeches;
     this.deliveries = repositories.deliveries;
+    this.context = repositories.context;
   }
 
   /** Every active subscription, compiled; cached until a subscription changes. */
@@ -190,17 +195,47 @@ export class AlertMatcher {
     for (const r of requests) if (r) unique.set(keyOf(r), r);
     const texts = await this.speeches.excerpts([...unique.values()]);
     const byKey = new Map([...unique.keys()].map((k, i) => [k, texts[i] ?? '']));
+    const contexts = await this.contexts(matches, requests, byGid);
     return matches.map((m, i) => {
       const request = requests[i];
       const excerpt = request ? (byKey.get(keyOf(request)) ?? '') : '';
-      return toItem(
+      const item = toItem(
         byGid.get(m.speech.gid)!,
         m,
         requests[i]?.seq ?? null,
         excerpt,
         compiled.queries[m.subscription.ordinal] ?? null,
       );
+      const context = contexts[i];
+      return context ? { ...item, context } : item;
     });
+  }
+
+  /**
+   * Context per match, read once per (speech, paragraph, wanted tags): thousands of
+   * subscriptions matching one speech share one lookup.
+   */
+  private async contexts(
+    matches: readonly Match[],
+    requests: readonly (ExcerptRequest | null)[],
+    byGid: ReadonlyMap<string, LoadedSpeech>,
+  ): Promise<(AlertContext | null)[]> {
+    if (!this.context) return matches.map(() => null);
+    const keys: (string | null)[] = [];
+    const unique = new Map<string, ContextRequest>();
+    matches.forEach((m, i) => {
+      const request = requests[i];
+      if (!request) return void keys.push(null);
+      const speechTags = byGid.get(m.speech.gid)?.doc.tags;
+      const tags = m.subscription.tags.filter((t) => (speechTags?.get(t) ?? -1) >= m.subscription.minConfidence);
+      const key = `${request.gid}\u0000${request.seq}\u0000${tags.join(',')}`;
+      keys.push(key);
+      if (!unique.has(key)) unique.set(key, { gid: request.gid, seq: request.seq, tags });
+    });
+    const found = await this.context.contexts([...unique.values()]);
+    const byKey = new Map([...unique.keys()].map((k, i) => [k, found[i] ?? null]));
+    // Shared between matches of one speech: items are only serialised, never changed.
+    return keys.map((k) => (k === null ? null : (byKey.get(k) ?? null)));
   }
 
   private async deliveryRows(

@@ -24,6 +24,7 @@ import { RateBuckets } from './rate-buckets.js';
 import type { AlertSettings } from './settings.js';
 import { AlertSubscriptionService } from './subscription-service.js';
 import { AlertSpeechSource } from './speech-source.js';
+import { AlertContextSource } from './context-source.js';
 import { SubscriptionRepository } from './subscription-repository.js';
 import { LinkSigner } from './tokens.js';
 import { TargetPolicy, type Resolver } from './webhook/target-policy.js';
@@ -89,7 +90,12 @@ export class Alerts {
       o.channels,
     );
     this.matcher = new AlertMatcher(
-      { subscriptions: this.subscriptions, speeches: new AlertSpeechSource(db), deliveries: this.deliveries },
+      {
+        subscriptions: this.subscriptions,
+        speeches: new AlertSpeechSource(db),
+        deliveries: this.deliveries,
+        context: new AlertContextSource(db),
+      },
       alertLog,
     );
     this.dispatcher = new AlertDispatcher({
@@ -194,6 +200,7 @@ export function matcherFor(db: Db, log: Logger): AlertMatcher {
       subscriptions: new SubscriptionRepository(db),
       speeches: new AlertSpeechSource(db),
       deliveries: new DeliveryRepository(db),
+      context: new AlertContextSource(db),
     },
     log,
   );

@@ -307,7 +307,7 @@ function pageRoutes(app: FastifyInstance, alerts: AlertsPluginOptions['alerts'])
         .header('cache-control', 'private, max-age=300')
         .header('x-robots-tag', 'noindex')
         .type('application/atom+xml; charset=utf-8')
-        .send(renderAtom(sub, entries, self));
+        .send(renderAtom(sub, entries, self, alerts.links));
     },
   );
 }
