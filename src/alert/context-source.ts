@@ -47,7 +47,28 @@ interface EvidenceRow {
   confidence: number;
   method: string;
   body: string;
-  evidence: { term: string; start: number; end: number; source: string }[] | null;
+  evidence: unknown;
+}
+
+interface Term {
+  term: string;
+  start: number;
+  end: number;
+  source: string;
+}
+
+/** Evidence as the tagger stores it; anything else (older rows, hand edits) counts as none. */
+function termsOf(evidence: unknown): Term[] {
+  if (!Array.isArray(evidence)) return [];
+  return evidence.filter(
+    (t): t is Term =>
+      typeof t === 'object' &&
+      t !== null &&
+      typeof (t as Term).term === 'string' &&
+      Number.isInteger((t as Term).start) &&
+      Number.isInteger((t as Term).end) &&
+      typeof (t as Term).source === 'string',
+  );
 }
 
 /**
@@ -182,7 +203,7 @@ function windowed(body: string, spans: readonly { start: number }[]): { text: st
 }
 
 function evidenceOf(e: EvidenceRow): TagEvidence {
-  const terms = e.evidence ?? [];
+  const terms = termsOf(e.evidence);
   const { text, offset } = windowed(e.body, terms);
   const spans = terms.map((t) => ({ start: t.start - offset, end: t.end - offset }));
   const rules = [...new Set(terms.filter((t) => t.source === 'keyword').map((t) => t.term))];
