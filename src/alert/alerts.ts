@@ -21,7 +21,7 @@ import { DeliveryRepository } from './delivery-repository.js';
 import { AlertDispatcher } from './dispatcher.js';
 import { AlertLinks } from './links.js';
 import { RateBuckets } from './rate-buckets.js';
-import type { AlertSettings } from './settings.js';
+import { DEFAULT_MAIL_SHAPE, type AlertSettings } from './settings.js';
 import { AlertSubscriptionService } from './subscription-service.js';
 import { AlertSpeechSource } from './speech-source.js';
 import { AlertContextSource } from './context-source.js';
@@ -73,7 +73,7 @@ export class Alerts {
     const { db, settings, log } = o;
     const alertLog = log.child({ component: 'alerts' });
     this.subscriptions = new SubscriptionRepository(db);
-    this.deliveries = new DeliveryRepository(db);
+    this.deliveries = new DeliveryRepository(db, { rollup: (settings.mailShape ?? DEFAULT_MAIL_SHAPE).rollup });
     this.buckets = new RateBuckets(db);
     this.links = new AlertLinks(
       settings.publicBaseUrl,
@@ -94,7 +94,7 @@ export class Alerts {
         subscriptions: this.subscriptions,
         speeches: new AlertSpeechSource(db),
         deliveries: this.deliveries,
-        context: new AlertContextSource(db),
+        ...((settings.mailShape ?? DEFAULT_MAIL_SHAPE).context ? { context: new AlertContextSource(db) } : {}),
       },
       alertLog,
     );
@@ -109,6 +109,7 @@ export class Alerts {
       log: alertLog,
       onMinute: () => this.housekeeping(),
       onPass: () => this.rematchLateTagged(),
+      mailShape: settings.mailShape ?? DEFAULT_MAIL_SHAPE,
       ...(o.now ? { now: o.now } : {}),
     });
     this.service = new AlertSubscriptionService({

@@ -143,7 +143,7 @@ export interface AlertDivision {
   tags: string[];
 }
 
-export type MessageKind = 'alert' | 'digest' | 'confirm' | 'manage' | 'notice';
+export type MessageKind = 'alert' | 'digest' | 'confirm' | 'manage' | 'notice' | 'rollup';
 export type MessageStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'dead';
 
 /** A message taken from the outbox to send, with everything needed to render it. */
