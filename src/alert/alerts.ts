@@ -25,6 +25,7 @@ import { DEFAULT_MAIL_SHAPE, type AlertSettings } from './settings.js';
 import { AlertSubscriptionService } from './subscription-service.js';
 import { AlertSpeechSource } from './speech-source.js';
 import { AlertContextSource } from './context-source.js';
+import { AlertVoteSource } from './vote-source.js';
 import { SubscriptionRepository } from './subscription-repository.js';
 import { LinkSigner } from './tokens.js';
 import { TargetPolicy, type Resolver } from './webhook/target-policy.js';
@@ -73,7 +74,9 @@ export class Alerts {
     const { db, settings, log } = o;
     const alertLog = log.child({ component: 'alerts' });
     this.subscriptions = new SubscriptionRepository(db);
-    this.deliveries = new DeliveryRepository(db, { rollup: (settings.mailShape ?? DEFAULT_MAIL_SHAPE).rollup });
+    this.deliveries = new DeliveryRepository(db, {
+      rollup: (settings.mailShape ?? DEFAULT_MAIL_SHAPE).rollup,
+    });
     this.buckets = new RateBuckets(db);
     this.links = new AlertLinks(
       settings.publicBaseUrl,
@@ -94,7 +97,9 @@ export class Alerts {
         subscriptions: this.subscriptions,
         speeches: new AlertSpeechSource(db),
         deliveries: this.deliveries,
-        ...((settings.mailShape ?? DEFAULT_MAIL_SHAPE).context ? { context: new AlertContextSource(db) } : {}),
+        ...((settings.mailShape ?? DEFAULT_MAIL_SHAPE).context
+          ? { context: new AlertContextSource(db), votes: new AlertVoteSource(db) }
+          : {}),
       },
       alertLog,
     );
@@ -202,6 +207,7 @@ export function matcherFor(db: Db, log: Logger): AlertMatcher {
       speeches: new AlertSpeechSource(db),
       deliveries: new DeliveryRepository(db),
       context: new AlertContextSource(db),
+      votes: new AlertVoteSource(db),
     },
     log,
   );

@@ -167,7 +167,14 @@ function contextOf(r: NeighbourRow): AlertContext {
   const question = related && r.kind !== 'ques' ? related : null;
   const answer = related && r.kind === 'ques' ? related : null;
   return {
-    kind: r.kind === 'reply' ? 'written-answer' : r.kind === 'ques' ? 'written-question' : question ? 'oral-answer' : 'speech',
+    kind:
+      r.kind === 'reply'
+        ? 'written-answer'
+        : r.kind === 'ques'
+          ? 'written-question'
+          : question
+            ? 'oral-answer'
+            : 'speech',
     // The question already quotes the speech before; not twice.
     before: question && before?.gid === question.gid ? null : before,
     after: answer && after?.gid === answer.gid ? null : after,
@@ -199,7 +206,10 @@ function windowed(body: string, spans: readonly { start: number }[]): { text: st
   let start = Math.max(0, first - 150);
   if (start > 0) start = body.indexOf(' ', start) + 1 || start;
   const end = Math.min(body.length, start + EVIDENCE_CHARS);
-  return { text: `${start > 0 ? '…' : ''}${body.slice(start, end)}${end < body.length ? '…' : ''}`, offset: start - (start > 0 ? 1 : 0) };
+  return {
+    text: `${start > 0 ? '…' : ''}${body.slice(start, end)}${end < body.length ? '…' : ''}`,
+    offset: start - (start > 0 ? 1 : 0),
+  };
 }
 
 function evidenceOf(e: EvidenceRow): TagEvidence {
@@ -222,13 +232,19 @@ function evidenceOf(e: EvidenceRow): TagEvidence {
 
 /** One sentence a reader can check against the highlighted words. */
 export function whyTagged(method: string, rules: readonly string[], model: readonly string[]): string {
-  const quote = (ws: readonly string[]) => ws.slice(0, 5).map((w) => `“${w}”`).join(', ');
+  const quote = (ws: readonly string[]) =>
+    ws
+      .slice(0, 5)
+      .map((w) => `“${w}”`)
+      .join(', ');
   if (method === 'editor') return 'An editor added this tag.';
   const parts: string[] = [];
   if (rules.length) parts.push(`the taxonomy's rules match ${quote(rules)}`);
   if (model.length) parts.push(`the classifier weighed ${quote(model)}`);
   if (parts.length === 0)
-    return method === 'classifier' ? "The classifier judged the paragraph's words as a whole." : 'Tagged by rule.';
+    return method === 'classifier'
+      ? "The classifier judged the paragraph's words as a whole."
+      : 'Tagged by rule.';
   const s = parts.join('; ');
   return `${s.charAt(0).toUpperCase()}${s.slice(1)}.`;
 }

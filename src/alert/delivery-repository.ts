@@ -122,7 +122,9 @@ export class DeliveryRepository {
   }
 
   /** Items carried by each message with the subscription each was matched for (roll-ups). */
-  async entriesOf(messageIds: readonly string[]): Promise<Map<string, { subscriptionId: string; item: AlertItem }[]>> {
+  async entriesOf(
+    messageIds: readonly string[],
+  ): Promise<Map<string, { subscriptionId: string; item: AlertItem }[]>> {
     const out = new Map<string, { subscriptionId: string; item: AlertItem }[]>();
     if (messageIds.length === 0) return out;
     const rows = await this.db.query<{ message_id: string; subscription_id: string; item: AlertItem }>(
@@ -327,7 +329,11 @@ async function insertDeliveries(tx: Queryable, rows: readonly DeliveryInput[]): 
  * e-mail address carrying every new match of all its subscriptions in this transaction
  * (one delivery run); webhooks, and e-mail without roll-ups, one 'alert' per match.
  */
-async function queueImmediate(tx: Queryable, deliveryIds: readonly string[], rollup: boolean): Promise<number> {
+async function queueImmediate(
+  tx: Queryable,
+  deliveryIds: readonly string[],
+  rollup: boolean,
+): Promise<number> {
   if (deliveryIds.length === 0) return 0;
   const rows = await tx.query(
     `WITH need AS MATERIALIZED (

@@ -177,19 +177,16 @@ export class AlertDispatcher {
     return { subs, items, entries };
   }
 
-  private async sendOne(
-    row: ClaimedRow,
-    ctx: SendContext,
-  ): Promise<keyof DispatchResult> {
+  private async sendOne(row: ClaimedRow, ctx: SendContext): Promise<keyof DispatchResult> {
     const log = this.o.log.child({ message: row.id, kind: row.kind, attempt: row.attempts });
     try {
       if (isRollup(row)) await this.sendRollup(row, ctx);
       else
         await this.deliver(
-        row,
-        row.subscriptionId ? (ctx.subs.get(row.subscriptionId) ?? null) : null,
-        ctx.items.get(row.id) ?? [],
-      );
+          row,
+          row.subscriptionId ? (ctx.subs.get(row.subscriptionId) ?? null) : null,
+          ctx.items.get(row.id) ?? [],
+        );
       await this.o.deliveries.markSent(row.id);
       log.info({ subscription: row.subscriptionId }, 'alert message sent');
       return 'sent';

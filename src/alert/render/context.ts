@@ -10,7 +10,8 @@ import { html, trusted, type SafeHtml } from '../../html/template.js';
 import type { AlertContext, ContextSpeech, TagEvidence } from '../types.js';
 
 const MARK_STYLE = '<mark style="background: #fff2a8; padding: 0 1px">';
-const QUIET = 'margin: 0.4em 0; padding: 0.4em 0.6em; background: #f4f4f1; border-radius: 4px; font-size: 0.92em; color: #333';
+const QUIET =
+  'margin: 0.4em 0; padding: 0.4em 0.6em; background: #f4f4f1; border-radius: 4px; font-size: 0.92em; color: #333';
 const SMALL = 'font-size: 0.85em; color: #666';
 
 /** Escaped text with <mark> (inline-styled: mail clients drop style sheets). */
@@ -51,8 +52,8 @@ function collapsed(label: string, s: ContextSpeech | null): SafeHtml | '' {
 function evidenceHtml(e: TagEvidence): SafeHtml {
   return html`<div style="${QUIET}">
     <div>
-      <strong>Tagged ${e.tag}</strong> <span style="${SMALL}">(${Math.round(e.confidence * 100)}% sure)</span> —
-      ${e.why}
+      <strong>Tagged ${e.tag}</strong>
+      <span style="${SMALL}">(${Math.round(e.confidence * 100)}% sure)</span> — ${e.why}
     </div>
     <div style="margin-top: 0.3em">${markedHtml(e.paragraph)}</div>
   </div>`;
@@ -61,12 +62,14 @@ function evidenceHtml(e: TagEvidence): SafeHtml {
 /** Below the excerpt: the answer a written question got, the tag evidence, then before and after. */
 export function contextTailHtml(ctx: AlertContext | undefined): SafeHtml | '' {
   if (!ctx) return '';
-  return html`${ctx.answer
-    ? html`<div style="${QUIET}">
-        <div style="${SMALL}">The answer</div>
-        ${ctx.answer.speaker ? html`<strong>${ctx.answer.speaker}</strong>: ` : ''}${ctx.answer.text}
-      </div>`
-    : ''}${ctx.tagEvidence.map(evidenceHtml)}${collapsed('Paragraph before', ctx.before)}${collapsed(
+  return html`${
+    ctx.answer
+      ? html`<div style="${QUIET}">
+          <div style="${SMALL}">The answer</div>
+          ${ctx.answer.speaker ? html`<strong>${ctx.answer.speaker}</strong>: ` : ''}${ctx.answer.text}
+        </div>`
+      : ''
+  }${ctx.tagEvidence.map(evidenceHtml)}${collapsed('Paragraph before', ctx.before)}${collapsed(
     'Paragraph after',
     ctx.after,
   )}`;

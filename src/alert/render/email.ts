@@ -8,7 +8,14 @@ import { html, join, trusted, type SafeHtml } from '../../html/template.js';
 import type { AlertLinks } from '../links.js';
 import { emailOf, type AlertItem, type Subscription } from '../types.js';
 import { neutralQuote } from './neutral.js';
-import { contextLeadHtml, contextLeadText, contextTailHtml, contextTailText, markedHtml, markedText } from './context.js';
+import {
+  contextLeadHtml,
+  contextLeadText,
+  contextTailHtml,
+  contextTailText,
+  markedHtml,
+  markedText,
+} from './context.js';
 import { safeWebUrl } from './safe-url.js';
 import {
   clip,
@@ -115,8 +122,12 @@ export function itemText(item: AlertItem, links: AlertLinks, o: ItemOptions): st
 function divisionHtml(item: AlertItem, links: AlertLinks, o: ItemOptions): SafeHtml {
   const d = item.division!;
   return html`<div style="margin: 1em 0 1.4em">
-    <h3 style="font-size: 1.05em; margin: 0 0 0.15em">Division${d.number ? ` ${d.number}` : ''}: ${d.title}</h3>
-    <p style="margin: 0; color: #444; font-size: 0.92em">${longDate(item.sittingDate)}${houseOf(item) ? html` · ${houseOf(item)}` : ''}</p>
+    <h3 style="font-size: 1.05em; margin: 0 0 0.15em">
+      Division${d.number ? ` ${d.number}` : ''}: ${d.title}
+    </h3>
+    <p style="margin: 0; color: #444; font-size: 0.92em">
+      ${longDate(item.sittingDate)}${houseOf(item) ? html` · ${houseOf(item)}` : ''}
+    </p>
     <p style="margin: 0.4em 0; font-size: 1.05em">
       <strong>${d.voter}</strong> voted <strong>${voteLabel(d.vote)}</strong>
     </p>

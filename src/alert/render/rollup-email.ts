@@ -50,6 +50,7 @@ export function rollupGroups(sections: readonly RollupSection[], maxSpeeches: nu
       const earlier = seen.get(identity(item));
       if (earlier) {
         if (!earlier.also.includes(label)) earlier.also.push(label);
+        earlier.item = withEvidenceOf(earlier.item, item);
         continue;
       }
       const entry: Entry = { item, also: [], full: shown < maxSpeeches };
@@ -59,6 +60,42 @@ export function rollupGroups(sections: readonly RollupSection[], maxSpeeches: nu
     }
     return { subscription: s.subscription, label, entries };
   });
+}
+
+/**
+ * Speeches of one debate under one heading, in order of first appearance; a division
+ * stands alone (it carries its own title). heading null: stands alone.
+ */
+function byDebate(
+  entries: readonly Entry[],
+): { heading: string | null; sittingDate: string; entries: Entry[] }[] {
+  const out: { heading: string | null; sittingDate: string; entries: Entry[] }[] = [];
+  const open = new Map<string, { heading: string | null; sittingDate: string; entries: Entry[] }>();
+  for (const e of entries) {
+    if (e.item.division) {
+      out.push({ heading: null, sittingDate: e.item.sittingDate, entries: [e] });
+      continue;
+    }
+    const key = `${e.item.sittingDate}\u0000${headingOf(e.item)}`;
+    const group = open.get(key);
+    if (group) group.entries.push(e);
+    else {
+      const made = { heading: headingOf(e.item), sittingDate: e.item.sittingDate, entries: [e] };
+      open.set(key, made);
+      out.push(made);
+    }
+  }
+  return out;
+}
+
+/** A tag subscription's evidence, kept when the speech shows under another subscription. */
+function withEvidenceOf(shown: AlertItem, other: AlertItem): AlertItem {
+  const extra = other.context?.tagEvidence ?? [];
+  if (!shown.context || extra.length === 0) return shown;
+  const have = new Set(shown.context.tagEvidence.map((e) => e.tag));
+  const added = extra.filter((e) => !have.has(e.tag));
+  if (added.length === 0) return shown;
+  return { ...shown, context: { ...shown.context, tagEvidence: [...shown.context.tagEvidence, ...added] } };
 }
 
 function oneLiner(item: AlertItem): string {
@@ -79,7 +116,10 @@ function subjectOf(groups: readonly Group[], o: RollupOptions): string {
         : `${labels[0]}: ${only.speakerName ?? 'Statement'} on ${headingOf(only)}`,
       120,
     );
-  return clip(`${prefix}${entries.length} new match${entries.length === 1 ? '' : 'es'} — ${labels.join(' · ')}`, 120);
+  return clip(
+    `${prefix}${entries.length} new match${entries.length === 1 ? '' : 'es'} — ${labels.join(' · ')}`,
+    120,
+  );
 }
 
 export function renderRollupEmail(
@@ -101,7 +141,11 @@ export function renderRollupEmail(
     to: recipient,
     subject,
     text: rollupText(groups, overflow, links, manage, capNote),
-    html: page(subject, rollupHtml(groups, overflow, links, manage, capNote), footerHtml(groups, links, manage)),
+    html: page(
+      subject,
+      rollupHtml(groups, overflow, links, manage, capNote),
+      footerHtml(groups, links, manage),
+    ),
     headers:
       groups.length === 1
         ? listHeaders(groups[0]!.subscription, links)
@@ -138,27 +182,42 @@ function rollupHtml(
         </p>`
       : '';
   return html`${note}${contents}${groups.map(
-    (g) => html`<section style="margin: 0 0 1.5em">
-      <h2 style="font-size: 1.15em; margin: 0.6em 0 0; padding-bottom: 0.2em; border-bottom: 2px solid #c9a800">
-        ${g.label} <span style="font-weight: normal; font-size: 0.8em; color: #666">· ${count(g.entries.length)}</span>
-      </h2>
-      ${g.entries.filter((e) => e.full).map((e) => itemHtml(e.item, links, { withHeading: true, also: e.also }))}
-    </section>`,
-  )}${overflow.length
-    ? html`<section>
-        <h2 style="font-size: 1.05em">${overflow.length} more (not shown in full)</h2>
-        <ul style="padding-left: 1.2em">
-          ${overflow.map(
-            (e) =>
-              html`<li style="margin: 0.3em 0">
-                <a href="${e.item.division ? (e.item.twfyUrl ?? links.speech(e.item.gid)) : links.speech(e.item.gid)}"
-                  >${oneLiner(e.item)}</a
-                >
-              </li>`,
-          )}
-        </ul>
-      </section>`
-    : ''}${note}`;
+    (g) =>
+      html`<section style="margin: 0 0 1.5em">
+        <h2
+          style="font-size: 1.15em; margin: 0.6em 0 0; padding-bottom: 0.2em; border-bottom: 2px solid #c9a800"
+        >
+          ${g.label}
+          <span style="font-weight: normal; font-size: 0.8em; color: #666">· ${count(g.entries.length)}</span>
+        </h2>
+        ${byDebate(g.entries.filter((e) => e.full)).map((d) =>
+          d.heading === null
+            ? d.entries.map((e) => itemHtml(e.item, links, { withHeading: true, also: e.also }))
+            : html`<h3 style="font-size: 1.05em; margin: 0.9em 0 0">
+                  ${d.heading}
+                  <span style="font-weight: normal; color: #666">· ${longDate(d.sittingDate)}</span>
+                </h3>
+                ${d.entries.map((e) => itemHtml(e.item, links, { withHeading: false, also: e.also }))}`,
+        )}
+      </section>`,
+  )}${
+    overflow.length
+      ? html`<section>
+          <h2 style="font-size: 1.05em">${overflow.length} more (not shown in full)</h2>
+          <ul style="padding-left: 1.2em">
+            ${overflow.map(
+              (e) =>
+                html`<li style="margin: 0.3em 0">
+                  <a
+                    href="${e.item.division ? (e.item.twfyUrl ?? links.speech(e.item.gid)) : links.speech(e.item.gid)}"
+                    >${oneLiner(e.item)}</a
+                  >
+                </li>`,
+            )}
+          </ul>
+        </section>`
+      : ''
+  }${note}`;
 }
 
 function footerHtml(groups: readonly Group[], links: AlertLinks, manage: string): SafeHtml {
@@ -169,8 +228,7 @@ function footerHtml(groups: readonly Group[], links: AlertLinks, manage: string)
           html`<br /><strong>${g.label}</strong> —
             <a href="${links.unsubscribe(g.subscription.id)}">unsubscribe from this alert</a>`,
       ),
-    )}
-    <br /><a href="${manage}">Manage your alerts</a> (no login needed)`;
+    )} <br /><a href="${manage}">Manage your alerts</a> (no login needed)`;
 }
 
 function rollupText(
@@ -187,9 +245,15 @@ function rollupText(
     parts.push(
       [
         `== ${g.label} · ${count(g.entries.length)} ==`,
-        ...g.entries
-          .filter((e) => e.full)
-          .map((e) => `\n${itemText(e.item, links, { withHeading: true, also: e.also })}`),
+        ...byDebate(g.entries.filter((e) => e.full)).map((d) =>
+          d.heading === null
+            ? d.entries
+                .map((e) => `\n${itemText(e.item, links, { withHeading: true, also: e.also })}`)
+                .join('\n')
+            : `\n-- ${d.heading} (${longDate(d.sittingDate)}) --\n\n${d.entries
+                .map((e) => itemText(e.item, links, { withHeading: false, also: e.also }))
+                .join('\n\n')}`,
+        ),
       ].join('\n'),
     );
   if (overflow.length)
@@ -201,7 +265,9 @@ function rollupText(
     );
   const footer = [
     `--\nYou get this because you subscribed to ${SITE} alerts for:`,
-    ...groups.map((g) => `- ${g.label}\n  Unsubscribe from this alert: ${links.unsubscribe(g.subscription.id)}`),
+    ...groups.map(
+      (g) => `- ${g.label}\n  Unsubscribe from this alert: ${links.unsubscribe(g.subscription.id)}`,
+    ),
     `Manage your alerts (no login needed): ${manage}`,
   ].join('\n');
   return `${parts.join('\n\n')}\n\n${footer}\n`;
