@@ -120,7 +120,7 @@ export class AlertMatcher {
     return { speeches, matches, compiled };
   }
 
-  /** What one subscription (in any state) would match among `gids`: `alerts test`. */
+  /** What one subscription (in any state) would match among `gids`, votes included: `alerts test`, previews. */
   async preview(criteria: Criteria, gids: readonly string[]): Promise<AlertItem[]> {
     const sub = compileSubscription('preview', criteria, 0);
     const speeches = await this.speeches.load(gids);
@@ -128,7 +128,9 @@ export class AlertMatcher {
       [sub],
       speeches.map((s) => s.doc),
     );
-    return this.items(speeches, matches, { generation: '', subs: [sub], queries: [criteria.query] });
+    const compiled = { generation: '', subs: [sub], queries: [criteria.query] };
+    const votes = await this.voteRows(speeches, compiled);
+    return [...(await this.items(speeches, matches, compiled)), ...votes.map((v) => v.item)];
   }
 
   /**

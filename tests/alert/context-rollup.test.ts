@@ -77,7 +77,14 @@ async function ingestAndMatch(w: World, dir: string, ...names: string[]): Promis
   }
   const gids = (await w.db.query<{ gid: string }>('SELECT gid FROM speeches')).map((r) => r.gid);
   await w.h.alerts.handleSpeeches(gids);
+  await settle(w);
+}
+
+/** Everything queued is sent: handleSpeeches kicks a pass of its own, which drain() does not wait for. */
+async function settle(w: World): Promise<void> {
+  await w.h.alerts.dispatcher.idle();
   await w.h.alerts.dispatcher.drain();
+  await w.h.alerts.dispatcher.idle();
 }
 
 async function email(w: World, address: string, criteria: Record<string, unknown>): Promise<string> {
@@ -245,12 +252,74 @@ describe('caps', () => {
     const gids = (await w.db.query<{ gid: string }>('SELECT gid FROM speeches')).map((r) => r.gid);
     const outcome = await w.h.alerts.handleSpeeches(gids);
     expect(outcome.recorded).toBe(1);
-    await w.h.alerts.dispatcher.drain();
+    await settle(w);
     expect(mailTo('dan@example.org')).toHaveLength(2);
     // Logged all the same: on the site, and never e-mailed twice.
     const logged = await w.db.query(`SELECT 1 FROM alert_deliveries WHERE speech_gid = $1`, [
       debate('a', '21.3'),
     ]);
     expect(logged.length).toBe(1);
+  });
+});
+
+describe('preview and the confirmation page', () => {
+  let w: World;
+
+  beforeAll(async () => {
+    w = await world((smtpUrl) => testSettings({ smtpUrl }));
+    await ingestAndMatch(w, 'debates', 'debates2030-02-04a.xml');
+  });
+
+  afterAll(async () => {
+    await w?.h.close();
+    await w?.smtp.close();
+    await w?.db.close();
+  });
+
+  it('renders the next e-mail from stored speeches, on the manage page and by id, sending and logging nothing', async () => {
+    const id = await email(w, 'erin@example.org', { persons: [ANN] });
+    await email(w, 'erin@example.org', { q: 'timetable' });
+    const preview = await w.h.alerts.preview(id, '2030-02-04');
+    // Ann's two speeches and her vote, and Bob's "timetable" from erin's other alert.
+    expect(preview?.matches).toBe(4);
+    expect(preview?.mail?.text).toContain('Ann Example voted Aye');
+    expect(preview?.mail?.text).toContain('== timetable · 1 match ==');
+    expect(await w.h.alerts.preview(id, '2031-01-01')).toMatchObject({ matches: 0, mail: null });
+    expect(await w.h.alerts.preview('al_nope', null)).toBeNull();
+
+    const manage = new URL(w.h.alerts.links.manage('erin@example.org'));
+    const page = await w.h.app.inject({
+      method: 'GET',
+      url: `/alerts/manage?token=${encodeURIComponent(manage.searchParams.get('token')!)}`,
+    });
+    const link = /href="(\/alerts\/manage\/preview\?[^"]+)"/.exec(page.body)![1]!.replaceAll('&amp;', '&');
+    const shown = await w.h.app.inject({ method: 'GET', url: link });
+    expect(shown.statusCode).toBe(200);
+    expect(shown.body).toContain('Nothing was sent.');
+    expect(shown.body).toContain('<strong>Ann Example</strong> voted <strong>Aye</strong>');
+    expect(shown.headers['content-security-policy']).toContain("default-src 'none'");
+    const other = await w.h.app.inject({
+      method: 'GET',
+      url: link.replace(/id=[^&]+/, 'id=al_someone_else'),
+    });
+    expect(other.statusCode).toBe(400);
+
+    expect(w.smtp.received.filter((m) => m.to.includes('erin@example.org'))).toHaveLength(0);
+    expect(await w.db.query(`SELECT 1 FROM alert_deliveries`)).toHaveLength(0);
+  });
+
+  it('shows the last few matches once a subscription is confirmed', async () => {
+    await w.h.alerts.service.requestEmail(
+      { email: 'fay@example.org', q: 'cleaned OR passengers' },
+      { ip: '192.0.2.9' },
+    );
+    const [made] = await w.h.alerts.subscriptions.byEmail('fay@example.org');
+    const token = new URL(w.h.alerts.links.confirm(made!.id)).searchParams.get('token')!;
+    const res = await w.h.app.inject({ method: 'POST', url: '/alerts/confirm', payload: { token } });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Recent matches');
+    expect(res.body).toContain(`href="/speeches/${debate('a', '21.2')}"`);
+    expect(res.body).toContain(`href="/speeches/${debate('a', '20.4')}"`);
+    expect(res.body).toMatch(/<mark>passengers<\/mark>/);
   });
 });
