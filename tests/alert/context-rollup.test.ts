@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderAtom } from '../../src/alert/render/atom.js';
 import { webhookPayload } from '../../src/alert/render/webhook-payload.js';
+import { webhookPayloadSchema } from '../../src/alert/render/webhook-schema.js';
 import type { AlertItem } from '../../src/alert/types.js';
 import type { AlertSettings } from '../../src/alert/settings.js';
 import type { Db } from '../../src/store/db.js';
@@ -206,6 +207,26 @@ describe('alerts with context, rolled up per address', () => {
     expect(payload.speeches[0]!.siteUrl).toBe(`${BASE_URL}/speeches/${wrans('500.r0')}`);
     expect(payload.speeches[0]!.context?.kind).toBe('written-answer');
     expect(payload.speeches[0]!.context?.question?.text).toMatch(/^To ask the Secretary of State for Health/);
+    // The API document's schema (webhooks section) holds for real payloads, votes included.
+    const all = await w.db.query<{ item: AlertItem }>('SELECT item FROM alert_deliveries ORDER BY id');
+    const full = webhookPayloadSchema.parse(
+      JSON.parse(
+        JSON.stringify(
+          webhookPayload(
+            '2',
+            'digest',
+            sub,
+            all.map((r) => r.item),
+            new Date(),
+            w.h.alerts.links,
+          ),
+        ),
+      ),
+    );
+    expect(full.speeches.some((s) => s.division?.vote === 'aye')).toBe(true);
+    expect(
+      full.speeches.some((s) => s.context?.tagEvidence[0]?.paragraphHtml.includes('<mark>franchise</mark>')),
+    ).toBe(true);
     const atom = renderAtom(
       sub,
       [{ id: '1', matchedAt: '2030-02-04T12:00:00Z', item }],
