@@ -130,7 +130,7 @@ describe.skipIf(!corpusAvailable())('a digest of a real day', () => {
     expect(weekly.subject).toContain(`Weekly digest: ${speeches} new matches`);
     // Speeches in full under one heading per debate, up to the size cap; the rest as links.
     const full = Math.min(speeches, DEFAULT_MAIL_SHAPE.maxSpeeches);
-    expect(daily.text.match(/^  Read it on hansard-watch: /gm)).toHaveLength(full);
+    expect(daily.text.match(/^ {2}Read it on hansard-watch: /gm)).toHaveLength(full);
     const debates = daily.text.match(/^-- .* --$/gm) ?? [];
     expect(debates.length).toBeGreaterThan(0);
     expect(new Set(debates).size).toBe(debates.length);

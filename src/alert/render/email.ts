@@ -4,7 +4,7 @@
  * escapes first and only then turns the match markers into <mark>. Styles are inline:
  * mail clients drop style sheets.
  */
-import { html, join, trusted, type SafeHtml } from '../../html/template.js';
+import { html, join, type SafeHtml } from '../../html/template.js';
 import type { AlertLinks } from '../links.js';
 import { emailOf, type AlertItem, type Subscription } from '../types.js';
 import { neutralQuote } from './neutral.js';
