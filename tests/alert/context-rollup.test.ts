@@ -128,10 +128,10 @@ describe('alerts with context, rolled up per address', () => {
     const railway = `${BASE_URL}/speeches/${debate('a', '21.2')}`;
     // Matched by all three subscriptions, shown in full once, and named as matching the others.
     expect(count(day!.html, `href="${railway}"`)).toBe(1);
-    expect(day!.html).toContain('Also matches: tag outsourcing; person 90001');
+    expect(day!.html).toContain('Also matches: tag outsourcing; Ann Example');
     // The tag alert matched nothing the others had not: its section is left out, its evidence kept.
     expect(day!.text).not.toContain('== tag outsourcing');
-    for (const label of ['tender OR contractor', 'person 90001']) expect(day!.text).toContain(`== ${label}`);
+    for (const label of ['tender OR contractor', 'Ann Example']) expect(day!.text).toContain(`== ${label}`);
     expect(day!.headers.get('list-unsubscribe')).toContain('/alerts/manage?token=');
   });
 

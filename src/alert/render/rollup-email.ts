@@ -7,6 +7,7 @@
  */
 import { html, join, type SafeHtml } from '../../html/template.js';
 import type { AlertLinks } from '../links.js';
+import { shortPersonId } from '../../parliament/index.js';
 import type { AlertItem, Subscription } from '../types.js';
 import { clip, describeSubscription, headingOf, longDate, speakerOf } from './describe.js';
 import { itemHtml, itemText, listHeaders, page, SITE, type RenderedEmail } from './email.js';
@@ -44,7 +45,7 @@ export function rollupGroups(sections: readonly RollupSection[], maxSpeeches: nu
   const seen = new Map<string, Entry>();
   let shown = 0;
   return sections.map((s) => {
-    const label = describeSubscription(s.subscription);
+    const label = labelOf(s.subscription, s.items);
     const entries: Entry[] = [];
     for (const item of s.items) {
       const earlier = seen.get(identity(item));
@@ -86,6 +87,19 @@ function byDebate(
     }
   }
   return out;
+}
+
+/**
+ * The subscription as the reader knows it: an MP alert says the MP's name (from its own
+ * matches), not the person id the subscription stores.
+ */
+function labelOf(sub: Subscription, items: readonly AlertItem[]): string {
+  const label = describeSubscription(sub);
+  const [person, ...more] = sub.criteria.personIds;
+  if (!person || more.length > 0) return label;
+  const named = items.find((i) => i.reason.person === person && (i.personName || i.division));
+  const name = named?.personName ?? named?.division?.voter;
+  return name ? label.replace(`person ${shortPersonId(person)}`, name) : label;
 }
 
 /** A tag subscription's evidence, kept when the speech shows under another subscription. */
