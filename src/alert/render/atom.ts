@@ -7,6 +7,7 @@ import { describeSubscription, headingOf, speakerOf } from './describe.js';
 import { safeWebUrl } from './safe-url.js';
 import type { AlertLinks } from '../links.js';
 import { contextLeadHtml, contextTailHtml } from './context.js';
+import { itemHtml } from './email.js';
 
 export interface FeedEntry {
   id: string;
@@ -19,6 +20,12 @@ function entryId(sub: Subscription, item: AlertItem): string {
   return `tag:hansard-watch,2024:alert/${sub.id}/${item.gid}`;
 }
 
+function titleOf(item: AlertItem): string {
+  return item.division
+    ? `${item.division.voter} voted ${item.division.vote}: ${item.division.title}`
+    : `${item.speakerName ?? 'Statement'}: ${headingOf(item)}`;
+}
+
 function entry(sub: Subscription, e: FeedEntry, links: Pick<AlertLinks, 'speech'>): SafeHtml {
   const { item } = e;
   const hansard = safeWebUrl(item.hansardUrl);
@@ -28,12 +35,14 @@ function entry(sub: Subscription, e: FeedEntry, links: Pick<AlertLinks, 'speech'
     twfy ? `<a href="${escapeHtml(twfy)}">TheyWorkForYou</a>` : '',
     hansard ? `<a href="${escapeHtml(hansard)}">Official Report (Hansard)</a>` : '',
   ].filter(Boolean);
-  const content = `<p><strong>${escapeHtml(speakerOf(item))}</strong> · ${escapeHtml(headingOf(item))}</p>${contextLeadHtml(item.context).toString()}<blockquote>${excerptHtml(item.excerpt)}</blockquote>${contextTailHtml(item.context).toString()}${
-    more.length ? `<p>${more.join(' · ')}</p>` : ''
-  }`;
+  const content = item.division
+    ? itemHtml(item, links, { withHeading: true }).value
+    : `<p><strong>${escapeHtml(speakerOf(item))}</strong> · ${escapeHtml(headingOf(item))}</p>${contextLeadHtml(item.context).toString()}<blockquote>${excerptHtml(item.excerpt)}</blockquote>${contextTailHtml(item.context).toString()}${
+        more.length ? `<p>${more.join(' · ')}</p>` : ''
+      }`;
   return html`<entry>
     <id>${entryId(sub, item)}</id>
-    <title>${item.speakerName ?? 'Statement'}: ${headingOf(item)}</title>
+    <title>${titleOf(item)}</title>
     <updated>${e.matchedAt}</updated>
     <published>${e.matchedAt}</published>
     <author><name>${item.speakerName ?? 'Parliament'}</name></author>

@@ -58,7 +58,7 @@ export function page(title: string, body: SafeHtml, footer: SafeHtml): string {
 }
 
 /** The speech here first (it follows revisions), then TheyWorkForYou and the Official Report. */
-function itemLinks(item: AlertItem, links: AlertLinks): { label: string; url: string }[] {
+function itemLinks(item: AlertItem, links: Pick<AlertLinks, 'speech'>): { label: string; url: string }[] {
   const twfy = safeWebUrl(item.twfyUrl);
   const hansard = safeWebUrl(item.hansardUrl);
   return [
@@ -68,7 +68,7 @@ function itemLinks(item: AlertItem, links: AlertLinks): { label: string; url: st
   ];
 }
 
-const linkRow = (item: AlertItem, links: AlertLinks): SafeHtml =>
+const linkRow = (item: AlertItem, links: Pick<AlertLinks, 'speech'>): SafeHtml =>
   join(
     itemLinks(item, links).map(
       (l, i) =>
@@ -83,7 +83,7 @@ export interface ItemOptions {
   also?: readonly string[];
 }
 
-export function itemHtml(item: AlertItem, links: AlertLinks, o: ItemOptions): SafeHtml {
+export function itemHtml(item: AlertItem, links: Pick<AlertLinks, 'speech'>, o: ItemOptions): SafeHtml {
   if (item.division) return divisionHtml(item, links, o);
   return html`<div style="margin: 1em 0 1.4em">
     ${o.withHeading ? html`<h3 style="font-size: 1.05em; margin: 0 0 0.15em">${headingOf(item)}</h3>` : ''}
@@ -119,7 +119,7 @@ export function itemText(item: AlertItem, links: AlertLinks, o: ItemOptions): st
 }
 
 /** A division a followed MP voted in. */
-function divisionHtml(item: AlertItem, links: AlertLinks, o: ItemOptions): SafeHtml {
+function divisionHtml(item: AlertItem, links: Pick<AlertLinks, 'speech'>, o: ItemOptions): SafeHtml {
   const d = item.division!;
   return html`<div style="margin: 1em 0 1.4em">
     <h3 style="font-size: 1.05em; margin: 0 0 0.15em">
