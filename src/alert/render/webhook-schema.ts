@@ -5,6 +5,7 @@
  * document cannot drift from what receivers get.
  */
 import { z } from 'zod';
+import { FEED_TYPES } from '../../parliament/index.js';
 
 const speechRef = z
   .object({
@@ -103,6 +104,9 @@ export const webhookPayloadSchema = z
   })
   .strict();
 
+/** The Commons debates feed, named by the registry (feed types are spelled out in one place). */
+const EXAMPLE_TYPE: string = FEED_TYPES[0];
+
 export const WEBHOOK_EXAMPLE: z.input<typeof webhookPayloadSchema> = {
   event: 'alert',
   deliveryId: '4711',
@@ -112,7 +116,7 @@ export const WEBHOOK_EXAMPLE: z.input<typeof webhookPayloadSchema> = {
     {
       gid: 'uk.org.publicwhip/debate/2009-10-27d.160.3',
       sittingDate: '2009-10-27',
-      type: 'debates',
+      type: EXAMPLE_TYPE,
       house: 'commons',
       speakerName: 'John McDonnell',
       personName: 'John McDonnell',
@@ -157,7 +161,7 @@ export const WEBHOOK_EXAMPLE: z.input<typeof webhookPayloadSchema> = {
     {
       gid: 'uk.org.publicwhip/debate/2009-10-27d.195.2',
       sittingDate: '2009-10-27',
-      type: 'debates',
+      type: EXAMPLE_TYPE,
       house: 'commons',
       speakerName: 'McDonnell, John',
       personName: 'John McDonnell',
@@ -175,7 +179,7 @@ export const WEBHOOK_EXAMPLE: z.input<typeof webhookPayloadSchema> = {
       siteUrl: null,
       context: null,
       division: {
-        key: 'debates:2009-10-27:231',
+        key: `${EXAMPLE_TYPE}:2009-10-27:231`,
         title: 'Railways Bill: Second Reading',
         number: '231',
         vote: 'no',
