@@ -11,8 +11,7 @@
  * would coerce and strip parameters before zod saw them, and drop response fields the
  * document does not list.
  */
-import fastifySwagger from '@fastify/swagger';
-import type { OpenAPIV3_1 } from 'openapi-types';
+import fastifySwagger, { type FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import type { FastifyInstance, FastifySchema, RouteShorthandOptions } from 'fastify';
 import { WEBHOOK_EXAMPLE, webhookPayloadSchema } from '../../alert/render/webhook-schema.js';
 import fp from 'fastify-plugin';
@@ -258,7 +257,12 @@ export const apiDocs = fp(
 );
 
 /** The shape @fastify/swagger takes for `webhooks` (OpenAPI 3.1 path items). */
-type Webhooks = NonNullable<OpenAPIV3_1.Document['webhooks']>;
+type OpenApiDoc = NonNullable<FastifyDynamicSwaggerOptions['openapi']>;
+type Webhooks = OpenApiDoc extends infer D
+  ? D extends { webhooks?: infer W }
+    ? NonNullable<W>
+    : never
+  : never;
 
 function alertWebhooks(): Webhooks {
   const body = (event: 'alert' | 'digest', summary: string) => ({
