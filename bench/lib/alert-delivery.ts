@@ -48,13 +48,22 @@ export interface AlertDelivery {
 }
 
 /** Wires alerts into `pipeline` before its workers start, as the composition root (src/app/runtime.ts) does. */
-export async function startAlertDelivery(db: Db, pipeline: Pipeline, log: Logger): Promise<AlertDelivery> {
+export async function startAlertDelivery(
+  db: Db,
+  pipeline: Pipeline,
+  log: Logger,
+  /** Extra alert settings (ALERT_ROLLUP, ALERT_CONTEXT: the behaviour before issue #20 for the baseline). */
+  env: Record<string, string> = {},
+): Promise<AlertDelivery> {
   const smtp = await startSmtp();
   const config = loadConfig({
     ALERT_SECRET: randomBytes(32).toString('hex'),
     PUBLIC_BASE_URL,
     SMTP_URL: smtp.url,
     MAIL_FROM: 'hansard-watch <alerts@bench.invalid>',
+    // No daily cap in a bench: every match must arrive to be counted.
+    ALERT_MAILS_PER_DAY: '1000',
+    ...env,
   });
   const alerts = alertsFromConfig(config, db, log);
   if (!alerts) throw new Error('alerts did not start although ALERT_SECRET is set');
@@ -117,7 +126,7 @@ async function drained(db: Db, smtp: TestSmtp, timeoutMs: number): Promise<void>
     const [row] = await db.query<{ open: number; sent: number }>(
       `SELECT count(*) FILTER (WHERE status IN ('pending', 'sending', 'failed'))::int AS open,
               count(*) FILTER (WHERE status = 'sent')::int AS sent
-         FROM alert_messages WHERE kind = 'alert'`,
+         FROM alert_messages WHERE kind IN ('alert', 'rollup')`,
     );
     return row && row.open === 0 && alertMails(smtp.received).length >= row.sent;
   });
@@ -135,6 +144,8 @@ function alertMails(received: readonly ReceivedMail[]): { id: string; mail: Rece
 export interface DeliveryFigures {
   subscriptions: number;
   emails: number;
+  /** (subscription, speech) deliveries the e-mails carried: one per e-mail before roll-ups. */
+  deliveries: number;
   /** Per released file with at least one alert: seconds from release to its first and to its last e-mail. */
   files: { name: string; first: number; last: number; emails: number }[];
   /** Every e-mail, seconds from its speech's file release. */
@@ -171,10 +182,16 @@ export async function deliveryFigures(
        FROM alert_deliveries d JOIN alert_subscriptions s ON s.id = d.subscription_id
       WHERE d.message_id IS NOT NULL AND s.channel = 'email' AND s.frequency = 'immediate'`,
   );
-  const gidOf = new Map(logged.map((r) => [r.message_id, r.speech_gid]));
+  // A roll-up carries several deliveries; a message before issue #20, one.
+  const gidsOf = new Map<string, { gid: string; sub: string }[]>();
+  for (const r of logged)
+    gidsOf.set(r.message_id, [
+      ...(gidsOf.get(r.message_id) ?? []),
+      { gid: r.speech_gid, sub: r.subscription_id },
+    ]);
   const latest = await latestGid(db);
   const [dead] = await db.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM alert_messages WHERE kind = 'alert' AND status = 'dead'",
+    "SELECT count(*)::int AS n FROM alert_messages WHERE kind IN ('alert', 'rollup') AND status = 'dead'",
   );
   const mails = alertMails(delivery.smtp.received);
   const seen = new Set<string>();
@@ -183,25 +200,28 @@ export async function deliveryFigures(
   const perEmail: number[] = [];
   const untimed = new Map<string, number>();
   for (const { id, mail } of mails) {
-    const gid = gidOf.get(id);
-    const twfy = /https:\/\/www\.theyworkforyou\.com\/\S+/.exec(mail.text)?.[0] ?? '';
-    const to = mail.to.join(',');
-    const keys = [`id ${id}`, `speech ${to} ${gid ? latest(gid) : `?${id}`}`];
-    if (twfy) keys.push(`link ${to} ${twfy}`);
+    const carried = gidsOf.get(id) ?? [];
+    const keys = [`id ${id}`, ...carried.map((c) => `speech ${c.sub} ${latest(c.gid)}`)];
+    if (carried.length === 0) keys.push(`speech ?${id}`);
     for (const key of keys) {
       if (seen.has(key)) duplicates.push(key);
       seen.add(key);
     }
-    const file = gid ? delivery.announcedIn.get(gid) : undefined;
-    const at = file ? releasedAt.get(file) : undefined;
-    if (!file || at === undefined) {
-      const why = file ?? '(unknown)';
-      untimed.set(why, (untimed.get(why) ?? 0) + 1);
-      continue;
+    // Timed from the release of each file whose speeches the e-mail carries.
+    const files = new Set(carried.flatMap((c) => delivery.announcedIn.get(c.gid) ?? []));
+    if (files.size === 0) untimed.set('(unknown)', (untimed.get('(unknown)') ?? 0) + 1);
+    let timed = false;
+    for (const file of files) {
+      const at = releasedAt.get(file);
+      if (at === undefined) {
+        untimed.set(file, (untimed.get(file) ?? 0) + 1);
+        continue;
+      }
+      const s = (mail.receivedAt - at) / 1000;
+      if (!timed) perEmail.push(s);
+      timed = true;
+      byFile.set(file, [...(byFile.get(file) ?? []), s]);
     }
-    const s = (mail.receivedAt - at) / 1000;
-    perEmail.push(s);
-    byFile.set(file, [...(byFile.get(file) ?? []), s]);
   }
   const received = new Set(mails.map((m) => m.id));
   const delivered = new Set(
@@ -213,6 +233,7 @@ export async function deliveryFigures(
   return {
     subscriptions: SUBSCRIPTIONS.length,
     emails: mails.length,
+    deliveries: logged.filter((r) => received.has(r.message_id)).length,
     files: [...byFile].map(([name, t]) => ({
       name,
       first: Math.min(...t),
@@ -221,7 +242,7 @@ export async function deliveryFigures(
     })),
     perEmail,
     duplicates,
-    missing: [...gidOf.keys()].filter((id) => !received.has(id)).length,
+    missing: [...gidsOf.keys()].filter((id) => !received.has(id)).length,
     expected,
     missed,
     dead: dead?.n ?? 0,

@@ -15,7 +15,9 @@ import type { CompiledSubscription, Criteria, Match } from './match/types.js';
 import type { QueryNode } from './query/tsquery.js';
 import type { AlertSpeechSource, ExcerptRequest, LoadedSpeech } from './speech-source.js';
 import type { SubscriptionRepository } from './subscription-repository.js';
-import type { AlertItem, MatchReason } from './types.js';
+import type { AlertContextSource, ContextRequest } from './context-source.js';
+import type { AlertVoteSource, FollowedVote } from './vote-source.js';
+import type { AlertContext, AlertItem, MatchReason } from './types.js';
 
 export interface MatchOutcome {
   speeches: number;
@@ -56,6 +58,10 @@ export interface MatcherRepositories {
     | 'rematchDone'
   >;
   deliveries: Pick<DeliveryRepository, 'record'>;
+  /** What surrounds each match (issue #20); items carry no context without it. */
+  context?: Pick<AlertContextSource, 'contexts'>;
+  /** Votes of followed people (issue #20); MP alerts carry no votes without it. */
+  votes?: Pick<AlertVoteSource, 'votes'>;
 }
 
 export class AlertMatcher {
@@ -63,6 +69,8 @@ export class AlertMatcher {
   private readonly subscriptions: MatcherRepositories['subscriptions'];
   private readonly speeches: MatcherRepositories['speeches'];
   private readonly deliveries: MatcherRepositories['deliveries'];
+  private readonly context: MatcherRepositories['context'];
+  private readonly votes: MatcherRepositories['votes'];
 
   constructor(
     repositories: MatcherRepositories,
@@ -71,6 +79,8 @@ export class AlertMatcher {
     this.subscriptions = repositories.subscriptions;
     this.speeches = repositories.speeches;
     this.deliveries = repositories.deliveries;
+    this.context = repositories.context;
+    this.votes = repositories.votes;
   }
 
   /** Every active subscription, compiled; cached until a subscription changes. */
@@ -110,7 +120,7 @@ export class AlertMatcher {
     return { speeches, matches, compiled };
   }
 
-  /** What one subscription (in any state) would match among `gids`: `alerts test`. */
+  /** What one subscription (in any state) would match among `gids`, votes included: `alerts test`, previews. */
   async preview(criteria: Criteria, gids: readonly string[]): Promise<AlertItem[]> {
     const sub = compileSubscription('preview', criteria, 0);
     const speeches = await this.speeches.load(gids);
@@ -118,7 +128,9 @@ export class AlertMatcher {
       [sub],
       speeches.map((s) => s.doc),
     );
-    return this.items(speeches, matches, { generation: '', subs: [sub], queries: [criteria.query] });
+    const compiled = { generation: '', subs: [sub], queries: [criteria.query] };
+    const votes = await this.voteRows(speeches, compiled);
+    return [...(await this.items(speeches, matches, compiled)), ...votes.map((v) => v.item)];
   }
 
   /**
@@ -149,9 +161,11 @@ export class AlertMatcher {
     let recorded = 0;
     let queued = 0;
     // In slices, so a huge batch (a backfill, a first run) never builds every item at once.
-    for (let i = 0; i < matches.length; i += RECORD_SLICE) {
+    const votes = await this.voteRows(speeches, compiled);
+    for (let i = 0; i < Math.max(matches.length, 1); i += RECORD_SLICE) {
       const rows = await this.deliveryRows(speeches, matches.slice(i, i + RECORD_SLICE), compiled);
-      const done = await this.deliveries.record(rows);
+      // Votes go with the first slice: one run, one roll-up.
+      const done = await this.deliveries.record(i === 0 ? [...rows, ...votes] : rows);
       recorded += done.recorded;
       queued += done.queued;
     }
@@ -162,6 +176,45 @@ export class AlertMatcher {
       queued,
       loaded: new Set(speeches.map((s) => s.meta.gid)),
     };
+  }
+
+  /**
+   * Votes in the batch's days by people followed in MP alerts (person-only subscriptions,
+   * within their house and type filters). Keyed by the division's house, date and number,
+   * not its gid, so each version of the day (a → b) logs it once per subscription.
+   */
+  private async voteRows(speeches: readonly LoadedSpeech[], compiled: Compiled): Promise<DeliveryInput[]> {
+    if (!this.votes || speeches.length === 0) return [];
+    const followers = compiled.subs.filter(
+      (s) => s.personIds.length > 0 && s.query === null && s.tags.length === 0,
+    );
+    if (followers.length === 0) return [];
+    const byPerson = new Map<string, CompiledSubscription[]>();
+    for (const sub of followers)
+      for (const p of sub.personIds) byPerson.set(p, [...(byPerson.get(p) ?? []), sub]);
+    const votes = await this.votes.votes(
+      speeches.map((s) => s.meta.groupKey),
+      [...byPerson.keys()],
+    );
+    return votes.flatMap((v) =>
+      (byPerson.get(v.personId) ?? [])
+        .filter(
+          (sub) =>
+            (sub.houses.length === 0 || sub.houses.includes(v.house ?? '')) &&
+            (sub.types.length === 0 || sub.types.includes(v.type)),
+        )
+        .map((sub) => {
+          const item = voteItem(v);
+          return {
+            subscriptionId: sub.id,
+            gid: v.divisionGid,
+            groupKey: v.groupKey,
+            contentHash: `division:${item.division!.key}:${v.personId}`,
+            sittingDate: v.sittingDate,
+            item,
+          };
+        }),
+    );
   }
 
   /** Matches again the days queued while untagged, now that they are tagged. */
@@ -190,17 +243,49 @@ export class AlertMatcher {
     for (const r of requests) if (r) unique.set(keyOf(r), r);
     const texts = await this.speeches.excerpts([...unique.values()]);
     const byKey = new Map([...unique.keys()].map((k, i) => [k, texts[i] ?? '']));
+    const contexts = await this.contexts(matches, requests, byGid);
     return matches.map((m, i) => {
       const request = requests[i];
       const excerpt = request ? (byKey.get(keyOf(request)) ?? '') : '';
-      return toItem(
+      const item = toItem(
         byGid.get(m.speech.gid)!,
         m,
         requests[i]?.seq ?? null,
         excerpt,
         compiled.queries[m.subscription.ordinal] ?? null,
       );
+      const context = contexts[i];
+      return context ? { ...item, context } : item;
     });
+  }
+
+  /**
+   * Context per match, read once per (speech, paragraph, wanted tags): thousands of
+   * subscriptions matching one speech share one lookup.
+   */
+  private async contexts(
+    matches: readonly Match[],
+    requests: readonly (ExcerptRequest | null)[],
+    byGid: ReadonlyMap<string, LoadedSpeech>,
+  ): Promise<(AlertContext | null)[]> {
+    if (!this.context) return matches.map(() => null);
+    const keys: (string | null)[] = [];
+    const unique = new Map<string, ContextRequest>();
+    matches.forEach((m, i) => {
+      const request = requests[i];
+      if (!request) return void keys.push(null);
+      const speechTags = byGid.get(m.speech.gid)?.doc.tags;
+      const tags = m.subscription.tags.filter(
+        (t) => (speechTags?.get(t) ?? -1) >= m.subscription.minConfidence,
+      );
+      const key = `${request.gid}\u0000${request.seq}\u0000${tags.join(',')}`;
+      keys.push(key);
+      if (!unique.has(key)) unique.set(key, { gid: request.gid, seq: request.seq, tags });
+    });
+    const found = await this.context.contexts([...unique.values()]);
+    const byKey = new Map([...unique.keys()].map((k, i) => [k, found[i] ?? null]));
+    // Shared between matches of one speech: items are only serialised, never changed.
+    return keys.map((k) => (k === null ? null : (byKey.get(k) ?? null)));
   }
 
   private async deliveryRows(
@@ -222,6 +307,49 @@ export class AlertMatcher {
       };
     });
   }
+}
+
+/** The division's result from its counts: the larger side, or a tie. */
+function resultOf(counts: Record<string, number>): string | null {
+  const sides = Object.entries(counts)
+    .filter(([k, n]) => !k.startsWith('teller') && Number.isFinite(n))
+    .sort((a, b) => b[1] - a[1]);
+  if (sides.length < 2) return null;
+  return sides[0]![1] === sides[1]![1] ? 'tie' : sides[0]![0];
+}
+
+function voteItem(v: FollowedVote): AlertItem {
+  const title = [v.majorHeading, v.minorHeading].filter((h) => h && h.trim() !== '').join(': ') || 'Division';
+  return {
+    gid: v.divisionGid,
+    sittingDate: v.sittingDate,
+    type: v.type,
+    house: v.house,
+    speakerName: v.voterName,
+    personName: v.personName,
+    party: v.party,
+    constituency: v.constituency,
+    time: v.time,
+    colnum: v.colnum,
+    majorHeading: v.majorHeading,
+    minorHeading: v.minorHeading,
+    debateGid: null,
+    twfyUrl: twfyUrl(v.divisionGid),
+    hansardUrl: safeWebUrl(v.url),
+    paragraphSeq: null,
+    excerpt: '',
+    reason: { query: null, tags: [], person: v.personId },
+    division: {
+      key: `${v.type}:${v.sittingDate}:${v.number ?? `${title}@${v.time ?? ''}`}`,
+      title,
+      number: v.number,
+      vote: v.vote,
+      voter: v.personName ?? v.voterName,
+      counts: v.counts,
+      result: resultOf(v.counts),
+      tags: v.tags,
+    },
+  };
 }
 
 /** Which paragraph to quote: the first keyword match, else the strongest paragraph for a wanted tag, else the first. */

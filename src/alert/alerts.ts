@@ -21,12 +21,20 @@ import { DeliveryRepository } from './delivery-repository.js';
 import { AlertDispatcher } from './dispatcher.js';
 import { AlertLinks } from './links.js';
 import { RateBuckets } from './rate-buckets.js';
-import type { AlertSettings } from './settings.js';
+import { DEFAULT_MAIL_SHAPE, type AlertSettings } from './settings.js';
 import { AlertSubscriptionService } from './subscription-service.js';
 import { AlertSpeechSource } from './speech-source.js';
+import { AlertContextSource } from './context-source.js';
+import { AlertVoteSource } from './vote-source.js';
+import { previewMail, type Preview } from './preview.js';
+import type { AlertItem, Subscription } from './types.js';
 import { SubscriptionRepository } from './subscription-repository.js';
 import { LinkSigner } from './tokens.js';
 import { TargetPolicy, type Resolver } from './webhook/target-policy.js';
+
+/** Bounds on the confirmation page's look back: a page, not a search. */
+const RECENT_DAYS = 14;
+const RECENT_SPEECHES = 2000;
 
 export interface AlertsOptions {
   db: Db;
@@ -67,12 +75,16 @@ export class Alerts {
   private readonly mail: MailTransport | null;
   private readonly buckets: RateBuckets;
   private readonly webhooks: WebhookSender;
+  private readonly speechSource: AlertSpeechSource;
 
   constructor(private readonly o: AlertsOptions) {
     const { db, settings, log } = o;
     const alertLog = log.child({ component: 'alerts' });
     this.subscriptions = new SubscriptionRepository(db);
-    this.deliveries = new DeliveryRepository(db);
+    this.speechSource = new AlertSpeechSource(db);
+    this.deliveries = new DeliveryRepository(db, {
+      rollup: (settings.mailShape ?? DEFAULT_MAIL_SHAPE).rollup,
+    });
     this.buckets = new RateBuckets(db);
     this.links = new AlertLinks(
       settings.publicBaseUrl,
@@ -89,7 +101,14 @@ export class Alerts {
       o.channels,
     );
     this.matcher = new AlertMatcher(
-      { subscriptions: this.subscriptions, speeches: new AlertSpeechSource(db), deliveries: this.deliveries },
+      {
+        subscriptions: this.subscriptions,
+        speeches: this.speechSource,
+        deliveries: this.deliveries,
+        ...((settings.mailShape ?? DEFAULT_MAIL_SHAPE).context
+          ? { context: new AlertContextSource(db), votes: new AlertVoteSource(db) }
+          : {}),
+      },
       alertLog,
     );
     this.dispatcher = new AlertDispatcher({
@@ -103,6 +122,7 @@ export class Alerts {
       log: alertLog,
       onMinute: () => this.housekeeping(),
       onPass: () => this.rematchLateTagged(),
+      mailShape: settings.mailShape ?? DEFAULT_MAIL_SHAPE,
       ...(o.now ? { now: o.now } : {}),
     });
     this.service = new AlertSubscriptionService({
@@ -118,6 +138,43 @@ export class Alerts {
       onQueued: () => this.dispatcher.kick(),
       ...(o.now ? { now: o.now } : {}),
     });
+  }
+
+  /**
+   * The next e-mail of a subscription, from the stored speeches of `date` (default: the
+   * latest sitting), sent to nobody; null when there is no such subscription.
+   */
+  async preview(id: string, date: string | null): Promise<Preview | null> {
+    const sub = await this.subscriptions.get(id);
+    if (!sub) return null;
+    return previewMail(
+      {
+        matcher: this.matcher,
+        speeches: this.speechSource,
+        subscriptions: this.subscriptions,
+        links: this.links,
+        shape: this.o.settings.mailShape ?? DEFAULT_MAIL_SHAPE,
+      },
+      sub,
+      date,
+      this.o.now?.() ?? new Date(),
+    );
+  }
+
+  /**
+   * What the subscription would have matched lately, newest first (the confirmation page
+   * shows these): matched afresh over the latest `RECENT_SPEECHES` stored speeches, since a
+   * subscription just confirmed has nothing in its log yet.
+   */
+  async recentMatches(sub: Subscription, limit: number): Promise<AlertItem[]> {
+    const gids = await this.speechSource.recentGids(RECENT_DAYS, RECENT_SPEECHES);
+    const items = await this.matcher.preview(sub.criteria, gids);
+    return items
+      .filter((i) => !i.division)
+      .sort(
+        (a, b) => b.sittingDate.localeCompare(a.sittingDate) || (b.time ?? '').localeCompare(a.time ?? ''),
+      )
+      .slice(0, limit);
   }
 
   /** Matches a batch of new or changed speeches and wakes the sender. Idempotent per speech. */
@@ -194,6 +251,8 @@ export function matcherFor(db: Db, log: Logger): AlertMatcher {
       subscriptions: new SubscriptionRepository(db),
       speeches: new AlertSpeechSource(db),
       deliveries: new DeliveryRepository(db),
+      context: new AlertContextSource(db),
+      votes: new AlertVoteSource(db),
     },
     log,
   );

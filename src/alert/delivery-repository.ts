@@ -43,7 +43,14 @@ export interface FailureRow {
 const ISO = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
 
 export class DeliveryRepository {
-  constructor(private readonly db: Db) {}
+  /**
+   * `rollup`: e-mail matches go out as one message per address per run and per digest
+   * period (issue #20); false: one per match and subscription, as before.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly options: { rollup: boolean } = { rollup: true },
+  ) {}
 
   /**
    * Logs matches and, for immediate subscriptions, queues one message per new match; all
@@ -61,7 +68,7 @@ export class DeliveryRepository {
         [rows.map((r) => r.groupKey)],
       );
       const inserted = await insertDeliveries(tx, rows);
-      const queued = await queueImmediate(tx, inserted);
+      const queued = await queueImmediate(tx, inserted, this.options.rollup);
       return { recorded: inserted.length, queued };
     });
   }
@@ -83,7 +90,7 @@ export class DeliveryRepository {
       `WITH due AS (
          SELECT m.id FROM alert_messages m LEFT JOIN alert_subscriptions s ON s.id = m.subscription_id
           WHERE ((m.status IN ('pending', 'failed') AND m.next_attempt_at <= now()) OR (m.status = 'sending' AND m.lease_until < now()))
-            AND (m.kind IN ('confirm', 'manage') OR s.status = 'active')
+            AND (m.kind IN ('confirm', 'manage') OR s.status = 'active' OR (m.subscription_id IS NULL AND m.kind IN ('rollup', 'digest')))
           ORDER BY m.next_attempt_at, m.id
           LIMIT $1
           FOR UPDATE OF m SKIP LOCKED)
@@ -112,6 +119,34 @@ export class DeliveryRepository {
     );
     for (const r of rows) out.set(r.message_id, [...(out.get(r.message_id) ?? []), r.item]);
     return out;
+  }
+
+  /** Items carried by each message with the subscription each was matched for (roll-ups). */
+  async entriesOf(
+    messageIds: readonly string[],
+  ): Promise<Map<string, { subscriptionId: string; item: AlertItem }[]>> {
+    const out = new Map<string, { subscriptionId: string; item: AlertItem }[]>();
+    if (messageIds.length === 0) return out;
+    const rows = await this.db.query<{ message_id: string; subscription_id: string; item: AlertItem }>(
+      `SELECT message_id::text AS message_id, subscription_id, item FROM alert_deliveries WHERE message_id = ANY($1::bigint[]) ORDER BY sitting_date, id`,
+      [messageIds],
+    );
+    for (const r of rows) {
+      const list = out.get(r.message_id) ?? [];
+      list.push({ subscriptionId: r.subscription_id, item: r.item });
+      out.set(r.message_id, list);
+    }
+    return out;
+  }
+
+  /** Alert and digest e-mails sent to an address in the last 24 hours (its daily cap). */
+  async sentToRecipientToday(recipient: string): Promise<number> {
+    const rows = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM alert_messages
+        WHERE recipient = $1 AND status = 'sent' AND kind IN ('rollup', 'digest') AND sent_at > now() - interval '24 hours'`,
+      [recipient],
+    );
+    return rows[0]?.n ?? 0;
   }
 
   /** Only a worker still holding the lease marks the outcome. */
@@ -164,15 +199,23 @@ export class DeliveryRepository {
   async createDigests(frequency: 'daily' | 'weekly', key: string, cutoff: Date): Promise<number> {
     const rows = await this.db.query<{ message_id: string }>(
       `WITH due AS (
-         SELECT DISTINCT d.subscription_id FROM alert_deliveries d JOIN alert_subscriptions s ON s.id = d.subscription_id
+         SELECT DISTINCT d.subscription_id, CASE WHEN $4 AND s.channel = 'email' THEN s.channel_settings->>'email' END AS email
+           FROM alert_deliveries d JOIN alert_subscriptions s ON s.id = d.subscription_id
           WHERE d.message_id IS NULL AND d.matched_at <= $3 AND s.status = 'active' AND s.frequency = $1 AND s.channel <> 'feed'),
-       created AS (
-         INSERT INTO alert_messages (subscription_id, kind, digest_key) SELECT subscription_id, 'digest', $2 FROM due
-         ON CONFLICT (subscription_id, digest_key) DO NOTHING RETURNING id, subscription_id)
-       UPDATE alert_deliveries d SET message_id = c.id FROM created c
-        WHERE d.subscription_id = c.subscription_id AND d.message_id IS NULL AND d.matched_at <= $3
-       RETURNING c.id::text AS message_id`,
-      [frequency, key, cutoff.toISOString()],
+       per_sub AS (
+         INSERT INTO alert_messages (subscription_id, kind, digest_key) SELECT subscription_id, 'digest', $2 FROM due WHERE email IS NULL
+         ON CONFLICT (subscription_id, digest_key) DO NOTHING RETURNING id, subscription_id),
+       per_address AS (
+         INSERT INTO alert_messages (recipient, kind, digest_key) SELECT DISTINCT email, 'digest', $2 FROM due WHERE email IS NOT NULL
+         ON CONFLICT (recipient, digest_key) WHERE subscription_id IS NULL AND digest_key IS NOT NULL DO NOTHING RETURNING id, recipient),
+       targets AS (
+         SELECT p.id, p.subscription_id FROM per_sub p
+         UNION ALL
+         SELECT a.id, due.subscription_id FROM per_address a JOIN due ON due.email = a.recipient)
+       UPDATE alert_deliveries d SET message_id = t.id FROM targets t
+        WHERE d.subscription_id = t.subscription_id AND d.message_id IS NULL AND d.matched_at <= $3
+       RETURNING t.id::text AS message_id`,
+      [frequency, key, cutoff.toISOString(), this.options.rollup],
     );
     return new Set(rows.map((r) => r.message_id)).size;
   }
@@ -281,18 +324,35 @@ async function insertDeliveries(tx: Queryable, rows: readonly DeliveryInput[]): 
   return inserted.map((r) => r.id);
 }
 
-/** One 'alert' message per new match of an immediate e-mail or webhook subscription. */
-async function queueImmediate(tx: Queryable, deliveryIds: readonly string[]): Promise<number> {
+/**
+ * Messages for new matches of immediate subscriptions: with roll-ups, one 'rollup' per
+ * e-mail address carrying every new match of all its subscriptions in this transaction
+ * (one delivery run); webhooks, and e-mail without roll-ups, one 'alert' per match.
+ */
+async function queueImmediate(
+  tx: Queryable,
+  deliveryIds: readonly string[],
+  rollup: boolean,
+): Promise<number> {
   if (deliveryIds.length === 0) return 0;
   const rows = await tx.query(
     `WITH need AS MATERIALIZED (
-       SELECT d.id AS delivery_id, d.subscription_id, nextval('alert_messages_id_seq') AS message_id
+       SELECT d.id AS delivery_id, d.subscription_id,
+              CASE WHEN $2 AND s.channel = 'email' THEN s.channel_settings->>'email' END AS email
          FROM alert_deliveries d JOIN alert_subscriptions s ON s.id = d.subscription_id
         WHERE d.id = ANY($1::bigint[]) AND s.frequency = 'immediate' AND s.channel <> 'feed'),
-     msg AS (INSERT INTO alert_messages (id, subscription_id, kind) SELECT message_id, subscription_id, 'alert' FROM need RETURNING id)
-     UPDATE alert_deliveries d SET message_id = need.message_id FROM need WHERE d.id = need.delivery_id
+     rollups AS MATERIALIZED (
+       SELECT email, nextval('alert_messages_id_seq') AS message_id FROM (SELECT DISTINCT email FROM need WHERE email IS NOT NULL) e),
+     singles AS MATERIALIZED (
+       SELECT delivery_id, subscription_id, nextval('alert_messages_id_seq') AS message_id FROM need WHERE email IS NULL),
+     m1 AS (INSERT INTO alert_messages (id, recipient, kind) SELECT message_id, email, 'rollup' FROM rollups RETURNING id),
+     m2 AS (INSERT INTO alert_messages (id, subscription_id, kind) SELECT message_id, subscription_id, 'alert' FROM singles RETURNING id),
+     target AS (
+       SELECT n.delivery_id, COALESCE(sg.message_id, r.message_id) AS message_id
+         FROM need n LEFT JOIN singles sg ON sg.delivery_id = n.delivery_id LEFT JOIN rollups r ON r.email = n.email)
+     UPDATE alert_deliveries d SET message_id = t.message_id FROM target t WHERE d.id = t.delivery_id
      RETURNING 1`,
-    [deliveryIds],
+    [deliveryIds, rollup],
   );
   return rows.length;
 }

@@ -21,6 +21,19 @@ import type { AlertLinks } from './links.js';
 import { renderConfirmEmail, renderManageEmail, renderNoticeEmail } from './render/email.js';
 import { SubscriptionRepository } from './subscription-repository.js';
 import { emailOf, type AlertItem, type Subscription } from './types.js';
+import { renderRollupEmail, type RollupSection } from './render/rollup-email.js';
+import { DEFAULT_MAIL_SHAPE, type MailShape } from './settings.js';
+
+interface SendContext {
+  subs: Map<string, Subscription>;
+  items: Map<string, AlertItem[]>;
+  /** Roll-ups: each item with the subscription it was matched for. */
+  entries: Map<string, { subscriptionId: string; item: AlertItem }[]>;
+}
+
+/** A message for an address rather than one subscription (migrations/029_alert_rollups.sql). */
+const isRollup = (row: Pick<ClaimedRow, 'kind' | 'subscriptionId'>): boolean =>
+  row.kind === 'rollup' || (row.kind === 'digest' && row.subscriptionId === null);
 
 export interface DispatcherOptions {
   deliveries: DeliveryRepository;
@@ -42,6 +55,8 @@ export interface DispatcherOptions {
   /** Run at the start of every pass, before sending: cheap checks that may queue messages. */
   onPass?: () => Promise<void>;
   now?: () => Date;
+  /** Roll-ups and caps (issue #20); DEFAULT_MAIL_SHAPE when absent. */
+  mailShape?: MailShape;
 }
 
 export interface DispatchResult {
@@ -146,32 +161,32 @@ export class AlertDispatcher {
     }
   }
 
-  private async context(
-    rows: readonly ClaimedRow[],
-  ): Promise<{ subs: Map<string, Subscription>; items: Map<string, AlertItem[]> }> {
-    const ids = [...new Set(rows.flatMap((r) => (r.subscriptionId ? [r.subscriptionId] : [])))];
+  private async context(rows: readonly ClaimedRow[]): Promise<SendContext> {
+    const rollups = rows.filter(isRollup).map((r) => r.id);
+    const entries = await this.o.deliveries.entriesOf(rollups);
+    const ids = new Set(rows.flatMap((r) => (r.subscriptionId ? [r.subscriptionId] : [])));
+    for (const list of entries.values()) for (const e of list) ids.add(e.subscriptionId);
     const subs = new Map<string, Subscription>();
     for (const id of ids) {
       const sub = await this.o.subscriptions.get(id);
       if (sub) subs.set(id, sub);
     }
     const items = await this.o.deliveries.itemsOf(
-      rows.filter((r) => r.kind === 'alert' || r.kind === 'digest').map((r) => r.id),
+      rows.filter((r) => (r.kind === 'alert' || r.kind === 'digest') && !isRollup(r)).map((r) => r.id),
     );
-    return { subs, items };
+    return { subs, items, entries };
   }
 
-  private async sendOne(
-    row: ClaimedRow,
-    ctx: { subs: Map<string, Subscription>; items: Map<string, AlertItem[]> },
-  ): Promise<keyof DispatchResult> {
+  private async sendOne(row: ClaimedRow, ctx: SendContext): Promise<keyof DispatchResult> {
     const log = this.o.log.child({ message: row.id, kind: row.kind, attempt: row.attempts });
     try {
-      await this.deliver(
-        row,
-        row.subscriptionId ? (ctx.subs.get(row.subscriptionId) ?? null) : null,
-        ctx.items.get(row.id) ?? [],
-      );
+      if (isRollup(row)) await this.sendRollup(row, ctx);
+      else
+        await this.deliver(
+          row,
+          row.subscriptionId ? (ctx.subs.get(row.subscriptionId) ?? null) : null,
+          ctx.items.get(row.id) ?? [],
+        );
       await this.o.deliveries.markSent(row.id);
       log.info({ subscription: row.subscriptionId }, 'alert message sent');
       return 'sent';
@@ -212,6 +227,36 @@ export class AlertDispatcher {
     if (!channel) throw new Error(`no alert channel "${sub.channel}" on this server`);
     const kind = row.kind === 'digest' ? 'digest' : 'alert';
     await channel.deliver({ id: row.id, kind, subscription: sub, items, now }, this.o.channels.services);
+  }
+
+  /**
+   * One e-mail for an address: its subscriptions' matches grouped by subscription. Items
+   * of a subscription paused, deleted or moved to another address since are left out. Past
+   * the daily cap nothing is sent (the matches stay listed on the site); the last e-mail
+   * the cap allows says so.
+   */
+  private async sendRollup(row: ClaimedRow, ctx: SendContext): Promise<void> {
+    const recipient = row.recipient;
+    if (!recipient) throw new NothingToSend('no recipient');
+    const sections = new Map<string, RollupSection & { items: AlertItem[] }>();
+    for (const { subscriptionId, item } of ctx.entries.get(row.id) ?? []) {
+      const sub = ctx.subs.get(subscriptionId);
+      if (!sub || sub.status !== 'active' || sub.channel !== 'email' || emailOf(sub) !== recipient) continue;
+      const section = sections.get(subscriptionId) ?? { subscription: sub, items: [] };
+      section.items.push(item);
+      sections.set(subscriptionId, section);
+    }
+    if (sections.size === 0) throw new NothingToSend('no speeches left to send');
+    const shape = this.o.mailShape ?? DEFAULT_MAIL_SHAPE;
+    const sent = await this.o.deliveries.sentToRecipientToday(recipient);
+    if (sent >= shape.perDay) throw new NothingToSend('daily cap of alert e-mails reached');
+    const kind = row.kind === 'digest' ? (row.digestKey?.startsWith('week-') ? 'weekly' : 'daily') : 'alert';
+    const mail = renderRollupEmail(recipient, [...sections.values()], this.o.links, this.now(), {
+      kind,
+      maxSpeeches: shape.maxSpeeches,
+      lastOfDay: sent === shape.perDay - 1 ? shape.perDay : null,
+    });
+    return this.mail(mail, row.id);
   }
 
   private async sendManage(row: ClaimedRow): Promise<void> {

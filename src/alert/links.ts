@@ -40,6 +40,11 @@ export class AlertLinks {
     return `${this.baseUrl}${ALERT_PATHS.manage}?token=${encodeURIComponent(token)}`;
   }
 
+  /** The speech on this site (it redirects to its place in its debate, following revisions). */
+  speech(gid: string): string {
+    return `${this.baseUrl}/speeches/${encodeURI(gid)}`;
+  }
+
   feed(token: string): string {
     return `${this.baseUrl}${ALERT_PATHS.feed}/${encodeURIComponent(token)}`;
   }

@@ -88,6 +88,24 @@ export const alertEnv = {
    * beyond it subscribe requests are answered as usual but no e-mail goes out.
    */
   ALERT_CONFIRM_MAILS_PER_HOUR: int(1, 1_000_000).default(200),
+  /**
+   * One e-mail per address per delivery run (and per digest period) gathering the matches
+   * of all its subscriptions; `false` sends one e-mail per speech and subscription, as
+   * before issue #20 (kept for `bench pipeline`'s baseline).
+   */
+  ALERT_ROLLUP: z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1')
+    .default(true),
+  /** Context around each match (issue #20); `false` stores the excerpt alone, as before (bench baseline). */
+  ALERT_CONTEXT: z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1')
+    .default(true),
+  /** Speeches shown in full in one e-mail; the rest are listed as links. */
+  ALERT_MAIL_MAX_SPEECHES: int(1, 500).default(12),
+  /** Alert and digest e-mails one address gets in 24 hours; the last says where to see more. */
+  ALERT_MAILS_PER_DAY: int(1, 1000).default(12),
 };
 
 /** The shape src/config.ts's Config has once `alertEnv` is spread into it. */
@@ -106,7 +124,21 @@ export interface AlertEnv {
   ALERT_SUBSCRIBE_PER_IP_HOUR: number;
   ALERT_SUBSCRIBE_PER_ADDRESS_DAY: number;
   ALERT_CONFIRM_MAILS_PER_HOUR: number;
+  ALERT_ROLLUP?: boolean | undefined;
+  ALERT_CONTEXT?: boolean | undefined;
+  ALERT_MAIL_MAX_SPEECHES?: number | undefined;
+  ALERT_MAILS_PER_DAY?: number | undefined;
 }
+
+/** How alert e-mails are put together (issue #20). */
+export interface MailShape {
+  rollup: boolean;
+  context: boolean;
+  maxSpeeches: number;
+  perDay: number;
+}
+
+export const DEFAULT_MAIL_SHAPE: MailShape = { rollup: true, context: true, maxSpeeches: 12, perDay: 12 };
 
 export interface AlertSettings {
   secret: string;
@@ -120,6 +152,8 @@ export interface AlertSettings {
   retry: { maxAttempts: number; baseMs: number };
   confirmHours: number;
   rateLimits: { perIpPerHour: number; perAddressPerDay: number; confirmMailsPerHour: number };
+  /** Absent: DEFAULT_MAIL_SHAPE. */
+  mailShape?: MailShape | undefined;
 }
 
 export class AlertSettingsError extends Error {
@@ -150,6 +184,12 @@ export function resolveAlertSettings(env: AlertEnv): AlertSettings | null {
       perIpPerHour: env.ALERT_SUBSCRIBE_PER_IP_HOUR,
       perAddressPerDay: env.ALERT_SUBSCRIBE_PER_ADDRESS_DAY,
       confirmMailsPerHour: env.ALERT_CONFIRM_MAILS_PER_HOUR,
+    },
+    mailShape: {
+      rollup: env.ALERT_ROLLUP ?? DEFAULT_MAIL_SHAPE.rollup,
+      context: env.ALERT_CONTEXT ?? DEFAULT_MAIL_SHAPE.context,
+      maxSpeeches: env.ALERT_MAIL_MAX_SPEECHES ?? DEFAULT_MAIL_SHAPE.maxSpeeches,
+      perDay: env.ALERT_MAILS_PER_DAY ?? DEFAULT_MAIL_SHAPE.perDay,
     },
   };
 }

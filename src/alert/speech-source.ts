@@ -262,6 +262,17 @@ export class AlertSpeechSource {
     ]);
   }
 
+  /** The speeches of one sitting date, or of the latest one stored when `date` is null (previews). */
+  async gidsOn(date: string | null): Promise<{ date: string | null; gids: string[] }> {
+    const rows = await this.db.query<{ gid: string; d: string }>(
+      `SELECT s.gid, to_char(s.sitting_date, 'YYYY-MM-DD') AS d FROM speeches s
+        WHERE s.sitting_date = COALESCE($1::date, (SELECT max(sitting_date) FROM speeches))
+        ORDER BY s.group_key, s.seq`,
+      [date],
+    );
+    return { date: rows[0]?.d ?? date, gids: rows.map((r) => r.gid) };
+  }
+
   /** Gids of recent speeches (newest sittings first), for `alerts test`. */
   async recentGids(days: number, limit: number): Promise<string[]> {
     const rows = await this.db.query<{ gid: string }>(

@@ -85,9 +85,65 @@ export interface AlertItem {
   /** Plain text with matched words between \u0001 and \u0002 (src/search/highlight.ts). */
   excerpt: string;
   reason: MatchReason;
+  /** What surrounds the match (context-source.ts); absent in items frozen before #20. */
+  context?: AlertContext;
+  /** Divisions the followed MP voted in (a vote item: `type` is 'division', no excerpt). */
+  division?: AlertDivision;
 }
 
-export type MessageKind = 'alert' | 'digest' | 'confirm' | 'manage' | 'notice';
+/** A speech quoted for context: its gid (null for a paragraph of the matched speech itself). */
+export interface ContextSpeech {
+  gid: string | null;
+  speaker: string | null;
+  text: string;
+}
+
+/** Why a tag was given, on the paragraph it was given on. */
+export interface TagEvidence {
+  tag: string;
+  confidence: number;
+  method: string;
+  paragraphSeq: number;
+  /** The paragraph (cut round its evidence when long) with evidence words between \u0001 and \u0002. */
+  paragraph: string;
+  /** Words the taxonomy's patterns matched. */
+  rules: string[];
+  /** Words that pushed the classifier's score up. */
+  classifierTerms: string[];
+  /** One sentence: why the tag was given. */
+  why: string;
+}
+
+export interface AlertContext {
+  kind: 'speech' | 'oral-answer' | 'written-answer' | 'written-question';
+  /** The paragraph before the match (of the speech, else the previous speech in the debate). */
+  before: ContextSpeech | null;
+  after: ContextSpeech | null;
+  /** The question a written answer, or an answer in question time, answers. */
+  question: ContextSpeech | null;
+  /** The answer a written question got. */
+  answer: ContextSpeech | null;
+  tagEvidence: TagEvidence[];
+}
+
+/** A division a followed MP voted in, as an MP alert shows it. */
+export interface AlertDivision {
+  /** Stable across versions of the day: house, date and number. */
+  key: string;
+  title: string;
+  number: string | null;
+  /** How the followed person voted: aye, no, content, tellaye, … as recorded. */
+  vote: string;
+  voter: string;
+  /** Counts as the record states them, e.g. { ayes: 158, noes: 246 }. */
+  counts: Record<string, number>;
+  /** 'ayes' / 'noes' / 'tie' / null when the counts do not say. */
+  result: string | null;
+  /** The debate's tags (speech_tags of the debate's speeches), strongest first. */
+  tags: string[];
+}
+
+export type MessageKind = 'alert' | 'digest' | 'confirm' | 'manage' | 'notice' | 'rollup';
 export type MessageStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'dead';
 
 /** A message taken from the outbox to send, with everything needed to render it. */

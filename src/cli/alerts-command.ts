@@ -14,6 +14,7 @@ import { channelTarget, type Channel } from '../alert/channels/registry.js';
 import type { Frequency } from '../alert/types.js';
 import { excerptText } from '../search/highlight.js';
 import type { CliContext } from './context.js';
+import { writeFile } from 'node:fs/promises';
 
 export type Out = (line: string) => void;
 const stdout: Out = (line) => void process.stdout.write(`${line}\n`);
@@ -165,6 +166,46 @@ export async function runAlertsTest(
       `${item.sittingDate}  ${item.gid}\n  ${headingOf(item)} — ${speakerOf(item)}\n  “${excerptText(item.excerpt)}”`,
     );
   return 0;
+}
+
+/**
+ * The next e-mail of a subscription, rendered from the stored speeches of `--date`
+ * (default: the latest sitting) and sent to nobody: its subject and text, and with
+ * `--html FILE` its HTML part written to FILE to open in a browser.
+ */
+export async function runAlertsPreview(
+  ctx: CliContext,
+  id: string,
+  opts: { date?: string; html?: string },
+  out: Out = stdout,
+): Promise<number> {
+  if (opts.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.date)) {
+    out(`--date: must be a date like 2009-10-27, not "${opts.date}"`);
+    return 2;
+  }
+  const alerts = alertsFor(ctx);
+  try {
+    const preview = await alerts.preview(id, opts.date ?? null);
+    if (!preview) {
+      out(`no subscription ${id}`);
+      return 1;
+    }
+    if (!preview.mail) {
+      out(`nothing matches on ${preview.date ?? '(no speeches stored)'}: no e-mail would go`);
+      return 0;
+    }
+    out(
+      `${preview.date}: ${preview.matches} match${preview.matches === 1 ? '' : 'es'} (preview; nothing sent)`,
+    );
+    out(`To: ${preview.mail.to}\nSubject: ${preview.mail.subject}\n\n${preview.mail.text}`);
+    if (opts.html) {
+      await writeFile(opts.html, preview.mail.html, 'utf8');
+      out(`HTML part written to ${opts.html}`);
+    }
+    return 0;
+  } finally {
+    await alerts.close();
+  }
 }
 
 export async function runAlertsFailures(

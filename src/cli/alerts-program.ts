@@ -52,6 +52,14 @@ export function registerAlertCommands(program: Command): void {
       run((cmd, ctx) => cmd.runAlertsTest(ctx, id, opts)),
     );
   alerts
+    .command('preview <id>')
+    .description("render the subscription's next e-mail from stored speeches (nothing is sent)")
+    .option('--date <YYYY-MM-DD>', 'the sitting day to preview (default: the latest stored)')
+    .option('--html <file>', 'also write the HTML part to this file')
+    .action((id: string, opts: { date?: string; html?: string }) =>
+      run((cmd, ctx) => cmd.runAlertsPreview(ctx, id, opts)),
+    );
+  alerts
     .command('failures')
     .description('alert messages failing or dead-lettered, with their errors')
     .option('--json', 'print JSON')

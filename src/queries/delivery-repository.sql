@@ -8,7 +8,7 @@ SELECT pg_advisory_xact_lock(hashtext('hansard-watch:alerts:' || g)) FROM (SELEC
 WITH due AS (
   SELECT m.id FROM alert_messages m LEFT JOIN alert_subscriptions s ON s.id = m.subscription_id
    WHERE ((m.status IN ('pending', 'failed') AND m.next_attempt_at <= now()) OR (m.status = 'sending' AND m.lease_until < now()))
-     AND (m.kind IN ('confirm', 'manage') OR s.status = 'active')
+     AND (m.kind IN ('confirm', 'manage') OR s.status = 'active' OR (m.subscription_id IS NULL AND m.kind IN ('rollup', 'digest')))
    ORDER BY m.next_attempt_at, m.id
    LIMIT $1
    FOR UPDATE OF m SKIP LOCKED)
@@ -18,6 +18,13 @@ RETURNING m.id::text AS id, m.kind, m.attempts, m.recipient, m.digest_key, m.sub
 
 -- DeliveryRepository.itemsOf
 SELECT message_id::text AS message_id, item FROM alert_deliveries WHERE message_id = ANY($1::bigint[]) ORDER BY sitting_date, id
+
+-- DeliveryRepository.entriesOf
+SELECT message_id::text AS message_id, subscription_id, item FROM alert_deliveries WHERE message_id = ANY($1::bigint[]) ORDER BY sitting_date, id
+
+-- DeliveryRepository.sentToRecipientToday
+SELECT count(*)::int AS n FROM alert_messages
+WHERE recipient = $1 AND status = 'sent' AND kind IN ('rollup', 'digest') AND sent_at > now() - interval '24 hours'
 
 -- DeliveryRepository.markSent
 UPDATE alert_messages SET status = 'sent', sent_at = now(), lease_until = NULL, last_error = NULL WHERE id = $1::bigint AND status = 'sending'
@@ -40,14 +47,22 @@ INSERT INTO alert_messages (recipient, kind) VALUES ($1, 'manage')
 
 -- DeliveryRepository.createDigests
 WITH due AS (
-  SELECT DISTINCT d.subscription_id FROM alert_deliveries d JOIN alert_subscriptions s ON s.id = d.subscription_id
+  SELECT DISTINCT d.subscription_id, CASE WHEN $4 AND s.channel = 'email' THEN s.channel_settings->>'email' END AS email
+    FROM alert_deliveries d JOIN alert_subscriptions s ON s.id = d.subscription_id
    WHERE d.message_id IS NULL AND d.matched_at <= $3 AND s.status = 'active' AND s.frequency = $1 AND s.channel <> 'feed'),
-created AS (
-  INSERT INTO alert_messages (subscription_id, kind, digest_key) SELECT subscription_id, 'digest', $2 FROM due
-  ON CONFLICT (subscription_id, digest_key) DO NOTHING RETURNING id, subscription_id)
-UPDATE alert_deliveries d SET message_id = c.id FROM created c
- WHERE d.subscription_id = c.subscription_id AND d.message_id IS NULL AND d.matched_at <= $3
-RETURNING c.id::text AS message_id
+per_sub AS (
+  INSERT INTO alert_messages (subscription_id, kind, digest_key) SELECT subscription_id, 'digest', $2 FROM due WHERE email IS NULL
+  ON CONFLICT (subscription_id, digest_key) DO NOTHING RETURNING id, subscription_id),
+per_address AS (
+  INSERT INTO alert_messages (recipient, kind, digest_key) SELECT DISTINCT email, 'digest', $2 FROM due WHERE email IS NOT NULL
+  ON CONFLICT (recipient, digest_key) WHERE subscription_id IS NULL AND digest_key IS NOT NULL DO NOTHING RETURNING id, recipient),
+targets AS (
+  SELECT p.id, p.subscription_id FROM per_sub p
+  UNION ALL
+  SELECT a.id, due.subscription_id FROM per_address a JOIN due ON due.email = a.recipient)
+UPDATE alert_deliveries d SET message_id = t.id FROM targets t
+ WHERE d.subscription_id = t.subscription_id AND d.message_id IS NULL AND d.matched_at <= $3
+RETURNING t.id::text AS message_id
 
 -- DeliveryRepository.failures
 SELECT m.id::text AS id, m.kind, m.status, m.attempts, m.last_error, ${ISO('m.created_at')} AS created_at,
@@ -87,9 +102,18 @@ RETURNING id::text AS id
 
 -- queueImmediate
 WITH need AS MATERIALIZED (
-  SELECT d.id AS delivery_id, d.subscription_id, nextval('alert_messages_id_seq') AS message_id
+  SELECT d.id AS delivery_id, d.subscription_id,
+         CASE WHEN $2 AND s.channel = 'email' THEN s.channel_settings->>'email' END AS email
     FROM alert_deliveries d JOIN alert_subscriptions s ON s.id = d.subscription_id
    WHERE d.id = ANY($1::bigint[]) AND s.frequency = 'immediate' AND s.channel <> 'feed'),
-msg AS (INSERT INTO alert_messages (id, subscription_id, kind) SELECT message_id, subscription_id, 'alert' FROM need RETURNING id)
-UPDATE alert_deliveries d SET message_id = need.message_id FROM need WHERE d.id = need.delivery_id
+rollups AS MATERIALIZED (
+  SELECT email, nextval('alert_messages_id_seq') AS message_id FROM (SELECT DISTINCT email FROM need WHERE email IS NOT NULL) e),
+singles AS MATERIALIZED (
+  SELECT delivery_id, subscription_id, nextval('alert_messages_id_seq') AS message_id FROM need WHERE email IS NULL),
+m1 AS (INSERT INTO alert_messages (id, recipient, kind) SELECT message_id, email, 'rollup' FROM rollups RETURNING id),
+m2 AS (INSERT INTO alert_messages (id, subscription_id, kind) SELECT message_id, subscription_id, 'alert' FROM singles RETURNING id),
+target AS (
+  SELECT n.delivery_id, COALESCE(sg.message_id, r.message_id) AS message_id
+    FROM need n LEFT JOIN singles sg ON sg.delivery_id = n.delivery_id LEFT JOIN rollups r ON r.email = n.email)
+UPDATE alert_deliveries d SET message_id = t.message_id FROM target t WHERE d.id = t.delivery_id
 RETURNING 1

@@ -56,6 +56,11 @@ FROM alert_rematch r WHERE NOT EXISTS (SELECT 1 FROM tag_pending t WHERE t.group
 -- AlertSpeechSource.rematchDone
 DELETE FROM alert_rematch WHERE group_key = $1 AND queued_at = $2::timestamptz
 
+-- AlertSpeechSource.gidsOn
+SELECT s.gid, to_char(s.sitting_date, 'YYYY-MM-DD') AS d FROM speeches s
+WHERE s.sitting_date = COALESCE($1::date, (SELECT max(sitting_date) FROM speeches))
+ORDER BY s.group_key, s.seq
+
 -- AlertSpeechSource.recentGids
 SELECT s.gid FROM speeches s
 WHERE s.sitting_date >= (SELECT max(sitting_date) FROM speeches) - $1::int

@@ -1,5 +1,5 @@
 /** `hansard-watch alerts …` commands, run against a real store. */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import {
   runAlertsFailures,
   runAlertsKey,
   runAlertsList,
+  runAlertsPreview,
   runAlertsRemove,
   runAlertsTest,
 } from '../../src/cli/alerts-command.js';
@@ -75,6 +76,21 @@ describe('alerts CLI', () => {
     expect(text).toContain('contract OR tender: 2 of 3 recent speeches match');
     expect(text).toContain('uk.org.publicwhip/debate/2030-01-07b.10.2');
     expect(text).toContain('publish the tender documents”');
+    expect((await db.query('SELECT 1 FROM alert_deliveries')).length).toBe(0);
+  });
+
+  it('previews the next e-mail of a subscription, writing its HTML, sending and logging nothing', async () => {
+    const html = path.join(dataDir, 'preview.html');
+    expect(await runAlertsPreview(ctx, id, { date: '2030-01-07', html }, out)).toBe(0);
+    const text = take();
+    expect(text).toContain('2030-01-07: 2 matches (preview; nothing sent)');
+    expect(text).toContain('Subject: 2 new matches — contract OR tender');
+    expect(text).toContain('publish the *tender* documents');
+    expect(readFileSync(html, 'utf8')).toMatch(/<mark[^>]*>tender<\/mark>/);
+    expect(await runAlertsPreview(ctx, id, { date: '2031-01-01' }, out)).toBe(0);
+    expect(take()).toBe('nothing matches on 2031-01-01: no e-mail would go');
+    expect(await runAlertsPreview(ctx, id, { date: 'yesterday' }, out)).toBe(2);
+    expect(take()).toContain('--date: must be a date like 2009-10-27');
     expect((await db.query('SELECT 1 FROM alert_deliveries')).length).toBe(0);
   });
 

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MAIL_SHAPE } from '../../src/alert/settings.js';
 import { dailyPeriod, weeklyPeriod, zonedTime } from '../../src/alert/digest-schedule.js';
 import type { Db } from '../../src/store/db.js';
 import { corpusAvailable, corpusDir } from '../support/corpus.js';
@@ -125,11 +126,15 @@ describe.skipIf(!corpusAvailable())('a digest of a real day', () => {
     expect(smtp.received.filter((m) => m.subject.includes('digest'))).toHaveLength(2);
     const daily = digests.find((m) => m.to.includes('gail@example.org'))!;
     const weekly = digests.find((m) => m.to.includes('hugh@example.org'))!;
-    expect(daily.subject).toContain(`Daily digest: ${speeches} speeches in ${headings.length} debates`);
-    expect(weekly.subject).toContain(`Weekly digest: ${speeches} speeches`);
-    expect(daily.text.match(/^== .* ==$/gm)).toHaveLength(headings.length);
-    expect(daily.html.match(/<section/g)).toHaveLength(headings.length);
-    const links = daily.text.match(/whall\/\?id=[^\s]+/g) ?? [];
+    expect(daily.subject).toContain(`Daily digest: ${speeches} new matches`);
+    expect(weekly.subject).toContain(`Weekly digest: ${speeches} new matches`);
+    // Speeches in full under one heading per debate, up to the size cap; the rest as links.
+    const full = Math.min(speeches, DEFAULT_MAIL_SHAPE.maxSpeeches);
+    expect(daily.text.match(/^ {2}Read it on hansard-watch: /gm)).toHaveLength(full);
+    const debates = daily.text.match(/^-- .* --$/gm) ?? [];
+    expect(debates.length).toBeGreaterThan(0);
+    expect(new Set(debates).size).toBe(debates.length);
+    const links = daily.text.match(/\/speeches\/uk\.org\.publicwhip\/westminhall\/[^\s]+/g) ?? [];
     expect(links).toHaveLength(speeches);
     expect(new Set(links).size).toBe(speeches);
   }, 60_000);

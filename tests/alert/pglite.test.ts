@@ -66,7 +66,8 @@ describe('alerts on the embedded store (PGlite)', () => {
     expect((await alerts.handleSpeeches([...a.changedSpeechGids, ...b.changedSpeechGids])).recorded).toBe(0);
     await alerts.dispatcher.drain();
     await alerts.dispatcher.idle();
-    const alertsSent = sent.filter((m) => m.subject.startsWith('Alert'));
+    // One roll-up per run (issue #20): a's and b's.
+    const alertsSent = sent.filter((m) => m.to === 'p@example.org' && !m.subject.startsWith('Confirm'));
     expect(alertsSent.map((m) => /id=([^\s]+)/.exec(m.text)?.[1]).sort()).toEqual([
       '2030-01-07a.10.2',
       '2030-01-07b.10.3',
@@ -74,7 +75,7 @@ describe('alerts on the embedded store (PGlite)', () => {
     expect(await alerts.dispatcher.runDigests(new Date(Date.now() + 36 * 3_600_000))).toBe(1);
     await alerts.dispatcher.drain();
     await alerts.dispatcher.idle();
-    expect(sent.filter((m) => m.subject.startsWith('Daily digest: 2 speeches'))).toHaveLength(1);
+    expect(sent.filter((m) => m.subject.startsWith('Daily digest: 2 new matches'))).toHaveLength(1);
 
     down = true;
     await alerts.service.requestEmail({ email: 'x@example.org', q: 'nhs' }, { ip: '192.0.2.1' });

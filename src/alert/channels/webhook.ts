@@ -59,7 +59,7 @@ export const webhookChannel: AlertChannel = {
     const url = sub.settings.url;
     if (!url) throw new NothingToSend('webhook subscription without a URL');
     const event = kind === 'digest' ? 'digest' : 'alert';
-    const body = JSON.stringify(webhookPayload(id, event, sub, items, now));
+    const body = JSON.stringify(webhookPayload(id, event, sub, items, now, services.links));
     const key = signingKey(services.signer, sub);
     await services.webhooks.send({
       url,

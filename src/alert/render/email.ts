@@ -4,11 +4,18 @@
  * escapes first and only then turns the match markers into <mark>. Styles are inline:
  * mail clients drop style sheets.
  */
-import { excerptHtml, MARK_END, MARK_START } from '../../search/highlight.js';
-import { html, join, trusted, type SafeHtml } from '../../html/template.js';
+import { html, join, type SafeHtml } from '../../html/template.js';
 import type { AlertLinks } from '../links.js';
 import { emailOf, type AlertItem, type Subscription } from '../types.js';
 import { neutralQuote } from './neutral.js';
+import {
+  contextLeadHtml,
+  contextLeadText,
+  contextTailHtml,
+  contextTailText,
+  markedHtml,
+  markedText,
+} from './context.js';
 import { safeWebUrl } from './safe-url.js';
 import {
   clip,
@@ -29,22 +36,18 @@ export interface RenderedEmail {
   headers: Record<string, string>;
 }
 
-const SITE = 'hansard-watch';
+export const SITE = 'hansard-watch';
 
-/** Matched words as *word* in plain text. */
-function excerptText(marked: string): string {
-  return marked.split(MARK_START).join('*').split(MARK_END).join('*');
-}
-
-function page(title: string, body: SafeHtml, footer: SafeHtml): string {
+export function page(title: string, body: SafeHtml, footer: SafeHtml): string {
   return `<!doctype html>\n${
     html`<html lang="en-GB">
       <head>
         <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${title}</title>
       </head>
       <body
-        style="font-family: Georgia, 'Times New Roman', serif; color: #1b1b1b; max-width: 40em; margin: 0 auto; padding: 1em; line-height: 1.45"
+        style="font-family: -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif; color: #1b1b1b; max-width: 40em; margin: 0 auto; padding: 0.8em; line-height: 1.45; font-size: 16px"
       >
         ${body}
         <hr style="border: 0; border-top: 1px solid #ccc; margin: 2em 0 1em" />
@@ -54,40 +57,125 @@ function page(title: string, body: SafeHtml, footer: SafeHtml): string {
   }\n`;
 }
 
-function itemHtml(item: AlertItem, withHeading: boolean): SafeHtml {
+/** The speech here first (it follows revisions), then TheyWorkForYou and the Official Report. */
+function itemLinks(item: AlertItem, links: Pick<AlertLinks, 'speech'>): { label: string; url: string }[] {
   const twfy = safeWebUrl(item.twfyUrl);
   const hansard = safeWebUrl(item.hansardUrl);
-  const links = [
-    twfy ? html`<a href="${twfy}">Read it on TheyWorkForYou</a>` : null,
-    hansard ? html`<a href="${hansard}">Official Report (Hansard)</a>` : null,
-  ].filter((l): l is SafeHtml => l !== null);
-  return html`<div style="margin: 1.2em 0">
-    ${withHeading ? html`<h2 style="font-size: 1.15em; margin: 0 0 0.2em">${headingOf(item)}</h2>` : ''}
-    <p style="margin: 0; color: #444">
+  return [
+    ...(item.division ? [] : [{ label: `Read it on ${SITE}`, url: links.speech(item.gid) }]),
+    ...(twfy ? [{ label: 'TheyWorkForYou', url: twfy }] : []),
+    ...(hansard ? [{ label: 'Hansard', url: hansard }] : []),
+  ];
+}
+
+const linkRow = (item: AlertItem, links: Pick<AlertLinks, 'speech'>): SafeHtml =>
+  join(
+    itemLinks(item, links).map(
+      (l, i) =>
+        html`<a href="${l.url}" style="${i === 0 ? 'font-weight: bold; ' : ''}color: #0b57a4">${l.label}</a>`,
+    ),
+    ' · ',
+  );
+
+/** "Also matches your alert …": a speech several alerts match is shown once, under the first. */
+export interface ItemOptions {
+  withHeading: boolean;
+  also?: readonly string[];
+}
+
+export function itemHtml(item: AlertItem, links: Pick<AlertLinks, 'speech'>, o: ItemOptions): SafeHtml {
+  if (item.division) return divisionHtml(item, links, o);
+  return html`<div style="margin: 1em 0 1.4em">
+    ${o.withHeading ? html`<h3 style="font-size: 1.05em; margin: 0 0 0.15em">${headingOf(item)}</h3>` : ''}
+    <p style="margin: 0; color: #444; font-size: 0.92em">
       <strong>${speakerOf(item)}</strong
-      >${withHeading ? html` · ${longDate(item.sittingDate)}` : ''}${houseOf(item) ? html` · ${houseOf(item)}` : ''}
+      >${o.withHeading ? html` · ${longDate(item.sittingDate)}` : ''}${houseOf(item) ? html` · ${houseOf(item)}` : ''}
     </p>
-    <blockquote style="margin: 0.5em 0; padding-left: 0.8em; border-left: 3px solid #ccc">
-      ${trusted(excerptHtml(item.excerpt).replaceAll('<mark>', '<mark style="background: #fff2a8">'))}
+    ${contextLeadHtml(item.context)}
+    <blockquote style="margin: 0.5em 0; padding-left: 0.8em; border-left: 3px solid #c9a800">
+      ${markedHtml(item.excerpt)}
     </blockquote>
-    <p style="margin: 0">${join(links, ' · ')}</p>
+    ${contextTailHtml(item.context)}
+    ${o.also?.length ? html`<p style="margin: 0.3em 0; font-size: 0.85em; color: #666">Also matches: ${o.also.join('; ')}</p>` : ''}
+    <p style="margin: 0.4em 0 0">${linkRow(item, links)}</p>
   </div>`;
 }
 
-function itemText(item: AlertItem, withHeading: boolean): string {
-  const twfy = safeWebUrl(item.twfyUrl);
-  const hansard = safeWebUrl(item.hansardUrl);
+export function itemText(item: AlertItem, links: AlertLinks, o: ItemOptions): string {
+  if (item.division) return divisionText(item, links, o);
   const lines = [
-    ...(withHeading ? [headingOf(item)] : []),
+    ...(o.withHeading ? [headingOf(item)] : []),
     // In a digest the debate's heading line already gives the date.
-    `${speakerOf(item)}${withHeading ? ` · ${longDate(item.sittingDate)}` : ''}${houseOf(item) ? ` · ${houseOf(item)}` : ''}`,
+    `${speakerOf(item)}${o.withHeading ? ` · ${longDate(item.sittingDate)}` : ''}${houseOf(item) ? ` · ${houseOf(item)}` : ''}`,
     '',
-    `  “${excerptText(item.excerpt)}”`,
+    ...contextLeadText(item.context),
+    `  “${markedText(item.excerpt)}”`,
+    ...contextTailText(item.context),
+    ...(o.also?.length ? ['', `  Also matches: ${o.also.join('; ')}`] : []),
     '',
-    ...(twfy ? [`  TheyWorkForYou: ${twfy}`] : []),
-    ...(hansard ? [`  Hansard: ${hansard}`] : []),
+    ...itemLinks(item, links).map((l) => `  ${l.label}: ${l.url}`),
   ];
   return lines.join('\n');
+}
+
+/** A division a followed MP voted in. */
+function divisionHtml(item: AlertItem, links: Pick<AlertLinks, 'speech'>, o: ItemOptions): SafeHtml {
+  const d = item.division!;
+  return html`<div style="margin: 1em 0 1.4em">
+    <h3 style="font-size: 1.05em; margin: 0 0 0.15em">
+      Division${d.number ? ` ${d.number}` : ''}: ${d.title}
+    </h3>
+    <p style="margin: 0; color: #444; font-size: 0.92em">
+      ${longDate(item.sittingDate)}${houseOf(item) ? html` · ${houseOf(item)}` : ''}
+    </p>
+    <p style="margin: 0.4em 0; font-size: 1.05em">
+      <strong>${d.voter}</strong> voted <strong>${voteLabel(d.vote)}</strong>
+    </p>
+    <p style="margin: 0.2em 0; font-size: 0.92em">${resultLine(d)}</p>
+    ${d.tags.length ? html`<p style="margin: 0.2em 0; font-size: 0.85em; color: #666">Debate tagged: ${d.tags.join(', ')}</p>` : ''}
+    ${o.also?.length ? html`<p style="margin: 0.3em 0; font-size: 0.85em; color: #666">Also for: ${o.also.join('; ')}</p>` : ''}
+    <p style="margin: 0.4em 0 0">${linkRow(item, links)}</p>
+  </div>`;
+}
+
+function divisionText(item: AlertItem, links: AlertLinks, o: ItemOptions): string {
+  const d = item.division!;
+  return [
+    `Division${d.number ? ` ${d.number}` : ''}: ${d.title}`,
+    `${longDate(item.sittingDate)}${houseOf(item) ? ` · ${houseOf(item)}` : ''}`,
+    '',
+    `  ${d.voter} voted ${voteLabel(d.vote)}`,
+    `  ${resultLine(d)}`,
+    ...(d.tags.length ? [`  Debate tagged: ${d.tags.join(', ')}`] : []),
+    ...(o.also?.length ? [`  Also for: ${o.also.join('; ')}`] : []),
+    '',
+    ...itemLinks(item, links).map((l) => `  ${l.label}: ${l.url}`),
+  ].join('\n');
+}
+
+const VOTE_LABELS: Record<string, string> = {
+  aye: 'Aye',
+  no: 'No',
+  tellaye: 'Aye (teller)',
+  tellno: 'No (teller)',
+  content: 'Content',
+  'not-content': 'Not content',
+  for: 'For',
+  against: 'Against',
+  abstain: 'Abstain',
+};
+
+function voteLabel(vote: string): string {
+  return VOTE_LABELS[vote] ?? vote;
+}
+
+function resultLine(d: NonNullable<AlertItem['division']>): string {
+  const counts = Object.entries(d.counts)
+    .filter(([k]) => !k.startsWith('teller'))
+    .map(([k, n]) => `${k.charAt(0).toUpperCase()}${k.slice(1)} ${n}`)
+    .join(', ');
+  const result = d.result === 'tie' ? 'a tie' : d.result ? `the ${d.result} have it` : null;
+  return [counts, result ? `Result: ${result}` : null].filter(Boolean).join(' · ') || 'Result not recorded';
 }
 
 function alertFooter(sub: Subscription, links: AlertLinks, now: Date): { text: string; html: SafeHtml } {
@@ -103,7 +191,7 @@ function alertFooter(sub: Subscription, links: AlertLinks, now: Date): { text: s
 }
 
 /** RFC 2369 and RFC 8058 one-click unsubscribe, so mail clients offer their own button. */
-function listHeaders(sub: Subscription, links: AlertLinks): Record<string, string> {
+export function listHeaders(sub: Subscription, links: AlertLinks): Record<string, string> {
   const host = new URL(links.baseUrl).hostname;
   return {
     'List-Unsubscribe': `<${links.unsubscribe(sub.id)}>`,
@@ -127,8 +215,8 @@ export function renderAlertEmail(
   return {
     to: emailOf(sub) ?? '',
     subject,
-    text: `${itemText(item, true)}\n\n--\n${footer.text}`,
-    html: page(subject, itemHtml(item, true), footer.html),
+    text: `${itemText(item, links, { withHeading: true })}\n\n--\n${footer.text}`,
+    html: page(subject, itemHtml(item, links, { withHeading: true }), footer.html),
     headers: listHeaders(sub, links),
   };
 }
@@ -147,7 +235,7 @@ export function renderDigestEmail(
   const text = groups
     .map(
       (g) =>
-        `== ${g.heading} (${longDate(g.sittingDate)}) ==\n\n${g.items.map((i) => itemText(i, false)).join('\n\n')}`,
+        `== ${g.heading} (${longDate(g.sittingDate)}) ==\n\n${g.items.map((i) => itemText(i, links, { withHeading: false })).join('\n\n')}`,
     )
     .join('\n\n');
   const body = html`<h1 style="font-size: 1.3em">${period} digest: ${count}</h1>
@@ -157,7 +245,7 @@ export function renderDigestEmail(
           <h2 style="font-size: 1.15em; margin: 0; border-bottom: 1px solid #ddd">
             ${g.heading} <span style="font-weight: normal; color: #555">· ${longDate(g.sittingDate)}</span>
           </h2>
-          ${g.items.map((i) => itemHtml(i, false))}
+          ${g.items.map((i) => itemHtml(i, links, { withHeading: false }))}
         </section>`,
     )}`;
   return {

@@ -1,7 +1,8 @@
 /** The JSON a webhook receives, and its signature. */
 import { createHmac } from 'node:crypto';
 import { excerptHtml, excerptText } from '../../search/highlight.js';
-import type { AlertItem, Subscription } from '../types.js';
+import type { AlertLinks } from '../links.js';
+import type { AlertContext, AlertItem, Subscription, TagEvidence } from '../types.js';
 import { describeSubscription, speakerOf } from './describe.js';
 import { safeWebUrl } from './safe-url.js';
 
@@ -12,7 +13,21 @@ export const TIMESTAMP_SIGNATURE_HEADER = 'hansard-watch-signature';
 export const DELIVERY_HEADER = 'x-hansard-watch-delivery';
 export const EVENT_HEADER = 'x-hansard-watch-event';
 
-export interface WebhookSpeech extends Omit<AlertItem, 'excerpt'> {
+/** Tag evidence as a receiver gets it: the paragraph plain and as HTML with the words in <mark>. */
+export interface WebhookTagEvidence extends Omit<TagEvidence, 'paragraph'> {
+  paragraph: string;
+  paragraphHtml: string;
+}
+
+export interface WebhookContext extends Omit<AlertContext, 'tagEvidence'> {
+  tagEvidence: WebhookTagEvidence[];
+}
+
+export interface WebhookSpeech extends Omit<AlertItem, 'excerpt' | 'context'> {
+  /** This site's page for the speech (redirects to its place in its debate); null for a division. */
+  siteUrl: string | null;
+  /** What surrounds the match; null in items matched before context was kept. */
+  context: WebhookContext | null;
   /** `Name (Party, Seat)` at the date, with the office first where Hansard printed one. */
   speakerLabel: string;
   /** Plain text. */
@@ -36,19 +51,33 @@ export function webhookPayload(
   sub: Subscription,
   items: readonly AlertItem[],
   now: Date,
+  links: Pick<AlertLinks, 'speech'>,
 ): WebhookPayload {
   return {
     event,
     deliveryId: messageId,
     subscription: { id: sub.id, description: describeSubscription(sub), frequency: sub.frequency },
     sentAt: now.toISOString(),
-    speeches: items.map((i) => ({
+    speeches: items.map(({ context, ...i }) => ({
       ...i,
+      siteUrl: i.division ? null : links.speech(i.gid),
+      context: context ? webhookContext(context) : null,
       speakerLabel: speakerOf(i),
       twfyUrl: safeWebUrl(i.twfyUrl),
       hansardUrl: safeWebUrl(i.hansardUrl),
       excerpt: excerptText(i.excerpt),
       excerptHtml: excerptHtml(i.excerpt),
+    })),
+  };
+}
+
+function webhookContext(c: AlertContext): WebhookContext {
+  return {
+    ...c,
+    tagEvidence: c.tagEvidence.map((e) => ({
+      ...e,
+      paragraph: excerptText(e.paragraph),
+      paragraphHtml: excerptHtml(e.paragraph),
     })),
   };
 }

@@ -3,10 +3,13 @@
  * button posting a form: mail scanners and link previewers fetch links in e-mails with
  * GET, and must not confirm or unsubscribe anyone by doing so.
  */
-import { describeSubscription } from '../../alert/render/describe.js';
-import { emailOf, type Subscription } from '../../alert/types.js';
+import { describeSubscription, headingOf, longDate, speakerOf } from '../../alert/render/describe.js';
+import type { Preview } from '../../alert/preview.js';
+import { emailOf, type AlertItem, type Subscription } from '../../alert/types.js';
+import { escapeHtml } from '../../html/escape.js';
+import { excerptHtml } from '../../search/highlight.js';
 import { ALERT_PATHS } from '../../alert/links.js';
-import { html, type SafeHtml } from '../../html/template.js';
+import { html, trusted, type SafeHtml } from '../../html/template.js';
 import { layout } from '../pages/layout.js';
 
 function page(title: string, body: SafeHtml): string {
@@ -38,7 +41,45 @@ export function confirmPage(token: string, sub: Subscription | null): string {
   );
 }
 
-export function confirmedPage(sub: Subscription, feedUrl: string | null, already: boolean): string {
+/** The last few speeches the alert would have caught, so a new subscriber sees what to expect. */
+function recentList(recent: readonly AlertItem[]): SafeHtml {
+  if (recent.length === 0)
+    return html`<p>
+      Nothing in the last couple of weeks of the record matches yet; you will hear as soon as something does.
+    </p>`;
+  return html`<h2>Recent matches</h2>
+    <ul class="recent-matches">
+      ${recent.map(
+        (i) =>
+          html`<li>
+            <a href="/speeches/${encodeURI(i.gid)}">${headingOf(i)}</a> — ${speakerOf(i)},
+            ${longDate(i.sittingDate)}
+            <blockquote>${trusted(excerptHtml(i.excerpt))}</blockquote>
+          </li>`,
+      )}
+    </ul>`;
+}
+
+/** A preview: the rendered e-mail itself, with a banner saying it was not sent. */
+export function previewPage(preview: Preview | null, back: string): string {
+  const banner = (text: string) =>
+    `<div style="background:#fdf3d8;padding:0.6em 0.8em;margin:0 0 1em;font-family:sans-serif;font-size:0.9em">${escapeHtml(text)} <a href="${escapeHtml(back)}">Back to your alerts</a></div>`;
+  if (!preview?.mail)
+    return `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Preview</title></head><body>${banner(
+      `Nothing matches on ${preview?.date ?? 'the latest sitting'}: no e-mail would go.`,
+    )}</body></html>`;
+  const note = banner(
+    `Preview of the e-mail for ${preview.date ?? 'the latest sitting'} (${preview.matches} match${preview.matches === 1 ? '' : 'es'}), subject “${preview.mail.subject}”. Nothing was sent.`,
+  );
+  return preview.mail.html.replace(/<body([^>]*)>/, (m) => `${m}${note}`);
+}
+
+export function confirmedPage(
+  sub: Subscription,
+  feedUrl: string | null,
+  already: boolean,
+  recent: readonly AlertItem[] = [],
+): string {
   return page(
     already ? 'Already confirmed' : 'Alert confirmed',
     html`<p>
@@ -54,7 +95,8 @@ export function confirmedPage(sub: Subscription, feedUrl: string | null, already
               <p><code>${feedUrl}</code></p>`
           : ''
       }
-      <p>Every alert has a link to unsubscribe, and one to manage all your alerts.</p>`,
+      <p>Every alert has a link to unsubscribe, and one to manage all your alerts.</p>
+      ${recentList(recent)}`,
   );
 }
 
@@ -112,6 +154,7 @@ function row(token: string, s: Subscription): SafeHtml {
   return html`<li>
     <strong>${describeSubscription(s)}</strong> · ${s.frequency} ·
     ${s.status === 'pending' ? 'awaiting confirmation' : s.status}
+    ${s.status !== 'pending' ? html`<a href="${ALERT_PATHS.manage}/preview?token=${encodeURIComponent(token)}&amp;id=${encodeURIComponent(s.id)}">Preview the next e-mail</a>` : ''}
     ${s.status === 'active' ? button('pause', 'Pause') : ''}${s.status === 'paused' ? button('resume', 'Resume') : ''}${s.status !== 'pending' ? button('feed', 'New feed address') : ''}${button('delete', 'Delete')}
   </li>`;
 }

@@ -37,6 +37,7 @@ import {
   confirmPage,
   invalidLinkPage,
   managePage,
+  previewPage,
   manageRequestPage,
   unsubscribedPage,
   unsubscribePage,
@@ -52,6 +53,13 @@ const LINK_INVALID = {
 /** What the pages read (loosely, by field): described here for the document. */
 const TOKEN = z.object({ token: z.string() });
 const MANAGE_QUERY = z.object({ token: z.string().optional(), notice: z.string().optional() });
+const PREVIEW_QUERY = z.object({
+  token: z.string(),
+  id: z.string(),
+  date: z.string().optional().describe('YYYY-MM-DD; default the latest sitting stored'),
+});
+/** Matches the confirmation page shows: enough to see what the alert catches. */
+const RECENT_ON_CONFIRM = 5;
 const MANAGE_REQUEST = z.object({ email: z.string() });
 const MANAGE_ACTION = z.object({
   token: z.string(),
@@ -60,7 +68,7 @@ const MANAGE_ACTION = z.object({
 });
 
 export interface AlertsPluginOptions {
-  alerts: Pick<Alerts, 'service' | 'deliveries' | 'links'>;
+  alerts: Pick<Alerts, 'service' | 'deliveries' | 'links' | 'preview' | 'recentMatches'>;
   /**
    * The site's general per-client limit, on every alert route: the server passes the
    * very hook the rest of the site uses, so that one client has one budget. A RateLimit
@@ -155,6 +163,7 @@ function pageRoutes(app: FastifyInstance, alerts: AlertsPluginOptions['alerts'])
           out.subscription,
           out.status === 'confirmed' ? out.feedUrl : null,
           out.status === 'already',
+          await alerts.recentMatches(out.subscription, RECENT_ON_CONFIRM),
         ),
       );
     },
@@ -250,6 +259,37 @@ function pageRoutes(app: FastifyInstance, alerts: AlertsPluginOptions['alerts'])
     },
   );
 
+  app.get(
+    `${ALERT_PATHS.manage}/preview`,
+    doc({
+      tag: 'Alerts',
+      summary:
+        "An alert's next e-mail, rendered from stored speeches and sent to nobody (from the manage page)",
+      querystring: PREVIEW_QUERY,
+      responses: { 200: HTML_PAGE, 400: LINK_INVALID },
+    }),
+    async (req, reply) => {
+      const token = tokenOf(req);
+      const id = field(req.query, 'id') ?? '';
+      const date = field(req.query, 'date') ?? null;
+      const view = await service.manage(token);
+      if (!view || !view.subscriptions.some((s) => s.id === id))
+        return htmlPage(
+          reply,
+          invalidLinkPage('That link is not valid or has expired, or the alert is gone.'),
+          400,
+        );
+      if (date !== null && !/^\d{4}-\d{2}-\d{2}$/.test(date))
+        return htmlPage(reply, invalidLinkPage('date: must be a date like 2009-10-27.'), 400);
+      const preview = await alerts.preview(id, date);
+      const back = `${ALERT_PATHS.manage}?token=${encodeURIComponent(token)}`;
+      return htmlPage(reply, previewPage(preview, back)).header(
+        'content-security-policy',
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-action 'none'; frame-ancestors 'none'",
+      );
+    },
+  );
+
   app.post(
     `${ALERT_PATHS.manage}/action`,
     doc({
@@ -307,7 +347,7 @@ function pageRoutes(app: FastifyInstance, alerts: AlertsPluginOptions['alerts'])
         .header('cache-control', 'private, max-age=300')
         .header('x-robots-tag', 'noindex')
         .type('application/atom+xml; charset=utf-8')
-        .send(renderAtom(sub, entries, self));
+        .send(renderAtom(sub, entries, self, alerts.links));
     },
   );
 }

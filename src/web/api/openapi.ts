@@ -11,8 +11,9 @@
  * would coerce and strip parameters before zod saw them, and drop response fields the
  * document does not list.
  */
-import fastifySwagger from '@fastify/swagger';
+import fastifySwagger, { type FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import type { FastifyInstance, FastifySchema, RouteShorthandOptions } from 'fastify';
+import { WEBHOOK_EXAMPLE, webhookPayloadSchema } from '../../alert/render/webhook-schema.js';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
 
@@ -236,6 +237,8 @@ export const apiDocs = fp(
           { name: 'Pages', description: 'The HTML site.' },
           { name: 'Operations', description: 'Health checks and /admin (admin token).' },
         ],
+        // What a webhook subscription receives (src/alert/render/webhook-schema.ts).
+        webhooks: alertWebhooks(),
         components: {
           securitySchemes: {
             apiKey: {
@@ -252,6 +255,39 @@ export const apiDocs = fp(
   },
   { name: 'hansard-watch-api-docs' },
 );
+
+/** The shape @fastify/swagger takes for `webhooks` (OpenAPI 3.1 path items). */
+type OpenApiDoc = NonNullable<FastifyDynamicSwaggerOptions['openapi']>;
+type Webhooks = OpenApiDoc extends infer D
+  ? D extends { webhooks?: infer W }
+    ? NonNullable<W>
+    : never
+  : never;
+
+function alertWebhooks(): Webhooks {
+  const body = (event: 'alert' | 'digest', summary: string) => ({
+    post: {
+      tags: ['Alerts'],
+      summary,
+      description:
+        'Signed with `Hansard-Watch-Signature: t=<unix seconds>,v1=<HMAC-SHA256 of "<t>.<body>">` (docs/alerts.md has a verifier). Each speech carries its context (headings, the question an answer answers, the paragraphs around the match, tag evidence and why) and links here, to TheyWorkForYou and to Hansard; an entry with `division` is a vote of a followed MP, once per division across versions of the day. Answer 2xx; anything else is retried with backoff.',
+      requestBody: {
+        content: {
+          'application/json': {
+            schema: jsonSchema(webhookPayloadSchema),
+            examples: { [event]: { value: { ...WEBHOOK_EXAMPLE, event } } },
+          },
+        },
+      },
+      responses: { 200: { description: 'Accepted (any 2xx).' } },
+    },
+  });
+  return {
+    // Built from plain JSON Schema and examples, which the library types only loosely.
+    alert: body('alert', 'An immediate alert: one POST per matching speech (or vote)'),
+    digest: body('digest', 'A daily or weekly digest: every match of the period in one POST'),
+  } as Webhooks;
+}
 
 /** For plugins that may be used without the server's root (tests): adds the document unless an ancestor has. */
 export async function addApiDocs(app: FastifyInstance): Promise<void> {
