@@ -9,7 +9,7 @@ import type { Queryable } from '../store/db.js';
 import { twfyUrl } from '../parliament/index.js';
 import { decodeCursor, encodeCursor, type PageKey } from './cursor.js';
 import type { SpeechFilters } from './filters.js';
-import { headline, wantedLexemes } from './headline.js';
+import { headline, queryTerms, type QueryTerms } from './headline.js';
 import { excerptHtml, excerptText, truncateWords } from './highlight.js';
 import { Params, speechConditions, tsQuery, whereClause } from './sql.js';
 
@@ -55,6 +55,15 @@ export interface SearchOptions {
   limit: number;
   cursor?: string | undefined;
 }
+
+/** A search's number of speeches: exact up to EXACT_COUNT_LIMIT, else the planner's estimate. */
+export interface SearchTotal {
+  count: number;
+  exact: boolean;
+}
+
+/** Speeches counted one by one at most; past this a total is estimated ("about 52,000"). */
+export const EXACT_COUNT_LIMIT = 10_000;
 
 export class InvalidCursorError extends Error {
   constructor() {
@@ -171,13 +180,48 @@ export class SearchRepository {
     const rows = await this.rows(filters, after, opts.limit + 1);
     const more = rows.length > opts.limit;
     const terms = rows[0]?.query_terms;
-    const lexemes = terms ? wantedLexemes(terms) : null;
+    const lexemes = terms ? queryTerms(terms) : null;
     const page = rows.slice(0, opts.limit).map((r) => toHit(r, lexemes));
     const last = page[page.length - 1];
     return {
       results: page,
       nextCursor: more && last ? encodeCursor({ sittingDate: last.sittingDate, gid: last.gid }) : null,
     };
+  }
+
+  /**
+   * How many speeches the filters select. Counted exactly (stopping one past
+   * EXACT_COUNT_LIMIT) unless the query's words are so common that counting would cost more
+   * than the page itself; then, or past the limit, the planner's estimate is given.
+   */
+  async total(f: SpeechFilters): Promise<SearchTotal> {
+    if (f.q && (await this.textEstimate(f.q)).matches > 4 * EXACT_COUNT_LIMIT)
+      return { count: await this.estimatedTotal(f), exact: false };
+    const { sql, values } = countSql(f, EXACT_COUNT_LIMIT + 1);
+    const n = (await this.db.query<{ n: number }>(sql, values))[0]?.n ?? 0;
+    if (n <= EXACT_COUNT_LIMIT) return { count: n, exact: true };
+    return { count: Math.max(await this.estimatedTotal(f), n), exact: false };
+  }
+
+  /** Whether `q` has no word the index can look for (only stop words like "the" and "of"). */
+  async onlyStopWords(q: string): Promise<boolean> {
+    const rows = await this.db.query<{ empty: boolean }>(
+      `SELECT numnode(websearch_to_tsquery('english', $1)) = 0 AS empty`,
+      [q],
+    );
+    return rows[0]?.empty ?? false;
+  }
+
+  private async estimatedTotal(f: SpeechFilters): Promise<number> {
+    const { sql, values } = countSql(f, null);
+    const rows = await this.db.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] | string }>(
+      `EXPLAIN (FORMAT JSON) ${sql}`,
+      values,
+    );
+    const plan = rows[0]?.['QUERY PLAN'];
+    const parsed =
+      typeof plan === 'string' ? (JSON.parse(plan) as [{ Plan: { 'Plan Rows': number } }]) : plan;
+    return Math.round(parsed?.[0]?.Plan['Plan Rows'] ?? 0);
   }
 
   /** Tries the index-driven plans that apply, falling back to the scan when their matches exceed the cap. */
@@ -410,6 +454,27 @@ function tagWalkable(f: SpeechFilters): boolean {
   return (Boolean(f.tags?.length) || f.tagged === true) && !f.q && !f.personId;
 }
 
+/**
+ * The speeches the filters select, counted up to `cap` (null: the bare selection, for the
+ * planner to estimate). Text matches are bounded by the dates on paragraph_search itself.
+ */
+export function countSql(f: SpeechFilters, cap: number | null): { sql: string; values: unknown[] } {
+  const params = new Params();
+  const where = speechConditions(f, params, 's');
+  if (f.q) {
+    const text = [`tsv @@ ${tsQuery(params, f.q)}`];
+    if (f.from) text.push(`sitting_date >= ${params.add(f.from)}::date`);
+    if (f.to) text.push(`sitting_date <= ${params.add(f.to)}::date`);
+    where.push(`s.gid IN (SELECT speech_gid FROM paragraph_search WHERE ${text.join(' AND ')})`);
+  }
+  const selected = `SELECT 1 FROM speeches s ${whereClause(where)}`;
+  if (cap === null) return { sql: selected, values: params.values };
+  return {
+    sql: `SELECT count(*)::int AS n FROM (${selected} LIMIT ${params.add(cap)}) c`,
+    values: params.values,
+  };
+}
+
 /** `date` (YYYY-MM-DD) less `days` days. */
 function daysBefore(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
@@ -541,7 +606,7 @@ export function buildSearchSql(
   return { sql, values: params.values };
 }
 
-function toHit(r: HitRow, lexemes: ReadonlySet<string> | null): SearchHit {
+function toHit(r: HitRow, lexemes: QueryTerms | null): SearchHit {
   const marked = lexemes && r.excerpt !== null ? headline(r.excerpt, lexemes) : (r.excerpt ?? '');
   const plain = r.paragraph_seq === null ? '' : excerptText(marked);
   // Without a query the excerpt is the paragraph's start; cut it at a word like a headline would be.

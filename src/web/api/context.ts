@@ -12,6 +12,8 @@ import { SearchRepository } from '../../search/search-repository.js';
 import { TagCountRepository, type TagTotal } from '../../search/tag-count-repository.js';
 import { SpeechRepository } from '../../speech/speech-repository.js';
 import { DEFAULT_MIN_CONFIDENCE } from '../../tag/types.js';
+import { TagEvidenceRepository } from '../../tag/evidence-repository.js';
+import { TagPageRepository } from '../../search/tag-page-repository.js';
 import type { onRequestHookHandler } from 'fastify';
 import type { RateLimit, RateLimitStore } from './rate-limit.js';
 import { DEFAULT_STREAM_LIMITS, StreamSlots, type StreamLimits } from './stream-limits.js';
@@ -37,6 +39,8 @@ export interface WebRepositories {
   exports: ExportRepository;
   divisions: DivisionRepository;
   voteExports: VoteExportRepository;
+  evidence: TagEvidenceRepository;
+  tagPages: TagPageRepository;
 }
 
 export function webRepositories(db: Db): WebRepositories {
@@ -49,6 +53,8 @@ export function webRepositories(db: Db): WebRepositories {
     exports: new ExportRepository(db),
     divisions: new DivisionRepository(db),
     voteExports: new VoteExportRepository(db),
+    evidence: new TagEvidenceRepository(db),
+    tagPages: new TagPageRepository(db),
   };
 }
 
@@ -103,6 +109,8 @@ export class WebContext {
   readonly exports: ExportRepository;
   readonly divisions: DivisionRepository;
   readonly voteExports: VoteExportRepository;
+  readonly evidence: TagEvidenceRepository;
+  readonly tagPages: TagPageRepository;
   readonly streamLimits: StreamLimits;
   /** Slots for streaming responses, server-wide and per client address. */
   readonly streams: StreamSlots;
@@ -121,6 +129,8 @@ export class WebContext {
     this.exports = repos.exports;
     this.divisions = repos.divisions;
     this.voteExports = repos.voteExports;
+    this.evidence = repos.evidence;
+    this.tagPages = repos.tagPages;
     this.streamLimits = effectiveStreamLimits(db, options.streams);
     this.streams = new StreamSlots(this.streamLimits.exports, this.streamLimits.perClient);
   }

@@ -9,6 +9,7 @@ import { twfyUrl } from '../../parliament/index.js';
 import { DEFAULT_MIN_CONFIDENCE } from '../../tag/types.js';
 import { speechTags, type Debate } from '../../search/debate-repository.js';
 import { sanitizeFeedHtml } from '../pages/sanitize.js';
+import { evidenceJson } from '../pages/tag-evidence.js';
 import type { WebContext } from './context.js';
 import { errorBody, parseOr400 } from './errors.js';
 import { debatePageQuery, speechPageQuery } from './paging.js';
@@ -62,9 +63,10 @@ export function speechRoutes(app: FastifyInstance, ctx: WebContext, prefix: stri
       const current = await ctx.speeches.resolveGid(gid);
       if (!current) return notFound(reply, 'speech', gid);
       if (current !== gid) return reply.redirect(gidPath(`${prefix}/speeches`, current), 301);
-      const [speech, tags] = await Promise.all([
+      const [speech, tags, evidence] = await Promise.all([
         ctx.speeches.getPage(current, cursor ?? null),
         speechTags(ctx.options.db, current, minConfidence),
+        ctx.evidence.forSpeeches([current], minConfidence),
       ]);
       if (!speech) return notFound(reply, 'speech', gid);
       const { requestedGid: _requested, paragraphs, nextCursor, ...rest } = speech;
@@ -78,6 +80,8 @@ export function speechRoutes(app: FastifyInstance, ctx: WebContext, prefix: stri
           gid: speech.gid,
         }),
         tags: tags.speech,
+        // Per tag: the paragraph that earned it, the words to highlight, the rule matches and classifier features.
+        evidence: (evidence.get(current) ?? []).map(evidenceJson),
         paragraphs: paragraphs.map((p) => ({
           seq: p.seq,
           pid: p.pid,

@@ -7,7 +7,15 @@ import { DEFAULT_MIN_CONFIDENCE } from '../../tag/types.js';
 import { fieldIssues } from '../../input/field-issues.js';
 import type { WebContext } from '../api/context.js';
 import { BadRequestError, parseOr400 } from '../api/errors.js';
-import { gidParam, peopleQuery, personParam, recordQuery, searchQuery } from '../api/schemas.js';
+import {
+  gidParam,
+  peopleQuery,
+  personParam,
+  recordQuery,
+  searchPageQuery,
+  tagPageQuery,
+} from '../api/schemas.js';
+import { renderTagList, renderTagPage } from './tag-page.js';
 import { gidFromPath } from '../api/speech-routes.js';
 import { debatePageQuery } from '../api/paging.js';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -79,8 +87,8 @@ export const pagesPlugin: FastifyPluginAsync<{ ctx: WebContext }> = async (app, 
     '/search',
     doc({
       tag: 'Pages',
-      summary: 'Search page (same parameters as /api/v1/search)',
-      querystring: searchQuery,
+      summary: 'Search page (the parameters of /api/v1/search, a speaker by name, and earlier pages)',
+      querystring: searchPageQuery,
       responses: { 200: HTML_PAGE, 400: HTML_ERROR, 404: HTML_ERROR },
     }),
     async (req, reply) => {
@@ -90,6 +98,7 @@ export const pagesPlugin: FastifyPluginAsync<{ ctx: WebContext }> = async (app, 
   );
   debateRoutes(app, ctx);
   peopleRoutes(app, ctx);
+  tagRoutes(app, ctx);
   app.get(
     '/export',
     doc({
@@ -171,7 +180,14 @@ function debateRoutes(app: FastifyInstance, ctx: WebContext): void {
           messagePage('Debate not found', `Nothing in the record has the id ${gid}.`),
           404,
         );
-      return sendPage(reply, renderDebate(debate, await ctx.tagCatalogue()));
+      const [catalogue, evidence] = await Promise.all([
+        ctx.tagCatalogue(),
+        ctx.evidence.forSpeeches(
+          debate.speeches.filter((s) => s.tags.length > 0).map((s) => s.gid),
+          DEFAULT_MIN_CONFIDENCE,
+        ),
+      ]);
+      return sendPage(reply, renderDebate(debate, catalogue, evidence));
     },
   );
   // A speech's own address is its place in its debate.
@@ -195,6 +211,37 @@ function debateRoutes(app: FastifyInstance, ctx: WebContext): void {
         );
       if (!heading) return reply.redirect(`/api/v1/speeches/${encodeURI(current)}`, 302);
       return reply.redirect(`${debateHref(heading)}#${encodeURIComponent(speechAnchor(current))}`, 301);
+    },
+  );
+}
+
+function tagRoutes(app: FastifyInstance, ctx: WebContext): void {
+  app.get(
+    '/tags',
+    doc({
+      tag: 'Pages',
+      summary: 'The tags, with their descriptions and counts',
+      responses: { 200: HTML_PAGE, 400: HTML_ERROR, 404: HTML_ERROR },
+    }),
+    async (_req, reply) => sendPage(reply, await renderTagList(ctx)),
+  );
+  app.get<{ Params: { tag: string } }>(
+    '/tags/:tag',
+    doc({
+      tag: 'Pages',
+      summary: 'A tag: counts by month, house and party, top speakers, and its speeches with evidence',
+      querystring: tagPageQuery,
+      responses: { 200: HTML_PAGE, 400: HTML_ERROR, 404: HTML_ERROR },
+    }),
+    async (req, reply) => {
+      const page = await renderTagPage(ctx, req.params.tag, req.query as FormValues);
+      if (!page)
+        return sendPage(
+          reply,
+          messagePage('Tag not found', `There is no tag “${req.params.tag}”. See the list of tags at /tags.`),
+          404,
+        );
+      return sendPage(reply, page.html, page.status);
     },
   );
 }
