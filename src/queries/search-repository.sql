@@ -60,16 +60,22 @@ WHERE ps.speech_gid = page.gid AND (ps.tsv @@ ${tsq}) IS TRUE ORDER BY ps.seq LI
 SELECT p.seq, left(p.body, ${PLAIN_EXCERPT_CHARS + 40}) AS excerpt
 FROM paragraphs p WHERE p.speech_gid = page.gid ORDER BY p.seq LIMIT 1
 
--- buildSearchSql#6
+-- fragment buildSearchSql#6
+ranked h JOIN speeches s ON s.gid = h.speech_gid
+
+-- fragment buildSearchSql#7
+speech_tags t JOIN speeches s ON s.gid = t.speech_gid
+
+-- buildSearchSql#8
 SELECT s.gid, s.sitting_date, s.type, s.house, s.speaker_name, s.person_name, s.person_id, s.party, s.constituency,
-     s.major_heading_gid, s.minor_heading_gid, s.colnum, s.url
-FROM (SELECT s.gid FROM ${walk ? 'speech_tags t JOIN speeches s ON s.gid = t.speech_gid' : 'speeches s'}
+     s.major_heading_gid, s.minor_heading_gid, s.colnum, s.url${ranked ? ', k.rank' : ''}
+FROM (SELECT s.gid${ranked ? ', h.rank' : ''} FROM ${from}
        ${whereClause(conditions)}
-       ORDER BY ${keyed.date} DESC, ${keyed.gid} DESC
-       LIMIT ${params.add(limit)}) k
+       ORDER BY ${order}
+       LIMIT ${params.add(limit)}${ranked ? ` OFFSET ${params.add(ranked.offset)}` : ''}) k
 JOIN speeches s ON s.gid = k.gid
 
--- buildSearchSql#7
+-- buildSearchSql#9
 SELECT page.gid, page.sitting_date::text AS sitting_date, page.type, page.house, page.speaker_name, page.person_name,
      page.person_id, page.party, page.constituency, page.colnum, page.url,
      left(mh.title, ${TITLE_CHARS}) AS major_heading, left(nh.title, ${TITLE_CHARS}) AS minor_heading,
@@ -83,10 +89,19 @@ LEFT JOIN headings mh ON mh.gid = page.major_heading_gid
 LEFT JOIN headings nh ON nh.gid = page.minor_heading_gid
 LEFT JOIN LATERAL (${excerpt}) ex ON true
 
--- buildSearchSql#8
+-- buildSearchSql#10
+SELECT speech_gid, max(ts_rank_cd(tsv, ${tsq})) AS rank
+FROM (SELECT speech_gid, tsv FROM paragraph_search WHERE ${[`tsv @@ ${tsq}`, ...dates].join(' AND ')}
+       ORDER BY sitting_date DESC LIMIT ${RANKED_CAP}) c GROUP BY speech_gid
+
+-- buildSearchSql#11
+WITH ranked AS MATERIALIZED (${rankedSql}), page AS (${pageSql}) ${decorated}
+ORDER BY page.rank DESC, page.sitting_date DESC, page.gid DESC
+
+-- buildSearchSql#12
 WITH hits AS MATERIALIZED (${hits}), page AS (${pageSql}), decorated AS (${decorated})
 SELECT (SELECT count(*) FROM hits)::int AS hits, d.* FROM (SELECT 1) one LEFT JOIN decorated d ON true
  ORDER BY d.sitting_date DESC, d.gid DESC
 
--- buildSearchSql#9
+-- buildSearchSql#13
 WITH page AS (${pageSql}) ${decorated} ORDER BY page.sitting_date DESC, page.gid DESC

@@ -7,7 +7,13 @@
 import { speakerFields, type SpeakerFields } from '../member/speaker-label.js';
 import type { Queryable } from '../store/db.js';
 import { twfyUrl } from '../parliament/index.js';
-import { decodeCursor, encodeCursor, type PageKey } from './cursor.js';
+import {
+  decodeCursor,
+  decodeOffsetCursor,
+  encodeCursor,
+  encodeOffsetCursor,
+  type PageKey,
+} from './cursor.js';
 import type { SpeechFilters } from './filters.js';
 import { headline, queryTerms, type QueryTerms } from './headline.js';
 import { excerptHtml, excerptText, truncateWords } from './highlight.js';
@@ -54,6 +60,8 @@ export interface SearchPage {
 export interface SearchOptions {
   limit: number;
   cursor?: string | undefined;
+  /** Relevance applies to a search with words; without, results are newest first. */
+  order?: SearchOrder | undefined;
 }
 
 /** A search's number of speeches: exact up to EXACT_COUNT_LIMIT, else the planner's estimate. */
@@ -61,6 +69,13 @@ export interface SearchTotal {
   count: number;
   exact: boolean;
 }
+
+/** Matching paragraphs, newest first, among which relevance order ranks. */
+export const RANKED_CAP = 5_000;
+
+/** Newest first (keyset pages), or by relevance to the words (ts_rank_cd; offset pages). */
+export const SEARCH_ORDERS = ['newest', 'relevance'] as const;
+export type SearchOrder = (typeof SEARCH_ORDERS)[number];
 
 /** Speeches counted one by one at most; past this a total is estimated ("about 52,000"). */
 export const EXACT_COUNT_LIMIT = 10_000;
@@ -175,6 +190,7 @@ export class SearchRepository {
   }
 
   async search(filters: SpeechFilters, opts: SearchOptions): Promise<SearchPage> {
+    if (opts.order === 'relevance' && filters.q) return this.byRelevance(filters, opts);
     const after = opts.cursor === undefined ? null : decodeCursor(opts.cursor);
     if (opts.cursor !== undefined && !after) throw new InvalidCursorError();
     const rows = await this.rows(filters, after, opts.limit + 1);
@@ -186,6 +202,19 @@ export class SearchRepository {
     return {
       results: page,
       nextCursor: more && last ? encodeCursor({ sittingDate: last.sittingDate, gid: last.gid }) : null,
+    };
+  }
+
+  private async byRelevance(f: SpeechFilters, opts: SearchOptions): Promise<SearchPage> {
+    const offset = opts.cursor === undefined ? 0 : decodeOffsetCursor(opts.cursor);
+    if (offset === null) throw new InvalidCursorError();
+    const { sql, values } = buildSearchSql(f, null, opts.limit + 1, 'scan', undefined, { offset });
+    const rows = await this.db.query<HitRow>(sql, values);
+    const terms = rows[0]?.query_terms;
+    const lexemes = terms ? queryTerms(terms) : null;
+    return {
+      results: rows.slice(0, opts.limit).map((r) => toHit(r, lexemes)),
+      nextCursor: rows.length > opts.limit ? encodeOffsetCursor(offset + opts.limit) : null,
     };
   }
 
@@ -547,13 +576,14 @@ export function buildSearchSql(
   limit: number,
   driver: SearchDriver = 'scan',
   rarestLexeme?: string,
+  ranked?: { offset: number },
 ): { sql: string; values: unknown[] } {
   const params = new Params();
   const walk = driver === 'tagWalk';
   const conditions = speechConditions(f, params, 's', { speechTags: !walk });
   const tsq = f.q ? tsQuery(params, f.q) : null;
   // Driven by the text index, every candidate already matches: testing again would detoast each vector twice.
-  if (tsq && driver !== 'text')
+  if (tsq && driver !== 'text' && !ranked)
     conditions.push(
       `EXISTS (SELECT 1 FROM paragraph_search ps WHERE ps.speech_gid = s.gid AND ps.tsv @@ ${tsq})`,
     );
@@ -577,13 +607,21 @@ export function buildSearchSql(
          FROM paragraphs p WHERE p.speech_gid = page.gid ORDER BY p.seq LIMIT 1`;
   const minConfidence = params.add(f.minConfidence);
   // Keys first (answerable from speeches_search_keys without the wide rows), then the page's rows.
+  const from = ranked
+    ? 'ranked h JOIN speeches s ON s.gid = h.speech_gid'
+    : walk
+      ? 'speech_tags t JOIN speeches s ON s.gid = t.speech_gid'
+      : 'speeches s';
+  const order = ranked
+    ? `h.rank DESC, s.sitting_date DESC, s.gid DESC`
+    : `${keyed.date} DESC, ${keyed.gid} DESC`;
   const pageSql = `
       SELECT s.gid, s.sitting_date, s.type, s.house, s.speaker_name, s.person_name, s.person_id, s.party, s.constituency,
-             s.major_heading_gid, s.minor_heading_gid, s.colnum, s.url
-        FROM (SELECT s.gid FROM ${walk ? 'speech_tags t JOIN speeches s ON s.gid = t.speech_gid' : 'speeches s'}
+             s.major_heading_gid, s.minor_heading_gid, s.colnum, s.url${ranked ? ', k.rank' : ''}
+        FROM (SELECT s.gid${ranked ? ', h.rank' : ''} FROM ${from}
                ${whereClause(conditions)}
-               ORDER BY ${keyed.date} DESC, ${keyed.gid} DESC
-               LIMIT ${params.add(limit)}) k
+               ORDER BY ${order}
+               LIMIT ${params.add(limit)}${ranked ? ` OFFSET ${params.add(ranked.offset)}` : ''}) k
         JOIN speeches s ON s.gid = k.gid`;
   const decorated = `
     SELECT page.gid, page.sitting_date::text AS sitting_date, page.type, page.house, page.speaker_name, page.person_name,
@@ -598,6 +636,21 @@ export function buildSearchSql(
       LEFT JOIN headings mh ON mh.gid = page.major_heading_gid
       LEFT JOIN headings nh ON nh.gid = page.minor_heading_gid
       LEFT JOIN LATERAL (${excerpt}) ex ON true`;
+  if (ranked && tsq) {
+    const dates = [
+      ...(f.from ? [`sitting_date >= ${params.add(f.from)}::date`] : []),
+      ...(f.to ? [`sitting_date <= ${params.add(f.to)}::date`] : []),
+    ];
+    // Ranked among the newest RANKED_CAP matching paragraphs: ranking every match of a common word reads them all.
+    const rankedSql = `SELECT speech_gid, max(ts_rank_cd(tsv, ${tsq})) AS rank
+        FROM (SELECT speech_gid, tsv FROM paragraph_search WHERE ${[`tsv @@ ${tsq}`, ...dates].join(' AND ')}
+               ORDER BY sitting_date DESC LIMIT ${RANKED_CAP}) c GROUP BY speech_gid`;
+    return {
+      sql: `WITH ranked AS MATERIALIZED (${rankedSql}), page AS (${pageSql}) ${decorated}
+            ORDER BY page.rank DESC, page.sitting_date DESC, page.gid DESC`,
+      values: params.values,
+    };
+  }
   const sql = hits
     ? `WITH hits AS MATERIALIZED (${hits}), page AS (${pageSql}), decorated AS (${decorated})
        SELECT (SELECT count(*) FROM hits)::int AS hits, d.* FROM (SELECT 1) one LEFT JOIN decorated d ON true

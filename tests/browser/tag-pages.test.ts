@@ -261,6 +261,28 @@ describe.skipIf(!corpusAvailable() || !browserAvailable())(
       await wide.close();
     });
 
+    it('search by relevance lists the best-ranked speeches first, and links back to newest first', async () => {
+      const page = await open('desktop', '/search?q=privatisation');
+      await page.getByRole('link', { name: 'Most relevant first' }).click();
+      await page.waitForURL(/order=relevance/);
+      const expected = await db.query<{ gid: string }>(
+        `SELECT s.gid FROM (SELECT speech_gid, max(ts_rank_cd(tsv, websearch_to_tsquery('english', 'privatisation'))) AS rank
+                           FROM paragraph_search WHERE tsv @@ websearch_to_tsquery('english', 'privatisation') GROUP BY speech_gid) h
+         JOIN speeches s ON s.gid = h.speech_gid ORDER BY h.rank DESC, s.sitting_date DESC, s.gid DESC LIMIT 3`,
+      );
+      const hrefs = await page
+        .locator('article.result h3 a')
+        .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      expect(hrefs.slice(0, 3).map((h) => h!.slice(h!.indexOf('#') + 1))).toEqual(
+        expected.map((r) => r.gid.slice(r.gid.lastIndexOf('/') + 1)),
+      );
+      await page.getByRole('link', { name: /Older speeches/ }).click();
+      await page.waitForURL(/cursor=/);
+      expect(await page.locator('.page-number').innerText()).toBe('Page 2');
+      expect(await page.getByRole('link', { name: 'Newest first' }).count()).toBe(1);
+      await page.close();
+    });
+
     it('a debate page shows the evidence paragraph of a tagged speech, marked', async () => {
       const [row] = await db.query<{ debate: string; gid: string; seq: number }>(
         `SELECT COALESCE(s.minor_heading_gid, s.major_heading_gid) AS debate, t.speech_gid AS gid,

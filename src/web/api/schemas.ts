@@ -9,6 +9,7 @@ import { EXPORT_FORMATS } from '../../export/formats.js';
 import { checkDateOrder, filterFields, plainText } from '../../search/filters.js';
 import { normalisePersonId } from '../../parliament/index.js';
 import { INTERVALS } from '../../search/tag-count-repository.js';
+import { SEARCH_ORDERS } from '../../search/search-repository.js';
 
 export const intParam = (min: number, max: number, fallback: number) =>
   z
@@ -25,7 +26,12 @@ const cursor = plainText()
   .transform((s) => (s === '' ? undefined : s))
   .optional();
 
-const searchFields = { ...filterFields, cursor, limit: intParam(1, 100, 20) };
+const searchFields = {
+  ...filterFields,
+  cursor,
+  limit: intParam(1, 100, 20),
+  order: z.enum(SEARCH_ORDERS, { error: `must be one of ${SEARCH_ORDERS.join(', ')}` }).default('newest'),
+};
 
 export const searchQuery = z.strictObject(searchFields).superRefine(checkDateOrder);
 export type SearchQuery = z.output<typeof searchQuery>;

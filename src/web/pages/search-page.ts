@@ -11,7 +11,14 @@ import { InvalidCursorError, type SearchPage, type SearchTotal } from '../../sea
 import { DEFAULT_MIN_CONFIDENCE } from '../../tag/types.js';
 import type { WebContext } from '../api/context.js';
 import { searchPageQuery, type SearchPageQuery } from '../api/schemas.js';
-import { errorSummary, filterFields, personHref, speechResult, type FormValues } from './components.js';
+import {
+  errorSummary,
+  filterFields,
+  personHref,
+  speechResult,
+  valueOf,
+  type FormValues,
+} from './components.js';
 import { html, queryString, type SafeHtml } from '../../html/template.js';
 import { houseLabel } from './labels.js';
 import { layout } from './layout.js';
@@ -136,7 +143,7 @@ interface Results {
 
 async function results(ctx: WebContext, f: SpeechFilters, q: SearchPageQuery): Promise<Results> {
   const [page, total] = await Promise.all([
-    ctx.search.search(f, { limit: q.limit, cursor: q.cursor }),
+    ctx.search.search(f, { limit: q.limit, cursor: q.cursor, order: q.order }),
     ctx.search.total(f),
   ]);
   const evidence = await ctx.evidence.forSpeeches(
@@ -192,10 +199,23 @@ export async function renderSearch(ctx: WebContext, values: FormValues, _url: st
     ${errorSummary(issues)}
     <form class="filters" action="/search" method="get" role="search" novalidate>
       ${filterFields(shown, catalogue, issues, { speakerByName: true, collapsible: true })}
+      ${valueOf(values, 'order') === 'relevance' ? html`<input type="hidden" name="order" value="relevance" />` : ''}
       <button type="submit">Search</button>
     </form>
     ${body}`;
   return { status, html: layout({ title, current: 'search', body: page }) };
+}
+
+/** The order in use, and a link to the other one (from the first page). */
+function orderLinks(q: SearchPageQuery, f: SpeechFilters, values: FormValues): SafeHtml {
+  if (!f.q) return html`Newest first.`;
+  const { cursor: _c, back: _b, order: _o, ...rest } = values;
+  const relevance = q.order === 'relevance';
+  const other = `/search${queryString({ ...rest, order: relevance ? undefined : 'relevance' })}`;
+  return html`<span class="order"
+    >${relevance ? 'Most relevant first' : 'Newest first'} ·
+    <a href="${other}">${relevance ? 'Newest first' : 'Most relevant first'}</a>.</span
+  >`;
 }
 
 /** The form's values without paging, for links that start a new search. */
@@ -220,7 +240,7 @@ function resultList(
         ${heading}${f.q ? ` matching “${f.q}”` : ''}
       </h2>
       <p class="hint">
-        Newest first.${r.page.results.length ? ` Page ${links.number}: ${r.page.results.length} shown.` : ''}
+        ${orderLinks(q, f, values)}${r.page.results.length ? ` Page ${links.number}: ${r.page.results.length} shown.` : ''}
       </p>
       <p class="actions">
         <a class="alert-link" href="/subscribe${filterQuery(f, 'alert')}">Alert me about this search</a> ·
