@@ -4,7 +4,7 @@
  * The speaker is chosen by name (suggested as one types); ids stay in URLs only.
  */
 import { fieldIssues, type FieldIssue } from '../../input/field-issues.js';
-import { shortPersonId } from '../../parliament/index.js';
+import { normalisePersonId, shortPersonId } from '../../parliament/index.js';
 import type { PersonSummary } from '../../person/person-repository.js';
 import { toSpeechFilters, type SpeechFilters } from '../../search/filters.js';
 import { InvalidCursorError, type SearchPage, type SearchTotal } from '../../search/search-repository.js';
@@ -50,8 +50,9 @@ type SpeakerChoice =
 
 /** The person a typed speaker names: a suggestion's full label, a unique name, or a choice to make. */
 async function resolveSpeaker(ctx: WebContext, q: SearchPageQuery): Promise<SpeakerChoice> {
-  if (q.person) {
-    const profile = await ctx.people.profile(q.person);
+  const personId = q.person ? normalisePersonId(q.person) : null;
+  if (personId) {
+    const profile = await ctx.people.profile(personId);
     return profile ? { kind: 'one', person: profile } : { kind: 'unknown' };
   }
   const typed = q.speaker?.trim();
