@@ -3,8 +3,11 @@
 
 -- TagPageRepository.profile
 SELECT GROUPING(month, s.house, s.party, s.person_id)::int AS set, month, s.house, s.party, s.person_id,
-      max(s.person_name) AS person_name, count(*)::int AS n
+      count(*)::int AS n
  FROM speech_tags t JOIN speeches s ON s.gid = t.speech_gid,
       LATERAL (SELECT to_char(t.sitting_date, 'YYYY-MM') AS month) m
 ${whereClause(where)}
 GROUP BY GROUPING SETS ((month), (s.house), (s.party), (s.person_id), ())
+
+-- TagPageRepository.profile#2
+SELECT id, name FROM persons WHERE id = ANY($1::text[])

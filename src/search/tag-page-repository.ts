@@ -37,7 +37,6 @@ interface ProfileRow {
   house: string | null;
   party: string | null;
   person_id: string | null;
-  person_name: string | null;
   n: number;
 }
 
@@ -58,14 +57,22 @@ export class TagPageRepository {
     if (f.to) where.push(`t.sitting_date <= ${params.add(f.to)}::date`);
     const rows = await this.db.query<ProfileRow>(
       `SELECT GROUPING(month, s.house, s.party, s.person_id)::int AS set, month, s.house, s.party, s.person_id,
-              max(s.person_name) AS person_name, count(*)::int AS n
+              count(*)::int AS n
          FROM speech_tags t JOIN speeches s ON s.gid = t.speech_gid,
               LATERAL (SELECT to_char(t.sitting_date, 'YYYY-MM') AS month) m
         ${whereClause(where)}
         GROUP BY GROUPING SETS ((month), (s.house), (s.party), (s.person_id), ())`,
       params.values,
     );
-    return toProfile(tag, rows);
+    const profile = toProfile(tag, rows);
+    // Names only for the few shown: the counts then read nothing but covering indexes.
+    const names = await this.db.query<{ id: string; name: string }>(
+      'SELECT id, name FROM persons WHERE id = ANY($1::text[])',
+      [profile.topSpeakers.map((s) => s.personId)],
+    );
+    const byId = new Map(names.map((n) => [n.id, n.name]));
+    for (const s of profile.topSpeakers) s.name = byId.get(s.personId) ?? null;
+    return profile;
   }
 }
 
@@ -90,7 +97,7 @@ function toProfile(tag: string, rows: readonly ProfileRow[]): TagProfile {
       .sort(byCount),
     topSpeakers: of(SET.person)
       .filter((r) => r.person_id !== null)
-      .map((r) => ({ personId: r.person_id!, name: r.person_name, speeches: r.n }))
+      .map((r) => ({ personId: r.person_id!, name: null as string | null, speeches: r.n }))
       .sort((a, b) => b.speeches - a.speeches || a.personId.localeCompare(b.personId))
       .slice(0, TOP_SPEAKERS),
   };

@@ -126,6 +126,15 @@ describe.skipIf(!corpusAvailable() || !browserAvailable())(
           await why.locator('summary').click();
           expect(await why.innerText()).toContain('Given by rules (keyword patterns)');
           expect(await why.locator('.why-list li').first().innerText()).toMatch(/outsourc|contract/i);
+          // A top speaker's speeches: the search names them, with no id in the form.
+          const top = page.locator('table.top-speakers tbody tr').first();
+          const name = await top.locator('a').first().innerText();
+          await top.getByRole('link', { name: '(speeches)' }).click();
+          await page.waitForURL(/\/search\?/);
+          expect(await page.getByLabel('Speaker').inputValue()).toMatch(new RegExp(`^${name} \\(`));
+          const speakers = await page.locator('article.result .speaker').allInnerTexts();
+          expect(speakers.length).toBeGreaterThan(0);
+          expect(new Set(speakers)).toEqual(new Set([name]));
           expect(problems).toEqual([]);
           await page.close();
         });

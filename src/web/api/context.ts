@@ -13,7 +13,10 @@ import { TagCountRepository, type TagTotal } from '../../search/tag-count-reposi
 import { SpeechRepository } from '../../speech/speech-repository.js';
 import { DEFAULT_MIN_CONFIDENCE } from '../../tag/types.js';
 import { TagEvidenceRepository } from '../../tag/evidence-repository.js';
-import { TagPageRepository } from '../../search/tag-page-repository.js';
+import { TagPageRepository, type TagProfile } from '../../search/tag-page-repository.js';
+import type { SpeechFilters } from '../../search/filters.js';
+import type { SearchTotal } from '../../search/search-repository.js';
+import { TtlCache } from './ttl-cache.js';
 import type { onRequestHookHandler } from 'fastify';
 import type { RateLimit, RateLimitStore } from './rate-limit.js';
 import { DEFAULT_STREAM_LIMITS, StreamSlots, type StreamLimits } from './stream-limits.js';
@@ -136,6 +139,22 @@ export class WebContext {
   }
 
   private totalsCache: { at: number; value: Promise<TagTotal[]> } | null = null;
+
+  /**
+   * A tag's profile counts every speech carrying it (42,000 on the bench store: ~1 s of
+   * index probes), and changes only when speeches are tagged: kept five minutes per filter.
+   */
+  private readonly profiles = new TtlCache<TagProfile>(5 * 60_000, 500);
+  /** Search totals, kept a minute: the page of results is always live, its count may lag that much. */
+  private readonly totals = new TtlCache<SearchTotal>(60_000, 2_000);
+
+  tagProfile(tag: string, f: SpeechFilters): Promise<TagProfile> {
+    return this.profiles.get(JSON.stringify([tag, f]), () => this.tagPages.profile(tag, f));
+  }
+
+  searchTotal(f: SpeechFilters): Promise<SearchTotal> {
+    return this.totals.get(JSON.stringify(f), () => this.search.total(f));
+  }
 
   /**
    * Tag totals at the default confidence, cached for a minute: every page's tag list needs

@@ -75,8 +75,8 @@ function looksLikeName(q: string | undefined): q is string {
 }
 
 export function totalText(total: SearchTotal): string {
-  const n = total.exact ? total.count : roughly(total.count);
-  const count = `${total.exact ? '' : 'About '}${n.toLocaleString('en-GB')}`;
+  const n = total.exact || total.atLeast ? total.count : roughly(total.count);
+  const count = `${total.exact ? '' : total.atLeast ? 'More than ' : 'About '}${n.toLocaleString('en-GB')}`;
   return `${count} ${n === 1 && total.exact ? 'speech' : 'speeches'}`;
 }
 
@@ -145,7 +145,7 @@ interface Results {
 async function results(ctx: WebContext, f: SpeechFilters, q: SearchPageQuery): Promise<Results> {
   const [page, total] = await Promise.all([
     ctx.search.search(f, { limit: q.limit, cursor: q.cursor, order: q.order }),
-    ctx.search.total(f),
+    ctx.searchTotal(f),
   ]);
   const evidence = await ctx.evidence.forSpeeches(
     page.results.filter((h) => h.tags.length > 0).map((h) => h.gid),

@@ -87,7 +87,7 @@ export async function renderTagPage(
   const f = filtersOf(tag, q);
   try {
     const [profile, list] = await Promise.all([
-      ctx.tagPages.profile(tag, f),
+      ctx.tagProfile(tag, f),
       ctx.search.search(f, { limit: PAGE_SIZE, cursor: q.cursor }),
     ]);
     const evidence = await ctx.evidence.forSpeeches(
