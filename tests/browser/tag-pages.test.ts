@@ -271,12 +271,12 @@ describe.skipIf(!corpusAvailable() || !browserAvailable())(
     });
 
     it('search by relevance lists the best-ranked speeches first, and links back to newest first', async () => {
-      const page = await open('desktop', '/search?q=privatisation');
+      const page = await open('desktop', '/search?q=hospital');
       await page.getByRole('link', { name: 'Most relevant first' }).click();
       await page.waitForURL(/order=relevance/);
       const expected = await db.query<{ gid: string }>(
-        `SELECT s.gid FROM (SELECT speech_gid, max(ts_rank_cd(tsv, websearch_to_tsquery('english', 'privatisation'))) AS rank
-                           FROM paragraph_search WHERE tsv @@ websearch_to_tsquery('english', 'privatisation') GROUP BY speech_gid) h
+        `SELECT s.gid FROM (SELECT speech_gid, max(ts_rank_cd(tsv, websearch_to_tsquery('english', 'hospital'))) AS rank
+                           FROM paragraph_search WHERE tsv @@ websearch_to_tsquery('english', 'hospital') GROUP BY speech_gid) h
          JOIN speeches s ON s.gid = h.speech_gid ORDER BY h.rank DESC, s.sitting_date DESC, s.gid DESC LIMIT 3`,
       );
       const hrefs = await page
