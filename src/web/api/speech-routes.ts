@@ -38,7 +38,7 @@ export function speechRoutes(app: FastifyInstance, ctx: WebContext, prefix: stri
       tag: 'API',
       summary: 'A speech with its paragraphs and tags',
       description:
-        'A paragraph longer than 100,000 characters is cut (`truncated`, with its `fullLength`); a long speech is paged (`nextCursor`, `next`). `time` is `HH:MM` (24-hour) or null.',
+        'A paragraph longer than 100,000 characters is cut (`truncated`, with its `fullLength`); a long speech is paged (`nextCursor`, `next`). `time` is `HH:MM` (24-hour) or null. `evidence` gives, per tag, the paragraph that earned it (its strongest, not necessarily the first), the words to highlight (UTF-16 offsets into that paragraph\'s `text`), the rule matches and classifier features, and the source (rule, classifier or editor).',
       params: { gid: gidParam },
       querystring: speechPageQuery,
       responses: {
@@ -48,6 +48,18 @@ export function speechRoutes(app: FastifyInstance, ctx: WebContext, prefix: stri
           time: '14:31',
           paragraphs: [{ text: 'The NHS is our preferred provider.' }],
           tags: [{ tag: 'privatisation', confidence: 0.82 }],
+          evidence: [
+            {
+              tag: 'privatisation',
+              confidence: 0.82,
+              method: 'keyword',
+              source: 'rule',
+              paragraph: { seq: 2, pid: 'uk.org.publicwhip/debate/2009-10-26b.1.2/3' },
+              highlights: [{ start: 4, end: 17, text: 'privatisation' }],
+              rules: [{ term: 'privatisation', start: 4, end: 17, ref: 'privatisation.core', weight: 0.9 }],
+              features: [],
+            },
+          ],
           nextCursor: null,
           next: null,
         }),

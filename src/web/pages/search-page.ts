@@ -69,9 +69,15 @@ async function resolveSpeaker(ctx: WebContext, q: SearchPageQuery): Promise<Spea
   return { kind: 'several', people: byName.length > 1 ? byName : found };
 }
 
-/** Words that could be a name: letters, spaces, hyphens and apostrophes, no search operators. */
+/**
+ * Words that could be a name: two to four words of letters (or one capitalised word, a
+ * surname), no search operators. Other queries skip the people lookup, a scan of every name.
+ */
 function looksLikeName(q: string | undefined): q is string {
-  return !!q && q.length >= 3 && q.length <= 60 && /^[\p{L}' .-]+$/u.test(q) && !/\b(OR|AND)\b/.test(q);
+  if (!q || q.length < 3 || q.length > 60 || !/^[\p{L}' .-]+$/u.test(q) || /\b(OR|AND)\b/.test(q))
+    return false;
+  const words = q.trim().split(/\s+/);
+  return words.length > 1 ? words.length <= 4 : /^\p{Lu}/u.test(q);
 }
 
 export function totalText(total: SearchTotal): string {
@@ -165,10 +171,9 @@ export async function renderSearch(ctx: WebContext, values: FormValues, _url: st
     const q = parsed.data;
     const f = toSpeechFilters(q);
     if (f.q) title = `“${f.q}” · Search`;
-    const [speaker, people, stopWords] = await Promise.all([
+    const [speaker, people] = await Promise.all([
       resolveSpeaker(ctx, q),
       looksLikeName(f.q) && !q.cursor ? ctx.people.searchByName(f.q, 5) : Promise.resolve([]),
-      f.q ? ctx.search.onlyStopWords(f.q) : Promise.resolve(false),
     ]);
     if (speaker.kind === 'one') {
       f.personId = speaker.person.id;
@@ -177,16 +182,19 @@ export async function renderSearch(ctx: WebContext, values: FormValues, _url: st
     }
     if (speaker.kind === 'unknown')
       issues.push({ field: 'speaker', message: 'no MP or peer of that name is in the member data' });
-    if (stopWords && f.q)
-      body = html`<div class="notice" role="status"><p>“${f.q}” ${STOP_WORDS_MESSAGE}</p></div>`;
-    else if (speaker.kind === 'several')
+    if (speaker.kind === 'several')
       body = speakerChoices(
         (p) => `/search${queryString({ ...shownFilters(values), speaker: personChoiceLabel(p) })}`,
         speaker.people,
       );
     else if (issues.length === 0) {
       try {
-        body = resultList(q, f, await results(ctx, f, q), values, catalogue, people);
+        const found = await results(ctx, f, q);
+        // Only an empty result needs the reason; asking first would cost every search a statement.
+        body =
+          found.page.results.length === 0 && f.q && (await ctx.search.onlyStopWords(f.q))
+            ? html`<div class="notice" role="status"><p>“${f.q}” ${STOP_WORDS_MESSAGE}</p></div>`
+            : resultList(q, f, found, values, catalogue, people);
       } catch (err) {
         if (!(err instanceof InvalidCursorError)) throw err;
         issues.push({ field: 'cursor', message: err.message });
