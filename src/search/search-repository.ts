@@ -499,7 +499,10 @@ export function countSql(f: SpeechFilters, cap: number | null): { sql: string; v
   const params = new Params();
   const where = speechConditions(f, params, 's');
   if (f.q) {
-    const text = [`tsv @@ ${tsQuery(params, f.q)}`];
+    const tsq = tsQuery(params, f.q);
+    // A query of stop words only is empty: this one-time filter stops the count before any scan.
+    where.push(`numnode(${tsq}) > 0`);
+    const text = [`tsv @@ ${tsq}`];
     if (f.from) text.push(`sitting_date >= ${params.add(f.from)}::date`);
     if (f.to) text.push(`sitting_date <= ${params.add(f.to)}::date`);
     where.push(`s.gid IN (SELECT speech_gid FROM paragraph_search WHERE ${text.join(' AND ')})`);
