@@ -501,6 +501,23 @@ function searchPaths(people: string[]): string[] {
   return qs.map((q) => `/api/v1/search?${q}&limit=20`);
 }
 
+/** The same searches as pages: the total count, evidence beside tags and people matching the words come with each. */
+function searchPagePaths(people: string[]): string[] {
+  return searchPaths(people).map((p) => p.replace('/api/v1/search?', '/search?').replace(/&limit=20$/, ''));
+}
+
+/** Tag pages: each tag unfiltered, and with the filters a campaigner would use (a year, a house, a party, a confidence). */
+function tagPagePaths(): string[] {
+  const tags = [...new Set(TAG_RULES.map((r) => r[0]))];
+  const year = (y: number) => `from=${y}-01-01&to=${y}-12-31`;
+  return tags.flatMap((t) => [
+    `/tags/${t}`,
+    `/tags/${t}?${year(2015)}`,
+    `/tags/${t}?house=house-of-commons`,
+    `/tags/${t}?party=Labour&minConfidence=0.6`,
+  ]);
+}
+
 async function topPeople(schema: string, n: number): Promise<string[]> {
   const db = await openDb({ databaseUrl: DATABASE_URL, schema, poolSize: 1 });
   try {
@@ -554,12 +571,18 @@ async function measureLoad(schema: string, opts: Options): Promise<LoadResult[]>
       await checkRecord(pool, schema, people[0]!);
       const search = searchPaths(people);
       const { days, debates } = await dayPaths(schema, 60);
+      const searchPages = searchPagePaths(people);
+      const tagPages = tagPagePaths();
       // Warm-up: the first touch of each page comes from disk, not what steady state looks like.
       await runLoad(
         pool,
         'warm-up',
-        [...record, ...search, ...days, ...debates, ...record, ...search],
-        2 * (record.length + search.length) + days.length + debates.length,
+        [...record, ...search, ...days, ...debates, ...searchPages, ...tagPages, ...record, ...search],
+        2 * (record.length + search.length) +
+          days.length +
+          debates.length +
+          searchPages.length +
+          tagPages.length,
         4,
         opts.seconds,
       );
@@ -611,6 +634,26 @@ async function measureLoad(schema: string, opts: Options): Promise<LoadResult[]>
             pool,
             `  baseline: debate page that day   x${c}`,
             debates,
+            opts.requests,
+            c,
+            opts.seconds,
+          ),
+        );
+        results.push(
+          await runLoad(
+            pool,
+            `search page with total  GET /search  x${c}`,
+            searchPages,
+            opts.requests,
+            c,
+            opts.seconds,
+          ),
+        );
+        results.push(
+          await runLoad(
+            pool,
+            `tag page   GET /tags/{tag}          x${c}`,
+            tagPages,
             opts.requests,
             c,
             opts.seconds,
@@ -953,6 +996,13 @@ function report(
         `  ${ms.toFixed(0).padStart(5)} ms ${base === undefined ? '' : `(${base.toFixed(0)} ms)`.padStart(9)}  ${decodeURIComponent(p.replace(/\+/g, ' '))}`,
       );
     }
+  }
+  for (const name of ['search page', 'tag page']) {
+    const r = load.find((x) => x.name.startsWith(name));
+    if (!r) continue;
+    console.log(`slowest in "${r.name.trim().replace(/\s+/g, ' ')}" (median of each):`);
+    for (const [p, ms] of [...r.medianByPath].sort((a, b) => b[1] - a[1]).slice(0, 5))
+      console.log(`  ${ms.toFixed(0).padStart(5)} ms  ${decodeURIComponent(p.replace(/\+/g, ' '))}`);
   }
   const read = exports.find((e) => e.format === READ_ONLY);
   for (const e of exports) {

@@ -30,3 +30,22 @@ export function decodeCursor(cursor: string): PageKey | null {
     return null;
   }
 }
+
+/**
+ * A cursor for lists ordered by something other than date (relevance): the count of
+ * results already shown. Such an order is not a key to resume after, so OFFSET it is.
+ */
+export function encodeOffsetCursor(offset: number): string {
+  return Buffer.from(JSON.stringify({ o: offset }), 'utf8').toString('base64url');
+}
+
+export function decodeOffsetCursor(cursor: string): number | null {
+  if (cursor.length > 100 || !/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const o = (value as { o?: unknown } | null)?.o;
+    return typeof o === 'number' && Number.isInteger(o) && o >= 0 && o <= 100_000 ? o : null;
+  } catch {
+    return null;
+  }
+}

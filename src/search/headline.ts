@@ -48,6 +48,53 @@ export function wantedLexemes(tsquery: string): Set<string> {
   return wanted;
 }
 
+/** A phrase's words: each lexeme with its distance from the previous one (`<->` is 1, `<2>` skips a stop word). */
+export type Phrase = { lexeme: string; gap: number }[];
+
+/** What a query highlights: words wanted on their own, and phrases whose words count only together. */
+export interface QueryTerms {
+  singles: Set<string>;
+  phrases: Phrase[];
+}
+
+const PHRASE_TOKEN = /'((?:[^']|'')*)'(?::\*?[A-D]*)?|<(-|\d+)>|[!()&|]/g;
+
+/**
+ * The query's wanted words split into phrases (`'royal' <-> 'mail'`) and single words, so
+ * that a phrase search marks "Royal Mail" and not every "royal" and "mail" of the excerpt.
+ */
+export function queryTerms(tsquery: string): QueryTerms {
+  const wanted = wantedLexemes(tsquery);
+  const chains: Phrase[] = [];
+  let chain: Phrase = [];
+  let gap: number | null = null;
+  for (const m of tsquery.matchAll(PHRASE_TOKEN)) {
+    if (m[1] !== undefined) {
+      const lexeme = m[1].replaceAll("''", "'");
+      if (gap !== null && chain.length > 0) chain.push({ lexeme, gap });
+      else {
+        if (chain.length) chains.push(chain);
+        chain = [{ lexeme, gap: 0 }];
+      }
+      gap = null;
+    } else if (m[2] !== undefined) gap = m[2] === '-' ? 1 : Number(m[2]);
+    else {
+      gap = null;
+      if (chain.length) chains.push(chain);
+      chain = [];
+    }
+  }
+  if (chain.length) chains.push(chain);
+  const singles = new Set<string>();
+  const phrases: Phrase[] = [];
+  for (const c of chains) {
+    if (!c.every((w) => wanted.has(w.lexeme))) continue;
+    if (c.length > 1) phrases.push(c);
+    else singles.add(c[0]!.lexeme);
+  }
+  return { singles, phrases };
+}
+
 interface Word {
   start: number;
   end: number;
@@ -72,16 +119,35 @@ function stem(lower: string): string {
   return s;
 }
 
-function words(text: string, lexemes: ReadonlySet<string>): Word[] {
+function words(text: string, terms: ReadonlySet<string> | QueryTerms): Word[] {
+  const { singles, phrases } = terms instanceof Set ? { singles: terms, phrases: [] } : (terms as QueryTerms);
+  const all = [...singles, ...phrases.flatMap((p) => p.map((w) => w.lexeme))];
   // English stemming keeps a word's first letter, so most words need no stemming at all.
-  const initials = new Set([...lexemes].map((l) => l[0]));
+  const initials = new Set(all.map((l) => l[0]));
   const out: Word[] = [];
+  const stems: (string | null)[] = [];
   for (const m of text.matchAll(WORD)) {
     const lower = m[0].toLowerCase();
-    const matched = initials.has(lower[0]) && lexemes.has(stem(lower));
-    out.push({ start: m.index, end: m.index + m[0].length, matched });
+    const s = initials.has(lower[0]) ? stem(lower) : null;
+    stems.push(s);
+    out.push({ start: m.index, end: m.index + m[0].length, matched: s !== null && singles.has(s) });
   }
+  for (const phrase of phrases) markPhrase(out, stems, phrase);
   return out;
+}
+
+/** Marks every run of words spelling `phrase` (its gaps counted in words, as Postgres counts positions). */
+function markPhrase(ws: Word[], stems: readonly (string | null)[], phrase: Phrase): void {
+  for (let i = 0; i < ws.length; i++) {
+    const at: number[] = [];
+    let pos = i;
+    for (const [k, w] of phrase.entries()) {
+      pos += k === 0 ? 0 : w.gap;
+      if (stems[pos] !== w.lexeme) break;
+      at.push(pos);
+    }
+    if (at.length === phrase.length) for (const p of at) ws[p]!.matched = true;
+  }
 }
 
 /** [first, last] word indexes of each fragment: up to maxFragments runs of words around matches. */
@@ -110,7 +176,7 @@ function fragments(ws: readonly Word[], opts: HeadlineOptions): [number, number]
 /** `text` cut to fragments around the words matching `lexemes`, with each match wrapped in markers. */
 export function headline(
   text: string,
-  lexemes: ReadonlySet<string>,
+  lexemes: ReadonlySet<string> | QueryTerms,
   opts: HeadlineOptions = HEADLINE,
 ): string {
   const ws = words(text, lexemes);

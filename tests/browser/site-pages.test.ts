@@ -146,10 +146,12 @@ describe.skipIf(!corpusAvailable() || !browserAvailable())('MP, day and error pa
       expect(await page.locator('table.votes tbody tr td:nth-child(2) a').count()).toBe(expected.size);
 
       // Speeches per tag: each tag's speeches carry it at the confidence shown.
-      const stp = page.locator('.tag-speeches[data-tag="stp"] li');
+      const stp = page.locator('.tag-speeches[data-tag="stp"] ul.tag-speech-list > li');
       expect(await stp.count()).toBe(3);
       for (const c of await stp.locator('.confidence').allInnerTexts())
         expect(Number(c)).toBeGreaterThanOrEqual(0.5);
+      // Each shows the paragraph that earned the tag, its words marked, not the speech's opening.
+      expect(await stp.locator('.evidence[data-tag="stp"] mark').count()).toBeGreaterThanOrEqual(3);
       await noSidewaysScroll(page, `/people/10287 at ${width}`);
       await page.close();
     });

@@ -72,7 +72,7 @@ describe.skipIf(!corpusAvailable())('server-rendered pages on the shared week', 
   it('home lists the tags and the latest tagged speeches', async () => {
     const { body } = await page('/');
     expect(body).toContain('Latest tagged speeches');
-    expect(body).toContain('href="/search?tag=privatisation"');
+    expect(body).toContain('href="/tags/privatisation"');
     expect(body.match(/<article class="result">/g)?.length).toBe(10);
     expect(body).toContain('class="tag"');
   });

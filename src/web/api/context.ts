@@ -14,6 +14,11 @@ import { SearchRepository } from '../../search/search-repository.js';
 import { TagCountRepository, type TagTotal } from '../../search/tag-count-repository.js';
 import { SpeechRepository } from '../../speech/speech-repository.js';
 import { DEFAULT_MIN_CONFIDENCE } from '../../tag/types.js';
+import { TagEvidenceRepository } from '../../tag/evidence-repository.js';
+import { TagPageRepository, type TagProfile } from '../../search/tag-page-repository.js';
+import type { SpeechFilters } from '../../search/filters.js';
+import type { SearchTotal } from '../../search/search-repository.js';
+import { TtlCache } from './ttl-cache.js';
 import type { onRequestHookHandler } from 'fastify';
 import type { RateLimit, RateLimitStore } from './rate-limit.js';
 import { DEFAULT_STREAM_LIMITS, StreamSlots, type StreamLimits } from './stream-limits.js';
@@ -41,6 +46,8 @@ export interface WebRepositories {
   voteExports: VoteExportRepository;
   days: DayRepository;
   personDivisions: PersonDivisionRepository;
+  evidence: TagEvidenceRepository;
+  tagPages: TagPageRepository;
 }
 
 export function webRepositories(db: Db): WebRepositories {
@@ -55,6 +62,8 @@ export function webRepositories(db: Db): WebRepositories {
     voteExports: new VoteExportRepository(db),
     days: new DayRepository(db),
     personDivisions: new PersonDivisionRepository(db),
+    evidence: new TagEvidenceRepository(db),
+    tagPages: new TagPageRepository(db),
   };
 }
 
@@ -111,6 +120,8 @@ export class WebContext {
   readonly voteExports: VoteExportRepository;
   readonly days: DayRepository;
   readonly personDivisions: PersonDivisionRepository;
+  readonly evidence: TagEvidenceRepository;
+  readonly tagPages: TagPageRepository;
   readonly streamLimits: StreamLimits;
   /** Slots for streaming responses, server-wide and per client address. */
   readonly streams: StreamSlots;
@@ -131,11 +142,29 @@ export class WebContext {
     this.voteExports = repos.voteExports;
     this.days = repos.days;
     this.personDivisions = repos.personDivisions;
+    this.evidence = repos.evidence;
+    this.tagPages = repos.tagPages;
     this.streamLimits = effectiveStreamLimits(db, options.streams);
     this.streams = new StreamSlots(this.streamLimits.exports, this.streamLimits.perClient);
   }
 
   private totalsCache: { at: number; value: Promise<TagTotal[]> } | null = null;
+
+  /**
+   * A tag's profile counts every speech carrying it (42,000 on the bench store: ~1 s of
+   * index probes), and changes only when speeches are tagged: kept five minutes per filter.
+   */
+  private readonly profiles = new TtlCache<TagProfile>(5 * 60_000, 500);
+  /** Search totals, kept a minute: the page of results is always live, its count may lag that much. */
+  private readonly totals = new TtlCache<SearchTotal>(60_000, 2_000);
+
+  tagProfile(tag: string, f: SpeechFilters): Promise<TagProfile> {
+    return this.profiles.get(JSON.stringify([tag, f]), () => this.tagPages.profile(tag, f));
+  }
+
+  searchTotal(f: SpeechFilters): Promise<SearchTotal> {
+    return this.totals.get(JSON.stringify(f), () => this.search.total(f));
+  }
 
   /**
    * Tag totals at the default confidence, cached for a minute: every page's tag list needs

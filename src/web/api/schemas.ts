@@ -9,6 +9,7 @@ import { EXPORT_FORMATS } from '../../export/formats.js';
 import { checkDateOrder, filterFields, plainText } from '../../search/filters.js';
 import { normalisePersonId } from '../../parliament/index.js';
 import { INTERVALS } from '../../search/tag-count-repository.js';
+import { SEARCH_ORDERS } from '../../search/search-repository.js';
 
 export const intParam = (min: number, max: number, fallback: number) =>
   z
@@ -25,10 +26,46 @@ const cursor = plainText()
   .transform((s) => (s === '' ? undefined : s))
   .optional();
 
-export const searchQuery = z
-  .strictObject({ ...filterFields, cursor, limit: intParam(1, 100, 20) })
-  .superRefine(checkDateOrder);
+const searchFields = {
+  ...filterFields,
+  cursor,
+  limit: intParam(1, 100, 20),
+  order: z.enum(SEARCH_ORDERS, { error: `must be one of ${SEARCH_ORDERS.join(', ')}` }).default('newest'),
+};
+
+export const searchQuery = z.strictObject(searchFields).superRefine(checkDateOrder);
 export type SearchQuery = z.output<typeof searchQuery>;
+
+/** Cursors of the pages before this one, oldest first, so that a page links back: its URL stays stable. */
+const back = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter(Boolean))
+  .pipe(z.array(plainText().max(400, 'is not a cursor returned by this site')).max(50, 'goes back too far'))
+  .optional();
+
+/** The search page: the API's parameters, a speaker by name instead of by id, and the way back. */
+export const searchPageQuery = z
+  .strictObject({
+    ...searchFields,
+    speaker: plainText().trim().max(200, 'must be at most 200 characters').optional(),
+    back,
+  })
+  .superRefine(checkDateOrder);
+export type SearchPageQuery = z.output<typeof searchPageQuery>;
+
+/** A tag page: the filters that make sense for one tag, and paging. */
+export const tagPageQuery = z
+  .strictObject({
+    from: filterFields.from,
+    to: filterFields.to,
+    house: filterFields.house,
+    party: filterFields.party,
+    minConfidence: filterFields.minConfidence,
+    cursor,
+    back,
+  })
+  .superRefine(checkDateOrder);
+export type TagPageQuery = z.output<typeof tagPageQuery>;
 
 export const exportFields = {
   ...filterFields,

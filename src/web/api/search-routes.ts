@@ -10,7 +10,7 @@ import { BAD_REQUEST, doc, jsonReply, TOO_MANY } from './openapi.js';
 /** Runs a validated search; a cursor that does not decode is the client's error (400), not ours. */
 export async function runSearch(ctx: WebContext, q: SearchQuery): Promise<SearchPage> {
   try {
-    return await ctx.search.search(toSpeechFilters(q), { limit: q.limit, cursor: q.cursor });
+    return await ctx.search.search(toSpeechFilters(q), { limit: q.limit, cursor: q.cursor, order: q.order });
   } catch (err) {
     if (err instanceof InvalidCursorError)
       throw new BadRequestError([{ field: 'cursor', message: err.message }]);

@@ -9,6 +9,7 @@ import { twfyUrl } from '../../parliament/index.js';
 import { DEFAULT_MIN_CONFIDENCE } from '../../tag/types.js';
 import { speechTags, type Debate } from '../../search/debate-repository.js';
 import { sanitizeFeedHtml } from '../pages/sanitize.js';
+import { evidenceJson } from '../pages/tag-evidence.js';
 import type { WebContext } from './context.js';
 import { errorBody, parseOr400 } from './errors.js';
 import { debatePageQuery, speechPageQuery } from './paging.js';
@@ -37,7 +38,7 @@ export function speechRoutes(app: FastifyInstance, ctx: WebContext, prefix: stri
       tag: 'API',
       summary: 'A speech with its paragraphs and tags',
       description:
-        'A paragraph longer than 100,000 characters is cut (`truncated`, with its `fullLength`); a long speech is paged (`nextCursor`, `next`). `time` is `HH:MM` (24-hour) or null.',
+        'A paragraph longer than 100,000 characters is cut (`truncated`, with its `fullLength`); a long speech is paged (`nextCursor`, `next`). `time` is `HH:MM` (24-hour) or null. `evidence` gives, per tag, the paragraph that earned it (its strongest, not necessarily the first), the words to highlight (UTF-16 offsets into that paragraph\'s `text`), the rule matches and classifier features, and the source (rule, classifier or editor).',
       params: { gid: gidParam },
       querystring: speechPageQuery,
       responses: {
@@ -47,6 +48,18 @@ export function speechRoutes(app: FastifyInstance, ctx: WebContext, prefix: stri
           time: '14:31',
           paragraphs: [{ text: 'The NHS is our preferred provider.' }],
           tags: [{ tag: 'privatisation', confidence: 0.82 }],
+          evidence: [
+            {
+              tag: 'privatisation',
+              confidence: 0.82,
+              method: 'keyword',
+              source: 'rule',
+              paragraph: { seq: 2, pid: 'uk.org.publicwhip/debate/2009-10-26b.1.2/3' },
+              highlights: [{ start: 4, end: 17, text: 'privatisation' }],
+              rules: [{ term: 'privatisation', start: 4, end: 17, ref: 'privatisation.core', weight: 0.9 }],
+              features: [],
+            },
+          ],
           nextCursor: null,
           next: null,
         }),
@@ -62,9 +75,10 @@ export function speechRoutes(app: FastifyInstance, ctx: WebContext, prefix: stri
       const current = await ctx.speeches.resolveGid(gid);
       if (!current) return notFound(reply, 'speech', gid);
       if (current !== gid) return reply.redirect(gidPath(`${prefix}/speeches`, current), 301);
-      const [speech, tags] = await Promise.all([
+      const [speech, tags, evidence] = await Promise.all([
         ctx.speeches.getPage(current, cursor ?? null),
         speechTags(ctx.options.db, current, minConfidence),
+        ctx.evidence.forSpeeches([current], minConfidence),
       ]);
       if (!speech) return notFound(reply, 'speech', gid);
       const { requestedGid: _requested, paragraphs, nextCursor, ...rest } = speech;
@@ -78,6 +92,8 @@ export function speechRoutes(app: FastifyInstance, ctx: WebContext, prefix: stri
           gid: speech.gid,
         }),
         tags: tags.speech,
+        // Per tag: the paragraph that earned it, the words to highlight, the rule matches and classifier features.
+        evidence: (evidence.get(current) ?? []).map(evidenceJson),
         paragraphs: paragraphs.map((p) => ({
           seq: p.seq,
           pid: p.pid,

@@ -97,7 +97,48 @@
     });
   }
 
+  // Speaker suggestions: people whose names match, offered as "Name (Party, Seat)", the form the search page resolves.
+  function enhanceTypeahead(input) {
+    var list = document.getElementById(input.getAttribute('list'));
+    var timer = null;
+    var asked = '';
+    input.addEventListener('input', function () {
+      var q = input.value.replace(/\s*\(.*$/, '').trim();
+      if (q.length < 2 || q === asked) return;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        asked = q;
+        fetch('/api/v1/people?' + new URLSearchParams({ q: q, limit: '10' }).toString(), {
+          headers: { accept: 'application/json' },
+        })
+          .then(function (res) {
+            return res.ok ? res.json() : { results: [] };
+          })
+          .then(function (json) {
+            list.textContent = '';
+            (json.results || json.people || []).forEach(function (p) {
+              var where = [p.party, p.constituency || p.houseName].filter(Boolean).join(', ');
+              list.appendChild(el('option', { value: where ? p.name + ' (' + where + ')' : p.name }));
+            });
+          })
+          .catch(function () {});
+      }, 150);
+    });
+  }
+
+  // Filters start folded on a phone, so the first result is on the first screen; open where there is room.
+  function foldFilters() {
+    if (!window.matchMedia || !window.matchMedia('(max-width: 40rem)').matches) return;
+    document.querySelectorAll('details.more-filters[open]').forEach(function (d) {
+      if (!d.querySelector('[aria-invalid]')) d.removeAttribute('open');
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
+    foldFilters();
+    document.querySelectorAll('input[data-people-typeahead]').forEach(function (input) {
+      if (window.fetch && window.URLSearchParams) enhanceTypeahead(input);
+    });
     var form = document.getElementById('subscribe-form');
     if (form && window.fetch && window.URLSearchParams) enhanceSubscribe(form);
     var summary = document.querySelector('.error-summary');

@@ -5,7 +5,9 @@ import type { SearchHit, TagScore } from '../../search/search-repository.js';
 import { speakerLabel } from '../../member/speaker-label.js';
 import type { TagInfo } from '../api/context.js';
 import { html, trusted, type SafeHtml } from '../../html/template.js';
-import { displayDate, displayTitle, houseLabel, typeLabel } from './labels.js';
+import { displayDate, displayTitle, houseLabel, tagLabel, typeLabel } from './labels.js';
+import type { TagEvidence } from '../../tag/evidence-repository.js';
+import { tagEvidence } from './tag-evidence.js';
 
 /** Fill colours for chart bars, in taxonomy order; all reach 3:1 against white (WCAG non-text contrast). */
 const PALETTE = ['#1f5fa6', '#b03a2e', '#6c4f9e', '#1e7a4c', '#9a5b00', '#0f6f78', '#8a3b6f', '#4d5b12'];
@@ -16,9 +18,7 @@ export function tagColour(tag: string, catalogue: readonly TagInfo[]): string {
   return PALETTE[(i < 0 ? catalogue.length : i) % PALETTE.length]!;
 }
 
-export function tagLabel(tag: string, catalogue: readonly TagInfo[]): string {
-  return catalogue.find((t) => t.id === tag)?.label ?? tag;
-}
+export { tagLabel } from './labels.js';
 
 export function tagBadges(tags: readonly TagScore[], catalogue: readonly TagInfo[]): SafeHtml {
   if (tags.length === 0) return html``;
@@ -26,7 +26,7 @@ export function tagBadges(tags: readonly TagScore[], catalogue: readonly TagInfo
     ${tags.map(
       (t) =>
         html`<li>
-          <a class="tag" href="/search?tag=${encodeURIComponent(t.tag)}"
+          <a class="tag" href="/tags/${encodeURIComponent(t.tag)}"
             >${tagLabel(t.tag, catalogue)} <span class="confidence">${t.confidence.toFixed(2)}</span></a
           >
         </li>`,
@@ -67,12 +67,21 @@ export function speakerLine(s: {
     >${l.affiliation && l.name ? html` <span class="affiliation">(${l.affiliation})</span>` : ''}`;
 }
 
-/** One speech in a result list, headed by its debate. */
+/**
+ * One speech in a result list, headed by its debate. With `evidence` its tags are shown
+ * with the paragraphs that earned them; without a search match to show, the first
+ * paragraph is then left out, since the evidence paragraph is the one that matters.
+ */
 export function speechResult(
   hit: SearchHit,
   catalogue: readonly TagInfo[],
   headingLevel: 2 | 3 = 2,
+  evidence?: readonly TagEvidence[],
 ): SafeHtml {
+  const matched = hit.excerptHtml.includes('<mark>');
+  const excerpt =
+    evidence?.length && !matched ? '' : html`<p class="excerpt">${trusted(hit.excerptHtml)}</p>`;
+  const tags = evidence?.length ? tagEvidence(evidence, catalogue) : tagBadges(hit.tags, catalogue);
   const title = displayTitle(hit.minorHeading ?? hit.majorHeading ?? typeLabel(hit.type));
   const href = hit.debateGid ? debateHref(hit.debateGid, hit.gid) : `/api/v1/speeches/${encodeURI(hit.gid)}`;
   const heading =
@@ -86,8 +95,7 @@ export function speechResult(
       ${typeLabel(hit.type)}${hit.majorHeading && hit.minorHeading ? html` · ${displayTitle(hit.majorHeading)}` : ''}
     </p>
     <p class="who">${speakerLine(hit)}</p>
-    <p class="excerpt">${trusted(hit.excerptHtml)}</p>
-    ${tagBadges(hit.tags, catalogue)} ${sourceLinks(hit)}
+    ${excerpt} ${tags} ${sourceLinks(hit)}
   </article>`;
 }
 
@@ -122,6 +130,8 @@ const FIELD_NAMES: Record<string, string> = {
   to: 'To',
   cursor: 'Page',
   limit: 'Results per page',
+  speaker: 'Speaker',
+  back: 'Earlier pages',
   email: 'Email',
   frequency: 'How often',
   format: 'Format',
@@ -183,100 +193,146 @@ export function filterFields(
   values: FormValues,
   catalogue: readonly TagInfo[],
   issues: readonly FieldIssue[],
+  opts: { speakerByName?: boolean; collapsible?: boolean } = {},
 ): SafeHtml {
   const house = valueOf(values, 'house');
   const type = valueOf(values, 'type');
+  const person = opts.speakerByName ? speakerField(values, issues) : personField(values, issues);
+  const more = html`${tagCheckboxes(values, catalogue, issues)}
+    <div class="field-grid">${otherFilters(values, issues, house, type)} ${person}</div>`;
+  return html`${queryField(values, issues)}
+  ${
+    opts.collapsible
+      ? html`<details class="more-filters" open>
+          <summary>Filters: tags, speaker, party, house, dates</summary>
+          ${more}
+        </details>`
+      : more
+  }`;
+}
+
+function queryField(values: FormValues, issues: readonly FieldIssue[]): SafeHtml {
   return html`<div class="field field-q">
-      <label for="f-q">Words or phrase</label>
-      <p class="hint" id="f-q-hint">
-        Use "quotes" for a phrase, OR for either word, and -word to leave a word out.
-      </p>
-      ${fieldError(issues, 'q')}
+    <label for="f-q">Words or phrase</label>
+    <p class="hint" id="f-q-hint">
+      Use "quotes" for a phrase, OR for either word, and -word to leave a word out.
+    </p>
+    ${fieldError(issues, 'q')}
+    <input
+      type="search"
+      id="f-q"
+      name="q"
+      value="${valueOf(values, 'q')}"
+      maxlength="500"
+      aria-describedby="f-q-hint"
+      ${invalid(issues, 'q')}
+    />
+  </div>`;
+}
+
+function otherFilters(
+  values: FormValues,
+  issues: readonly FieldIssue[],
+  house: string,
+  type: string,
+): SafeHtml {
+  return html`<div class="field">
+      <label for="f-minConfidence">Minimum tag confidence</label>
+      ${fieldError(issues, 'minConfidence')}
       <input
-        type="search"
-        id="f-q"
-        name="q"
-        value="${valueOf(values, 'q')}"
-        maxlength="500"
-        aria-describedby="f-q-hint"
-        ${invalid(issues, 'q')}
+        type="number"
+        id="f-minConfidence"
+        name="minConfidence"
+        min="0"
+        max="1"
+        step="0.05"
+        inputmode="decimal"
+        value="${valueOf(values, 'minConfidence')}"
+        placeholder="0.5"
+        ${invalid(issues, 'minConfidence')}
       />
     </div>
-    ${tagCheckboxes(values, catalogue, issues)}
-    <div class="field-grid">
-      <div class="field">
-        <label for="f-minConfidence">Minimum tag confidence</label>
-        ${fieldError(issues, 'minConfidence')}
-        <input
-          type="number"
-          id="f-minConfidence"
-          name="minConfidence"
-          min="0"
-          max="1"
-          step="0.05"
-          inputmode="decimal"
-          value="${valueOf(values, 'minConfidence')}"
-          placeholder="0.5"
-          ${invalid(issues, 'minConfidence')}
-        />
-      </div>
-      <div class="field">
-        <label for="f-party">Party at the time</label>
-        ${fieldError(issues, 'party')}
-        <input
-          type="text"
-          id="f-party"
-          name="party"
-          value="${valueOf(values, 'party')}"
-          maxlength="100"
-          autocomplete="off"
-          ${invalid(issues, 'party')}
-        />
-      </div>
-      <div class="field">
-        <label for="f-house">House</label>
-        ${fieldError(issues, 'house')}
-        <select id="f-house" name="house" ${invalid(issues, 'house')}>
-          <option value="">Any</option>
-          ${HOUSES.map((h) => html`<option value="${h}" ${h === house ? html` selected` : ''}>${houseLabel(h)}</option>`)}
-        </select>
-      </div>
-      <div class="field">
-        <label for="f-type">Type</label>
-        ${fieldError(issues, 'type')}
-        <select id="f-type" name="type" ${invalid(issues, 'type')}>
-          <option value="">Any</option>
-          ${FEED_TYPES.map((t) => html`<option value="${t}" ${t === type ? html` selected` : ''}>${typeLabel(t)}</option>`)}
-        </select>
-      </div>
-      <div class="field">
-        <label for="f-from">From</label>
-        ${fieldError(issues, 'from')}
-        <input
-          type="date"
-          id="f-from"
-          name="from"
-          value="${valueOf(values, 'from')}"
-          ${invalid(issues, 'from')}
-        />
-      </div>
-      <div class="field">
-        <label for="f-to">To</label>
-        ${fieldError(issues, 'to')}
-        <input type="date" id="f-to" name="to" value="${valueOf(values, 'to')}" ${invalid(issues, 'to')} />
-      </div>
-      <div class="field">
-        <label for="f-person">Speaker's person id</label>
-        ${fieldError(issues, 'person')}
-        <input
-          type="text"
-          id="f-person"
-          name="person"
-          value="${valueOf(values, 'person')}"
-          inputmode="numeric"
-          autocomplete="off"
-          ${invalid(issues, 'person')}
-        />
-      </div>
+    <div class="field">
+      <label for="f-party">Party at the time</label>
+      ${fieldError(issues, 'party')}
+      <input
+        type="text"
+        id="f-party"
+        name="party"
+        value="${valueOf(values, 'party')}"
+        maxlength="100"
+        autocomplete="off"
+        ${invalid(issues, 'party')}
+      />
+    </div>
+    <div class="field">
+      <label for="f-house">House</label>
+      ${fieldError(issues, 'house')}
+      <select id="f-house" name="house" ${invalid(issues, 'house')}>
+        <option value="">Any</option>
+        ${HOUSES.map((h) => html`<option value="${h}" ${h === house ? html` selected` : ''}>${houseLabel(h)}</option>`)}
+      </select>
+    </div>
+    <div class="field">
+      <label for="f-type">Type</label>
+      ${fieldError(issues, 'type')}
+      <select id="f-type" name="type" ${invalid(issues, 'type')}>
+        <option value="">Any</option>
+        ${FEED_TYPES.map((t) => html`<option value="${t}" ${t === type ? html` selected` : ''}>${typeLabel(t)}</option>`)}
+      </select>
+    </div>
+    <div class="field">
+      <label for="f-from">From</label>
+      ${fieldError(issues, 'from')}
+      <input
+        type="date"
+        id="f-from"
+        name="from"
+        value="${valueOf(values, 'from')}"
+        ${invalid(issues, 'from')}
+      />
+    </div>
+    <div class="field">
+      <label for="f-to">To</label>
+      ${fieldError(issues, 'to')}
+      <input type="date" id="f-to" name="to" value="${valueOf(values, 'to')}" ${invalid(issues, 'to')} />
     </div>`;
+}
+
+/** The speaker by name, with suggestions from /api/v1/people as one types (assets/app.js). */
+function speakerField(values: FormValues, issues: readonly FieldIssue[]): SafeHtml {
+  return html`<div class="field">
+    <label for="f-speaker">Speaker</label>
+    <p class="hint" id="f-speaker-hint">An MP's or peer's name</p>
+    ${fieldError(issues, 'speaker')}
+    <input
+      type="text"
+      id="f-speaker"
+      name="speaker"
+      value="${valueOf(values, 'speaker')}"
+      maxlength="200"
+      autocomplete="off"
+      list="f-speaker-list"
+      data-people-typeahead
+      aria-describedby="f-speaker-hint"
+      ${invalid(issues, 'speaker')}
+    />
+    <datalist id="f-speaker-list"></datalist>
+  </div>`;
+}
+
+function personField(values: FormValues, issues: readonly FieldIssue[]): SafeHtml {
+  return html`<div class="field">
+    <label for="f-person">Speaker's person id</label>
+    ${fieldError(issues, 'person')}
+    <input
+      type="text"
+      id="f-person"
+      name="person"
+      value="${valueOf(values, 'person')}"
+      inputmode="numeric"
+      autocomplete="off"
+      ${invalid(issues, 'person')}
+    />
+  </div>`;
 }

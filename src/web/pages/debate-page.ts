@@ -9,6 +9,11 @@ import { html, trusted, type SafeHtml } from '../../html/template.js';
 import { displayDate, displayTime, displayTitle, houseLabel, typeLabel } from './labels.js';
 import { layout } from './layout.js';
 import { sanitizeFeedHtml } from './sanitize.js';
+import type { TagEvidence } from '../../tag/evidence-repository.js';
+import { tagEvidence } from './tag-evidence.js';
+
+/** Evidence per speech gid, for the tags shown. */
+export type EvidenceBySpeech = ReadonlyMap<string, readonly TagEvidence[]>;
 
 const BLOCK_START = /^\s*<(table|ul|ol|blockquote|pre)\b/i;
 
@@ -39,7 +44,13 @@ function speechMeta(s: DebateSpeech): SafeHtml | string {
 }
 
 /** Speakers are h2 directly under the debate's title, h3 under a minor heading (no skipped levels). */
-function speech(s: DebateSpeech, catalogue: readonly TagInfo[], level: 2 | 3): SafeHtml {
+function speech(
+  s: DebateSpeech,
+  catalogue: readonly TagInfo[],
+  level: 2 | 3,
+  evidence?: EvidenceBySpeech,
+): SafeHtml {
+  const shown = evidence?.get(s.gid);
   const anchor = speechAnchor(s.gid);
   const who =
     level === 2
@@ -47,14 +58,18 @@ function speech(s: DebateSpeech, catalogue: readonly TagInfo[], level: 2 | 3): S
       : html`<h3 class="speech-who" id="${anchor}-who">${speakerLine(s)}</h3>`;
   return html`<article class="speech" id="${anchor}" aria-labelledby="${anchor}-who">
     ${who}${s.continued ? html`<p class="meta">(continued)</p>` : ''} ${speechMeta(s)}
-    ${tagBadges(s.tags, catalogue)}
+    ${shown?.length ? tagEvidence(shown, catalogue) : tagBadges(s.tags, catalogue)}
     <div class="speech-text">${s.paragraphs.map(paragraph)}</div>
     ${sourceLinks(s)}
   </article>`;
 }
 
 /** Speeches with each minor heading placed before its first speech (a major heading's debate). */
-function speechesWithSubheadings(debate: Debate, catalogue: readonly TagInfo[]): SafeHtml[] {
+function speechesWithSubheadings(
+  debate: Debate,
+  catalogue: readonly TagInfo[],
+  evidence?: EvidenceBySpeech,
+): SafeHtml[] {
   const titles = new Map(debate.subheadings.map((h) => [h.gid, h.title]));
   const shown = new Set<string>();
   const out: SafeHtml[] = [];
@@ -70,7 +85,7 @@ function speechesWithSubheadings(debate: Debate, catalogue: readonly TagInfo[]):
         </h2>`,
       );
     }
-    out.push(speech(s, catalogue, level));
+    out.push(speech(s, catalogue, level, evidence));
   }
   return out;
 }
@@ -108,6 +123,7 @@ export function renderDebate(
   debate: Debate,
   catalogue: readonly TagInfo[],
   neighbours: DebateNeighbours = { previous: null, next: null },
+  evidence?: EvidenceBySpeech,
 ): string {
   const title = displayTitle(debate.title);
   const body = html`${breadcrumb(debate)}
@@ -117,7 +133,7 @@ export function renderDebate(
       <time datetime="${debate.sittingDate}">${displayDate(debate.sittingDate)}</time> ·
       ${typeLabel(debate.type)}${debate.twfyUrl ? html` · <a href="${debate.twfyUrl}" rel="noopener">TheyWorkForYou</a>` : ''}
     </p>
-    ${debate.speeches.length === 0 ? html`<p>No speeches under this heading.</p>` : speechesWithSubheadings(debate, catalogue)}
+    ${debate.speeches.length === 0 ? html`<p>No speeches under this heading.</p>` : speechesWithSubheadings(debate, catalogue, evidence)}
     ${debate.nextCursor ? html`<p class="notice">This debate is long and continues on the next page. <a rel="next" href="${pageHref(debate, debate.nextCursor)}">Continue reading</a></p>` : ''}
     ${debateNav(debate, neighbours, 'before and after')}`;
   return layout({ title, current: 'days', body });

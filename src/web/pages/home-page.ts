@@ -4,6 +4,7 @@ import type { WebContext } from '../api/context.js';
 import { speechResult, tagLabel } from './components.js';
 import { html } from '../../html/template.js';
 import { layout } from './layout.js';
+import { tagHref } from './tag-evidence.js';
 
 const LATEST = 10;
 
@@ -13,6 +14,10 @@ export async function renderHome(ctx: WebContext): Promise<string> {
     ctx.tagTotals(),
     ctx.tagCatalogue(),
   ]);
+  const evidence = await ctx.evidence.forSpeeches(
+    latest.results.map((h) => h.gid),
+    DEFAULT_MIN_CONFIDENCE,
+  );
   const body = html`<h1>What Parliament says about NHS outsourcing and privatisation</h1>
     <p class="lede">
       Debates, questions and statements from Westminster, Holyrood and Stormont, tagged for outsourcing,
@@ -30,19 +35,20 @@ export async function renderHome(ctx: WebContext): Promise<string> {
         totals.length === 0
           ? html`<p>No speeches have been tagged yet.</p>`
           : html`<ul class="tag-totals">
-              ${totals.map(
-                (t) =>
-                  html`<li>
-                    <a href="/search?tag=${encodeURIComponent(t.tag)}">${tagLabel(t.tag, catalogue)}</a>
-                    <span class="count">${t.speeches.toLocaleString('en-GB')} speeches</span>
-                  </li>`,
-              )}
-            </ul>`
+                ${totals.map(
+                  (t) =>
+                    html`<li>
+                      <a href="${tagHref(t.tag)}">${tagLabel(t.tag, catalogue)}</a>
+                      <span class="count">${t.speeches.toLocaleString('en-GB')} speeches</span>
+                    </li>`,
+                )}
+              </ul>
+              <p><a href="/tags">All tags, with their descriptions</a></p>`
       }
     </section>
     <section aria-labelledby="latest-title">
       <h2 id="latest-title">Latest tagged speeches</h2>
-      ${latest.results.length === 0 ? html`<p>Nothing tagged yet.</p>` : latest.results.map((hit) => speechResult(hit, catalogue, 3))}
+      ${latest.results.length === 0 ? html`<p>Nothing tagged yet.</p>` : latest.results.map((hit) => speechResult(hit, catalogue, 3, evidence.get(hit.gid)))}
       ${latest.nextCursor ? html`<p><a href="/search?tagged=true">All tagged speeches</a></p>` : ''}
     </section>`;
   return layout({ title: 'Home', current: 'home', body });

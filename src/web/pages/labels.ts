@@ -1,5 +1,10 @@
 /** Human names for feed types and houses, as a reader of Hansard would call them. */
 import { feedTypeEntry, HOUSE_LABELS, type House } from '../../parliament/index.js';
+import type { TagInfo } from '../../tag/tag-info.js';
+
+export function tagLabel(tag: string, catalogue: readonly TagInfo[]): string {
+  return catalogue.find((t) => t.id === tag)?.label ?? tag;
+}
 
 export function typeLabel(type: string): string {
   return feedTypeEntry(type)?.label ?? type;

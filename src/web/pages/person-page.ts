@@ -3,6 +3,7 @@
  * their speaking record (per tag, per house and type, by month as a chart) and their
  * latest speeches with excerpts.
  */
+import type { EvidenceBySpeech } from './debate-page.js';
 import type { MembershipSpan, PersonProfile, SpeakingRecord } from '../../person/person-repository.js';
 import type { SearchPage } from '../../search/search-repository.js';
 import type { PersonDivisionPage } from '../../division/person-divisions.js';
@@ -24,6 +25,8 @@ export interface PersonPageData {
   divisions: PersonDivisionPage;
   /** A few speeches for each of the person's most used tags. */
   byTag: TagSpeeches[];
+  /** Each shown speech's tags with the paragraph and words that earned them. */
+  evidence?: EvidenceBySpeech;
 }
 
 function span(start: string | null, end: string | null): string {
@@ -169,7 +172,8 @@ export function renderPerson(d: PersonPageData): string {
   const { profile, record, latest, catalogue } = d;
   const short = encodeURIComponent(shortPersonId(profile.id));
   const body = html`${personHeader(profile)} ${otherNames(profile)} ${personActions(profile)}
-    ${divisionsSection(d.divisions, catalogue, profile)} ${tagSpeechesSection(d.byTag, catalogue, profile)}
+    ${divisionsSection(d.divisions, catalogue, profile)}
+    ${tagSpeechesSection(d.byTag, catalogue, profile, d.evidence)}
     <section aria-labelledby="record-title">
       <h2 id="record-title">Speaking record</h2>
       <p>
@@ -181,7 +185,7 @@ export function renderPerson(d: PersonPageData): string {
     </section>
     <section aria-labelledby="latest-title">
       <h2 id="latest-title">Latest speeches</h2>
-      ${latest.results.length === 0 ? html`<p>No speeches.</p>` : latest.results.map((hit) => speechResult(hit, catalogue, 3))}
+      ${latest.results.length === 0 ? html`<p>No speeches.</p>` : latest.results.map((hit) => speechResult(hit, catalogue, 3, d.evidence?.get(hit.gid)))}
       ${latest.nextCursor ? html`<p><a href="/search?person=${short}">All speeches by ${profile.name}</a></p>` : ''}
       <p><a href="/export?person=${short}">Export ${profile.name}'s speeches</a></p>
     </section>

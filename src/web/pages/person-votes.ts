@@ -2,6 +2,8 @@
  * A person's divisions (how they voted, or that no vote is recorded while they sat) and a
  * few of their speeches under each tag they use most.
  */
+import type { EvidenceBySpeech } from './debate-page.js';
+import { tagEvidenceItem } from './tag-evidence.js';
 import type { PersonDivision, PersonDivisionPage } from '../../division/person-divisions.js';
 import type { PersonProfile } from '../../person/person-repository.js';
 import type { SearchPage } from '../../search/search-repository.js';
@@ -120,13 +122,19 @@ function excerptStart(text: string): string {
   return words.length < text.length ? `${words}…` : words;
 }
 
-function tagSpeechItem(hit: SearchPage['results'][number], tag: string): SafeHtml {
+function tagSpeechItem(
+  hit: SearchPage['results'][number],
+  tag: string,
+  catalogue: readonly TagInfo[],
+  evidence: EvidenceBySpeech,
+): SafeHtml {
+  const shown = evidence.get(hit.gid)?.find((e) => e.tag === tag);
   const title = displayTitle(hit.minorHeading ?? hit.majorHeading ?? typeLabel(hit.type));
   const href = hit.debateGid ? debateHref(hit.debateGid, hit.gid) : `/api/v1/speeches/${encodeURI(hit.gid)}`;
   const confidence = hit.tags.find((t) => t.tag === tag)?.confidence;
   return html`<li>
     <a href="${href}">${title}</a>
-    <span class="excerpt">${excerptStart(hit.excerpt)}</span>
+    ${shown ? tagEvidenceItem(shown, catalogue) : html`<span class="excerpt">${excerptStart(hit.excerpt)}</span>`}
     <span class="meta"
       ><time datetime="${hit.sittingDate}">${displayDate(hit.sittingDate)}</time
       >${confidence !== undefined ? html` · confidence <span class="confidence">${confidence.toFixed(2)}</span>` : ''}</span
@@ -138,6 +146,7 @@ export function tagSpeechesSection(
   byTag: readonly TagSpeeches[],
   catalogue: readonly TagInfo[],
   profile: PersonProfile,
+  evidence: EvidenceBySpeech = new Map(),
 ): SafeHtml {
   if (byTag.length === 0) return html``;
   const id = encodeURIComponent(shortPersonId(profile.id));
@@ -148,7 +157,7 @@ export function tagSpeechesSection(
         html`<div class="tag-speeches" data-tag="${t.tag}">
           <h3>${tagLabel(t.tag, catalogue)} <span class="count">(${t.speeches})</span></h3>
           <ul class="tag-speech-list">
-            ${t.page.results.map((hit) => tagSpeechItem(hit, t.tag))}
+            ${t.page.results.map((hit) => tagSpeechItem(hit, t.tag, catalogue, evidence))}
           </ul>
           ${t.speeches > t.page.results.length ? html`<p><a href="/search?person=${id}&amp;tag=${encodeURIComponent(t.tag)}">All ${t.speeches} on ${tagLabel(t.tag, catalogue)}</a></p>` : ''}
         </div>`,

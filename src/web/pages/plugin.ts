@@ -7,7 +7,15 @@ import { DEFAULT_MIN_CONFIDENCE } from '../../tag/types.js';
 import { fieldIssues } from '../../input/field-issues.js';
 import type { WebContext } from '../api/context.js';
 import { BadRequestError, parseOr400 } from '../api/errors.js';
-import { gidParam, peopleQuery, personParam, recordQuery, searchQuery } from '../api/schemas.js';
+import {
+  gidParam,
+  peopleQuery,
+  personParam,
+  recordQuery,
+  searchPageQuery,
+  tagPageQuery,
+} from '../api/schemas.js';
+import { renderTagList, renderTagPage } from './tag-page.js';
 import { gidFromPath } from '../api/speech-routes.js';
 import { debatePageQuery } from '../api/paging.js';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -75,8 +83,8 @@ export const pagesPlugin: FastifyPluginAsync<{ ctx: WebContext }> = async (app, 
     '/search',
     doc({
       tag: 'Pages',
-      summary: 'Search page (same parameters as /api/v1/search)',
-      querystring: searchQuery,
+      summary: 'Search page (the parameters of /api/v1/search, a speaker by name, and earlier pages)',
+      querystring: searchPageQuery,
       responses: { 200: HTML_PAGE, 400: HTML_ERROR, 404: HTML_ERROR },
     }),
     async (req, reply) => {
@@ -87,6 +95,7 @@ export const pagesPlugin: FastifyPluginAsync<{ ctx: WebContext }> = async (app, 
   debateRoutes(app, ctx);
   peopleRoutes(app, ctx);
   dayRoutes(app, ctx);
+  tagRoutes(app, ctx);
   app.get(
     '/export',
     doc({
@@ -168,11 +177,15 @@ function debateRoutes(app: FastifyInstance, ctx: WebContext): void {
           messagePage('Debate not found', `Nothing in the record has the id ${gid}.`),
           404,
         );
-      const [catalogue, neighbours] = await Promise.all([
+      const [catalogue, neighbours, evidence] = await Promise.all([
         ctx.tagCatalogue(),
         ctx.days.neighbours(debate.gid),
+        ctx.evidence.forSpeeches(
+          debate.speeches.filter((s) => s.tags.length > 0).map((s) => s.gid),
+          DEFAULT_MIN_CONFIDENCE,
+        ),
       ]);
-      return sendPage(reply, renderDebate(debate, catalogue, neighbours));
+      return sendPage(reply, renderDebate(debate, catalogue, neighbours, evidence));
     },
   );
   // A speech's own address is its place in its debate.
@@ -214,6 +227,37 @@ function noSuchPerson(typed: string): string {
     looksLikeName
       ? html`<p><a href="/people?q=${encodeURIComponent(typed)}">Find people named "${typed}"</a></p>`
       : html`<p><a href="/people">Find a person by name</a></p>`,
+  );
+}
+
+function tagRoutes(app: FastifyInstance, ctx: WebContext): void {
+  app.get(
+    '/tags',
+    doc({
+      tag: 'Pages',
+      summary: 'The tags, with their descriptions and counts',
+      responses: { 200: HTML_PAGE, 400: HTML_ERROR, 404: HTML_ERROR },
+    }),
+    async (_req, reply) => sendPage(reply, await renderTagList(ctx)),
+  );
+  app.get<{ Params: { tag: string } }>(
+    '/tags/:tag',
+    doc({
+      tag: 'Pages',
+      summary: 'A tag: counts by month, house and party, top speakers, and its speeches with evidence',
+      querystring: tagPageQuery,
+      responses: { 200: HTML_PAGE, 400: HTML_ERROR, 404: HTML_ERROR },
+    }),
+    async (req, reply) => {
+      const page = await renderTagPage(ctx, req.params.tag, req.query as FormValues);
+      if (!page)
+        return sendPage(
+          reply,
+          messagePage('Tag not found', `There is no tag “${req.params.tag}”. See the list of tags at /tags.`),
+          404,
+        );
+      return sendPage(reply, page.html, page.status);
+    },
   );
 }
 
@@ -281,7 +325,12 @@ function peopleRoutes(app: FastifyInstance, ctx: WebContext): void {
           ),
         })),
       );
-      return sendPage(reply, renderPerson({ profile, record, latest, catalogue, divisions, byTag }));
+      const shown = [...latest.results, ...byTag.flatMap((t) => t.page.results)].map((h) => h.gid);
+      const evidence = await ctx.evidence.forSpeeches([...new Set(shown)], minConfidence);
+      return sendPage(
+        reply,
+        renderPerson({ profile, record, latest, catalogue, divisions, byTag, evidence }),
+      );
     },
   );
 }

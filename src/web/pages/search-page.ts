@@ -1,13 +1,28 @@
-/** Search: the filter form and a page of results with matches highlighted. */
-import { fieldIssues } from '../../input/field-issues.js';
-import { toSpeechFilters } from '../../search/filters.js';
+/**
+ * Search: the filter form and a page of results with matches highlighted, their total,
+ * links both ways, the people whose names match the words, and an alert for the search.
+ * The speaker is chosen by name (suggested as one types); ids stay in URLs only.
+ */
+import { fieldIssues, type FieldIssue } from '../../input/field-issues.js';
+import { normalisePersonId, shortPersonId } from '../../parliament/index.js';
+import type { PersonSummary } from '../../person/person-repository.js';
+import { toSpeechFilters, type SpeechFilters } from '../../search/filters.js';
+import { InvalidCursorError, type SearchPage, type SearchTotal } from '../../search/search-repository.js';
+import { DEFAULT_MIN_CONFIDENCE } from '../../tag/types.js';
 import type { WebContext } from '../api/context.js';
-import { BadRequestError } from '../api/errors.js';
-import { searchQuery } from '../api/schemas.js';
-import { runSearch, withCursor } from '../api/search-routes.js';
-import { errorSummary, filterFields, speechResult, type FormValues } from './components.js';
+import { searchPageQuery, type SearchPageQuery } from '../api/schemas.js';
+import {
+  errorSummary,
+  filterFields,
+  personHref,
+  speechResult,
+  valueOf,
+  type FormValues,
+} from './components.js';
 import { html, queryString, type SafeHtml } from '../../html/template.js';
+import { houseLabel } from './labels.js';
 import { layout } from './layout.js';
+import { pageLinks, pagerNav } from './pager.js';
 
 export interface RenderedPage {
   status: number;
@@ -17,49 +32,230 @@ export interface RenderedPage {
 /** True when the person has asked for something (any filter), not just opened the page. */
 function hasCriteria(values: FormValues): boolean {
   return Object.entries(values).some(
-    ([k, v]) => k !== 'cursor' && k !== 'limit' && (Array.isArray(v) ? v.some(Boolean) : !!v),
+    ([k, v]) => k !== 'cursor' && k !== 'limit' && k !== 'back' && (Array.isArray(v) ? v.some(Boolean) : !!v),
   );
 }
 
-/** The query string of the filters alone (no paging), to carry a search over to the export form. */
-function filtersOnly(values: FormValues): string {
-  const { cursor: _cursor, limit: _limit, ...filters } = values;
-  return queryString(filters);
+/** `David Taylor (Labour, North West Leicestershire)`: how a person is offered and shown in the speaker field. */
+export function personChoiceLabel(p: PersonSummary): string {
+  const where = [p.party, p.constituency ?? p.houseName].filter(Boolean).join(', ');
+  return where ? `${p.name} (${where})` : p.name;
 }
 
-export async function renderSearch(ctx: WebContext, values: FormValues, url: string): Promise<RenderedPage> {
-  const catalogue = await ctx.tagCatalogue();
-  const parsed = searchQuery.safeParse(values);
-  const issues = parsed.success ? [] : fieldIssues(parsed.error);
-  let results: SafeHtml = html``;
-  let status = parsed.success ? 200 : 400;
-  if (parsed.success && hasCriteria(values)) {
-    try {
-      const page = await runSearch(ctx, parsed.data);
-      const filters = toSpeechFilters(parsed.data);
-      results = html`<section aria-labelledby="results-title" class="results">
-        <h2 id="results-title">
-          ${page.results.length === 0 ? 'No speeches found' : `Speeches${filters.q ? ` matching “${filters.q}”` : ''}`}
-        </h2>
-        <p class="hint">
-          Newest first. ${page.results.length} shown${parsed.data.cursor ? ' on this page' : ''}.
-        </p>
-        ${page.results.map((hit) => speechResult(hit, catalogue, 3))}
-        ${page.nextCursor ? html`<nav aria-label="Pages"><a class="next" rel="next" href="${withCursor(url, page.nextCursor)}">Older speeches</a></nav>` : ''}
-        <p><a href="/export${filtersOnly(values)}">Export these results</a></p>
-      </section>`;
-    } catch (err) {
-      if (!(err instanceof BadRequestError)) throw err;
-      issues.push(...err.issues);
-      status = 400;
-    }
+type SpeakerChoice =
+  | { kind: 'none' }
+  | { kind: 'one'; person: PersonSummary }
+  | { kind: 'several'; people: PersonSummary[] }
+  | { kind: 'unknown' };
+
+/** The person a typed speaker names: a suggestion's full label, a unique name, or a choice to make. */
+async function resolveSpeaker(ctx: WebContext, q: SearchPageQuery): Promise<SpeakerChoice> {
+  const personId = q.person ? normalisePersonId(q.person) : null;
+  if (personId) {
+    const profile = await ctx.people.profile(personId);
+    return profile ? { kind: 'one', person: profile } : { kind: 'unknown' };
   }
-  const body = html`<h1>Search debates</h1>
+  const typed = q.speaker?.trim();
+  if (!typed) return { kind: 'none' };
+  const name = typed.replace(/\s*\(.*$/, '').trim();
+  if (name.length < 2) return { kind: 'unknown' };
+  const found = await ctx.people.searchByName(name, 20);
+  const byLabel = found.filter((p) => personChoiceLabel(p).toLowerCase() === typed.toLowerCase());
+  const byName = found.filter((p) => p.name.toLowerCase() === name.toLowerCase());
+  const pick =
+    byLabel.length === 1 ? byLabel : byName.length === 1 ? byName : found.length === 1 ? found : null;
+  if (pick) return { kind: 'one', person: pick[0]! };
+  if (found.length === 0) return { kind: 'unknown' };
+  return { kind: 'several', people: byName.length > 1 ? byName : found };
+}
+
+/**
+ * Words that could be a name: two to four words of letters (or one capitalised word, a
+ * surname), no search operators. Other queries skip the people lookup, a scan of every name.
+ */
+function looksLikeName(q: string | undefined): q is string {
+  if (!q || q.length < 3 || q.length > 60 || !/^[\p{L}' .-]+$/u.test(q) || /\b(OR|AND)\b/.test(q))
+    return false;
+  const words = q.trim().split(/\s+/);
+  return words.length > 1 ? words.length <= 4 : /^\p{Lu}/u.test(q);
+}
+
+export function totalText(total: SearchTotal): string {
+  const n = total.exact || total.atLeast ? total.count : roughly(total.count);
+  const count = `${total.exact ? '' : total.atLeast ? 'More than ' : 'About '}${n.toLocaleString('en-GB')}`;
+  return `${count} ${n === 1 && total.exact ? 'speech' : 'speeches'}`;
+}
+
+/** Two significant figures: an estimate should not look exact. */
+function roughly(n: number): number {
+  if (n < 100) return n;
+  const unit = 10 ** (Math.floor(Math.log10(n)) - 1);
+  return Math.round(n / unit) * unit;
+}
+
+/** The query string of the filters alone, speaker as its id: what the export and alert forms take. */
+function filterQuery(f: SpeechFilters, keys: 'export' | 'alert'): string {
+  const common = {
+    q: f.q,
+    tag: f.tags,
+    person: f.personId ? shortPersonId(f.personId) : undefined,
+    minConfidence: f.minConfidence === DEFAULT_MIN_CONFIDENCE ? undefined : f.minConfidence,
+  };
+  if (keys === 'alert') return queryString(common);
+  return queryString({
+    ...common,
+    tagged: f.tagged ? 'true' : undefined,
+    party: f.party,
+    house: f.houses,
+    type: f.types,
+    from: f.from,
+    to: f.to,
+  });
+}
+
+function peopleBox(q: string, people: readonly PersonSummary[]): SafeHtml {
+  if (people.length === 0) return html``;
+  return html`<aside class="people-matching" aria-labelledby="people-matching-title">
+    <h2 id="people-matching-title">People matching “${q}”</h2>
+    <ul>
+      ${people.map(
+        (p) =>
+          html`<li>
+            <a href="${personHref(p.id)}">${p.name}</a>
+            ${p.party || p.constituency || p.house ? html`<span class="hint">${[p.party, p.constituency, p.house ? houseLabel(p.house) : null].filter(Boolean).join(', ')}</span>` : ''}
+            · <a href="/search${queryString({ speaker: personChoiceLabel(p) })}">their speeches</a>
+          </li>`,
+      )}
+    </ul>
+  </aside>`;
+}
+
+function speakerChoices(url: (p: PersonSummary) => string, people: readonly PersonSummary[]): SafeHtml {
+  return html`<div class="notice" role="status">
+    <p>More than one person has that name. Which did you mean?</p>
+    <ul>
+      ${people.map((p) => html`<li><a href="${url(p)}">${personChoiceLabel(p)}</a></li>`)}
+    </ul>
+  </div>`;
+}
+
+const STOP_WORDS_MESSAGE =
+  'has only very common words (like “the”, “of” and “and”), which the search leaves out because they are in nearly every speech. Add a more specific word.';
+
+interface Results {
+  page: SearchPage;
+  total: SearchTotal;
+  evidence: Awaited<ReturnType<WebContext['evidence']['forSpeeches']>>;
+}
+
+async function results(ctx: WebContext, f: SpeechFilters, q: SearchPageQuery): Promise<Results> {
+  const [page, total] = await Promise.all([
+    ctx.search.search(f, { limit: q.limit, cursor: q.cursor, order: q.order }),
+    ctx.searchTotal(f),
+  ]);
+  const evidence = await ctx.evidence.forSpeeches(
+    page.results.filter((h) => h.tags.length > 0).map((h) => h.gid),
+    f.minConfidence,
+  );
+  return { page, total, evidence };
+}
+
+export async function renderSearch(ctx: WebContext, values: FormValues, _url: string): Promise<RenderedPage> {
+  const catalogue = await ctx.tagCatalogue();
+  const parsed = searchPageQuery.safeParse(values);
+  const issues: FieldIssue[] = parsed.success ? [] : fieldIssues(parsed.error);
+  let body: SafeHtml = html``;
+  let title = 'Search';
+  const shown = { ...values };
+  if (parsed.success && hasCriteria(values)) {
+    const q = parsed.data;
+    const f = toSpeechFilters(q);
+    if (f.q) title = `“${f.q}” · Search`;
+    const [speaker, people] = await Promise.all([
+      resolveSpeaker(ctx, q),
+      looksLikeName(f.q) && !q.cursor ? ctx.people.searchByName(f.q, 5) : Promise.resolve([]),
+    ]);
+    if (speaker.kind === 'one') {
+      f.personId = speaker.person.id;
+      shown.speaker = personChoiceLabel(speaker.person);
+      delete shown.person;
+    }
+    if (speaker.kind === 'unknown')
+      issues.push({ field: 'speaker', message: 'no MP or peer of that name is in the member data' });
+    if (speaker.kind === 'several')
+      body = speakerChoices(
+        (p) => `/search${queryString({ ...shownFilters(values), speaker: personChoiceLabel(p) })}`,
+        speaker.people,
+      );
+    else if (issues.length === 0) {
+      try {
+        const found = await results(ctx, f, q);
+        // Only an empty result needs the reason; asking first would cost every search a statement.
+        body =
+          found.page.results.length === 0 && f.q && (await ctx.search.onlyStopWords(f.q))
+            ? html`<div class="notice" role="status"><p>“${f.q}” ${STOP_WORDS_MESSAGE}</p></div>`
+            : resultList(q, f, found, values, catalogue, people);
+      } catch (err) {
+        if (!(err instanceof InvalidCursorError)) throw err;
+        issues.push({ field: 'cursor', message: err.message });
+      }
+    }
+    const number = q.cursor ? (q.back?.length ?? 0) + 2 : 1;
+    if (number > 1) title = `${title} (page ${number})`;
+  }
+  const status = issues.length ? 400 : 200;
+  const page = html`<h1>Search debates</h1>
     ${errorSummary(issues)}
     <form class="filters" action="/search" method="get" role="search" novalidate>
-      ${filterFields(values, catalogue, issues)}
+      ${filterFields(shown, catalogue, issues, { speakerByName: true, collapsible: true })}
+      ${valueOf(values, 'order') === 'relevance' ? html`<input type="hidden" name="order" value="relevance" />` : ''}
       <button type="submit">Search</button>
     </form>
-    ${results}`;
-  return { status, html: layout({ title: 'Search', current: 'search', body }) };
+    ${body}`;
+  return { status, html: layout({ title, current: 'search', body: page }) };
+}
+
+/** The order in use, and a link to the other one (from the first page). */
+function orderLinks(q: SearchPageQuery, f: SpeechFilters, values: FormValues): SafeHtml {
+  if (!f.q) return html`Newest first.`;
+  const { cursor: _c, back: _b, order: _o, ...rest } = values;
+  const relevance = q.order === 'relevance';
+  const other = `/search${queryString({ ...rest, order: relevance ? undefined : 'relevance' })}`;
+  return html`<span class="order"
+    >${relevance ? 'Most relevant first' : 'Newest first'} ·
+    <a href="${other}">${relevance ? 'Newest first' : 'Most relevant first'}</a>.</span
+  >`;
+}
+
+/** The form's values without paging, for links that start a new search. */
+function shownFilters(values: FormValues): FormValues {
+  const { cursor: _c, back: _b, person: _p, speaker: _s, ...rest } = values;
+  return rest;
+}
+
+function resultList(
+  q: SearchPageQuery,
+  f: SpeechFilters,
+  r: Results,
+  values: FormValues,
+  catalogue: Parameters<typeof speechResult>[1],
+  people: readonly PersonSummary[],
+): SafeHtml {
+  const links = pageLinks('/search', values, q, r.page.nextCursor);
+  const heading = r.page.results.length === 0 && !q.cursor ? 'No speeches found' : totalText(r.total);
+  return html`${f.q ? peopleBox(f.q, people) : ''}
+    <section aria-labelledby="results-title" class="results">
+      <h2 id="results-title" data-total="${r.total.count}" data-exact="${String(r.total.exact)}">
+        ${heading}${f.q ? ` matching “${f.q}”` : ''}
+      </h2>
+      <p class="hint">
+        ${orderLinks(q, f, values)}${r.page.results.length ? ` Page ${links.number}: ${r.page.results.length} shown.` : ''}
+      </p>
+      <p class="actions">
+        <a class="alert-link" href="/subscribe${filterQuery(f, 'alert')}">Alert me about this search</a> ·
+        <a href="/export${filterQuery(f, 'export')}">Export these results</a>
+      </p>
+      ${r.page.results.map((hit) => speechResult(hit, catalogue, 3, r.evidence.get(hit.gid)))}
+      ${pagerNav(links, { newer: 'Newer speeches', older: 'Older speeches' })}
+    </section>`;
 }
