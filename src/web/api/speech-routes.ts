@@ -38,7 +38,7 @@ export function speechRoutes(app: FastifyInstance, ctx: WebContext, prefix: stri
       tag: 'API',
       summary: 'A speech with its paragraphs and tags',
       description:
-        'A paragraph longer than 100,000 characters is cut (`truncated`, with its `fullLength`); a long speech is paged (`nextCursor`, `next`). `time` is `HH:MM` (24-hour) or null. `evidence` gives, per tag, the paragraph that earned it (its strongest, not necessarily the first), the words to highlight (UTF-16 offsets into that paragraph\'s `text`), the rule matches and classifier features, and the source (rule, classifier or editor).',
+        "A paragraph longer than 100,000 characters is cut (`truncated`, with its `fullLength`); a long speech is paged (`nextCursor`, `next`). `time` is `HH:MM` (24-hour) or null. `evidence` gives, per tag, the paragraph that earned it (its strongest, not necessarily the first), the words to highlight (UTF-16 offsets into that paragraph's `text`), the rule matches and classifier features, and the source (rule, classifier or editor).",
       params: { gid: gidParam },
       querystring: speechPageQuery,
       responses: {
