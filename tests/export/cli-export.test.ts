@@ -76,7 +76,7 @@ describe.skipIf(!corpusAvailable())('hansard-watch export (the shared week)', ()
     expect(records).toHaveLength(585);
     const citation = header!.indexOf('citation');
     const party = header!.indexOf('party');
-    expect(records.every((r) => /^SP OR 29 October 2009 c\d+$/.test(r[citation]!) && r[party] !== '')).toBe(
+    expect(records.every((r) => /^SP OR 29 October 2009, col \d+$/.test(r[citation]!) && r[party] !== '')).toBe(
       true,
     );
 
