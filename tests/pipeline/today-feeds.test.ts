@@ -30,10 +30,18 @@ import { buildPipeline, captureLog, caughtUp, corpusFiles, pollOnce, waitFor } f
 const fixtures = path.join(import.meta.dirname, '..', 'fixtures', 'feeds-today', 'scrapedxml');
 const WRANS = path.join('wrans', 'answers2026-02-23.xml');
 const SP = path.join('sp-new', 'meeting-of-the-parliament', '2026-03-13_20136.xml');
+// One Senedd day in both languages: the same file name in two folders.
+const SENEDD_EN = path.join('senedd', 'en', 'senedd2026-01-14.xml');
+const SENEDD_CY = path.join('senedd', 'cy', 'senedd2026-01-14.xml');
 
 /** Speech-like elements by a plain count of the XML, not by our parser. */
 const speechesIn = (rel: string): number =>
   (readFileSync(path.join(fixtures, rel), 'utf8').match(/<(speech|ques|reply)\s/g) ?? []).length;
+/** Welsh speeches with Welsh text: those not printed in English for want of a translation (`lang="en"`). */
+const welshIn = (rel: string): number =>
+  [...readFileSync(path.join(fixtures, rel), 'utf8').matchAll(/<speech\s[^>]*>/g)].filter(
+    (m) => !/\slang="/.test(m[0]),
+  ).length;
 
 /** The shared week (files linked, not copied) with today's fixtures added under their folders. */
 function feedTree(): string {
@@ -46,10 +54,12 @@ function feedTree(): string {
     for (const name of readdirSync(path.join(corpusDir, 'scrapedxml', type)))
       symlinkSync(path.join(corpusDir, 'scrapedxml', type, name), path.join(dir, name));
   }
-  for (const rel of [WRANS, SP]) {
+  for (const rel of [WRANS, SP, SENEDD_EN, SENEDD_CY]) {
     mkdirSync(path.dirname(path.join(root, 'scrapedxml', rel)), { recursive: true });
     copyFileSync(path.join(fixtures, rel), path.join(root, 'scrapedxml', rel));
   }
+  // No file of senedd-votes/ was found to serve (docs/data-model.md): the folder is there, empty.
+  mkdirSync(path.join(root, 'scrapedxml', 'senedd-votes'));
   return root;
 }
 
@@ -71,13 +81,15 @@ describe.skipIf(!corpusAvailable())('today’s feeds polled live', () => {
     server = await startPwdataServer({ root });
     db = await freshStore('postgres');
     const types = loadConfig({}).FEED_TYPES;
-    expect(types).toEqual(expect.arrayContaining([...Object.keys(EXPECTED_SPEECHES), 'sp-new']));
+    expect(types).toEqual(
+      expect.arrayContaining([...Object.keys(EXPECTED_SPEECHES), 'sp-new', 'senedd', 'senedd-votes']),
+    );
     const { log } = captureLog();
     const p = buildPipeline({ db, feedUrl: server.url, types, log, everyMs: 300 });
     pipeline = p;
     p.startWorkers();
     await p.startSchedule();
-    const files = corpusFiles().length + 2;
+    const files = corpusFiles().length + 4;
     await waitFor('the pipeline to catch up', () => caughtUp(p, server!, files), 240_000, 250);
 
     const byType = await db.query<{ type: string; n: number }>(
@@ -87,19 +99,38 @@ describe.skipIf(!corpusAvailable())('today’s feeds polled live', () => {
       ...EXPECTED_SPEECHES,
       wrans: EXPECTED_SPEECHES.wrans! + speechesIn(WRANS),
       'sp-new': speechesIn(SP),
+      // The Welsh file adds no speech: its text is the English speeches' second language.
+      senedd: speechesIn(SENEDD_EN),
     });
-    expect(byType.reduce((sum, r) => sum + r.n, 0)).toBe(7942 + 6 + 6);
+    expect(byType.reduce((sum, r) => sum + r.n, 0)).toBe(7942 + 6 + 6 + 6);
+    const welsh = await db.query<{ n: number; linked: number }>(
+      `SELECT count(*)::int AS n, count(s.gid)::int AS linked
+         FROM speech_translations t LEFT JOIN speeches s ON s.gid = t.speech_gid WHERE t.lang = 'cy'`,
+    );
+    expect(welsh).toEqual([{ n: welshIn(SENEDD_CY), linked: welshIn(SENEDD_CY) }]);
+    expect(welshIn(SENEDD_CY)).toBe(5);
     const versions = await db.query<{ type: string; name: string }>(
-      `SELECT type, name FROM feed_versions WHERE type LIKE 'sp-new%' OR name = 'answers2026-02-23.xml' ORDER BY type`,
+      `SELECT type, name FROM feed_versions
+        WHERE type LIKE 'sp-new%' OR type LIKE 'senedd%' OR name = 'answers2026-02-23.xml' ORDER BY type`,
     );
     expect(versions).toEqual([
+      { type: 'senedd/cy', name: 'senedd2026-01-14.xml' },
+      { type: 'senedd/en', name: 'senedd2026-01-14.xml' },
       { type: 'sp-new/meeting-of-the-parliament', name: '2026-03-13_20136.xml' },
       { type: 'wrans', name: 'answers2026-02-23.xml' },
+    ]);
+    const stored = await db.query<{ name: string; group_key: string }>(
+      `SELECT name, group_key FROM feed_files WHERE type = 'senedd' ORDER BY name`,
+    );
+    expect(stored).toEqual([
+      { name: 'cy/senedd2026-01-14.xml', group_key: 'cy/senedd2026-01-14' },
+      { name: 'en/senedd2026-01-14.xml', group_key: 'en/senedd2026-01-14' },
     ]);
     // The folder listing is conditional like any index: polls after the first get a 304 for it.
     const folderIndex = server.requests.filter((r) => r.path === 'scrapedxml/sp-new/');
     expect(folderIndex.length).toBeGreaterThan(1);
     expect(folderIndex.slice(1).every((r) => r.status === 304)).toBe(true);
+    expect(server.requests.filter((r) => r.path === 'scrapedxml/senedd/').length).toBeGreaterThan(1);
     expect(await p.queue.failed()).toEqual([]);
 
     // A backfill of the nested type reaches its meeting folders too.
