@@ -2,8 +2,10 @@
  * The live feed as it is today: the shared week plus the verbatim excerpts of today's
  * layouts (tests/fixtures/feeds-today), served under their real folder names — modern
  * written answers in `wrans/`, the Scottish Parliament in the meeting folder
- * `sp-new/meeting-of-the-parliament/` — and polled with FEED_TYPES' defaults. The poll
- * must find the nested folder from `sp-new/`'s index and end with every speech stored.
+ * `sp-new/meeting-of-the-parliament/`, one Senedd day in `senedd/en/` and `senedd/cy/` (the
+ * same file name twice) — and polled with FEED_TYPES' defaults. The poll must find the
+ * nested folders from `sp-new/`'s and `senedd/`'s indexes and end with every speech stored,
+ * the Welsh file's as translations of the English speeches, not as speeches.
  */
 import {
   mkdirSync,
@@ -76,7 +78,7 @@ describe.skipIf(!corpusAvailable())('today’s feeds polled live', () => {
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  it('finds sp-new’s meeting folder and the new wrans file; the store ends with exact counts', async () => {
+  it('finds sp-new’s meeting folder, the Senedd’s language folders and the new wrans file; the store ends with exact counts', async () => {
     root = feedTree();
     server = await startPwdataServer({ root });
     db = await freshStore('postgres');
