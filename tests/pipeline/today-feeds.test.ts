@@ -1,6 +1,6 @@
 /**
- * The live feed as it is today: the shared week plus the verbatim excerpts of today's
- * layouts (tests/fixtures/feeds-today), served under their real folder names — modern
+ * The live feed as it is today: the shared week plus the excerpts of today's layouts
+ * (tests/fixtures/feeds-today: verbatim, but for the Senedd's, derived from its writer), served under their real folder names — modern
  * written answers in `wrans/`, the Scottish Parliament in the meeting folder
  * `sp-new/meeting-of-the-parliament/`, one Senedd day in `senedd/en/` and `senedd/cy/` (the
  * same file name twice) — and polled with FEED_TYPES' defaults. The poll must find the
