@@ -57,6 +57,9 @@ describe('modern written ministerial statements (parse)', () => {
     expect(withAttachment!.paragraphs.at(-1)!.text).toBe(
       'Local highways maintenance allocations 2026-27 (PDF, 245.3KB)',
     );
+    expect(withAttachment!.paragraphs.at(-1)!.html).toContain(
+      '<a href="https://questions-statements.parliament.uk/api/Attachment/Statement/1302/allocations.pdf">',
+    );
     expect(treasury!.majorHeadingGid).toBe('uk.org.publicwhip/wms/2026-02-24.hcws1303.mh');
     expect(doc.headings.find((h) => h.gid.endsWith('hcws1303.mh'))!.title).toBe('HM Treasury');
     expect(doc.warnings).toEqual([]);
