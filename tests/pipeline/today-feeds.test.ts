@@ -1,9 +1,9 @@
 /**
  * The live feed as it is today: the shared week plus the excerpts of today's layouts
- * (tests/fixtures/feeds-today: verbatim, but for the Senedd's, derived from its writer), served under their real folder names — modern
+ * (tests/fixtures/feeds-today: verbatim, but for the Senedd's, modern wms' and modern lordspages', derived from their writers), served under their real folder names — modern
  * written answers in `wrans/`, the Scottish Parliament in the meeting folder
  * `sp-new/meeting-of-the-parliament/`, one Senedd day in `senedd/en/` and `senedd/cy/` (the
- * same file name twice) — and polled with FEED_TYPES' defaults. The poll must find the
+ * same file name twice), a modern statement day in `wms/` and a modern Lords day in `lordspages/` — and polled with FEED_TYPES' defaults. The poll must find the
  * nested folders from `sp-new/`'s and `senedd/`'s indexes and end with every speech stored,
  * the Welsh file's as translations of the English speeches, not as speeches.
  */
@@ -35,6 +35,9 @@ const SP = path.join('sp-new', 'meeting-of-the-parliament', '2026-03-13_20136.xm
 // One Senedd day in both languages: the same file name in two folders.
 const SENEDD_EN = path.join('senedd', 'en', 'senedd2026-01-14.xml');
 const SENEDD_CY = path.join('senedd', 'cy', 'senedd2026-01-14.xml');
+// Derived from their writers (no real modern file found), served beside the 2009 week's files.
+const WMS = path.join('wms', 'ministerial2026-02-24.xml');
+const LORDS = path.join('lordspages', 'daylord2026-01-14a.xml');
 
 /** Speech-like elements by a plain count of the XML, not by our parser. */
 const speechesIn = (rel: string): number =>
@@ -56,7 +59,7 @@ function feedTree(): string {
     for (const name of readdirSync(path.join(corpusDir, 'scrapedxml', type)))
       symlinkSync(path.join(corpusDir, 'scrapedxml', type, name), path.join(dir, name));
   }
-  for (const rel of [WRANS, SP, SENEDD_EN, SENEDD_CY]) {
+  for (const rel of [WRANS, SP, SENEDD_EN, SENEDD_CY, WMS, LORDS]) {
     mkdirSync(path.dirname(path.join(root, 'scrapedxml', rel)), { recursive: true });
     copyFileSync(path.join(fixtures, rel), path.join(root, 'scrapedxml', rel));
   }
@@ -91,7 +94,7 @@ describe.skipIf(!corpusAvailable())('today’s feeds polled live', () => {
     pipeline = p;
     p.startWorkers();
     await p.startSchedule();
-    const files = corpusFiles().length + 4;
+    const files = corpusFiles().length + 6;
     await waitFor('the pipeline to catch up', () => caughtUp(p, server!, files), 240_000, 250);
 
     const byType = await db.query<{ type: string; n: number }>(
@@ -100,11 +103,22 @@ describe.skipIf(!corpusAvailable())('today’s feeds polled live', () => {
     expect(Object.fromEntries(byType.map((r) => [r.type, r.n]))).toEqual({
       ...EXPECTED_SPEECHES,
       wrans: EXPECTED_SPEECHES.wrans! + speechesIn(WRANS),
+      wms: EXPECTED_SPEECHES.wms! + speechesIn(WMS),
+      lordspages: EXPECTED_SPEECHES.lordspages! + speechesIn(LORDS),
       'sp-new': speechesIn(SP),
       // The Welsh file adds no speech: its text is the English speeches' second language.
       senedd: speechesIn(SENEDD_EN),
     });
-    expect(byType.reduce((sum, r) => sum + r.n, 0)).toBe(7942 + 6 + 6 + 6);
+    // The 2009 week, then wrans, sp-new, senedd, wms and lordspages fixtures counted by hand.
+    expect(byType.reduce((sum, r) => sum + r.n, 0)).toBe(7942 + 6 + 6 + 6 + 3 + 5);
+    const lordsDivisions = await db.query<{ n: number; votes: number }>(
+      `SELECT count(*)::int AS n, (SELECT count(*)::int FROM votes WHERE division_gid LIKE 'uk.org.publicwhip/lords/2026-%') AS votes
+         FROM divisions WHERE gid LIKE 'uk.org.publicwhip/lords/2026-%'`,
+    );
+    const lordsXml = readFileSync(path.join(fixtures, LORDS), 'utf8');
+    expect(lordsDivisions).toEqual([
+      { n: (lordsXml.match(/<division\s/g) ?? []).length, votes: (lordsXml.match(/<lord\s/g) ?? []).length },
+    ]);
     const welsh = await db.query<{ n: number; linked: number }>(
       `SELECT count(*)::int AS n, count(s.gid)::int AS linked
          FROM speech_translations t LEFT JOIN speeches s ON s.gid = t.speech_gid WHERE t.lang = 'cy'`,
@@ -113,12 +127,16 @@ describe.skipIf(!corpusAvailable())('today’s feeds polled live', () => {
     expect(welshIn(SENEDD_CY)).toBe(5);
     const versions = await db.query<{ type: string; name: string }>(
       `SELECT type, name FROM feed_versions
-        WHERE type LIKE 'sp-new%' OR type LIKE 'senedd%' OR name = 'answers2026-02-23.xml' ORDER BY type`,
+        WHERE type LIKE 'sp-new%' OR type LIKE 'senedd%'
+           OR name IN ('answers2026-02-23.xml', 'ministerial2026-02-24.xml', 'daylord2026-01-14a.xml')
+        ORDER BY type`,
     );
     expect(versions).toEqual([
+      { type: 'lordspages', name: 'daylord2026-01-14a.xml' },
       { type: 'senedd/cy', name: 'senedd2026-01-14.xml' },
       { type: 'senedd/en', name: 'senedd2026-01-14.xml' },
       { type: 'sp-new/meeting-of-the-parliament', name: '2026-03-13_20136.xml' },
+      { type: 'wms', name: 'ministerial2026-02-24.xml' },
       { type: 'wrans', name: 'answers2026-02-23.xml' },
     ]);
     const stored = await db.query<{ name: string; group_key: string }>(
