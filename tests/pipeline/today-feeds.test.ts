@@ -1,11 +1,13 @@
 /**
  * The live feed as it is today: the shared week plus the excerpts of today's layouts
- * (tests/fixtures/feeds-today: verbatim, but for the Senedd's, modern wms' and modern lordspages', derived from their writers), served under their real folder names — modern
+ * (tests/fixtures/feeds-today: verbatim, but for the Senedd's, modern wms' and modern
+ * lordspages', derived from their writers), served under their real folder names — modern
  * written answers in `wrans/`, the Scottish Parliament in the meeting folder
  * `sp-new/meeting-of-the-parliament/`, one Senedd day in `senedd/en/` and `senedd/cy/` (the
- * same file name twice), a modern statement day in `wms/` and a modern Lords day in `lordspages/` — and polled with FEED_TYPES' defaults. The poll must find the
- * nested folders from `sp-new/`'s and `senedd/`'s indexes and end with every speech stored,
- * the Welsh file's as translations of the English speeches, not as speeches.
+ * same file name twice), a modern statement day in `wms/` and a modern Lords day in
+ * `lordspages/` — and polled with FEED_TYPES' defaults. The poll must find the nested
+ * folders from `sp-new/`'s and `senedd/`'s indexes and end with every speech stored, the
+ * Welsh file's as translations of the English speeches, not as speeches.
  */
 import {
   mkdirSync,
