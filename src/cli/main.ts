@@ -7,6 +7,7 @@ import type { ExportArgs } from './export-args.js';
 import { registerAlertCommands } from './alerts-program.js';
 import { registerTagCommands } from './tags-command.js';
 import { withStore } from './context.js';
+import { HOUSES } from '../parliament/index.js';
 
 // Each command loads what it needs when it runs: loading every command's modules (server,
 // queue, tagger, alerts) up front cost 128 MB of RSS and most of a second for `--help`,
@@ -225,10 +226,7 @@ program
   .option('--tagged', 'only rows with some tag')
   .option('--person <id>', 'person id (10586 or uk.org.publicwhip/person/10586)')
   .option('--party <name>', 'party at the time of the speech')
-  .option(
-    '--house <houses>',
-    'comma-separated: house-of-commons, house-of-lords, scottish-parliament, northern-ireland-assembly',
-  )
+  .option('--house <houses>', `comma-separated: ${HOUSES.join(', ')}`)
   .option('--type <types>', 'comma-separated feed types')
   .option('--from <date>', 'first sitting date, YYYY-MM-DD')
   .option('--to <date>', 'last sitting date, YYYY-MM-DD')

@@ -1,4 +1,10 @@
-import { feedTypeOfPrefix, isFeedType, type FeedType } from '../parliament/feed-types.js';
+import {
+  FEED_TYPE_REGISTRY,
+  feedTypeOfPrefix,
+  isFeedType,
+  type FeedType,
+  type FeedTypeEntry,
+} from '../parliament/feed-types.js';
 import { ParseError, type FeedFileName } from './types.js';
 
 const DATE = /\d{4}-\d{2}-\d{2}/g;
@@ -8,6 +14,12 @@ const VERSION = /\d([a-z]?)\.xml$/i;
 function baseName(name: string): string {
   const cut = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
   return cut < 0 ? name : name.slice(cut + 1);
+}
+
+/** The folder a path names its file in (`…/senedd/cy/senedd2026-01-14.xml` → `cy`), or ''. */
+function parentFolder(name: string): string {
+  const parts = name.split(/[/\\]/);
+  return parts.length > 1 ? (parts[parts.length - 2] ?? '') : '';
 }
 
 function typeFromPrefix(name: string): FeedType | undefined {
@@ -39,7 +51,19 @@ export function parseFeedFileName(name: string, type?: FeedType): FeedFileName {
   if (date === undefined) fail(name, 'no YYYY-MM-DD date in the file name');
   const letter = (version[1] ?? '').toLowerCase();
   const groupKey = bare.slice(0, bare.length - '.xml'.length - letter.length);
-  return { type: resolved, name: bare, groupKey, date, version: letter };
+  const languages = (FEED_TYPE_REGISTRY[resolved] as FeedTypeEntry).languages;
+  if (languages === undefined) return { type: resolved, name: bare, groupKey, date, version: letter };
+  const language = parentFolder(name);
+  if (!languages.includes(language))
+    fail(name, `a ${resolved} file's path must name its language folder (${languages.join(' or ')}/)`);
+  return {
+    type: resolved,
+    name: `${language}/${bare}`,
+    groupKey: `${language}/${groupKey}`,
+    date,
+    version: letter,
+    language,
+  };
 }
 
 /** Orders version letters: '' (unversioned) < 'a' < 'b' < … < 'z' < 'aa'. */

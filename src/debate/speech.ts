@@ -120,6 +120,8 @@ export function readSpeech(
     oldstyleId: optional(attrs, 'oldstyleid'),
     majorHeadingGid: place.majorHeadingGid,
     minorHeadingGid: place.minorHeadingGid,
+    textLang: optional(attrs, 'lang'),
+    originalLang: optional(attrs, 'original_lang'),
     paragraphs: new ParagraphCollector(sc, issues).read(),
   };
 }

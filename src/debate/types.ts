@@ -16,6 +16,12 @@ export interface FeedFileName {
   date: string;
   /** Version letter (`a`, `b`, …) or '' when the feed has no versions (sp, ni, sp-new). */
   version: string;
+  /**
+   * For a feed published in several languages (the Senedd), the language folder the file
+   * came from; it is then also the start of `name` and `groupKey` (`cy/senedd2026-01-14.xml`),
+   * because both languages' files of a day share one bare name.
+   */
+  language?: string;
 }
 
 export type HeadingKind = 'major' | 'minor' | 'oral';
@@ -65,6 +71,13 @@ export interface ParsedSpeech {
   oldstyleId: string | null;
   majorHeadingGid: string | null;
   minorHeadingGid: string | null;
+  /**
+   * Senedd only: `lang`, set when the text is in the other language because there is no
+   * version in the file's own (nothing was translated), and `original_lang`, set when the
+   * text is a translation from that language. Null elsewhere.
+   */
+  textLang: string | null;
+  originalLang: string | null;
   paragraphs: ParsedParagraph[];
 }
 

@@ -47,6 +47,7 @@ export function citation(input: CitationInput): string {
   if (input.volume !== null && input.volume !== undefined && input.volume !== '')
     parts.push(`vol ${input.volume}`);
   const ref = style.byQuestionNumber ? spQuestionNumber(input.gid) : column(input.colnum, style);
+  if (ref && style.columnWord) return `${parts.join(' ')}, ${ref}`;
   if (ref) parts.push(ref);
   return parts.join(' ');
 }
@@ -62,6 +63,7 @@ function styleFor(type: string): CitationStyle {
 function column(colnum: string | null, style: CitationStyle): string | null {
   const col = colnum?.trim();
   if (!col) return null;
+  if (style.columnWord) return `col ${col}`;
   if (!/^\d+$/.test(col)) return `c${col}`;
   return `c${style.columnPrefix ?? ''}${col}${style.columnSuffix ?? ''}`;
 }

@@ -5,7 +5,8 @@ import { escapeParagraphHtml } from '../debate/inline-html.js';
 import type { ParseLimits } from '../debate/limits.js';
 import { parseFeedFile } from '../debate/parse.js';
 import type { FeedFileName, ParseIssue, ParsedDocument, ParsedSpeech } from '../debate/types.js';
-import type { FeedType } from '../parliament/index.js';
+import { isTranslationLanguage, type FeedType } from '../parliament/index.js';
+import { addTranslations } from './translation-rows.js';
 import { feedHouse } from '../member/feed-house.js';
 import { officeConflict } from '../member/office.js';
 import type { ResolvedSpeaker } from '../member/types.js';
@@ -87,12 +88,30 @@ export const TABLES = {
     constituency: 'text',
     house: 'text',
   },
+  speech_translations: {
+    speech_gid: 'text',
+    lang: 'text',
+    gid: 'text',
+    group_key: 'text',
+    sitting_date: 'date',
+    seq: 'int4',
+    original: 'bool',
+    html: 'text',
+    body: 'text',
+  },
   gid_redirects: { old_gid: 'text', new_gid: 'text', match_type: 'text', file_name: 'text' },
 } as const;
 
 export type TableName = keyof typeof TABLES;
 /** The tables a day's content is written to, parents before children. */
-export const CONTENT_TABLES = ['headings', 'speeches', 'paragraphs', 'divisions', 'votes'] as const;
+export const CONTENT_TABLES = [
+  'headings',
+  'speeches',
+  'paragraphs',
+  'divisions',
+  'votes',
+  'speech_translations',
+] as const;
 export type ContentTable = (typeof CONTENT_TABLES)[number];
 
 /** One table's rows of a file, as COPY text encoded in the parse worker. */
@@ -155,6 +174,16 @@ export function prepareRows(
   const { file } = doc;
   const out = new ContentRows();
   const issues = [...doc.warnings];
+  const redirects = new CopyText(Object.keys(TABLES.gid_redirects).length);
+  if (isTranslationLanguage(file.type, file.language)) {
+    const tables = { speech_translations: out.tables.speech_translations, gid_redirects: redirects };
+    const translated = addTranslations(doc, tables, issues);
+    return prepared(doc, out, redirects, issues, meta, {
+      speeches: { gid: [], contentHash: [] },
+      speechCount: translated,
+      paragraphCount: 0,
+    });
+  }
   const day = [file.groupKey, file.type, file.date] as const;
   for (const h of doc.headings) {
     out.tables.headings.add([h.gid, ...day, h.seq, h.kind, h.title, h.parentGid, h.colnum, h.time, h.url]);
@@ -198,15 +227,28 @@ export function prepareRows(
       ]);
     });
   }
-  const redirects = new CopyText(Object.keys(TABLES.gid_redirects).length);
   for (const r of doc.redirects) redirects.add([r.oldGid, r.newGid, r.matchType, file.name]);
+  return prepared(doc, out, redirects, issues, meta, {
+    speeches,
+    speechCount: doc.speeches.length,
+    paragraphCount,
+  });
+}
+
+function prepared(
+  doc: ParsedDocument,
+  out: ContentRows,
+  redirects: CopyText,
+  issues: ParseIssue[],
+  meta: { checksum: string; bytes: number },
+  counts: Pick<PreparedFile, 'speeches' | 'speechCount' | 'paragraphCount'>,
+): PreparedFile {
   return {
-    file,
+    file: doc.file,
     checksum: meta.checksum,
     bytes: meta.bytes,
     latest: doc.latest,
     content: out.payloads(),
-    speeches,
     redirects: {
       table: 'gid_redirects',
       columns: Object.keys(TABLES.gid_redirects),
@@ -214,8 +256,7 @@ export function prepareRows(
       data: redirects.encode(),
     },
     issues,
-    speechCount: doc.speeches.length,
-    paragraphCount,
+    ...counts,
   };
 }
 

@@ -31,7 +31,8 @@ export function listSourceFiles(sourceDir: string, filter: SourceFilter = {}): S
     if (!existsSync(top)) continue;
     for (const dir of folders(top, type)) {
       for (const name of orderedNames(dir)) {
-        const meta = parseFeedFileName(name, type);
+        // The path, not the bare name: a Senedd file's language is its folder.
+        const meta = parseFeedFileName(path.join(dir, name), type);
         if (filter.from && meta.date < filter.from) continue;
         if (filter.to && meta.date > filter.to) continue;
         out.push({ ...meta, path: path.join(dir, name) });

@@ -18,6 +18,8 @@ export interface CitationStyle {
   byBill?: true;
   /** Cited by the question number in the gid (`S3W-28257`) instead of a column. */
   byQuestionNumber?: true;
+  /** The column written out after a comma (`SP OR 28 October 2009, col 20529`), as the Official Report asks. */
+  columnWord?: true;
 }
 
 /** Where TheyWorkForYou shows the feed's items. */
@@ -28,6 +30,11 @@ export interface TwfySection {
   section: string;
   /** Pages are addressed by session and bill title (Public Bill Committees), not by id. */
   byBill?: true;
+  /**
+   * The gid carries a language segment after its section (`senedd/en/…`, `senedd/cy/…`);
+   * TheyWorkForYou addresses the item by the id after it, the same in both languages.
+   */
+  languageSegment?: true;
 }
 
 export interface FeedTypeEntry {
@@ -50,6 +57,13 @@ export interface FeedTypeEntry {
   twfy: TwfySection;
   /** As a reader of Hansard would call the series. */
   label: string;
+  /**
+   * The same proceedings in several languages, one folder each below the type's folder
+   * (`senedd/en/`, `senedd/cy/`), files of one day sharing one name: the first language's
+   * file holds the speeches, the others are stored as their translations (see
+   * docs/data-model.md). Only for nested types.
+   */
+  languages?: readonly [string, ...string[]];
 }
 
 /**
@@ -146,7 +160,7 @@ export const FEED_TYPE_REGISTRY = {
     house: 'scottish-parliament',
     speakersByPersonId: false,
     divisions: true,
-    citation: { label: 'SP OR' },
+    citation: { label: 'SP OR', columnWord: true },
     twfy: { gidSegment: 'spor', section: 'sp' },
     label: 'Scottish Parliament',
   },
@@ -172,9 +186,37 @@ export const FEED_TYPE_REGISTRY = {
     speakersByPersonId: true,
     divisions: true,
     // The Official Report since 2024 prints no columns: the date is the reference.
-    citation: { label: 'SP OR' },
+    citation: { label: 'SP OR', columnWord: true },
     twfy: { gidSegment: 'spor', section: 'sp' },
     label: 'Scottish Parliament (since 2024)',
+  },
+  // The Welsh Senedd (parlparse's pyscraper/wa/parse.py): one day in two files of the same
+  // name, `senedd/en/senedd<date>.xml` and `senedd/cy/senedd<date>.xml`.
+  senedd: {
+    folder: 'senedd',
+    filePrefix: 'senedd',
+    nested: true,
+    house: 'welsh-parliament',
+    speakersByPersonId: true,
+    divisions: true,
+    languages: ['en', 'cy'],
+    // The Record of Proceedings prints no columns; its paragraphs are linked by contribution.
+    citation: { label: 'Senedd Record of Proceedings' },
+    twfy: { gidSegment: 'senedd', section: 'senedd', languageSegment: true },
+    label: 'Senedd',
+  },
+  // Published beside senedd/ by TheyWorkForYou. No sample and no reader of it was found: its
+  // files are read as parlparse documents, so the writer's <division>s are stored as divisions.
+  'senedd-votes': {
+    folder: 'senedd-votes',
+    filePrefix: null,
+    nested: false,
+    house: 'welsh-parliament',
+    speakersByPersonId: true,
+    divisions: true,
+    citation: { label: 'Senedd Record of Proceedings' },
+    twfy: { gidSegment: 'senedd', section: 'senedd', languageSegment: true },
+    label: 'Senedd votes',
   },
   ni: {
     folder: 'ni',

@@ -40,6 +40,16 @@ export function feedTypeOfFolder(folder: string): FeedType {
   return (cut < 0 ? folder : folder.slice(0, cut)) as FeedType;
 }
 
+/**
+ * The name the parser is given for a file polled from `folder`: a file of a feed published
+ * in several languages (`senedd/cy/…`) keeps its folders, because its language folder is
+ * part of its identity; any other file is known by its bare name, as before.
+ */
+export function feedFileName(folder: string, name: string): string {
+  const entry = feedTypeEntry(feedTypeOfFolder(folder));
+  return entry?.languages ? `${folder}/${name}` : name;
+}
+
 const PREFIX_TYPES: ReadonlyMap<string, FeedType> = new Map(
   FEED_TYPES.flatMap((t) => {
     const prefix = FEED_TYPE_REGISTRY[t].filePrefix;
@@ -50,4 +60,24 @@ const PREFIX_TYPES: ReadonlyMap<string, FeedType> = new Map(
 /** The feed type a file-name prefix (`westminster`, `daylord`, …) names, or undefined. */
 export function feedTypeOfPrefix(prefix: string): FeedType | undefined {
   return PREFIX_TYPES.get(prefix);
+}
+
+/**
+ * For a feed published in several languages, the gid of the same item in the first
+ * language's file (`uk.org.publicwhip/senedd/cy/2026-01-14.3.40` →
+ * `uk.org.publicwhip/senedd/en/2026-01-14.3.40`); null when the gid is not in `lang`'s form.
+ */
+export function firstLanguageGid(type: FeedType, lang: string, gid: string): string | null {
+  const entry: FeedTypeEntry = FEED_TYPE_REGISTRY[type];
+  const first = entry.languages?.[0];
+  if (first === undefined) return null;
+  const from = `uk.org.publicwhip/${entry.twfy.gidSegment}/${lang}/`;
+  if (!gid.startsWith(from)) return null;
+  return `uk.org.publicwhip/${entry.twfy.gidSegment}/${first}/${gid.slice(from.length)}`;
+}
+
+/** True when files of `language` are translations of another language's file of the same day. */
+export function isTranslationLanguage(type: FeedType, language: string | undefined): boolean {
+  const languages = (FEED_TYPE_REGISTRY[type] as FeedTypeEntry).languages;
+  return language !== undefined && languages !== undefined && language !== languages[0];
 }

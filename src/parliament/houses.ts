@@ -6,6 +6,8 @@ export const HOUSES = [
   'house-of-lords',
   'scottish-parliament',
   'northern-ireland-assembly',
+  // people.json's organisation id for the Senedd (parlparse's wa/resolvenames.py).
+  'welsh-parliament',
 ] as const;
 export type House = (typeof HOUSES)[number];
 
@@ -14,4 +16,9 @@ export const HOUSE_LABELS: Readonly<Record<House, string>> = {
   'house-of-lords': 'House of Lords',
   'scottish-parliament': 'Scottish Parliament',
   'northern-ireland-assembly': 'Northern Ireland Assembly',
+  'welsh-parliament': 'Senedd',
 };
+
+export function isHouse(value: string | null | undefined): value is House {
+  return (HOUSES as readonly string[]).includes(value ?? '');
+}

@@ -7,6 +7,9 @@ export {
   FEED_TYPE_REGISTRY,
   FEED_TYPES,
   NESTED_FEED_TYPES,
+  feedFileName,
+  firstLanguageGid,
+  isTranslationLanguage,
   feedTypeEntry,
   feedTypeOfFolder,
   feedTypeOfPrefix,
@@ -16,6 +19,6 @@ export {
   type FeedTypeEntry,
   type TwfySection,
 } from './feed-types.js';
-export { HOUSES, HOUSE_LABELS, type House } from './houses.js';
+export { HOUSES, HOUSE_LABELS, isHouse, type House } from './houses.js';
 export { normalisePersonId, shortPersonId } from './people-ids.js';
 export { TWFY_SECTIONS, twfyUrl, type PbcContext } from './twfy-url.js';

@@ -23,6 +23,8 @@ export interface PbcContext {
   billTitle: string;
 }
 
+/** `en/` or `cy/` before a Senedd item id. */
+const LANGUAGE = /^[a-z]{2}\//;
 const GID = /^uk\.org\.publicwhip\/([a-z]+)\/(.+)$/;
 /** `standing2009-10-20_CHILDPOV_05-0_2009-10-27a.1.1`: committee prefix, then the sitting id. */
 const STANDING_ID = /^standing\d{4}-\d{2}-\d{2}_[^_]+_(.+)$/;
@@ -35,7 +37,8 @@ export function twfyUrl(gid: string, pbc?: PbcContext | null): string | null {
   const section = TWFY_SECTIONS.get(segment);
   if (!section) return null;
   if (section.byBill) return pbcUrl(section.section, id, pbc);
-  return `${TWFY}/${section.section}/?id=${encodeURIComponent(id)}`;
+  const item = section.languageSegment ? id.replace(LANGUAGE, '') : id;
+  return `${TWFY}/${section.section}/?id=${encodeURIComponent(item)}`;
 }
 
 /** Best effort: without the session and bill title there is no stable page to link to. */

@@ -6,7 +6,7 @@
  * The fetches are spread out at BACKFILL_PER_MINUTE by delaying their jobs.
  */
 import { parseFeedFileName } from '../debate/feed-file.js';
-import { feedTypeOfFolder, NESTED_FEED_TYPES, type FeedType } from '../parliament/index.js';
+import { feedFileName, feedTypeOfFolder, NESTED_FEED_TYPES, type FeedType } from '../parliament/index.js';
 import { FeedNotFoundError } from '../feed/index.js';
 import type { PipelineDeps } from './context.js';
 import { refreshPeopleIfDue } from './people-refresh.js';
@@ -114,7 +114,7 @@ async function listType(
 function inRange(name: string, type: string, req: BackfillRequest): boolean {
   let date: string;
   try {
-    date = parseFeedFileName(name, feedTypeOfFolder(type)).date;
+    date = parseFeedFileName(feedFileName(type, name), feedTypeOfFolder(type)).date;
   } catch {
     return false;
   }

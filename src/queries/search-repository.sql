@@ -7,6 +7,9 @@ SELECT numnode(websearch_to_tsquery('english', $1)) = 0 AS empty
 -- SearchRepository.estimatedTotal
 EXPLAIN (FORMAT JSON) ${sql}
 
+-- SearchRepository.matchesTranslation
+SELECT 1 AS one FROM speech_translations WHERE tsv @@ ${translationTsQuery(params, q)} LIMIT 1
+
 -- SearchRepository.newestDate
 SELECT max(sitting_date)::text AS newest FROM paragraph_search WHERE sitting_date <= COALESCE($1::date, 'infinity')
 
@@ -43,30 +46,37 @@ SELECT speech_gid FROM speech_tags WHERE ${tagClause}confidence >= ${params.add(
 NOT EXISTS (SELECT 1 FROM speech_tags t2 WHERE t2.speech_gid = t.speech_gid AND t2.tag < t.tag AND ${qualifying('t2')})
 
 -- fragment buildSearchSql
-EXISTS (SELECT 1 FROM paragraph_search ps WHERE ps.speech_gid = s.gid AND ps.tsv @@ ${tsq})
+EXISTS (SELECT 1 FROM speech_translations st WHERE st.speech_gid = s.gid AND st.tsv @@ ${translated})
 
 -- fragment buildSearchSql#2
+(EXISTS (SELECT 1 FROM paragraph_search ps WHERE ps.speech_gid = s.gid AND ps.tsv @@ ${tsq})${translated ? ` OR ${inTranslation}` : ''})
+
+-- fragment buildSearchSql#3
 s.gid IN (SELECT speech_gid FROM hits)
 
--- buildSearchSql#3
+-- buildSearchSql#4
 (SELECT count(*) FROM hits) <= ${DRIVER_CAP}
 
--- buildSearchSql#4
+-- buildSearchSql#5
 SELECT p.seq, left(p.body, ${EXCERPT_SOURCE_CHARS}) AS excerpt
  FROM paragraph_search ps JOIN paragraphs p ON p.speech_gid = ps.speech_gid AND p.seq = ps.seq
 WHERE ps.speech_gid = page.gid AND (ps.tsv @@ ${tsq}) IS TRUE ORDER BY ps.seq LIMIT 1
 
--- buildSearchSql#5
+-- buildSearchSql#6
 SELECT p.seq, left(p.body, ${PLAIN_EXCERPT_CHARS + 40}) AS excerpt
 FROM paragraphs p WHERE p.speech_gid = page.gid ORDER BY p.seq LIMIT 1
 
--- fragment buildSearchSql#6
+-- buildSearchSql#7
+SELECT * FROM ((${matching}) UNION ALL (SELECT NULL::int AS seq, left(st.body, ${EXCERPT_SOURCE_CHARS}) AS excerpt
+FROM speech_translations st WHERE st.speech_gid = page.gid AND st.tsv @@ ${translated} ORDER BY st.lang LIMIT 1)) m LIMIT 1
+
+-- fragment buildSearchSql#8
 ranked h JOIN speeches s ON s.gid = h.speech_gid
 
--- fragment buildSearchSql#7
+-- fragment buildSearchSql#9
 speech_tags t JOIN speeches s ON s.gid = t.speech_gid
 
--- buildSearchSql#8
+-- buildSearchSql#10
 SELECT s.gid, s.sitting_date, s.type, s.house, s.speaker_name, s.person_name, s.person_id, s.party, s.constituency,
      s.major_heading_gid, s.minor_heading_gid, s.colnum, s.url${ranked ? ', k.rank' : ''}
 FROM (SELECT s.gid${ranked ? ', h.rank' : ''} FROM ${from}
@@ -75,7 +85,7 @@ FROM (SELECT s.gid${ranked ? ', h.rank' : ''} FROM ${from}
        LIMIT ${params.add(limit)}${ranked ? ` OFFSET ${params.add(ranked.offset)}` : ''}) k
 JOIN speeches s ON s.gid = k.gid
 
--- buildSearchSql#9
+-- buildSearchSql#11
 SELECT page.gid, page.sitting_date::text AS sitting_date, page.type, page.house, page.speaker_name, page.person_name,
      page.person_id, page.party, page.constituency, page.colnum, page.url,
      left(mh.title, ${TITLE_CHARS}) AS major_heading, left(nh.title, ${TITLE_CHARS}) AS minor_heading,
@@ -89,19 +99,19 @@ LEFT JOIN headings mh ON mh.gid = page.major_heading_gid
 LEFT JOIN headings nh ON nh.gid = page.minor_heading_gid
 LEFT JOIN LATERAL (${excerpt}) ex ON true
 
--- buildSearchSql#10
+-- buildSearchSql#12
 SELECT speech_gid, max(ts_rank_cd(tsv, ${tsq})) AS rank
 FROM (SELECT speech_gid, tsv FROM paragraph_search WHERE ${[`tsv @@ ${tsq}`, ...dates].join(' AND ')}
        ORDER BY sitting_date DESC LIMIT ${RANKED_CAP}) c GROUP BY speech_gid
 
--- buildSearchSql#11
+-- buildSearchSql#13
 WITH ranked AS MATERIALIZED (${rankedSql}), page AS (${pageSql}) ${decorated}
 ORDER BY page.rank DESC, page.sitting_date DESC, page.gid DESC
 
--- buildSearchSql#12
+-- buildSearchSql#14
 WITH hits AS MATERIALIZED (${hits}), page AS (${pageSql}), decorated AS (${decorated})
 SELECT (SELECT count(*) FROM hits)::int AS hits, d.* FROM (SELECT 1) one LEFT JOIN decorated d ON true
  ORDER BY d.sitting_date DESC, d.gid DESC
 
--- buildSearchSql#13
+-- buildSearchSql#15
 WITH page AS (${pageSql}) ${decorated} ORDER BY page.sitting_date DESC, page.gid DESC

@@ -17,7 +17,7 @@ import {
 import type { SpeechFilters } from './filters.js';
 import { headline, queryTerms, type QueryTerms } from './headline.js';
 import { excerptHtml, excerptText, truncateWords } from './highlight.js';
-import { Params, speechConditions, tsQuery, whereClause } from './sql.js';
+import { Params, speechConditions, translationTsQuery, tsQuery, whereClause } from './sql.js';
 
 export interface TagScore {
   tag: string;
@@ -267,6 +267,12 @@ export class SearchRepository {
       const { sql, values } = buildSearchSql(f, after, limit, 'tagWalk');
       return this.db.query<HitRow>(sql, values);
     }
+    // A query in Welsh matches no English paragraph; the index-driven plans read only those,
+    // so a query any Welsh text matches is answered by the scan, which tests both.
+    if (f.q && (await this.matchesTranslation(f.q))) {
+      const { sql, values } = buildSearchSql(f, after, limit, 'scan', undefined, undefined, true);
+      return this.db.query<HitRow>(sql, values);
+    }
     const text = f.q ? await this.textEstimate(f.q) : null;
     if (text?.rarest && windowable(f, text.rarest)) {
       const rows = await this.windowedRows(f, after, limit, text.rarest);
@@ -281,6 +287,16 @@ export class SearchRepository {
     }
     const { sql, values } = buildSearchSql(f, after, limit, 'scan');
     return this.db.query<HitRow>(sql, values);
+  }
+
+  /** Whether any stored translation (the Senedd's Welsh) matches `q`: one probe of its text index. */
+  private async matchesTranslation(q: string): Promise<boolean> {
+    const params = new Params();
+    const rows = await this.db.query<{ one: number }>(
+      `SELECT 1 AS one FROM speech_translations WHERE tsv @@ ${translationTsQuery(params, q)} LIMIT 1`,
+      params.values,
+    );
+    return rows.length > 0;
   }
 
   /** An index-driven page, or null when its matching set is over the cap (the scan is cheaper then). */
@@ -588,15 +604,19 @@ export function buildSearchSql(
   driver: SearchDriver = 'scan',
   rarestLexeme?: string,
   ranked?: { offset: number },
+  /** Also match the speeches' translations (scan only), each in its own language's configuration. */
+  translations = false,
 ): { sql: string; values: unknown[] } {
   const params = new Params();
   const walk = driver === 'tagWalk';
   const conditions = speechConditions(f, params, 's', { speechTags: !walk });
   const tsq = f.q ? tsQuery(params, f.q) : null;
+  const translated = f.q && translations ? translationTsQuery(params, f.q) : null;
+  const inTranslation = `EXISTS (SELECT 1 FROM speech_translations st WHERE st.speech_gid = s.gid AND st.tsv @@ ${translated})`;
   // Driven by the text index, every candidate already matches: testing again would detoast each vector twice.
   if (tsq && driver !== 'text' && !ranked)
     conditions.push(
-      `EXISTS (SELECT 1 FROM paragraph_search ps WHERE ps.speech_gid = s.gid AND ps.tsv @@ ${tsq})`,
+      `(EXISTS (SELECT 1 FROM paragraph_search ps WHERE ps.speech_gid = s.gid AND ps.tsv @@ ${tsq})${translated ? ` OR ${inTranslation}` : ''})`,
     );
   const keyed = walk
     ? { date: 't.sitting_date', gid: 't.speech_gid' }
@@ -610,12 +630,17 @@ export function buildSearchSql(
   // Past the cap the result is discarded for a scan: the guard stops the page being worked out for nothing.
   if (hits)
     conditions.push(`s.gid IN (SELECT speech_gid FROM hits)`, `(SELECT count(*) FROM hits) <= ${DRIVER_CAP}`);
-  const excerpt = tsq
+  const matching = tsq
     ? `SELECT p.seq, left(p.body, ${EXCERPT_SOURCE_CHARS}) AS excerpt
          FROM paragraph_search ps JOIN paragraphs p ON p.speech_gid = ps.speech_gid AND p.seq = ps.seq
         WHERE ps.speech_gid = page.gid AND (ps.tsv @@ ${tsq}) IS TRUE ORDER BY ps.seq LIMIT 1`
     : `SELECT p.seq, left(p.body, ${PLAIN_EXCERPT_CHARS + 40}) AS excerpt
          FROM paragraphs p WHERE p.speech_gid = page.gid ORDER BY p.seq LIMIT 1`;
+  // A speech found by its Welsh text shows that text (no paragraph of its own matched).
+  const excerpt = translated
+    ? `SELECT * FROM ((${matching}) UNION ALL (SELECT NULL::int AS seq, left(st.body, ${EXCERPT_SOURCE_CHARS}) AS excerpt
+         FROM speech_translations st WHERE st.speech_gid = page.gid AND st.tsv @@ ${translated} ORDER BY st.lang LIMIT 1)) m LIMIT 1`
+    : matching;
   const minConfidence = params.add(f.minConfidence);
   // Keys first (answerable from speeches_search_keys without the wide rows), then the page's rows.
   const from = ranked

@@ -21,6 +21,14 @@ export function tsQuery(params: Params, q: string): string {
 }
 
 /**
+ * The same query for translations (the Senedd's Welsh, migration 027): Postgres has no
+ * Welsh stemmer, so their text is indexed and searched with 'simple' (words as written).
+ */
+export function translationTsQuery(params: Params, q: string): string {
+  return `websearch_to_tsquery('simple', ${params.add(q)})`;
+}
+
+/**
  * Conditions on `speeches` (aliased `alias`) for every filter except `q` (whose placement
  * depends on whether speeches or paragraphs are listed). Tag conditions use speech_tags.
  */

@@ -68,12 +68,35 @@ interface SpeechRow {
   minor_heading: string | null;
 }
 
+export interface SpeechTranslation {
+  lang: string;
+  /** The item's id in that language's file. */
+  gid: string;
+  /** What was said, rather than the Senedd's translation of it. */
+  original: boolean;
+  html: string;
+  body: string;
+}
+
 export class SpeechRepository {
   constructor(private readonly db: Db) {}
 
   /** Follows gid redirects to the speech's current id; null when the gid is unknown. */
   async resolveGid(gid: string): Promise<string | null> {
     return currentGid(this.db, 'speeches', gid);
+  }
+
+  /**
+   * The speech's text in its other languages (the Senedd's Welsh, migration 027), whichever
+   * language's id is given: one speech, several languages.
+   */
+  async translations(gid: string): Promise<SpeechTranslation[]> {
+    const resolved = await this.resolveGid(gid);
+    if (!resolved) return [];
+    return this.db.query<SpeechTranslation>(
+      'SELECT lang, gid, original, html, body FROM speech_translations WHERE speech_gid = $1 ORDER BY lang',
+      [resolved],
+    );
   }
 
   /** The whole speech, every paragraph in full (the CLI's `speech`; responses use getPage). */

@@ -31,7 +31,7 @@ describe('citation', () => {
     [{ type: 'lordspages', sitting_date: '2009-10-26', colnum: 'GC12' }, 'HL Deb 26 October 2009 cGC12'],
     [{ type: 'lordswrans', sitting_date: '2009-10-26', colnum: '101' }, 'HL Deb 26 October 2009 cWA101'],
     [{ type: 'lordswms', sitting_date: '2009-10-26', colnum: '87' }, 'HL Deb 26 October 2009 cWS87'],
-    [{ type: 'sp', sitting_date: '2009-10-28', colnum: '20529' }, 'SP OR 28 October 2009 c20529'],
+    [{ type: 'sp', sitting_date: '2009-10-28', colnum: '20529' }, 'SP OR 28 October 2009, col 20529'],
     [
       {
         type: 'sp-written',

@@ -76,9 +76,9 @@ describe.skipIf(!corpusAvailable())('hansard-watch export (the shared week)', ()
     expect(records).toHaveLength(585);
     const citation = header!.indexOf('citation');
     const party = header!.indexOf('party');
-    expect(records.every((r) => /^SP OR 29 October 2009 c\d+$/.test(r[citation]!) && r[party] !== '')).toBe(
-      true,
-    );
+    expect(
+      records.every((r) => /^SP OR 29 October 2009, col \d+$/.test(r[citation]!) && r[party] !== ''),
+    ).toBe(true);
 
     const pqOut = path.join(dir, 'sp-votes.parquet');
     expect(await runExport({ format: 'parquet', out: pqOut, per: 'vote', type: 'sp' })).toBe(0);

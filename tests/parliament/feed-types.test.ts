@@ -29,7 +29,7 @@ import { typeLabel } from '../../src/web/pages/labels.js';
 const entries = FEED_TYPES.map((t) => [t, FEED_TYPE_REGISTRY[t] as FeedTypeEntry] as const);
 
 describe('feed-type registry: every entry complete', () => {
-  it('lists the twelve parlparse feeds, in the order they are offered', () => {
+  it('lists the fourteen parlparse feeds, in the order they are offered', () => {
     expect(FEED_TYPES).toEqual([
       'debates',
       'westminhall',
@@ -41,6 +41,8 @@ describe('feed-type registry: every entry complete', () => {
       'sp',
       'sp-written',
       'sp-new',
+      'senedd',
+      'senedd-votes',
       'ni',
       'standing',
     ]);
@@ -85,11 +87,13 @@ describe('feed-type registry: derived lookups cover every type', () => {
     expect(feedTypeEntry(type)).toBe(e);
     expect(feedTypeOfFolder(e.nested ? `${e.folder}/some-meeting` : e.folder)).toBe(type);
     expect(NESTED_FEED_TYPES.has(type)).toBe(e.nested);
+    // A file of a feed in several languages is named with its language folder.
+    const folder = e.languages ? `${e.folder}/${e.languages[0]}/` : '';
     if (e.filePrefix !== null) {
       expect(feedTypeOfPrefix(e.filePrefix)).toBe(type);
-      expect(parseFeedFileName(`${e.filePrefix}2009-10-26a.xml`).type).toBe(type);
+      expect(parseFeedFileName(`${folder}${e.filePrefix}2009-10-26a.xml`).type).toBe(type);
     }
-    expect(parseFeedFileName('2026-03-13_20136.xml', type).type).toBe(type);
+    expect(parseFeedFileName(`${folder}2026-03-13_20136.xml`, type).type).toBe(type);
     expect(typeLabel(type)).toBe(e.label);
     expect(citation({ type, sitting_date: '2009-10-26', colnum: null })).toMatch(
       new RegExp(`^${e.citation.label} 26 October 2009`),

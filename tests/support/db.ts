@@ -66,6 +66,7 @@ export const CONTENT_TABLES = [
   'search_pending',
   'divisions',
   'votes',
+  'speech_translations',
   'gid_redirects',
   'persons',
   'person_names',

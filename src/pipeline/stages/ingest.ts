@@ -10,7 +10,7 @@
  * the file's speeches (replay). The announcement is queued before `finish`, so once the
  * file is finished it has been announced.
  */
-import { feedTypeOfFolder } from '../../parliament/index.js';
+import { feedFileName, feedTypeOfFolder } from '../../parliament/index.js';
 import { ingestFile, type IngestOneResult } from '../../ingest/ingest-one.js';
 import type { PipelineDeps } from '../context.js';
 import type { VersionStatus } from '../fetch-repository.js';
@@ -41,7 +41,7 @@ export async function runIngestStage(deps: PipelineDeps, job: JobContext<IngestJ
   const result = await ingestFile(
     deps.db,
     deps.events,
-    { name, type: feedTypeOfFolder(type), bytes },
+    { name: feedFileName(type, name), type: feedTypeOfFolder(type), bytes },
     resolver,
     { log: job.log, signal: job.signal },
     deps.settings.parseLimits,
@@ -93,5 +93,6 @@ async function announcementFor(
 ): Promise<{ gids: string[]; replay: boolean }> {
   if (result.status !== 'unchanged') return { gids: result.changedSpeechGids, replay: false };
   if (await deps.fetches.finished(data.type, data.name, data.checksum)) return { gids: [], replay: false };
-  return { gids: await deps.sittings.speechGidsOfCurrentFile(data.name), replay: true };
+  // The stored name: a Senedd file's carries its language folder.
+  return { gids: await deps.sittings.speechGidsOfCurrentFile(result.file.name), replay: true };
 }

@@ -8,7 +8,7 @@
  * in-process queue): ids make the re-adds of jobs still held no-ops.
  */
 import { parseFeedFileName } from '../../debate/feed-file.js';
-import { feedTypeOfFolder, NESTED_FEED_TYPES, type FeedType } from '../../parliament/index.js';
+import { feedFileName, feedTypeOfFolder, NESTED_FEED_TYPES, type FeedType } from '../../parliament/index.js';
 import { FeedNotFoundError } from '../../feed/index.js';
 import { emptyReport } from '../../events/ingest.js';
 import type { PipelineDeps } from '../context.js';
@@ -250,7 +250,7 @@ export function sinceFilter(type: string, since: string | undefined): (name: str
   if (!since) return () => true;
   return (name) => {
     try {
-      return parseFeedFileName(name, feedTypeOfFolder(type)).date >= since;
+      return parseFeedFileName(feedFileName(type, name), feedTypeOfFolder(type)).date >= since;
     } catch {
       return true;
     }

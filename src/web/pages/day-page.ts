@@ -17,6 +17,7 @@ const SHORT_HOUSE: Record<House, [string, string]> = {
   'house-of-lords': ['Lords', 'HL'],
   'scottish-parliament': ['Holyrood', 'SP'],
   'northern-ireland-assembly': ['Stormont', 'NI'],
+  'welsh-parliament': ['Senedd', 'Sen'],
 };
 
 export function dayHref(date: string, house?: string | null): string {

@@ -4,15 +4,16 @@
  * Corby · Labour`), their profiles elsewhere, and what a reader can do next.
  */
 import type { MembershipSpan, PersonProfile } from '../../person/person-repository.js';
-import { shortPersonId } from '../../parliament/index.js';
+import { isHouse, shortPersonId, type House } from '../../parliament/index.js';
 import { html, type SafeHtml } from '../../html/template.js';
 import { houseLabel } from './labels.js';
 
-const ROLE: Record<string, { noun: string; twfy: string; parliament?: string }> = {
+const ROLE: Record<House, { noun: string; twfy: string; parliament?: string }> = {
   'house-of-commons': { noun: 'MP', twfy: 'mp', parliament: 'Commons' },
   'house-of-lords': { noun: 'Member of the House of Lords', twfy: 'peer', parliament: 'Lords' },
   'scottish-parliament': { noun: 'MSP', twfy: 'msp' },
   'northern-ireland-assembly': { noun: 'MLA', twfy: 'mla' },
+  'welsh-parliament': { noun: 'MS', twfy: 'ms' },
 };
 
 /** Popolo's "none" party (and an absent one) is no party to show. */
@@ -33,7 +34,7 @@ export function currentRoles(profile: PersonProfile): MembershipSpan[] {
 
 /** `MP for Corby, Labour`; `Member of the House of Lords, Crossbench`. */
 export function roleText(m: MembershipSpan): string {
-  const role = (m.house && ROLE[m.house]?.noun) ?? houseLabel(m.house);
+  const role = (isHouse(m.house) ? ROLE[m.house].noun : undefined) ?? houseLabel(m.house);
   const seat = m.constituency ? ` for ${m.constituency}` : '';
   const party = partyName(m.party);
   return `${role}${seat}${party ? `, ${party}` : ''}`;
@@ -63,7 +64,7 @@ function portrait(name: string): SafeHtml {
 function profileLinks(profile: PersonProfile, roles: MembershipSpan[]): SafeHtml {
   const id = encodeURIComponent(shortPersonId(profile.id));
   const house = roles[0]?.house ?? profile.house ?? '';
-  const role = ROLE[house];
+  const role = isHouse(house) ? ROLE[house] : undefined;
   const links: SafeHtml[] = [
     html`<a href="https://www.theyworkforyou.com/${role?.twfy ?? 'mp'}/?p=${id}" rel="noopener"
       >TheyWorkForYou</a
@@ -79,6 +80,12 @@ function profileLinks(profile: PersonProfile, roles: MembershipSpan[]): SafeHtml
     );
   if (house === 'scottish-parliament')
     links.push(html`<a href="https://www.parliament.scot/msps" rel="noopener">Scottish Parliament MSPs</a>`);
+  if (house === 'welsh-parliament')
+    links.push(
+      html`<a href="https://senedd.wales/find-a-member-of-the-senedd/" rel="noopener"
+        >Members of the Senedd</a
+      >`,
+    );
   return html`<p class="profile-links">Profiles: ${links.map((l, i) => (i ? html` · ${l}` : l))}</p>`;
 }
 
