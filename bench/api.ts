@@ -11,7 +11,7 @@
  *     RSS; targets ≥ 50,000 rows/s and ≤ 200 MB.
  *
  *   npm run bench api [-- --speeches 2000000 --concurrency 1,4,16 --requests 1000 --seconds 45
- *                         --export-rows 1000000 --keep --only load|export]
+ *                         --export-rows 1000000 --keep --only load|export --schema NAME]
  *
  * Baselines, measured in the same run:
  *   - MP record: the same endpoint counting from the speeches (minConfidence=0.55 is not the
@@ -57,6 +57,8 @@ interface Options {
   keep: boolean;
   /** Run only this part (with --keep, to iterate on one figure). */
   only: 'load' | 'export' | null;
+  /** An existing store to measure (bench archive's), neither built nor dropped. */
+  schema: string | null;
 }
 
 function parseOptions(args: string[]): Options {
@@ -68,6 +70,7 @@ function parseOptions(args: string[]): Options {
     exportRows: 1_000_000,
     keep: false,
     only: null,
+    schema: null,
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -86,7 +89,10 @@ function parseOptions(args: string[]): Options {
     else if (a === '--seconds') opts.seconds = value();
     else if (a === '--export-rows') opts.exportRows = value();
     else if (a === '--keep') opts.keep = true;
-    else if (a === '--only') {
+    else if (a === '--schema') {
+      opts.schema = String(args[++i]);
+      opts.keep = true;
+    } else if (a === '--only') {
       const part = args[++i];
       if (part !== 'load' && part !== 'export') throw new Error('--only takes load or export');
       opts.only = part;
@@ -100,7 +106,7 @@ export async function main(args: string[]): Promise<void> {
   if (args[0] === '--export') return exportChild(args.slice(1));
   requireCorpus();
   const opts = parseOptions(args);
-  const schema = opts.keep ? KEEP_SCHEMA : `hw_bench_api_${Date.now()}`;
+  const schema = opts.schema ?? (opts.keep ? KEEP_SCHEMA : `hw_bench_api_${Date.now()}`);
   const db = await openDb({ databaseUrl: DATABASE_URL, schema, poolSize: 4 });
   try {
     const store = await buildStore(db, opts.speeches);
@@ -141,7 +147,7 @@ async function buildStore(db: Db, target: number): Promise<StoreInfo> {
   await migrate(db);
   const existing = await counts(db);
   if (existing.speeches >= target) {
-    console.log(`store: reusing ${existing.speeches.toLocaleString()} speeches in ${KEEP_SCHEMA}`);
+    console.log(`store: reusing ${existing.speeches.toLocaleString()} speeches`);
     return { ...existing, buildSeconds: null };
   }
   if (existing.speeches > 0) throw new Error('the bench schema holds a partial store; drop it and run again');
