@@ -60,7 +60,12 @@ export interface IngestOptions {
   events: IngestBus;
   /** Bounds on one document (default DEFAULT_PARSE_LIMITS); a file over one fails by name. */
   limits?: Readonly<ParseLimits> | undefined;
-  /** false: write no search vectors with the content, leaving every day to the indexer (the bench's baseline). */
+  /**
+   * true: the parse workers work out the search vectors they can (search-vector.ts) and the
+   * write stores them with the rows. Off by default for a batch: measured on the shared
+   * 2-core machine (bench ingest --compare, docs/operations.md) it moved as much CPU into
+   * the workers as it saved in Postgres, and the commit stage slowed by the GIN inserts.
+   */
   searchVectors?: boolean | undefined;
 }
 
@@ -94,7 +99,7 @@ export async function ingestFiles(db: Db, files: SourceFile[], opts: IngestOptio
   const started = performance.now();
   const repo = new SittingRepository(db);
   const known = await repo.knownChecksums();
-  const search = opts.searchVectors === false ? null : await searchVectorSettings(db);
+  const search = opts.searchVectors === true ? await searchVectorSettings(db) : null;
   const pool = new ParsePool(opts.workers, opts.people, opts.limits, search);
   const summary = emptySummary(files.length);
   // A server writes files of different days on separate connections at once.

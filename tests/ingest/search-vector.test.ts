@@ -6,7 +6,9 @@ import { searchVectorSettings } from '../../src/ingest/search-index.js';
 import { ASCII_ONLY, searchVector, type SearchVectorSettings } from '../../src/ingest/search-vector.js';
 import type { Db } from '../../src/store/db.js';
 import { corpusAvailable, corpusDir } from '../support/corpus.js';
-import { freshStore, type StoreKind } from '../support/db.js';
+import { freshStore, storeDigest, type StoreKind } from '../support/db.js';
+import { silentLog } from '../support/ingest.js';
+import { ingestBatch } from '../../src/app/ingest.js';
 
 const KINDS: StoreKind[] = ['postgres', 'pglite'];
 
@@ -98,4 +100,30 @@ describe.each(KINDS)('search vectors worked out at ingest, against %s', (kind) =
     },
     300_000,
   );
+});
+
+describe.skipIf(!corpusAvailable())('a batch with vectors from the parse workers', () => {
+  const stores: Db[] = [];
+  afterAll(async () => Promise.all(stores.map((db) => db.close())));
+
+  it('ends in the same store as one whose vectors Postgres computed, with less left to the indexer', async () => {
+    const files = listSourceFiles(corpusDir).filter((f) => ['debates', 'wms', 'ni'].includes(f.type));
+    const run = async (searchVectors: boolean) => {
+      const db = await freshStore('postgres');
+      stores.push(db);
+      const summary = await ingestBatch(db, files, {
+        workers: 1,
+        people: null,
+        log: silentLog,
+        searchVectors,
+      });
+      expect(summary.failed).toEqual([]);
+      return { db, summary };
+    };
+    const plain = await run(false);
+    const vectors = await run(true);
+    expect(vectors.summary.indexed).toBeLessThan(plain.summary.indexed / 3);
+    expect(plain.summary.indexed).toBe(plain.summary.paragraphs);
+    expect(await storeDigest(vectors.db)).toEqual(await storeDigest(plain.db));
+  }, 300_000);
 });
