@@ -16,6 +16,7 @@ export interface BackfillArgs {
   source?: string;
   chunkMb?: string;
   tag?: boolean;
+  searchVectors?: boolean;
   to?: string;
   types?: string;
   force?: boolean;

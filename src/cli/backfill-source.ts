@@ -29,6 +29,8 @@ export interface SourceBackfillArgs {
   /** MB of XML per chunk (default 256): how much is committed before it is indexed and tagged. */
   chunkMb?: string | undefined;
   tag?: boolean | undefined;
+  /** Vectors from the parse workers (search-vector.ts): pays when Postgres is on another host. */
+  searchVectors?: boolean | undefined;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -147,6 +149,7 @@ export async function runSourceBackfill(args: SourceBackfillArgs): Promise<numbe
           people: people.persons.length ? people : null,
           log,
           tagger,
+          searchVectors: args.searchVectors === true,
           limits: parseLimits(config),
           onFile: (f, outcome) => {
             progress.files++;

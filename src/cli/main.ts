@@ -188,6 +188,10 @@ program
   .option('--source <dir>', 'a local pwdata mirror: ingest it here, in chunks; a rerun resumes')
   .option('--chunk-mb <n>', 'with --source: MB of XML committed before indexing and tagging (default 256)')
   .option('--no-tag', 'with --source: leave the days queued for a tagging worker')
+  .option(
+    '--search-vectors',
+    'with --source: work out search vectors in the parse workers (docs/operations.md)',
+  )
   .action(async (args: BackfillArgs) => {
     process.exitCode = await (await import('./backfill-command.js')).runBackfill(args);
   });
