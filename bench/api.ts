@@ -14,7 +14,7 @@
  *     RSS; targets ≥ 50,000 rows/s and ≤ 200 MB.
  *
  *   npm run bench api [-- --speeches 2000000 --concurrency 1,4,16 --requests 1000 --seconds 45
- *                         --export-rows 1000000 --keep --only load|export]
+ *                         --export-rows 1000000 --keep --only load|export --schema NAME]
  *
  * Baselines, measured in the same run:
  *   - MP record: the same endpoint counting from the speeches (minConfidence=0.55 is not the
@@ -68,6 +68,8 @@ interface Options {
   keep: boolean;
   /** Run only this part (with --keep, to iterate on one figure). */
   only: 'load' | 'export' | null;
+  /** An existing store to measure (bench archive's), neither built nor dropped. */
+  schema: string | null;
 }
 
 function parseOptions(args: string[]): Options {
@@ -79,6 +81,7 @@ function parseOptions(args: string[]): Options {
     exportRows: 1_000_000,
     keep: false,
     only: null,
+    schema: null,
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -97,7 +100,10 @@ function parseOptions(args: string[]): Options {
     else if (a === '--seconds') opts.seconds = value();
     else if (a === '--export-rows') opts.exportRows = value();
     else if (a === '--keep') opts.keep = true;
-    else if (a === '--only') {
+    else if (a === '--schema') {
+      opts.schema = String(args[++i]);
+      opts.keep = true;
+    } else if (a === '--only') {
       const part = args[++i];
       if (part !== 'load' && part !== 'export') throw new Error('--only takes load or export');
       opts.only = part;
@@ -111,7 +117,7 @@ export async function main(args: string[]): Promise<void> {
   if (args[0] === '--export') return exportChild(args.slice(1));
   requireCorpus();
   const opts = parseOptions(args);
-  const schema = opts.keep ? KEEP_SCHEMA : `hw_bench_api_${Date.now()}`;
+  const schema = opts.schema ?? (opts.keep ? KEEP_SCHEMA : `hw_bench_api_${Date.now()}`);
   const db = await openDb({ databaseUrl: DATABASE_URL, schema, poolSize: 4 });
   try {
     const store = await buildStore(db, opts.speeches);
@@ -152,7 +158,7 @@ async function buildStore(db: Db, target: number): Promise<StoreInfo> {
   await migrate(db);
   const existing = await counts(db);
   if (existing.speeches >= target) {
-    console.log(`store: reusing ${existing.speeches.toLocaleString()} speeches in ${KEEP_SCHEMA}`);
+    console.log(`store: reusing ${existing.speeches.toLocaleString()} speeches`);
     await copySittings(db);
     return { ...existing, buildSeconds: null };
   }

@@ -12,7 +12,11 @@ import { configOrExit } from './config-or-exit.js';
 import { openControl, type Control } from './control.js';
 
 export interface BackfillArgs {
-  from: string;
+  from?: string;
+  source?: string;
+  chunkMb?: string;
+  tag?: boolean;
+  searchVectors?: boolean;
   to?: string;
   types?: string;
   force?: boolean;
@@ -22,6 +26,9 @@ export interface BackfillArgs {
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export async function runBackfill(args: BackfillArgs): Promise<number> {
+  if (args.source !== undefined)
+    return (await import('./backfill-source.js')).runSourceBackfill({ ...args, source: args.source });
+  if (args.from === undefined) throw new Error('backfill needs --from <date> (or --source <dir>)');
   if (!DATE.test(args.from)) throw new Error(`--from must be a date like 2016-01-01, got ${args.from}`);
   if (args.to !== undefined && !DATE.test(args.to))
     throw new Error(`--to must be a date like 2016-12-31, got ${args.to}`);

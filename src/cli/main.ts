@@ -177,12 +177,22 @@ program
 
 program
   .command('backfill')
-  .description('queue historic files (from the directory index) behind live work, at BACKFILL_PER_MINUTE')
-  .requiredOption('--from <date>', 'first sitting date, YYYY-MM-DD')
+  .description(
+    'queue historic files (from the directory index) behind live work, at BACKFILL_PER_MINUTE; ' +
+      'or, with --source, load a local pwdata mirror through the batch ingest (resumable)',
+  )
+  .option('--from <date>', 'first sitting date, YYYY-MM-DD (required without --source)')
   .option('--to <date>', 'last sitting date, YYYY-MM-DD')
   .option('--types <list>', 'comma-separated feed types (default: FEED_TYPES)')
   .option('--force', 'also queue files the store already holds (fetched conditionally)')
   .option('--no-wait', 'queue and return instead of showing progress (REDIS_URL only)')
+  .option('--source <dir>', 'a local pwdata mirror: ingest it here, in chunks; a rerun resumes')
+  .option('--chunk-mb <n>', 'with --source: MB of XML committed before indexing and tagging (default 256)')
+  .option('--no-tag', 'with --source: leave the days queued for a tagging worker')
+  .option(
+    '--search-vectors',
+    'with --source: work out search vectors in the parse workers (docs/operations.md)',
+  )
   .action(async (args: BackfillArgs) => {
     process.exitCode = await (await import('./backfill-command.js')).runBackfill(args);
   });

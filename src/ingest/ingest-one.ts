@@ -5,6 +5,7 @@ import { parseFeedFileName } from '../debate/feed-file.js';
 import type { Logger } from '../log.js';
 import type { Db } from '../store/db.js';
 import { toIssue } from './parse-pool.js';
+import { searchVectorSettings } from './search-index.js';
 import { sha256Hex } from '../store/checksum.js';
 import { prepareFile, type SpeakerResolver } from './rows.js';
 import { emptyReport, type IngestBus } from '../events/ingest.js';
@@ -89,9 +90,10 @@ export async function ingestBytes(
   limits?: Readonly<ParseLimits>,
 ): Promise<IngestOneResult> {
   const checksum = sha256Hex(input.bytes);
+  const search = await searchVectorSettings(db);
   let prepared;
   try {
-    prepared = prepareFile(input.bytes, input.name, input.type, resolver, checksum, limits);
+    prepared = prepareFile(input.bytes, input.name, input.type, resolver, checksum, limits, search);
   } catch (err) {
     const issue = toIssue(err, input.name);
     await recordFailure(db, input.name, issue, log);

@@ -10,6 +10,7 @@ import type { PreparedFile } from './rows.js';
 import { logWarnings, recordFailure } from './ingest-one.js';
 import { SittingRepository, type ApplyResult } from './sitting-repository.js';
 import { DayWrites } from './day-writes.js';
+import { searchVectorSettings } from './search-index.js';
 import { emptyReport, type IngestBus } from '../events/ingest.js';
 import type { SourceFile } from './source-files.js';
 
@@ -29,7 +30,11 @@ export interface IngestSummary {
   bytes: number;
   /** Until the last file's rows were committed. */
   committedSeconds: number;
-  /** Until everything was also full-text indexed (the whole run). */
+  /** Until the days left to the indexer were indexed (published `days-indexed`); 0 when not indexed. */
+  indexedSeconds: number;
+  /** Until tagging was done (published `speeches-tagged`); 0 when not tagged. */
+  taggedSeconds: number;
+  /** Until everything was also full-text indexed and tagged (the whole run). */
   seconds: number;
   /** Paragraphs given their search vector by this run. */
   indexed: number;
@@ -55,6 +60,13 @@ export interface IngestOptions {
   events: IngestBus;
   /** Bounds on one document (default DEFAULT_PARSE_LIMITS); a file over one fails by name. */
   limits?: Readonly<ParseLimits> | undefined;
+  /**
+   * true: the parse workers work out the search vectors they can (search-vector.ts) and the
+   * write stores them with the rows. Off by default for a batch: measured on the shared
+   * 2-core machine (bench ingest --compare, docs/operations.md) it moved as much CPU into
+   * the workers as it saved in Postgres, and the commit stage slowed by the GIN inserts.
+   */
+  searchVectors?: boolean | undefined;
 }
 
 function emptySummary(files: number): IngestSummary {
@@ -69,6 +81,8 @@ function emptySummary(files: number): IngestSummary {
     warnings: 0,
     bytes: 0,
     committedSeconds: 0,
+    indexedSeconds: 0,
+    taggedSeconds: 0,
     seconds: 0,
     indexed: 0,
     tagged: 0,
@@ -85,7 +99,8 @@ export async function ingestFiles(db: Db, files: SourceFile[], opts: IngestOptio
   const started = performance.now();
   const repo = new SittingRepository(db);
   const known = await repo.knownChecksums();
-  const pool = new ParsePool(opts.workers, opts.people, opts.limits);
+  const search = opts.searchVectors === true ? await searchVectorSettings(db) : null;
+  const pool = new ParsePool(opts.workers, opts.people, opts.limits, search);
   const summary = emptySummary(files.length);
   // A server writes files of different days on separate connections at once.
   const writes = new DayWrites(db.kind === 'postgres' ? (opts.writeConnections ?? 2) : 1);
@@ -145,11 +160,20 @@ export async function ingestFiles(db: Db, files: SourceFile[], opts: IngestOptio
     // left behind, not fatal: it must not stop this run's other days, nor (still queued)
     // every later run.
     const report = emptyReport();
-    await opts.events.publish(
-      'file-ingested',
-      { files: files.map((f) => f.name), batch: true, report },
-      { log: opts.log },
-    );
+    const since = () => (performance.now() - started) / 1000;
+    const stages = [
+      opts.events.on('days-indexed', 'batch summary', async () => void (summary.indexedSeconds = since())),
+      opts.events.on('speeches-tagged', 'batch summary', async () => void (summary.taggedSeconds = since())),
+    ];
+    try {
+      await opts.events.publish(
+        'file-ingested',
+        { files: files.map((f) => f.name), batch: true, report },
+        { log: opts.log },
+      );
+    } finally {
+      for (const off of stages) off();
+    }
     summary.indexed = report.indexed;
     summary.tagged = report.tagged;
     summary.failed.push(...report.failed);

@@ -6,6 +6,7 @@ import { MemberResolver } from '../member/resolve.js';
 import type { PeopleData } from '../member/types.js';
 import { prepareFile, type PreparedFile } from './rows.js';
 import { startWorker } from '../worker-thread.js';
+import type { SearchVectorSettings } from './search-vector.js';
 
 export interface PrepareRequest {
   id: number;
@@ -36,7 +37,7 @@ export function toIssue(err: unknown, file: string): ParseIssue {
 
 /** The payload buffers of a prepared file, each with an ArrayBuffer of its own (CopyText allocates them unpooled). */
 export function transferables(prepared: PreparedFile): ArrayBuffer[] {
-  return [...prepared.content, prepared.redirects].map((c) => c.data.buffer as ArrayBuffer);
+  return [...prepared.content, prepared.redirects, prepared.search].map((c) => c.data.buffer as ArrayBuffer);
 }
 
 /** A buffer can be moved to a worker only when it alone spans its ArrayBuffer (not a slice of Node's pool). */
@@ -58,6 +59,8 @@ const PARSE_HEAP = { maxYoungGenerationSizeMb: 96 };
 export interface ParseWorkerData {
   people: PeopleData | null;
   limits: Readonly<ParseLimits> | undefined;
+  /** Work out search vectors with these settings; null leaves every day to the indexer. */
+  search: SearchVectorSettings | null;
 }
 
 function startParseWorker(workerData: ParseWorkerData): Worker {
@@ -82,13 +85,14 @@ export class ParsePool {
     size: number,
     people: PeopleData | null,
     private readonly limits?: Readonly<ParseLimits>,
+    private readonly search: SearchVectorSettings | null = null,
   ) {
     this.resolver = size === 0 && people ? new MemberResolver(people) : null;
     for (let i = 0; i < size; i++) this.spawn(people);
   }
 
   private spawn(people: PeopleData | null): void {
-    const worker = startParseWorker({ people, limits: this.limits });
+    const worker = startParseWorker({ people, limits: this.limits, search: this.search });
     worker.on('message', (res: PrepareResponse) => this.settle(worker, res));
     worker.on('error', (err) => this.failAll(err));
     worker.on('exit', (code) => {
@@ -121,7 +125,7 @@ export class ParsePool {
   ): Promise<PreparedFile> {
     if (this.workers.length === 0) {
       try {
-        return prepareFile(bytes, name, type, this.resolver, checksum, this.limits);
+        return prepareFile(bytes, name, type, this.resolver, checksum, this.limits, this.search);
       } catch (err) {
         throw new PrepareError(toIssue(err, name));
       }

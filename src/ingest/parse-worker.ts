@@ -10,7 +10,7 @@ import {
 } from './parse-pool.js';
 
 // One resolver per worker, built once from the members snapshot handed over at start.
-const { people, limits } = workerData as ParseWorkerData;
+const { people, limits, search } = workerData as ParseWorkerData;
 const resolver = people ? new MemberResolver(people) : null;
 
 parentPort?.on('message', (req: PrepareRequest) => {
@@ -18,7 +18,7 @@ parentPort?.on('message', (req: PrepareRequest) => {
   try {
     res = {
       id: req.id,
-      prepared: prepareFile(req.bytes, req.name, req.type, resolver, req.checksum, limits),
+      prepared: prepareFile(req.bytes, req.name, req.type, resolver, req.checksum, limits, search),
     };
   } catch (err) {
     res = { id: req.id, issue: toIssue(err, req.name) };

@@ -10,6 +10,7 @@ import { addTranslations } from './translation-rows.js';
 import { feedHouse } from '../member/feed-house.js';
 import { officeConflict } from '../member/office.js';
 import type { ResolvedSpeaker } from '../member/types.js';
+import { searchVector, type SearchVectorSettings } from './search-vector.js';
 
 /** Anything that can put a person behind a speaker reference on a date (MemberResolver does). */
 export interface SpeakerResolver {
@@ -100,6 +101,7 @@ export const TABLES = {
     body: 'text',
   },
   gid_redirects: { old_gid: 'text', new_gid: 'text', match_type: 'text', file_name: 'text' },
+  paragraph_search: { speech_gid: 'text', seq: 'int4', sitting_date: 'date', tsv: 'tsvector' },
 } as const;
 
 export type TableName = keyof typeof TABLES;
@@ -133,6 +135,13 @@ export interface PreparedFile {
   speeches: { gid: string[]; contentHash: string[] };
   /** The file's `<gidredirect>`s: the only rows an older version of a day still writes. */
   redirects: CopyPayload<'gid_redirects'>;
+  /**
+   * Search vectors of the paragraphs whose lexemes are certain (search-vector.ts), written
+   * with the content; `searchComplete` when that is every paragraph, so the day needs no
+   * indexer. Empty when vectors were not asked for.
+   */
+  search: CopyPayload<'paragraph_search'>;
+  searchComplete: boolean;
   issues: ParseIssue[];
   speechCount: number;
   paragraphCount: number;
@@ -169,20 +178,30 @@ class ContentRows {
 export function prepareRows(
   doc: ParsedDocument,
   resolver: SpeakerResolver | null,
-  meta: { checksum: string; bytes: number },
+  meta: { checksum: string; bytes: number; search?: SearchVectorSettings | null | undefined },
 ): PreparedFile {
   const { file } = doc;
   const out = new ContentRows();
+  const search = new CopyText(Object.keys(TABLES.paragraph_search).length);
+  let searchComplete = meta.search != null;
   const issues = [...doc.warnings];
   const redirects = new CopyText(Object.keys(TABLES.gid_redirects).length);
   if (isTranslationLanguage(file.type, file.language)) {
     const tables = { speech_translations: out.tables.speech_translations, gid_redirects: redirects };
     const translated = addTranslations(doc, tables, issues);
-    return prepared(doc, out, redirects, issues, meta, {
-      speeches: { gid: [], contentHash: [] },
-      speechCount: translated,
-      paragraphCount: 0,
-    });
+    return prepared(
+      doc,
+      out,
+      redirects,
+      issues,
+      meta,
+      {
+        speeches: { gid: [], contentHash: [] },
+        speechCount: translated,
+        paragraphCount: 0,
+      },
+      { search, complete: searchComplete },
+    );
   }
   const day = [file.groupKey, file.type, file.date] as const;
   for (const h of doc.headings) {
@@ -207,6 +226,9 @@ export function prepareRows(
       // Markup-free HTML is the escaped text: stored once, rebuilt by paragraph_html() (migration 008).
       const html = p.html === escapeParagraphHtml(p.text) ? null : p.html;
       out.tables.paragraphs.add([s.gid, p.seq, p.pid, p.cls, html, p.text]);
+      const tsv = meta.search ? searchVector(p.text, meta.search) : null;
+      if (tsv !== null) search.add([s.gid, p.seq, file.date, tsv]);
+      else searchComplete = false;
     }
     paragraphCount += s.paragraphs.length;
   }
@@ -228,11 +250,19 @@ export function prepareRows(
     });
   }
   for (const r of doc.redirects) redirects.add([r.oldGid, r.newGid, r.matchType, file.name]);
-  return prepared(doc, out, redirects, issues, meta, {
-    speeches,
-    speechCount: doc.speeches.length,
-    paragraphCount,
-  });
+  return prepared(
+    doc,
+    out,
+    redirects,
+    issues,
+    meta,
+    {
+      speeches,
+      speechCount: doc.speeches.length,
+      paragraphCount,
+    },
+    { search, complete: searchComplete },
+  );
 }
 
 function prepared(
@@ -242,7 +272,9 @@ function prepared(
   issues: ParseIssue[],
   meta: { checksum: string; bytes: number },
   counts: Pick<PreparedFile, 'speeches' | 'speechCount' | 'paragraphCount'>,
+  vectors: { search: CopyText; complete: boolean },
 ): PreparedFile {
+  const { search } = vectors;
   return {
     file: doc.file,
     checksum: meta.checksum,
@@ -255,6 +287,13 @@ function prepared(
       rows: redirects.rows,
       data: redirects.encode(),
     },
+    search: {
+      table: 'paragraph_search',
+      columns: Object.keys(TABLES.paragraph_search),
+      rows: search.rows,
+      data: search.encode(),
+    },
+    searchComplete: vectors.complete,
     issues,
     ...counts,
   };
@@ -299,7 +338,8 @@ export function prepareFile(
   resolver: SpeakerResolver | null,
   checksum: string = sha256Hex(bytes),
   limits?: Readonly<ParseLimits>,
+  search?: SearchVectorSettings | null,
 ): PreparedFile {
   const doc = parseFeedFile(bytes, name, type, limits);
-  return prepareRows(doc, resolver, { checksum, bytes: bytes.length });
+  return prepareRows(doc, resolver, { checksum, bytes: bytes.length, search });
 }

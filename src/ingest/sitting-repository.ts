@@ -48,6 +48,18 @@ async function writeRedirects(tx: Queryable, redirects: PreparedFile['redirects'
 const UNIQUE_VIOLATION = '23505';
 
 /**
+ * The vectors worked out in the parse worker go in with the content. When they cover every
+ * paragraph the day is searchable at this commit and leaves the indexer's queue (where
+ * ingest_clear_day put it); otherwise the indexer computes the rest after the commit.
+ */
+async function writeSearchVectors(tx: Queryable, prepared: PreparedFile): Promise<void> {
+  const { search } = prepared;
+  if (search.rows > 0) await tx.copyText(search.table, search.columns, search.data);
+  if (prepared.searchComplete)
+    await tx.query('DELETE FROM search_pending WHERE group_key = $1', [prepared.file.groupKey]);
+}
+
+/**
  * Writes one feed file as one transaction. The rules that make ingest revision-safe and
  * order-independent live here: the highest version of a day owns its content; an older
  * version contributes only its redirects; the same bytes twice write nothing.
@@ -106,6 +118,7 @@ export class SittingRepository {
     );
     const before = cleared?.hashes ?? [];
     for (const c of prepared.content) await tx.copyText(c.table, c.columns, c.data);
+    await writeSearchVectors(tx, prepared);
     const changed = changedSpeeches(before, prepared.speeches.gid, prepared.speeches.contentHash);
     return {
       changedSpeechGids: changed,

@@ -14,6 +14,9 @@ CREATE TEMP TABLE IF NOT EXISTS gid_redirects_in (LIKE gid_redirects) ON COMMIT 
 INSERT INTO gid_redirects (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM gid_redirects_in
 ON CONFLICT (old_gid) DO UPDATE SET new_gid = EXCLUDED.new_gid, match_type = EXCLUDED.match_type, file_name = EXCLUDED.file_name
 
+-- writeSearchVectors
+DELETE FROM search_pending WHERE group_key = $1
+
 -- SittingRepository.knownChecksums
 SELECT name, checksum FROM feed_files
 

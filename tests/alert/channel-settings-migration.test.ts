@@ -54,7 +54,7 @@ describe.each(['postgres', 'pglite'] as const)('migration 026 on %s', (kind) => 
       );
 
       const second = await migrate(db);
-      // First of what is left: later migrations (027 on) follow it.
+      // First of what is left: later migrations (027 onwards) follow it.
       expect(second.applied[0]).toBe('026_alert_channel_settings.sql');
 
       const rows = await db.query<{ id: string; s: string }>(
