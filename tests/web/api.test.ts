@@ -505,6 +505,16 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
       expect(res.headers['content-type']).toContain('text/html');
       expect(res.body).toContain('must be an email address');
       expect(res.body).toContain('value="nope"');
+      const nobody = await post(
+        'email=a%40example.org&speaker=Nobody+Atall',
+        'application/x-www-form-urlencoded',
+        'text/html',
+      );
+      expect(nobody.statusCode).toBe(400);
+      expect(nobody.body).toContain(
+        '<p class="field-error" id="f-speaker-error">no MP or peer called “Nobody Atall” is in the member data</p>',
+      );
+      expect(nobody.body).toMatch(/id="f-speaker"[^>]*value="Nobody Atall"/);
     });
 
     it('hands a valid request to the alerts service when there is one', async () => {
