@@ -179,7 +179,36 @@ describe.skipIf(!corpusAvailable() || !browserAvailable())('MP, day and error pa
       page.waitForURL(/\/subscribe\?person=10287$/),
       page.getByRole('link', { name: 'E-mail me when Phil Hope speaks' }).click(),
     ]);
-    expect(await page.locator('#f-person').inputValue()).toBe('10287');
+    expect(await page.getByLabel('Person (optional)').inputValue()).toBe('Phil Hope (Labour, Corby)');
+    await page.close();
+  });
+
+  it('the alert form takes the person by name, with suggestions, and names a person it does not know', async () => {
+    // Not open(): this read-only server answers a valid request 501, which the console reports as a failed load.
+    const page = await contexts.get(1280)!.newPage();
+    page.on('pageerror', (e) => problems.push(`/subscribe: ${e.message}`));
+    await page.goto(`${base}/subscribe?person=10287`);
+    const person = page.getByLabel('Person (optional)');
+    expect(await person.inputValue()).toBe('Phil Hope (Labour, Corby)');
+    expect(await page.locator('#f-person').count()).toBe(0);
+    await page.getByLabel('Email address').fill('campaigner@example.org');
+    await person.fill('');
+    await person.pressSequentially('Phil Ho');
+    await expect
+      .poll(() =>
+        page.locator('#f-speaker-list option').evaluateAll((os) => os.map((o) => o.getAttribute('value'))),
+      )
+      .toContain('Phil Hope (Labour, Corby)');
+    await person.fill('phil hope');
+    await page.getByRole('button', { name: 'Subscribe' }).click();
+    // 501 is this server's answer to a valid request: the name became a person.
+    await expect.poll(() => page.getByRole('status').innerText()).toContain('Email alerts are not available');
+    await person.fill('Nobody Atall');
+    await page.getByRole('button', { name: 'Subscribe' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').innerText())
+      .toContain('Person: no MP or peer called “Nobody Atall” is in the member data');
+    expect(await person.getAttribute('aria-invalid')).toBe('true');
     await page.close();
   });
 

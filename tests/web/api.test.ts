@@ -505,6 +505,16 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
       expect(res.headers['content-type']).toContain('text/html');
       expect(res.body).toContain('must be an email address');
       expect(res.body).toContain('value="nope"');
+      const nobody = await post(
+        'email=a%40example.org&speaker=Nobody+Atall',
+        'application/x-www-form-urlencoded',
+        'text/html',
+      );
+      expect(nobody.statusCode).toBe(400);
+      expect(nobody.body).toContain(
+        '<p class="field-error" id="f-speaker-error">no MP or peer called “Nobody Atall” is in the member data</p>',
+      );
+      expect(nobody.body).toMatch(/id="f-speaker"[^>]*value="Nobody Atall"/);
     });
 
     it('hands a valid request to the alerts service when there is one', async () => {
@@ -536,6 +546,46 @@ describe.skipIf(!corpusAvailable())('REST API on the shared week (Postgres)', ()
             frequency: 'daily',
           },
         ]);
+      } finally {
+        await withService.close();
+      }
+    });
+
+    it("takes the form's person by name: one resolves to the id, none or several are said beside the field", async () => {
+      const seen: SubscriptionRequest[] = [];
+      const withService = await webServer(db, {
+        subscriptions: {
+          async subscribe(r) {
+            seen.push(r);
+            return { message: 'Check your email.' };
+          },
+        },
+      });
+      const form = (speaker: string) =>
+        withService.inject({
+          method: 'POST',
+          url: '/api/v1/subscriptions',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+          payload: new URLSearchParams({ email: 'b@example.org', speaker }).toString(),
+        });
+      try {
+        for (const speaker of ['Phil Hope', 'phil hope (Labour, Corby)']) {
+          const res = await form(speaker);
+          expect(res.statusCode, res.body).toBe(202);
+        }
+        expect(seen.map((r) => r.personId)).toEqual([MP_ID, MP_ID]);
+        const unknown = await form('Nobody Atall');
+        expect(unknown.statusCode).toBe(400);
+        expect(unknown.json<{ issues: unknown[] }>().issues).toEqual([
+          { field: 'speaker', message: 'no MP or peer called “Nobody Atall” is in the member data' },
+        ]);
+        const several = await form('Taylor');
+        expect(several.statusCode).toBe(400);
+        const [issue, ...more] = several.json<{ issues: { field: string; message: string }[] }>().issues;
+        expect(more).toEqual([]);
+        expect(issue?.field).toBe('speaker');
+        expect(issue?.message).toMatch(/^more than one person is called “Taylor”: .*David Taylor \(/);
+        expect(seen).toHaveLength(2);
       } finally {
         await withService.close();
       }

@@ -177,6 +177,14 @@ describe.skipIf(!corpusAvailable())('server-rendered pages on the shared week', 
     const sub = await page('/subscribe');
     expect(sub.body).toContain('action="/api/v1/subscriptions" method="post"');
     expect(sub.body).toContain('aria-live="polite"');
+    expect(sub.body).not.toContain('id="f-person"');
+    // A link's id is shown as the person's name; the form carries the name, never the id.
+    const named = await page(`/subscribe?person=${MP_SHORT_ID}`);
+    expect(named.body).toContain('<label for="f-speaker">Person (optional)</label>');
+    expect(named.body).toMatch(/id="f-speaker"[^>]*value="Phil Hope \(Labour, Corby\)"/);
+    expect(named.body).not.toContain(MP_SHORT_ID);
+    const nobody = await page('/subscribe?person=99999999');
+    expect(nobody.body).toContain('the link named a person who is not in the member data');
     await page('/subscribe/manage');
     await page('/api/docs');
   });

@@ -118,6 +118,7 @@ export const personParam = z
   .transform((s) => normalisePersonId(s) ?? s);
 
 /** A request to be alerted: by email, about a query, tags or a person (at least one). */
+export const NEEDS_CRITERIA = 'give words to search for, a tag or a person to follow';
 export const subscriptionBody = z
   .strictObject({
     email: z
@@ -136,7 +137,7 @@ export const subscriptionBody = z
       ctx.addIssue({
         code: 'custom',
         path: ['q'],
-        message: 'give words to search for, a tag or a person to follow',
+        message: NEEDS_CRITERIA,
       });
   });
 export type SubscriptionInput = z.output<typeof subscriptionBody>;

@@ -6,17 +6,44 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DEFAULT_MIN_CONFIDENCE } from '../../tag/types.js';
-import { fieldIssues } from '../../input/field-issues.js';
-import { normalisePersonId } from '../../parliament/index.js';
+import { fieldIssues, type FieldIssue } from '../../input/field-issues.js';
+import { normalisePersonId, shortPersonId } from '../../parliament/index.js';
 import { inputRefusal, refusalOf, refusalStatus, sendRefusal, type Refusal } from '../alerts/refusals.js';
 import { renderSubscribePage, type SubscribeOutcome } from '../pages/subscribe-page.js';
+import { personChoiceLabel, resolveSpeaker } from '../pages/speaker-choice.js';
 import type { SubscriptionRequest, WebContext } from './context.js';
 import { errorBody } from './errors.js';
-import { subscriptionBody, type SubscriptionInput } from './schemas.js';
+import { NEEDS_CRITERIA, subscriptionBody, type SubscriptionInput } from './schemas.js';
 import { BAD_REQUEST, doc, errorReply, jsonReply, TOO_MANY } from './openapi.js';
 
 const NOT_AVAILABLE =
   'Email alerts are not available on this server yet. Your request was valid but has not been saved.';
+
+function isForm(req: FastifyRequest): boolean {
+  return (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+}
+
+/**
+ * The form names its person (`speaker`, as the search page does); the API takes ids. A
+ * name that fits one person becomes their id; none or several are said beside the field.
+ */
+async function personByName(
+  ctx: WebContext,
+  body: unknown,
+): Promise<{ body: unknown; issues: FieldIssue[] }> {
+  if (!body || typeof body !== 'object' || !('speaker' in body)) return { body, issues: [] };
+  const { speaker, ...rest } = body as Record<string, unknown>;
+  const typed = typeof speaker === 'string' ? speaker.trim() : '';
+  if (!typed || 'person' in rest) return { body: rest, issues: [] };
+  const choice = await resolveSpeaker(ctx.people, { speaker: typed });
+  if (choice.kind === 'one')
+    return { body: { ...rest, person: shortPersonId(choice.person.id) }, issues: [] };
+  const message =
+    choice.kind === 'several'
+      ? `more than one person is called “${typed}”: ${choice.people.map(personChoiceLabel).join('; ')}. Choose one of them as shown`
+      : `no MP or peer called “${typed}” is in the member data`;
+  return { body: rest, issues: [{ field: 'speaker', message }] };
+}
 
 /** A form post from a browser wants a page back; everything else gets JSON. */
 function wantsHtml(req: FastifyRequest): boolean {
@@ -62,7 +89,15 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: WebContext): void 
       },
     }),
     async (req, reply) => {
-      const parsed = subscriptionBody.safeParse(req.body ?? {});
+      const named = isForm(req) ? await personByName(ctx, req.body) : { body: req.body, issues: [] };
+      const parsed = subscriptionBody.safeParse(named.body ?? {});
+      if (named.issues.length > 0) {
+        // The person was asked for, just not found: "give a person" would only repeat it.
+        const others = parsed.success
+          ? []
+          : fieldIssues(parsed.error).filter((i) => i.message !== NEEDS_CRITERIA);
+        return answer(req, reply, ctx, inputRefusal([...named.issues, ...others]));
+      }
       if (!parsed.success) return answer(req, reply, ctx, inputRefusal(fieldIssues(parsed.error)));
       const service = ctx.options.subscriptions;
       if (!service)

@@ -18,6 +18,7 @@
     q: 'Words',
     tag: 'Tags',
     person: 'Person',
+    speaker: 'Person',
     frequency: 'How often',
     minConfidence: 'Minimum confidence',
   };

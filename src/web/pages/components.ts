@@ -300,9 +300,9 @@ function otherFilters(
 }
 
 /** The speaker by name, with suggestions from /api/v1/people as one types (assets/app.js). */
-function speakerField(values: FormValues, issues: readonly FieldIssue[]): SafeHtml {
+export function speakerField(values: FormValues, issues: readonly FieldIssue[], label = 'Speaker'): SafeHtml {
   return html`<div class="field">
-    <label for="f-speaker">Speaker</label>
+    <label for="f-speaker">${label}</label>
     <p class="hint" id="f-speaker-hint">An MP's or peer's name</p>
     ${fieldError(issues, 'speaker')}
     <input

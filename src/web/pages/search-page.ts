@@ -4,7 +4,7 @@
  * The speaker is chosen by name (suggested as one types); ids stay in URLs only.
  */
 import { fieldIssues, type FieldIssue } from '../../input/field-issues.js';
-import { normalisePersonId, shortPersonId } from '../../parliament/index.js';
+import { shortPersonId } from '../../parliament/index.js';
 import type { PersonSummary } from '../../person/person-repository.js';
 import { toSpeechFilters, type SpeechFilters } from '../../search/filters.js';
 import { InvalidCursorError, type SearchPage, type SearchTotal } from '../../search/search-repository.js';
@@ -23,6 +23,7 @@ import { html, queryString, type SafeHtml } from '../../html/template.js';
 import { houseLabel } from './labels.js';
 import { layout } from './layout.js';
 import { pageLinks, pagerNav } from './pager.js';
+import { personChoiceLabel, resolveSpeaker } from './speaker-choice.js';
 
 export interface RenderedPage {
   status: number;
@@ -34,39 +35,6 @@ function hasCriteria(values: FormValues): boolean {
   return Object.entries(values).some(
     ([k, v]) => k !== 'cursor' && k !== 'limit' && k !== 'back' && (Array.isArray(v) ? v.some(Boolean) : !!v),
   );
-}
-
-/** `David Taylor (Labour, North West Leicestershire)`: how a person is offered and shown in the speaker field. */
-export function personChoiceLabel(p: PersonSummary): string {
-  const where = [p.party, p.constituency ?? p.houseName].filter(Boolean).join(', ');
-  return where ? `${p.name} (${where})` : p.name;
-}
-
-type SpeakerChoice =
-  | { kind: 'none' }
-  | { kind: 'one'; person: PersonSummary }
-  | { kind: 'several'; people: PersonSummary[] }
-  | { kind: 'unknown' };
-
-/** The person a typed speaker names: a suggestion's full label, a unique name, or a choice to make. */
-async function resolveSpeaker(ctx: WebContext, q: SearchPageQuery): Promise<SpeakerChoice> {
-  const personId = q.person ? normalisePersonId(q.person) : null;
-  if (personId) {
-    const profile = await ctx.people.profile(personId);
-    return profile ? { kind: 'one', person: profile } : { kind: 'unknown' };
-  }
-  const typed = q.speaker?.trim();
-  if (!typed) return { kind: 'none' };
-  const name = typed.replace(/\s*\(.*$/, '').trim();
-  if (name.length < 2) return { kind: 'unknown' };
-  const found = await ctx.people.searchByName(name, 20);
-  const byLabel = found.filter((p) => personChoiceLabel(p).toLowerCase() === typed.toLowerCase());
-  const byName = found.filter((p) => p.name.toLowerCase() === name.toLowerCase());
-  const pick =
-    byLabel.length === 1 ? byLabel : byName.length === 1 ? byName : found.length === 1 ? found : null;
-  if (pick) return { kind: 'one', person: pick[0]! };
-  if (found.length === 0) return { kind: 'unknown' };
-  return { kind: 'several', people: byName.length > 1 ? byName : found };
 }
 
 /**
@@ -172,7 +140,7 @@ export async function renderSearch(ctx: WebContext, values: FormValues, _url: st
     const f = toSpeechFilters(q);
     if (f.q) title = `“${f.q}” · Search`;
     const [speaker, people] = await Promise.all([
-      resolveSpeaker(ctx, q),
+      resolveSpeaker(ctx.people, q),
       looksLikeName(f.q) && !q.cursor ? ctx.people.searchByName(f.q, 5) : Promise.resolve([]),
     ]);
     if (speaker.kind === 'one') {

@@ -5,9 +5,10 @@
 import type { FieldIssue } from '../../input/field-issues.js';
 import type { WebContext } from '../api/context.js';
 import { FREQUENCIES } from '../../alert/types.js';
-import { errorSummary, tagCheckboxes, valueOf, type FormValues } from './components.js';
+import { errorSummary, speakerField, tagCheckboxes, valueOf, type FormValues } from './components.js';
 import { html } from '../../html/template.js';
 import { layout } from './layout.js';
+import { personChoiceLabel, resolveSpeaker } from './speaker-choice.js';
 
 export interface SubscribeOutcome {
   status: number;
@@ -32,6 +33,26 @@ function fieldError(outcome: SubscribeOutcome | null, field: string) {
   return issue ? html`<p class="field-error" id="f-${field}-error">${issue.message}</p>` : html``;
 }
 
+/**
+ * A link's `person=<id>` (MP, search and tag pages) shown as that person's name in the
+ * form, which posts the name; an id nobody has is said beside the field, not dropped silently.
+ */
+async function withPersonNamed(
+  ctx: WebContext,
+  values: FormValues,
+): Promise<{ shown: FormValues; linkIssues: FieldIssue[] }> {
+  const { person, ...shown } = values;
+  const id = typeof person === 'string' ? person.trim() : '';
+  if (!id || valueOf(values, 'speaker')) return { shown, linkIssues: [] };
+  const choice = await resolveSpeaker(ctx.people, { person: id });
+  if (choice.kind === 'one')
+    return { shown: { ...shown, speaker: personChoiceLabel(choice.person) }, linkIssues: [] };
+  return {
+    shown,
+    linkIssues: [{ field: 'speaker', message: 'the link named a person who is not in the member data' }],
+  };
+}
+
 export async function renderSubscribePage(
   ctx: WebContext,
   values: FormValues,
@@ -39,8 +60,10 @@ export async function renderSubscribePage(
 ): Promise<string> {
   const catalogue = await ctx.tagCatalogue();
   const frequency = valueOf(values, 'frequency') || 'daily';
+  const { shown, linkIssues } = await withPersonNamed(ctx, values);
+  const issues = [...(outcome?.issues ?? []), ...linkIssues];
   const bad = (field: string) =>
-    outcome?.issues.some((i) => i.field === field)
+    issues.some((i) => i.field === field)
       ? html` aria-invalid="true" aria-describedby="f-${field}-error"`
       : html``;
   const body = html`<h1>Email alerts</h1>
@@ -48,9 +71,7 @@ export async function renderSubscribePage(
       Get an email when Parliament mentions your words, a tag or a person. You will be asked to confirm your
       address.
     </p>
-    <div id="subscribe-messages" aria-live="polite">
-      ${errorSummary(outcome?.issues ?? [])} ${status(outcome)}
-    </div>
+    <div id="subscribe-messages" aria-live="polite">${errorSummary(issues)} ${status(outcome)}</div>
     <form class="filters" id="subscribe-form" action="/api/v1/subscriptions" method="post" novalidate>
       <div class="field">
         <label for="f-email">Email address</label>
@@ -79,19 +100,7 @@ export async function renderSubscribePage(
           ${bad('q')}
         />
       </div>
-      ${tagCheckboxes(values, catalogue, outcome?.issues ?? [])}
-      <div class="field">
-        <label for="f-person">Person id (optional)</label>
-        ${fieldError(outcome, 'person')}
-        <input
-          type="text"
-          id="f-person"
-          name="person"
-          value="${valueOf(values, 'person')}"
-          inputmode="numeric"
-          ${bad('person')}
-        />
-      </div>
+      ${tagCheckboxes(values, catalogue, issues)} ${speakerField(shown, issues, 'Person (optional)')}
       <fieldset class="field" id="f-frequency">
         <legend>How often</legend>
         ${FREQUENCIES.map((f) => html`<label class="check"><input type="radio" name="frequency" value="${f}" ${f === frequency ? html` checked` : ''} /> ${FREQUENCY_LABELS[f]}</label>`)}
