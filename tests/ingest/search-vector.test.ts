@@ -45,19 +45,23 @@ describe.each(KINDS)('search vectors worked out at ingest, against %s', (kind) =
     if (kind === 'postgres') expect(probed).not.toBeNull();
   });
 
-  it('match to_tsvector on words, stop words, numbers, hyphens and punctuation', async ({ skip }) => {
-    if (!probed) skip();
-    const texts = [
-      'The Secretary of State for Health: the NHS is not for sale.',
-      "A well-known, long-standing and self-evidently cross-party point; don't you agree?",
-      'We spent 1,000 million in 2009 (and 15 per cent. more) — “outsourcing” isn’t privatisation…',
-      'Hyphen - alone, and a word- then more; the the the of of.',
-      '',
-    ];
-    const { bad, checked } = await mismatches(db, texts, settings);
-    expect(bad).toEqual([]);
-    expect(checked).toBe(5);
-  });
+  // PGlite refuses worker vectors (the first test checks it), so only Postgres's are compared.
+  const comparable = kind === 'postgres';
+
+  if (comparable)
+    it('match to_tsvector on words, stop words, numbers, hyphens and punctuation', async () => {
+      expect(probed).not.toBeNull();
+      const texts = [
+        'The Secretary of State for Health: the NHS is not for sale.',
+        "A well-known, long-standing and self-evidently cross-party point; don't you agree?",
+        'We spent 1,000 million in 2009 (and 15 per cent. more) — “outsourcing” isn’t privatisation…',
+        'Hyphen - alone, and a word- then more; the the the of of.',
+        '',
+      ];
+      const { bad, checked } = await mismatches(db, texts, settings);
+      expect(bad).toEqual([]);
+      expect(checked).toBe(5);
+    });
 
   it('leaves to Postgres what its parser could read as something else', () => {
     for (const t of [
@@ -84,22 +88,23 @@ describe.each(KINDS)('search vectors worked out at ingest, against %s', (kind) =
     expect(searchVector('x’y', ASCII_ONLY)).toBeNull();
   });
 
-  it.skipIf(!corpusAvailable())(
-    'match to_tsvector on every paragraph of the shared week they cover',
-    async ({ skip }) => {
-      if (!probed) skip();
-      const texts: string[] = [];
-      for (const f of listSourceFiles(corpusDir)) {
-        const doc = parseFeedFile(readFileSync(f.path), f.name, f.type);
-        for (const s of doc.speeches) for (const p of s.paragraphs) texts.push(p.text);
-      }
-      const { bad, checked } = await mismatches(db, texts, settings);
-      expect(bad.slice(0, 3)).toEqual([]);
-      // Coverage is the speed-up: what is not covered is computed by Postgres after the commit.
-      expect(checked / texts.length).toBeGreaterThan(0.8);
-    },
-    300_000,
-  );
+  if (comparable)
+    it.skipIf(!corpusAvailable())(
+      'match to_tsvector on every paragraph of the shared week they cover',
+      async () => {
+        expect(probed).not.toBeNull();
+        const texts: string[] = [];
+        for (const f of listSourceFiles(corpusDir)) {
+          const doc = parseFeedFile(readFileSync(f.path), f.name, f.type);
+          for (const s of doc.speeches) for (const p of s.paragraphs) texts.push(p.text);
+        }
+        const { bad, checked } = await mismatches(db, texts, settings);
+        expect(bad.slice(0, 3)).toEqual([]);
+        // Coverage is the speed-up: what is not covered is computed by Postgres after the commit.
+        expect(checked / texts.length).toBeGreaterThan(0.8);
+      },
+      300_000,
+    );
 });
 
 describe.skipIf(!corpusAvailable())('a batch with vectors from the parse workers', () => {
