@@ -17,6 +17,7 @@ import { pino } from 'pino';
 import { FEED_TYPES } from '../src/parliament/index.js';
 import { buildServer } from '../src/web/server.js';
 import { TAXONOMY_TAGS, webStore } from '../tests/web/api-fixture.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../tests/support/browser.js';
 
 /** Name (the PNG's file name) and path of each page shown. Add a line to add a page. */
 export const PAGES: readonly { name: string; path: string }[] = [
@@ -49,8 +50,6 @@ export const PAGES: readonly { name: string; path: string }[] = [
 const WIDTHS = [1280, 390] as const;
 const MAX_HEIGHT = 4000;
 const OUT = path.resolve(import.meta.dirname, '..', 'docs', 'screenshots');
-const CHROMIUM = process.env.HW_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);

@@ -7,31 +7,14 @@
  * The "other site" is a page served from 127.0.0.2, a different host (so a different
  * site) on the loopback interface. Every request that is not to these two hosts is aborted.
  */
-import { existsSync } from 'node:fs';
 import http from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, fullServer, type FullServer } from '../web/full-server.js';
+import { browserAvailable, CHROMIUM, CHROMIUM_ARGS } from '../support/browser.js';
 
-const CHROMIUM = process.env.HW_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 export const BULL_BOARD_SCREENSHOT = '/tmp/bull-board.png';
-
-function browserAvailable(): boolean {
-  let playwright = true;
-  try {
-    createRequire(import.meta.url).resolve('playwright-core');
-  } catch {
-    playwright = false;
-  }
-  const ok = playwright && existsSync(CHROMIUM);
-  if (!ok && process.env.CI === 'true')
-    throw new Error(`browser tests need playwright-core and ${CHROMIUM} under CI`);
-  if (!ok) console.warn(`[skip] admin browser tests: playwright-core or ${CHROMIUM} missing`);
-  return ok;
-}
 
 /** The hostile site: pages that frame the dashboard and post to the admin API. */
 function hostilePages(admin: string): Record<string, string> {
@@ -61,7 +44,7 @@ async function serveHostile(
   };
 }
 
-describe.skipIf(!browserAvailable())('/admin in headless Chromium', () => {
+describe.skipIf(!browserAvailable('/admin'))('/admin in headless Chromium', () => {
   let server: FullServer;
   let hostile: { url: string; close(): Promise<void> };
   let browser: Browser;

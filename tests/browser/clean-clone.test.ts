@@ -23,7 +23,6 @@ import {
   appendFileSync,
 } from 'node:fs';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,26 +30,12 @@ import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/paths.js';
+import { browserAvailable, CHROMIUM, CHROMIUM_ARGS } from '../support/browser.js';
 
 const run = promisify(execFile);
-const CHROMIUM = process.env.HW_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const MINI = path.join(projectRoot, 'tests/fixtures/pwdata-mini');
 const NEW_DAY = 'debates2030-01-07b.xml';
 export const ALERT_SCREENSHOT = '/tmp/outbox-alert.png';
-
-function browserAvailable(): boolean {
-  let ok = existsSync(CHROMIUM);
-  try {
-    createRequire(import.meta.url).resolve('playwright-core');
-  } catch {
-    ok = false;
-  }
-  if (!ok && process.env.CI === 'true')
-    throw new Error(`the clean-clone test needs playwright-core and ${CHROMIUM}`);
-  if (!ok) console.warn(`[skip] clean-clone test: playwright-core or ${CHROMIUM} missing`);
-  return ok;
-}
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -82,7 +67,7 @@ function publishNewDay(dir: string): void {
   appendFileSync(path.join(dir, 'scrapedxml/debates/changedates.txt'), `${line}\n`);
 }
 
-describe.skipIf(!browserAvailable())('a clean clone with nothing configured', () => {
+describe.skipIf(!browserAvailable('clean-clone'))('a clean clone with nothing configured', () => {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'hw-clone-'));
   const clone = path.join(tmp, 'hansard-watch');
   const feed = path.join(tmp, 'feed');

@@ -3,8 +3,6 @@
  * (1280 px) and a phone (390 px) width, against the read-only server (`serve`, with its
  * fallback pages) over the shared week. What the pages show is compared with the store.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -17,28 +15,14 @@ import { voteLabel } from '../../src/web/pages/person-votes.js';
 import { buildServer } from '../../src/web/server.js';
 import { corpusAvailable } from '../support/corpus.js';
 import { TAXONOMY_TAGS, webStore } from '../web/api-fixture.js';
+import { browserAvailable, CHROMIUM, CHROMIUM_ARGS } from '../support/browser.js';
 
-const CHROMIUM = process.env.HW_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const WIDTHS = [1280, 390] as const;
-
-function browserAvailable(): boolean {
-  let playwright = true;
-  try {
-    createRequire(import.meta.url).resolve('playwright-core');
-  } catch {
-    playwright = false;
-  }
-  const ok = playwright && existsSync(CHROMIUM);
-  if (!ok && process.env.CI === 'true') throw new Error(`browser tests need playwright-core and ${CHROMIUM}`);
-  if (!ok) console.warn(`[skip] browser tests: playwright-core or ${CHROMIUM} missing`);
-  return ok;
-}
 
 const PHIL_HOPE = 'uk.org.publicwhip/person/10287';
 const SALMOND = 'uk.org.publicwhip/person/10525';
 
-describe.skipIf(!corpusAvailable() || !browserAvailable())('MP, day and error pages in Chromium', () => {
+describe.skipIf(!corpusAvailable() || !browserAvailable('MP'))('MP, day and error pages in Chromium', () => {
   let db: Db;
   let app: FastifyInstance;
   let browser: Browser;

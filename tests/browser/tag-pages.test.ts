@@ -2,8 +2,6 @@
  * Tag pages, evidence and search in headless Chromium at 1280 px and 390 px, over the
  * shared week with its SQL-seeded tags: what the pages show is checked against the store.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -11,29 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/store/db.js';
 import { corpusAvailable } from '../support/corpus.js';
 import { TAXONOMY_TAGS, webServer, webStore } from '../web/api-fixture.js';
+import { browserAvailable, CHROMIUM, CHROMIUM_ARGS } from '../support/browser.js';
 
-const CHROMIUM = process.env.HW_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const DESCRIPTION = 'Contracting NHS services out to private companies.';
 const WIDTHS = [
   { name: 'desktop', width: 1280, height: 900 },
   { name: 'phone', width: 390, height: 844 },
 ] as const;
 
-function browserAvailable(): boolean {
-  let playwright = true;
-  try {
-    createRequire(import.meta.url).resolve('playwright-core');
-  } catch {
-    playwright = false;
-  }
-  const ok = playwright && existsSync(CHROMIUM);
-  if (!ok && process.env.CI === 'true') throw new Error(`browser tests need playwright-core and ${CHROMIUM}`);
-  if (!ok) console.warn(`[skip] tag page browser tests: playwright-core or ${CHROMIUM} missing`);
-  return ok;
-}
-
-describe.skipIf(!corpusAvailable() || !browserAvailable())(
+describe.skipIf(!corpusAvailable() || !browserAvailable('tag page'))(
   'tag pages, evidence and search in Chromium',
   () => {
     let db: Db;

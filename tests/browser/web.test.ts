@@ -3,8 +3,7 @@
  * a server listening on 127.0.0.1 over the shared week. Skips (with a message) when
  * Chromium or playwright-core is missing, except under CI where that is a failure.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -13,30 +12,11 @@ import type { Db } from '../../src/store/db.js';
 import { corpusAvailable } from '../support/corpus.js';
 import { parseCsv } from '../export/rfc4180.js';
 import { webServer, webStore } from '../web/api-fixture.js';
+import { browserAvailable, CHROMIUM, CHROMIUM_ARGS } from '../support/browser.js';
 
-const CHROMIUM = process.env.HW_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 export const MP_SCREENSHOT = '/tmp/mp-page.png';
 
-function browserAvailable(): boolean {
-  let playwright: boolean;
-  try {
-    createRequire(import.meta.url).resolve('playwright-core');
-    playwright = true;
-  } catch {
-    playwright = false;
-  }
-  const ok = playwright && existsSync(CHROMIUM);
-  if (!ok && process.env.CI === 'true')
-    throw new Error(`browser tests need playwright-core and ${CHROMIUM} under CI`);
-  if (!ok)
-    console.warn(
-      `[skip] browser tests: playwright-core ${playwright ? 'found' : 'missing'}, ${CHROMIUM} ${existsSync(CHROMIUM) ? 'found' : 'missing'}`,
-    );
-  return ok;
-}
-
-describe.skipIf(!corpusAvailable() || !browserAvailable())('the site in headless Chromium', () => {
+describe.skipIf(!corpusAvailable() || !browserAvailable('site'))('the site in headless Chromium', () => {
   let db: Db;
   let app: FastifyInstance;
   let browser: Browser;

@@ -236,52 +236,70 @@ function otherFilters(
   house: string,
   type: string,
 ): SafeHtml {
+  return html`${minConfidenceField(values, issues)} ${partyField(values, issues)} ${houseField(issues, house)}
+  ${typeField(issues, type)} ${dateFields(values, issues)}`;
+}
+
+/** The filter fields, one each, shared by the search and tag pages' forms. */
+export function minConfidenceField(values: FormValues, issues: readonly FieldIssue[]): SafeHtml {
   return html`<div class="field">
-      <label for="f-minConfidence">Minimum tag confidence</label>
-      ${fieldError(issues, 'minConfidence')}
-      <input
-        type="number"
-        id="f-minConfidence"
-        name="minConfidence"
-        min="0"
-        max="1"
-        step="0.05"
-        inputmode="decimal"
-        value="${valueOf(values, 'minConfidence')}"
-        placeholder="0.5"
-        ${invalid(issues, 'minConfidence')}
-      />
-    </div>
-    <div class="field">
-      <label for="f-party">Party at the time</label>
-      ${fieldError(issues, 'party')}
-      <input
-        type="text"
-        id="f-party"
-        name="party"
-        value="${valueOf(values, 'party')}"
-        maxlength="100"
-        autocomplete="off"
-        ${invalid(issues, 'party')}
-      />
-    </div>
-    <div class="field">
-      <label for="f-house">House</label>
-      ${fieldError(issues, 'house')}
-      <select id="f-house" name="house" ${invalid(issues, 'house')}>
-        <option value="">Any</option>
-        ${HOUSES.map((h) => html`<option value="${h}" ${h === house ? html` selected` : ''}>${houseLabel(h)}</option>`)}
-      </select>
-    </div>
-    <div class="field">
-      <label for="f-type">Type</label>
-      ${fieldError(issues, 'type')}
-      <select id="f-type" name="type" ${invalid(issues, 'type')}>
-        <option value="">Any</option>
-        ${FEED_TYPES.map((t) => html`<option value="${t}" ${t === type ? html` selected` : ''}>${typeLabel(t)}</option>`)}
-      </select>
-    </div>
-    <div class="field">
+    <label for="f-minConfidence">Minimum tag confidence</label>
+    ${fieldError(issues, 'minConfidence')}
+    <input
+      type="number"
+      id="f-minConfidence"
+      name="minConfidence"
+      min="0"
+      max="1"
+      step="0.05"
+      inputmode="decimal"
+      value="${valueOf(values, 'minConfidence')}"
+      placeholder="0.5"
+      ${invalid(issues, 'minConfidence')}
+    />
+  </div>`;
+}
+
+export function partyField(values: FormValues, issues: readonly FieldIssue[]): SafeHtml {
+  return html`<div class="field">
+    <label for="f-party">Party at the time</label>
+    ${fieldError(issues, 'party')}
+    <input
+      type="text"
+      id="f-party"
+      name="party"
+      value="${valueOf(values, 'party')}"
+      maxlength="100"
+      autocomplete="off"
+      ${invalid(issues, 'party')}
+    />
+  </div>`;
+}
+
+export function houseField(issues: readonly FieldIssue[], house: string): SafeHtml {
+  return html`<div class="field">
+    <label for="f-house">House</label>
+    ${fieldError(issues, 'house')}
+    <select id="f-house" name="house" ${invalid(issues, 'house')}>
+      <option value="">Any</option>
+      ${HOUSES.map((h) => html`<option value="${h}" ${h === house ? html` selected` : ''}>${houseLabel(h)}</option>`)}
+    </select>
+  </div>`;
+}
+
+function typeField(issues: readonly FieldIssue[], type: string): SafeHtml {
+  return html`<div class="field">
+    <label for="f-type">Type</label>
+    ${fieldError(issues, 'type')}
+    <select id="f-type" name="type" ${invalid(issues, 'type')}>
+      <option value="">Any</option>
+      ${FEED_TYPES.map((t) => html`<option value="${t}" ${t === type ? html` selected` : ''}>${typeLabel(t)}</option>`)}
+    </select>
+  </div>`;
+}
+
+export function dateFields(values: FormValues, issues: readonly FieldIssue[]): SafeHtml {
+  return html`<div class="field">
       <label for="f-from">From</label>
       ${fieldError(issues, 'from')}
       <input

@@ -3,8 +3,8 @@
  * profiles one tag (counts by month, house and party, top speakers) over filters, then
  * lists its speeches newest first, each with the paragraph that earned the tag.
  */
-import { fieldIssues } from '../../input/field-issues.js';
-import { HOUSES, shortPersonId } from '../../parliament/index.js';
+import { fieldIssues, type FieldIssue } from '../../input/field-issues.js';
+import { shortPersonId } from '../../parliament/index.js';
 import type { SpeechFilters } from '../../search/filters.js';
 import type { CountBy, TagProfile } from '../../search/tag-page-repository.js';
 import type { TagTotal } from '../../search/tag-count-repository.js';
@@ -13,7 +13,17 @@ import { DEFAULT_MIN_CONFIDENCE } from '../../tag/types.js';
 import type { TagInfo, WebContext } from '../api/context.js';
 import { tagPageQuery, type TagPageQuery } from '../api/schemas.js';
 import { timelineChart } from './chart.js';
-import { errorSummary, personHref, speechResult, valueOf, type FormValues } from './components.js';
+import {
+  dateFields,
+  errorSummary,
+  houseField,
+  minConfidenceField,
+  partyField,
+  personHref,
+  speechResult,
+  valueOf,
+  type FormValues,
+} from './components.js';
 import { html, queryString, type SafeHtml } from '../../html/template.js';
 import { displayDate, houseLabel } from './labels.js';
 import { layout } from './layout.js';
@@ -81,7 +91,7 @@ export async function renderTagPage(
   const parsed = tagPageQuery.safeParse(values);
   if (!parsed.success) {
     const issues = fieldIssues(parsed.error);
-    return { status: 400, html: page(info, values, errorSummary(issues), html``) };
+    return { status: 400, html: page(info, values, errorSummary(issues), html``, 1, issues) };
   }
   const q = parsed.data;
   const f = filtersOf(tag, q);
@@ -119,11 +129,18 @@ function countLine(p: TagProfile): string {
   return `${p.speeches.toLocaleString('en-GB')} ${p.speeches === 1 ? 'speech' : 'speeches'}`;
 }
 
-function page(info: TagInfo, values: FormValues, summary: SafeHtml, speeches: SafeHtml, number = 1): string {
+function page(
+  info: TagInfo,
+  values: FormValues,
+  summary: SafeHtml,
+  speeches: SafeHtml,
+  number = 1,
+  issues: readonly FieldIssue[] = [],
+): string {
   const body = html`<p class="breadcrumb"><a href="/tags">Tags</a></p>
     <h1>${info.label}</h1>
     ${info.description ? html`<p class="lede tag-description">${info.description}</p>` : ''}
-    ${filterForm(info.id, values)} ${summary} ${speeches}`;
+    ${filterForm(info.id, values, issues)} ${summary} ${speeches}`;
   return layout({
     title: number > 1 ? `${info.label} (page ${number})` : info.label,
     description: info.description ?? `Speeches tagged ${info.label}`,
@@ -131,45 +148,13 @@ function page(info: TagInfo, values: FormValues, summary: SafeHtml, speeches: Sa
   });
 }
 
-function filterForm(tag: string, values: FormValues): SafeHtml {
-  const house = valueOf(values, 'house');
+function filterForm(tag: string, values: FormValues, issues: readonly FieldIssue[]): SafeHtml {
   return html`<form class="filters tag-filters" action="${tagHref(tag)}" method="get" novalidate>
     <details class="more-filters" open>
       <summary>Filters: dates, house, party, confidence</summary>
       <div class="field-grid">
-        <div class="field">
-          <label for="f-from">From</label>
-          <input type="date" id="f-from" name="from" value="${valueOf(values, 'from')}" />
-        </div>
-        <div class="field">
-          <label for="f-to">To</label>
-          <input type="date" id="f-to" name="to" value="${valueOf(values, 'to')}" />
-        </div>
-        <div class="field">
-          <label for="f-house">House</label>
-          <select id="f-house" name="house">
-            <option value="">Any</option>
-            ${HOUSES.map((h) => html`<option value="${h}" ${h === house ? html` selected` : ''}>${houseLabel(h)}</option>`)}
-          </select>
-        </div>
-        <div class="field">
-          <label for="f-party">Party at the time</label>
-          <input type="text" id="f-party" name="party" value="${valueOf(values, 'party')}" maxlength="100" />
-        </div>
-        <div class="field">
-          <label for="f-minConfidence">Minimum confidence</label>
-          <input
-            type="number"
-            id="f-minConfidence"
-            name="minConfidence"
-            min="0"
-            max="1"
-            step="0.05"
-            inputmode="decimal"
-            value="${valueOf(values, 'minConfidence')}"
-            placeholder="0.5"
-          />
-        </div>
+        ${dateFields(values, issues)} ${houseField(issues, valueOf(values, 'house'))}
+        ${partyField(values, issues)} ${minConfidenceField(values, issues)}
       </div>
       <button type="submit">Apply filters</button>
     </details>
