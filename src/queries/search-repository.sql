@@ -30,10 +30,13 @@ SELECT (SELECT reltuples FROM pg_class WHERE oid = 'paragraph_search'::regclass)
 -- fragment countSql
 s.gid IN (SELECT speech_gid FROM paragraph_search WHERE ${text.join(' AND ')})
 
--- countSql#2
-SELECT 1 FROM speeches s ${whereClause(where)}
+-- fragment countSql#2
+(${inText} OR s.gid IN (SELECT speech_gid FROM speech_translations WHERE tsv @@ ${translated}))
 
 -- countSql#3
+SELECT 1 FROM speeches s ${whereClause(where)}
+
+-- countSql#4
 SELECT count(*)::int AS n FROM (${selected} LIMIT ${params.add(cap)}) c
 
 -- driverHits
@@ -99,19 +102,25 @@ LEFT JOIN headings mh ON mh.gid = page.major_heading_gid
 LEFT JOIN headings nh ON nh.gid = page.minor_heading_gid
 LEFT JOIN LATERAL (${excerpt}) ex ON true
 
--- buildSearchSql#12
-SELECT speech_gid, max(ts_rank_cd(tsv, ${tsq})) AS rank
-FROM (SELECT speech_gid, tsv FROM paragraph_search WHERE ${[`tsv @@ ${tsq}`, ...dates].join(' AND ')}
-       ORDER BY sitting_date DESC LIMIT ${RANKED_CAP}) c GROUP BY speech_gid
+-- fragment buildSearchSql#12
+UNION ALL (SELECT speech_gid, ts_rank_cd(tsv, ${translated}) FROM speech_translations
+WHERE tsv @@ ${translated} LIMIT ${RANKED_CAP})
 
 -- buildSearchSql#13
+SELECT speech_gid, max(rank) AS rank FROM (
+  (SELECT speech_gid, ts_rank_cd(tsv, ${tsq}) AS rank
+     FROM (SELECT speech_gid, tsv FROM paragraph_search WHERE ${[`tsv @@ ${tsq}`, ...dates].join(' AND ')}
+            ORDER BY sitting_date DESC LIMIT ${RANKED_CAP}) c)${inTranslations}) r
+GROUP BY speech_gid
+
+-- buildSearchSql#14
 WITH ranked AS MATERIALIZED (${rankedSql}), page AS (${pageSql}) ${decorated}
 ORDER BY page.rank DESC, page.sitting_date DESC, page.gid DESC
 
--- buildSearchSql#14
+-- buildSearchSql#15
 WITH hits AS MATERIALIZED (${hits}), page AS (${pageSql}), decorated AS (${decorated})
 SELECT (SELECT count(*) FROM hits)::int AS hits, d.* FROM (SELECT 1) one LEFT JOIN decorated d ON true
  ORDER BY d.sitting_date DESC, d.gid DESC
 
--- buildSearchSql#15
+-- buildSearchSql#16
 WITH page AS (${pageSql}) ${decorated} ORDER BY page.sitting_date DESC, page.gid DESC

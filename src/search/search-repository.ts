@@ -216,7 +216,16 @@ export class SearchRepository {
   private async byRelevance(f: SpeechFilters, opts: SearchOptions): Promise<SearchPage> {
     const offset = opts.cursor === undefined ? 0 : decodeOffsetCursor(opts.cursor);
     if (offset === null) throw new InvalidCursorError();
-    const { sql, values } = buildSearchSql(f, null, opts.limit + 1, 'scan', undefined, { offset });
+    const translations = Boolean(f.q && (await this.matchesTranslation(f.q)));
+    const { sql, values } = buildSearchSql(
+      f,
+      null,
+      opts.limit + 1,
+      'scan',
+      undefined,
+      { offset },
+      translations,
+    );
     const rows = await this.db.query<HitRow>(sql, values);
     const terms = rows[0]?.query_terms;
     const lexemes = terms ? queryTerms(terms) : null;
@@ -231,10 +240,11 @@ export class SearchRepository {
    * EXACT_COUNT_LIMIT; past it, the planner's estimate of the same selection.
    */
   async total(f: SpeechFilters): Promise<SearchTotal> {
-    const { sql, values } = countSql(f, EXACT_COUNT_LIMIT + 1);
+    const translations = Boolean(f.q && (await this.matchesTranslation(f.q)));
+    const { sql, values } = countSql(f, EXACT_COUNT_LIMIT + 1, translations);
     const n = (await this.db.query<{ n: number }>(sql, values))[0]?.n ?? 0;
     if (n <= EXACT_COUNT_LIMIT) return { count: n, exact: true };
-    const estimate = await this.estimatedTotal(f);
+    const estimate = await this.estimatedTotal(f, translations);
     return estimate > EXACT_COUNT_LIMIT
       ? { count: estimate, exact: false }
       : { count: EXACT_COUNT_LIMIT, exact: false, atLeast: true };
@@ -249,8 +259,8 @@ export class SearchRepository {
     return rows[0]?.empty ?? false;
   }
 
-  private async estimatedTotal(f: SpeechFilters): Promise<number> {
-    const { sql, values } = countSql(f, null);
+  private async estimatedTotal(f: SpeechFilters, translations: boolean): Promise<number> {
+    const { sql, values } = countSql(f, null, translations);
     const rows = await this.db.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] | string }>(
       `EXPLAIN (FORMAT JSON) ${sql}`,
       values,
@@ -511,17 +521,28 @@ function tagWalkable(f: SpeechFilters): boolean {
  * The speeches the filters select, counted up to `cap` (null: the bare selection, for the
  * planner to estimate). Text matches are bounded by the dates on paragraph_search itself.
  */
-export function countSql(f: SpeechFilters, cap: number | null): { sql: string; values: unknown[] } {
+export function countSql(
+  f: SpeechFilters,
+  cap: number | null,
+  /** Also count speeches whose translation (the Senedd's Welsh) matches, as the search finds them. */
+  translations = false,
+): { sql: string; values: unknown[] } {
   const params = new Params();
   const where = speechConditions(f, params, 's');
   if (f.q) {
     const tsq = tsQuery(params, f.q);
+    const translated = translations ? translationTsQuery(params, f.q) : null;
     // A query of stop words only is empty: this one-time filter stops the count before any scan.
-    where.push(`numnode(${tsq}) > 0`);
+    where.push(translated ? `(numnode(${tsq}) > 0 OR numnode(${translated}) > 0)` : `numnode(${tsq}) > 0`);
     const text = [`tsv @@ ${tsq}`];
     if (f.from) text.push(`sitting_date >= ${params.add(f.from)}::date`);
     if (f.to) text.push(`sitting_date <= ${params.add(f.to)}::date`);
-    where.push(`s.gid IN (SELECT speech_gid FROM paragraph_search WHERE ${text.join(' AND ')})`);
+    const inText = `s.gid IN (SELECT speech_gid FROM paragraph_search WHERE ${text.join(' AND ')})`;
+    where.push(
+      translated
+        ? `(${inText} OR s.gid IN (SELECT speech_gid FROM speech_translations WHERE tsv @@ ${translated}))`
+        : inText,
+    );
   }
   const selected = `SELECT 1 FROM speeches s ${whereClause(where)}`;
   if (cap === null) return { sql: selected, values: params.values };
@@ -678,9 +699,16 @@ export function buildSearchSql(
       ...(f.to ? [`sitting_date <= ${params.add(f.to)}::date`] : []),
     ];
     // Ranked among the newest RANKED_CAP matching paragraphs: ranking every match of a common word reads them all.
-    const rankedSql = `SELECT speech_gid, max(ts_rank_cd(tsv, ${tsq})) AS rank
-        FROM (SELECT speech_gid, tsv FROM paragraph_search WHERE ${[`tsv @@ ${tsq}`, ...dates].join(' AND ')}
-               ORDER BY sitting_date DESC LIMIT ${RANKED_CAP}) c GROUP BY speech_gid`;
+    // A translation (the Senedd's Welsh) is ranked in its own language's configuration.
+    const inTranslations = translated
+      ? ` UNION ALL (SELECT speech_gid, ts_rank_cd(tsv, ${translated}) FROM speech_translations
+                      WHERE tsv @@ ${translated} LIMIT ${RANKED_CAP})`
+      : '';
+    const rankedSql = `SELECT speech_gid, max(rank) AS rank FROM (
+          (SELECT speech_gid, ts_rank_cd(tsv, ${tsq}) AS rank
+             FROM (SELECT speech_gid, tsv FROM paragraph_search WHERE ${[`tsv @@ ${tsq}`, ...dates].join(' AND ')}
+                    ORDER BY sitting_date DESC LIMIT ${RANKED_CAP}) c)${inTranslations}) r
+        GROUP BY speech_gid`;
     return {
       sql: `WITH ranked AS MATERIALIZED (${rankedSql}), page AS (${pageSql}) ${decorated}
             ORDER BY page.rank DESC, page.sitting_date DESC, page.gid DESC`,

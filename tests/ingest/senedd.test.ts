@@ -165,6 +165,14 @@ describe.each<StoreKind>(['postgres', 'pglite'])('the Senedd stored on %s', (kin
     expect(await hits('village')).toEqual([
       [gid('en', '1.512004'), 'Many villages have no bus on a Sunday.'],
     ]);
+    // The total and the relevance order count and rank the Welsh text as the search finds it.
+    expect(await search.total({ q: 'bysiau', minConfidence: 0.5 })).toEqual({ count: 1, exact: true });
+    const ranked = await search.search(
+      { q: 'bysiau', minConfidence: 0.5 },
+      { limit: 20, order: 'relevance' },
+    );
+    expect(ranked.results.map((r) => r.gid)).toEqual([gid('en', '1.512004')]);
+    expect(await search.total({ q: 'bus', minConfidence: 0.5 })).toEqual({ count: 2, exact: true });
     const bus = await hits('bus');
     expect(bus.map(([g]) => g)).toEqual([gid('en', '1.512005'), gid('en', '1.512004')]);
     const filtered = await search.search(
