@@ -13,6 +13,7 @@ import {
   textProbability,
   type Classifiers,
 } from './classifier.js';
+import { compileFastPath } from './fast-path.js';
 import type { SparseVector } from './features.js';
 import { combine, keywordDecision, type Decision } from './fusion.js';
 import {
@@ -26,7 +27,7 @@ import {
 } from './keyword.js';
 import type { TagModel } from './model.js';
 import { taxonomyHash, type Taxonomy } from './taxonomy.js';
-import { words } from './text.js';
+import { words, type Word } from './text.js';
 import type {
   EvidenceTerm,
   KeywordMatch,
@@ -42,6 +43,8 @@ export interface TaggerInput {
   taxonomy: Taxonomy;
   /** Null runs the rules alone (no model trained yet). */
   model: TagModel | null;
+  /** false: analyse every paragraph in full, without the fast path (to compare both ways). */
+  fastPath?: boolean;
 }
 
 export interface Tagger {
@@ -61,18 +64,19 @@ interface Analysis {
   vector: SparseVector | null;
 }
 
-export function createTagger({ taxonomy, model }: TaggerInput): Tagger {
+export function createTagger({ taxonomy, model, fastPath = true }: TaggerInput): Tagger {
   const rules = compileKeywordRules(taxonomy);
   const classifiers = model === null ? null : compileClassifiers(model);
+  const fast = fastPath ? compileFastPath(rules, model, classifiers) : null;
   const modelVersion = `${model?.id ?? 'rules-only'}/taxonomy-${taxonomyHash(taxonomy)}`;
 
-  function analyse(text: string, opts: MatchOptions): Analysis {
+  function analyse(text: string, opts: MatchOptions, ws: readonly Word[] = words(text)): Analysis {
     const matches = rules.tags.map((t) => matchTag(t, text, opts));
     const strengths = matches.map(strongestWeight);
     const vector =
       classifiers === null
         ? null
-        : paragraphVector(classifiers, words(text), {
+        : paragraphVector(classifiers, ws, {
             matches: matches.flat(),
             concepts: conceptsPresent(rules, text),
           });
@@ -125,7 +129,11 @@ export function createTagger({ taxonomy, model }: TaggerInput): Tagger {
   }
 
   function tagParagraph(text: string, opts: MatchOptions = {}): ParagraphTag[] {
-    const a = analyse(text, opts);
+    // A rules-only tagger never needs the words (they feed the classifier and its gate).
+    const ws = classifiers === null ? [] : words(text);
+    // Most paragraphs provably get no tag (fast-path.ts): skip the classifier for them.
+    if (fast !== null && !fast.mayTag(text, ws)) return [];
+    const a = analyse(text, opts, ws);
     return a.scores.filter((s) => s.combined.positive).map((s) => toParagraphTag(s, a, classifiers, text));
   }
 
