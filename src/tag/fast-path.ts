@@ -7,8 +7,9 @@
  *   own text (keyword.ts `matchTag`; neighbouring text only satisfies a pattern's context);
  * - no pattern matched, the tag has a classifier and it holds a topical term of the tag with
  *   a positive contribution (the model-v6 gate, classifier.ts `hasTopicalTerm`): a term
- *   listed in the model's `topical` mask for the tag whose weight is > 0 (the term's TF-IDF
- *   value is > 0, so a weight ≤ 0 never contributes).
+ *   listed in the model's `topical` mask for the tag whose contribution, weight × TF-IDF
+ *   value, can be > 0 (the value has the sign of the term's IDF: its TF factor and the
+ *   normalisation are positive).
  * So a paragraph that no prefilter matches and that holds none of those terms, found by the
  * same word-to-term lookup as the classifier's vectorizer (features.ts `vectorize`), gets no
  * tag: the full tagger would return [] for it too. Everything here is derived from the
@@ -97,7 +98,8 @@ function topicalCandidates(rules: KeywordRules, c: Classifiers): Uint8Array | nu
     if (topical === undefined) return undefined;
     classified = true;
     const w = c.weights[k]!;
-    for (let j = 0; j < mask.length; j++) if (topical[j] === 1 && w[j]! > 0) mask[j] = 1;
+    const idf = c.space.idf;
+    for (let j = 0; j < mask.length; j++) if (topical[j] === 1 && w[j]! * idf[j]! > 0) mask[j] = 1;
   }
   return classified ? mask : null;
 }
