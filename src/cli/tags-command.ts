@@ -65,8 +65,10 @@ export function registerTagCommands(program: Command): void {
     .option('--headings', 'give real rows their debate heading and train with heading features')
     .option(
       '--heading-prior <logodds>',
-      'log-odds added where the heading matches a tag and the paragraph has evidence',
+      'log-odds added where the heading names a tag and the paragraph has evidence',
     )
+    .option('--neighbours', "give 2009 rows their speech's previous and next paragraph, as features")
+    .option('--topical-min <logodds>', 'least contribution of the topical term a classifier-only tag needs')
     .option('--errors', 'list the misclassified paragraphs')
     .action(
       async (opts: {
@@ -78,6 +80,7 @@ export function registerTagCommands(program: Command): void {
         headings?: boolean;
         headingPrior?: string;
         neighbours?: boolean;
+        topicalMin?: string;
         errors?: boolean;
       }) => {
         if (!/^\d+$/.test(opts.folds)) throw new Error(`--folds must be a whole number, got ${opts.folds}`);
@@ -95,7 +98,10 @@ export function registerTagCommands(program: Command): void {
           ...(opts.stopBigrams ? {} : { stopBigrams: 0 }),
           ...(opts.headings ? { headingFeatures: 1 } : {}),
           ...(opts.neighbours ? { neighbourFeatures: 1 } : {}),
+          ...(opts.topicalMin !== undefined ? { topicalMinimum: Number(opts.topicalMin) } : {}),
         };
+        if (opts.topicalMin !== undefined && !(Number(opts.topicalMin) >= 0))
+          throw new Error(`--topical-min must be a number of at least 0, got ${opts.topicalMin}`);
         const headingPrior = Number(opts.headingPrior ?? 0);
         if (!Number.isFinite(headingPrior)) throw new Error(`--heading-prior must be a number`);
         process.stdout.write(

@@ -211,6 +211,7 @@ export function runRealCrossValidation(opts: RealCvOptions & { showErrors?: bool
     `${opts.options?.stopBigrams === 0 ? ', no stop-word bigrams' : ''}` +
     `${opts.headings && opts.options?.headingFeatures ? ', heading features' : ''}` +
     `${opts.headingPrior ? `, heading prior ${opts.headingPrior}` : ''}` +
-    `${opts.neighbours && opts.options?.neighbourFeatures ? ', neighbour features' : ''}`;
+    `${opts.neighbours && opts.options?.neighbourFeatures ? ', neighbour features' : ''}` +
+    `${opts.options?.topicalMinimum ? `, topical minimum ${opts.options.topicalMinimum}` : ''}`;
   return formatEvalReport(report, { title, showErrors: opts.showErrors ?? false });
 }

@@ -74,6 +74,11 @@ export interface TrainOptions extends LogRegOptions {
   headingFeatures?: number;
   /** 1: the previous and next paragraphs' words enter as features `n:<stem>` (experimental). */
   neighbourFeatures?: number;
+  /**
+   * The least log-odds the topical term of a tag no pattern supports must add (absent: 0.1, the
+   * evidence-display floor; model-v6). Read by the tagger from the model's training options.
+   */
+  topicalMinimum?: number;
 }
 
 /**
