@@ -55,8 +55,10 @@ export interface TaggerInput {
   /** Null runs the rules alone (no model trained yet). */
   model: TagModel | null;
   /**
-   * Log-odds added for a tag whose rules match the debate heading, when the paragraph has a
-   * rule match or topical term of its own (experimental, cv-real --heading-prior; 0: none).
+   * Log-odds added for a tag the debate heading names (a rule of the tag matches it, or it holds
+   * one of the tag's topical terms), for paragraphs no strong rule supports; the model-v6 gate
+   * still asks for the paragraph's own rule or topical term. Experimental (`cv-real
+   * --heading-prior`; grouped CV: it only added false tags); 0, the default: none.
    */
   headingPrior?: number;
 }
