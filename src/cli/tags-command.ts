@@ -62,6 +62,13 @@ export function registerTagCommands(program: Command): void {
       'train with the topical gate at this share (0: off; default: the shipped setting)',
     )
     .option('--no-stop-bigrams', 'leave bigrams holding a stop word out of the vocabulary')
+    .option('--headings', 'give real rows their debate heading and train with heading features')
+    .option(
+      '--heading-prior <logodds>',
+      'log-odds added where the heading names a tag and the paragraph has evidence',
+    )
+    .option('--neighbours', "give 2009 rows their speech's previous and next paragraph, as features")
+    .option('--topical-min <logodds>', 'least contribution of the topical term a classifier-only tag needs')
     .option('--errors', 'list the misclassified paragraphs')
     .action(
       async (opts: {
@@ -70,6 +77,10 @@ export function registerTagCommands(program: Command): void {
         trainOn?: string;
         topical?: string;
         stopBigrams: boolean;
+        headings?: boolean;
+        headingPrior?: string;
+        neighbours?: boolean;
+        topicalMin?: string;
         errors?: boolean;
       }) => {
         if (!/^\d+$/.test(opts.folds)) throw new Error(`--folds must be a whole number, got ${opts.folds}`);
@@ -85,13 +96,23 @@ export function registerTagCommands(program: Command): void {
           ...DEFAULT_TRAIN_OPTIONS,
           ...(opts.topical !== undefined ? { topicalPrecision: topical } : {}),
           ...(opts.stopBigrams ? {} : { stopBigrams: 0 }),
+          ...(opts.headings ? { headingFeatures: 1 } : {}),
+          ...(opts.neighbours ? { neighbourFeatures: 1 } : {}),
+          ...(opts.topicalMin !== undefined ? { topicalMinimum: Number(opts.topicalMin) } : {}),
         };
+        if (opts.topicalMin !== undefined && !(Number(opts.topicalMin) >= 0))
+          throw new Error(`--topical-min must be a number of at least 0, got ${opts.topicalMin}`);
+        const headingPrior = Number(opts.headingPrior ?? 0);
+        if (!Number.isFinite(headingPrior)) throw new Error(`--heading-prior must be a number`);
         process.stdout.write(
           `${runRealCrossValidation({
             folds: Number(opts.folds),
             written: opts.written,
             options,
             ...(sources ? { trainSources: sources } : {}),
+            ...(opts.headings || headingPrior ? { headings: true } : {}),
+            headingPrior,
+            ...(opts.neighbours ? { neighbours: true } : {}),
             showErrors: !!opts.errors,
           })}\n`,
         );

@@ -29,6 +29,8 @@ export interface Classifiers {
   textBiases: number[];
   /** Per tag id, a mask over the terms: 1 where the term is topical; absent when the model has no such list. */
   topical: Map<string, Uint8Array>;
+  /** Least contribution (log-odds) of the topical term a tag no pattern supports needs. */
+  topicalMinimum: number;
 }
 
 export function compileClassifiers(model: TagModel): Classifiers {
@@ -49,6 +51,7 @@ export function compileClassifiers(model: TagModel): Classifiers {
         return [tag, mask] as const;
       }),
     ),
+    topicalMinimum: Math.max(MIN_CONTRIBUTION, model.training.options['topicalMinimum'] ?? 0),
   };
 }
 
@@ -70,8 +73,8 @@ export function textProbability(c: Classifiers, k: number, x: SparseVector): num
 const MIN_CONTRIBUTION = 0.1;
 
 /**
- * Whether the paragraph holds a topical term of tag k that adds at least MIN_CONTRIBUTION to
- * the main classifier's score, i.e. one that `classifierEvidence` would show: without one, a tag
+ * Whether the paragraph holds a topical term of tag k that adds at least `topicalMinimum` (never
+ * less than MIN_CONTRIBUTION) to the main classifier's score, i.e. one that `classifierEvidence` would show: without one, a tag
  * that no pattern supports is not given (it must not rest on filler such as "the public" or
  * "are waiting", and must never be shown without evidence). True when the model lists no
  * topical terms.
@@ -82,7 +85,7 @@ export function hasTopicalTerm(c: Classifiers, tag: string, k: number, x: Sparse
   const w = c.weights[k]!;
   for (let n = 0; n < x.idx.length; n++) {
     const j = x.idx[n]!;
-    if (j < mask.length && mask[j] === 1 && w[j]! * x.val[n]! >= MIN_CONTRIBUTION) return true;
+    if (j < mask.length && mask[j] === 1 && w[j]! * x.val[n]! >= c.topicalMinimum) return true;
   }
   return false;
 }

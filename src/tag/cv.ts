@@ -35,6 +35,8 @@ export interface CrossValidateInput {
   options?: TrainOptions;
   /** Whether a row may join the training data of the other folds (default: every row). */
   trainable?: (row: EvalRow) => boolean;
+  /** See TaggerInput.headingPrior. */
+  headingPrior?: number;
 }
 
 export interface CrossValidation {
@@ -56,7 +58,15 @@ export function crossValidate(input: CrossValidateInput): CrossValidation {
     const others: Example[] = rows.flatMap((r, i) =>
       foldOf[i] === f || (input.trainable !== undefined && !input.trainable(r))
         ? []
-        : [{ id: `eval:${r.id ?? i}`, text: r.text, labels: [...r.labels].sort() }],
+        : [
+            {
+              id: `eval:${r.id ?? i}`,
+              text: r.text,
+              labels: [...r.labels].sort(),
+              ...(r.heading ? { heading: r.heading } : {}),
+              ...(r.neighbourText ? { neighbourText: r.neighbourText } : {}),
+            },
+          ],
     );
     const model = trainModels(
       [...base, ...others],
@@ -64,7 +74,7 @@ export function crossValidate(input: CrossValidateInput): CrossValidation {
       'model-v0',
       input.options ?? DEFAULT_TRAIN_OPTIONS,
     );
-    const tagger = createTagger({ taxonomy, model });
+    const tagger = createTagger({ taxonomy, model, headingPrior: input.headingPrior ?? 0 });
     const held = rows.flatMap((r, i) => (foldOf[i] === f ? [i] : []));
     scoreRows(
       held.map((i) => rows[i]!),

@@ -14,6 +14,10 @@ export interface Example {
   id: string;
   text: string;
   labels: string[];
+  /** The speech's debate heading, where known (real Hansard); written rows have none. */
+  heading?: string;
+  /** The previous and next paragraphs of the same speech, where known (experimental context). */
+  neighbourText?: string;
 }
 
 const labels = z.array(z.string().min(1));

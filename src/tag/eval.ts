@@ -19,6 +19,10 @@ export interface EvalRow {
   gid?: string | null;
   text: string;
   labels: string[];
+  /** The speech's debate heading, when known: the tagger may read it as context. */
+  heading?: string | null;
+  /** The previous and next paragraphs of the same speech, when known. */
+  neighbourText?: string | null;
 }
 
 export interface TagMetrics {
@@ -72,7 +76,13 @@ export interface ScoredRow {
 }
 
 export function scoreRows(rows: readonly EvalRow[], tagger: Tagger): ScoredRow[] {
-  return rows.map((r) => ({ row: r, scores: tagger.scoreParagraph(r.text) }));
+  return rows.map((r) => ({
+    row: r,
+    scores: tagger.scoreParagraph(r.text, {
+      ...(r.heading ? { heading: r.heading } : {}),
+      ...(r.neighbourText ? { neighbourText: r.neighbourText } : {}),
+    }),
+  }));
 }
 
 export function evaluate(rows: readonly EvalRow[], tagger: Tagger): EvalReport {
@@ -213,6 +223,7 @@ const evalRow = z.object({
   gid: z.string().nullish(),
   text: z.string(),
   labels: z.array(z.string()),
+  heading: z.string().nullish(),
 });
 
 export function readEvalRows(file: string): EvalRow[] {

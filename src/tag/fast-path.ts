@@ -10,17 +10,17 @@
  *   listed in the model's `topical` mask for the tag whose contribution, weight × TF-IDF
  *   value, can be > 0 (the value has the sign of the term's IDF: its TF factor and the
  *   normalisation are positive).
- * So a paragraph that no prefilter matches and that holds none of those terms, found by the
- * same word-to-term lookup as the classifier's vectorizer (features.ts `vectorize`), gets no
- * tag: the full tagger would return [] for it too. Everything here is derived from the
+ * So a paragraph that no prefilter matches, and whose classifier words (its own, then any
+ * context the model reads, such as the debate heading's `h:` words: the same words the
+ * vector is built from) hold none of those terms, found by the vectorizer's own word-to-term
+ * lookup (features.ts `vectorize`), gets no tag: the full tagger would return [] for it too. Everything here is derived from the
  * taxonomy and the model, never a word list, so it follows a retrained model.
  *
  * When the proof does not hold, there is no fast path (null) and every paragraph is
  * analysed in full: a tag with a classifier but no topical list (models before v6, where
  * every term counts), a keyword threshold ≤ 0 (a tag given without any match), or a model
- * file with fields this proof does not know (a new input, such as the debate heading, could
- * bring terms from outside the paragraph: the proof must be revisited, and until then the
- * tagger stays exact).
+ * file with fields this proof does not know (a new kind of input must be looked at before
+ * the proof is trusted with it; until then the tagger stays exact).
  */
 import type { Classifiers } from './classifier.js';
 import type { CompiledSpace } from './features.js';
@@ -29,7 +29,7 @@ import type { TagModel } from './model.js';
 import { isBigram, isUnigram, type Word } from './text.js';
 
 export interface FastPath {
-  /** False only when the full tagger provably gives `text` (whose words are `ws`) no tag. */
+  /** False only when the full tagger provably gives `text` no tag; `ws`: the words its classifier reads. */
   mayTag(text: string, ws: readonly Word[]): boolean;
 }
 

@@ -50,6 +50,8 @@ export function combine(
   probability: number | null,
   rules: DecisionRules,
   textProbability: number | null = null,
+  /** Extra log-odds from context (a heading that names the tag), for paragraphs with evidence of their own. */
+  contextShift = 0,
 ): Decision {
   if (probability === null) return keywordDecision(strength, rules);
   const shift =
@@ -62,7 +64,7 @@ export function combine(
     strength <= 0 && textProbability !== null
       ? (logit(probability) + logit(textProbability)) / 2
       : logit(probability);
-  const z = score + shift;
+  const z = score + shift + contextShift;
   const confidence = 1 / (1 + Math.exp(-z));
   return { positive: confidence >= 0.5, confidence, method: strength > 0 ? 'combined' : 'classifier' };
 }

@@ -28,6 +28,7 @@ import {
 import type { TagModel } from './model.js';
 import { taxonomyHash, type Taxonomy } from './taxonomy.js';
 import { words, type Word } from './text.js';
+import { NEIGHBOUR_PREFIX, contextWords, headingWords } from './heading.js';
 import type {
   EvidenceTerm,
   KeywordMatch,
@@ -39,10 +40,28 @@ import type {
 } from './types.js';
 import { aggregateSpeech } from './speech.js';
 
+/** What the tagger may read beside a paragraph: acronym context, and the debate heading. */
+export interface ParagraphContext extends MatchOptions {
+  /** The speech's debate heading (major — minor); classifier context only, never evidence. */
+  heading?: string;
+}
+
+/** Context of a whole speech. */
+export interface SpeechContext {
+  heading?: string;
+}
+
 export interface TaggerInput {
   taxonomy: Taxonomy;
   /** Null runs the rules alone (no model trained yet). */
   model: TagModel | null;
+  /**
+   * Log-odds added for a tag the debate heading names (a rule of the tag matches it, or it holds
+   * one of the tag's topical terms), for paragraphs no strong rule supports; the model-v6 gate
+   * still asks for the paragraph's own rule or topical term. Experimental (`cv-real
+   * --heading-prior`; grouped CV: it only added false tags); 0, the default: none.
+   */
+  headingPrior?: number;
   /** false: analyse every paragraph in full, without the fast path (to compare both ways). */
   fastPath?: boolean;
 }
@@ -52,11 +71,11 @@ export interface Tagger {
   readonly modelVersion: string;
   readonly tags: readonly string[];
   /** Keyword, classifier and combined scores for every tag, positive or not. */
-  scoreParagraph(text: string, opts?: MatchOptions): TagScore[];
+  scoreParagraph(text: string, opts?: ParagraphContext): TagScore[];
   /** Tags given to one paragraph (combined decision), with evidence. */
-  tagParagraph(text: string, opts?: MatchOptions): ParagraphTag[];
+  tagParagraph(text: string, opts?: ParagraphContext): ParagraphTag[];
   /** Paragraph tags (neighbouring paragraphs supply acronym context) and speech-level tags. */
-  tagSpeech(paragraphs: readonly SpeechParagraphInput[]): SpeechTagging;
+  tagSpeech(paragraphs: readonly SpeechParagraphInput[], context?: SpeechContext): SpeechTagging;
 }
 
 interface Analysis {
@@ -64,13 +83,34 @@ interface Analysis {
   vector: SparseVector | null;
 }
 
-export function createTagger({ taxonomy, model, fastPath = true }: TaggerInput): Tagger {
+export function createTagger({ taxonomy, model, headingPrior = 0, fastPath = true }: TaggerInput): Tagger {
   const rules = compileKeywordRules(taxonomy);
   const classifiers = model === null ? null : compileClassifiers(model);
   const fast = fastPath ? compileFastPath(rules, model, classifiers) : null;
+  // Neighbour words are read only by a model trained on them: tokenising them costs time.
+  const neighbourFeatures = (model?.training.options['neighbourFeatures'] ?? 0) !== 0;
   const modelVersion = `${model?.id ?? 'rules-only'}/taxonomy-${taxonomyHash(taxonomy)}`;
 
-  function analyse(text: string, opts: MatchOptions, ws: readonly Word[] = words(text)): Analysis {
+  /** Whether the heading names the tag: a rule of the tag matches it, or it holds one of the tag's topical terms. */
+  function headingNames(t: CompiledTagRules, heading: string): boolean {
+    if (matchTag(t, heading).length > 0) return true;
+    const k = classifiers?.byTag.get(t.tag);
+    const mask = classifiers?.topical.get(t.tag);
+    if (classifiers === null || k === undefined || mask === undefined) return false;
+    const x = paragraphVector(classifiers, words(heading), { matches: [], concepts: [] });
+    const w = classifiers.weights[k]!;
+    return x.idx.some((j) => j < mask.length && mask[j] === 1 && w[j]! > 0);
+  }
+
+  /** The words the classifier reads: the paragraph's, then any context the model was trained on. */
+  const classifierWords = (text: string, opts: ParagraphContext): readonly Word[] =>
+    withContext(words(text), opts, neighbourFeatures);
+
+  function analyse(
+    text: string,
+    opts: ParagraphContext,
+    ws: readonly Word[] = classifierWords(text, opts),
+  ): Analysis {
     const matches = rules.tags.map((t) => matchTag(t, text, opts));
     const strengths = matches.map(strongestWeight);
     const vector =
@@ -92,6 +132,10 @@ export function createTagger({ taxonomy, model, fastPath = true }: TaggerInput):
         classifiers !== null && vector !== null && kt !== undefined
           ? textProbability(classifiers, kt, vector)
           : null;
+      const shift =
+        headingPrior !== 0 && opts.heading && strength < t.keywordThreshold && headingNames(t, opts.heading)
+          ? headingPrior
+          : 0;
       return {
         tag: t.tag,
         keyword: {
@@ -103,7 +147,7 @@ export function createTagger({ taxonomy, model, fastPath = true }: TaggerInput):
           p === null
             ? null
             : { positive: p >= 0.5, probability: p, ...(q === null ? {} : { textProbability: q }) },
-        combined: gate(combine(strength, p, t, q), strength, t, text, k, vector),
+        combined: gate(combine(strength, p, t, q, shift), strength, t, text, k, vector),
       };
     });
     return { scores, vector };
@@ -128,9 +172,9 @@ export function createTagger({ taxonomy, model, fastPath = true }: TaggerInput):
     return hasTopicalTerm(classifiers, t.tag, k, x) ? d : { ...d, positive: false };
   }
 
-  function tagParagraph(text: string, opts: MatchOptions = {}): ParagraphTag[] {
+  function tagParagraph(text: string, opts: ParagraphContext = {}): ParagraphTag[] {
     // A rules-only tagger never needs the words (they feed the classifier and its gate).
-    const ws = classifiers === null ? [] : words(text);
+    const ws = classifiers === null ? [] : classifierWords(text, opts);
     // Most paragraphs provably get no tag (fast-path.ts): skip the classifier for them.
     if (fast !== null && !fast.mayTag(text, ws)) return [];
     const a = analyse(text, opts, ws);
@@ -142,7 +186,7 @@ export function createTagger({ taxonomy, model, fastPath = true }: TaggerInput):
     tags: rules.tags.map((t) => t.tag),
     scoreParagraph: (text, opts = {}) => analyse(text, opts).scores,
     tagParagraph,
-    tagSpeech: (paragraphs) => tagSpeech(paragraphs, tagParagraph),
+    tagSpeech: (paragraphs, context = {}) => tagSpeech(paragraphs, tagParagraph, context),
   };
 }
 
@@ -169,16 +213,29 @@ function keywordEvidence(m: KeywordMatch): EvidenceTerm {
   return { term: m.term, start: m.start, end: m.end, source: 'keyword', ref: m.patternId, weight: m.weight };
 }
 
+/** Heading words are looked up once per heading, not per paragraph (a speech shares one). */
+let lastHeading: { heading: string; words: Word[] } | null = null;
+
+function withContext(ws: Word[], opts: ParagraphContext, neighbours: boolean): Word[] {
+  const heading = opts.heading;
+  if (heading && lastHeading?.heading !== heading) lastHeading = { heading, words: headingWords(heading) };
+  const h = heading ? lastHeading!.words : [];
+  const n = neighbours ? contextWords(opts.neighbourText, NEIGHBOUR_PREFIX) : [];
+  return h.length === 0 && n.length === 0 ? ws : [...ws, ...h, ...n];
+}
+
 function tagSpeech(
   paragraphs: readonly SpeechParagraphInput[],
-  tagParagraph: (text: string, opts: MatchOptions) => ParagraphTag[],
+  tagParagraph: (text: string, opts: ParagraphContext) => ParagraphTag[],
+  context: SpeechContext,
 ): SpeechTagging {
   const ordered = [...paragraphs].sort((a, b) => a.seq - b.seq);
   const tagged = ordered.map((p, i) => {
     const neighbourText = [ordered[i - 1]?.text, ordered[i + 1]?.text]
       .filter((t) => t !== undefined)
       .join('\n');
-    return { pid: p.pid, seq: p.seq, tags: tagParagraph(p.text, { neighbourText }) };
+    const opts = context.heading ? { neighbourText, heading: context.heading } : { neighbourText };
+    return { pid: p.pid, seq: p.seq, tags: tagParagraph(p.text, opts) };
   });
   const speech: SpeechTag[] = aggregateSpeech(tagged);
   return { paragraphs: tagged, speech };

@@ -30,6 +30,7 @@ import {
 import { tagPaths } from './paths.js';
 import { loadTaxonomy, taxonomyHash, type Taxonomy } from './taxonomy.js';
 import { terms, words, type Term } from './text.js';
+import { HEADING_PREFIX, NEIGHBOUR_PREFIX, contextTerms, contextWords, isHeadingTerm } from './heading.js';
 
 export interface TrainOptions extends LogRegOptions {
   /** A term must occur in this many training paragraphs to enter the vocabulary. */
@@ -65,6 +66,19 @@ export interface TrainOptions extends LogRegOptions {
    * short too. 0 or absent: the raw share.
    */
   topicalWilson?: number;
+  /**
+   * 1: the speech's debate heading enters the vocabulary as its own features (`h:<stem>`,
+   * heading.ts), beside the paragraph's terms; never topical, never evidence. 0 or absent: the
+   * paragraph alone (model-v6 and older).
+   */
+  headingFeatures?: number;
+  /** 1: the previous and next paragraphs' words enter as features `n:<stem>` (experimental). */
+  neighbourFeatures?: number;
+  /**
+   * The least log-odds the topical term of a tag no pattern supports must add (absent: 0.1, the
+   * evidence-display floor; model-v6). Read by the tagger from the model's training options.
+   */
+  topicalMinimum?: number;
 }
 
 /**
@@ -114,11 +128,25 @@ export function trainModels(
       : { matches: [], concepts: [] },
   );
   const keywordNames = options.keywordFeatures ? ruleFeatureNames(tags, hits, options.minDf) : [];
-  const termLists: Term[][] = sorted.map((e) => terms(e.text));
+  const withHeading = (options.headingFeatures ?? 0) !== 0;
+  const withNeighbours = (options.neighbourFeatures ?? 0) !== 0;
+  const termLists: Term[][] = sorted.map((e) => [
+    ...terms(e.text),
+    ...(withHeading ? contextTerms(e.heading, HEADING_PREFIX) : []),
+    ...(withNeighbours ? contextTerms(e.neighbourText, NEIGHBOUR_PREFIX) : []),
+  ]);
   const space = buildSpace(termLists, keywordNames, options.minDf, (options.stopBigrams ?? 1) !== 0);
   const compiled = compileSpace(space);
   const xs: SparseVector[] = sorted.map((e, i) =>
-    vectorize(compiled, words(e.text), ruleValues(keywordNames, hits[i]!)),
+    vectorize(
+      compiled,
+      [
+        ...words(e.text),
+        ...(withHeading ? contextWords(e.heading, HEADING_PREFIX) : []),
+        ...(withNeighbours ? contextWords(e.neighbourText, NEIGHBOUR_PREFIX) : []),
+      ],
+      ruleValues(keywordNames, hits[i]!),
+    ),
   );
   // The same vectors without the rule features: the text classifiers' input.
   const textXs: SparseVector[] | null =
@@ -186,7 +214,8 @@ function topicalTerms(
     const seen = new Set<number>();
     for (const t of list) {
       const j = index.get(t.key);
-      if (j !== undefined && !t.stop) seen.add(j);
+      // Heading words are context, never the paragraph's own topical evidence.
+      if (j !== undefined && !t.stop && !isHeadingTerm(t.key)) seen.add(j);
     }
     for (const j of seen) {
       df[j]! += 1;
@@ -218,7 +247,10 @@ function textPart(x: SparseVector, keywordOffset: number): SparseVector {
 
 function dataHash(examples: readonly Example[]): string {
   const h = createHash('sha1');
-  for (const e of examples) h.update(`${e.id}\u0000${e.text}\u0000${e.labels.join(',')}\n`);
+  for (const e of examples)
+    h.update(
+      `${e.id}\u0000${e.text}\u0000${e.labels.join(',')}${e.heading ? `\u0000${e.heading}` : ''}${e.neighbourText ? `\u0000${e.neighbourText}` : ''}\n`,
+    );
   return h.digest('hex').slice(0, 12);
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileClassifiers } from '../../src/tag/classifier.js';
 import { readCorpusParagraphs, type CorpusParagraph } from '../../src/tag/corpus.js';
 import { compileFastPath } from '../../src/tag/fast-path.js';
+import { corpusHeadings } from '../../src/tag/heading.js';
 import { compileKeywordRules } from '../../src/tag/keyword.js';
 import { loadTaggerInput } from '../../src/tag/load.js';
 import type { TagModel } from '../../src/tag/model.js';
@@ -77,6 +78,22 @@ describe('tagger fast path (derived from the taxonomy and model)', () => {
     expect(fastPathOf(gated)).not.toBeNull();
   });
 
+  it('tags alike with a model that reads the debate heading, and a heading prior', () => {
+    const withHeadings = examples.map((e) => ({ ...e, heading: e.labels.length > 0 ? 'Orchards' : 'Roads' }));
+    const model = trainModels(withHeadings, taxonomy, 'model-v1', {
+      ...DEFAULT_TRAIN_OPTIONS,
+      headingFeatures: 1,
+      topicalPrecision: 0.5,
+      topicalWilson: 0,
+    });
+    expect(model.features.terms).toContain('h:orchard');
+    const fast = createTagger({ taxonomy, model, headingPrior: 2 });
+    const full = createTagger({ taxonomy, model, headingPrior: 2, fastPath: false });
+    for (const heading of ['Orchards', 'Roads', ''])
+      for (const text of ['We mended the fence.', 'A ripe quince.', 'Apples.', 'The public met.'])
+        expect(fast.tagParagraph(text, { heading })).toEqual(full.tagParagraph(text, { heading }));
+  });
+
   it('a tagger with and without it tags alike, and the skipped paragraph gets no tag', () => {
     const fast = createTagger({ taxonomy, model: gated });
     const full = createTagger({ taxonomy, model: gated, fastPath: false });
@@ -104,13 +121,16 @@ describe.skipIf(!corpusAvailable())('tagger fast path on the shared week', () =>
     // The committed model must have a fast path, or this test would compare a tagger with itself.
     expect(path).not.toBeNull();
     const speeches = bySpeech(readCorpusParagraphs(corpusDir));
+    // With their debate headings, as the store tags them (a model that reads them must agree too).
+    const headings = corpusHeadings(corpusDir);
     let paragraphs = 0;
     let skipped = 0;
     let tagged = 0;
     for (const speech of speeches) {
       const input = speech.map((p) => ({ pid: p.pid, seq: p.seq, text: p.text }));
-      const got = fast.tagSpeech(input);
-      expect(got, speech[0]!.gid).toEqual(full.tagSpeech(input));
+      const context = { heading: headings.get(speech[0]!.gid) ?? '' };
+      const got = fast.tagSpeech(input, context);
+      expect(got, speech[0]!.gid).toEqual(full.tagSpeech(input, context));
       tagged += got.speech.length;
       paragraphs += speech.length;
       skipped += speech.filter((p) => !path!.mayTag(p.text, words(p.text))).length;

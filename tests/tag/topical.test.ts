@@ -91,6 +91,26 @@ describe('topical terms', () => {
     expect(topical(raw)).toContain('pear');
   });
 
+  it('can ask more of the topical term than the evidence floor (topicalMinimum)', () => {
+    const text = 'The public ate a ripe quince from the orchard.';
+    expect(createTagger({ taxonomy, model: gated }).tagParagraph(text)).toHaveLength(1);
+    const strict = trainModels(examples, taxonomy, 'model-v1', {
+      ...DEFAULT_TRAIN_OPTIONS,
+      topicalPrecision: 0.9,
+      topicalWilson: 0,
+      topicalMinimum: 50,
+    });
+    // Same weights, but no term adds 50 log-odds: the classifier alone may no longer tag.
+    expect(strict.classifiers).toEqual(gated.classifiers);
+    expect(createTagger({ taxonomy, model: strict }).tagParagraph(text)).toEqual([]);
+    // A pattern still tags by itself.
+    expect(
+      createTagger({ taxonomy, model: strict })
+        .tagParagraph('An apple.')
+        .map((t) => t.tag),
+    ).toEqual(['fruit']);
+  });
+
   it('can drop stop-word bigrams from the vocabulary', () => {
     const m = trainModels(examples, taxonomy, 'model-v1', { ...DEFAULT_TRAIN_OPTIONS, stopBigrams: 0 });
     expect(m.features.terms).not.toContain('the public');
@@ -127,5 +147,34 @@ describe('real-text cross-validation rows', () => {
     expect(rows[0]!.gid).toBe(rows[1]!.gid);
     expect(rows[2]!.gid).not.toBe(rows[3]!.gid);
     expect(decodeC1('\u0097')).toBe('\u2014');
+  });
+
+  it('gives rows their heading and neighbours when asked (the context the annotator read)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'realcv-ctx-'));
+    const shared = path.join(dir, 'tagging');
+    const training = path.join(dir, 'training');
+    for (const d of [shared, training]) mkdirSync(d, { recursive: true });
+    const corpus = path.resolve(import.meta.dirname, '..', 'fixtures', 'pwdata-mini');
+    writeFileSync(
+      path.join(shared, 'dev-2009.jsonl'),
+      JSON.stringify({
+        id: 'd1',
+        gid: 'uk.org.publicwhip/debate/2030-01-07b.10.3',
+        text: 'Staff deserve to know.',
+        labels: [],
+      }),
+    );
+    writeFileSync(
+      path.join(shared, 'real-2015-20.jsonl'),
+      JSON.stringify({ id: 'r1', text: 'A.', labels: [], debate: 'Rail (Westminster Hall)', date: null }),
+    );
+    writeFileSync(path.join(training, 'corpus-2009.jsonl'), '');
+    const { rows } = loadRealRows(shared, training, corpus, true, true);
+    expect(rows[0]!.heading).toBe('Community Health Services');
+    expect(rows[0]!.neighbourText).toBe('Will the Minister publish the tender documents?');
+    expect(rows[1]!.heading).toBe('Rail');
+    expect(rows[1]!.neighbourText).toBeUndefined();
+    const plain = loadRealRows(shared, training, corpus).rows;
+    expect(plain[0]!.heading).toBeUndefined();
   });
 });
