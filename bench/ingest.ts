@@ -9,6 +9,8 @@
  * workers could not work out, by to_tsvector after the commit); tagged. Target (#21):
  * ≥ 15 MB/s through tagged. `--compare` also runs the ingest with vectors worked out in
  * the parse workers (search-vector.ts), `--no-tag` / `--no-index` leave those stages out.
+ * `--sequential` also runs the ingest with indexing, then tagging, one after the other (as
+ * before #21's overlap), in the same run.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -59,7 +61,7 @@ export async function main(args: string[]): Promise<void> {
   const people = parsePeople(
     JSON.parse(readFileSync(path.join(corpusDir, 'members', 'people.json'), 'utf8')),
   ).data;
-  const run = (vectors: boolean) =>
+  const run = (vectors: boolean, overlap = true) =>
     ingestOnce(url, sources, {
       workers,
       writeConnections,
@@ -67,6 +69,7 @@ export async function main(args: string[]): Promise<void> {
       searchIndex: !args.includes('--no-index'),
       searchVectors: vectors,
       tag: !args.includes('--no-tag'),
+      overlap,
     });
   const now = await run(false);
   report('hansard-watch (vectors by to_tsvector after the commit, the default)', now, workers, parseOnly);
@@ -77,6 +80,14 @@ export async function main(args: string[]): Promise<void> {
     console.log(
       `ratio end to end MB/s, worker vectors / default: ${(mbps(vectors.bytes, vectors.seconds) / mbps(now.bytes, now.seconds)).toFixed(2)}; ` +
         `CPU seconds ${(vectors.nodeCpu + vectors.pgCpu).toFixed(1)} / ${(now.nodeCpu + now.pgCpu).toFixed(1)}`,
+    );
+  }
+  // --sequential: indexing, then tagging, as before they overlapped, same run.
+  if (args.includes('--sequential')) {
+    const sequential = await run(false, false);
+    report('indexing, then tagging (sequential)', sequential, workers, parseOnly);
+    console.log(
+      `ratio end to end MB/s, overlapped / sequential: ${(mbps(now.bytes, now.seconds) / mbps(sequential.bytes, sequential.seconds)).toFixed(2)}`,
     );
   }
   const endToEnd = mbps(now.bytes, now.seconds);
@@ -91,6 +102,7 @@ interface RunOptions {
   searchIndex: boolean;
   searchVectors: boolean;
   tag: boolean;
+  overlap: boolean;
 }
 
 type Measured = IngestSummary & { nodeCpu: number; pgCpu: number };
@@ -112,6 +124,7 @@ async function ingestOnce(url: string, sources: SourceFile[], opts: RunOptions):
       searchIndex: opts.searchIndex,
       searchVectors: opts.searchVectors,
       tagger,
+      overlap: opts.overlap,
       log: pino({ level: 'error' }),
     });
     const pgCpu = await stopCpu();

@@ -11,6 +11,6 @@ import { ingestBus, type IngestFeatures } from './subscriptions.js';
 export type BatchOptions = Omit<IngestOptions, 'events'> & Omit<IngestFeatures, 'db'>;
 
 export function ingestBatch(db: Db, files: SourceFile[], opts: BatchOptions): Promise<IngestSummary> {
-  const { searchIndex, tagger, ...rest } = opts;
-  return ingestFiles(db, files, { ...rest, events: ingestBus({ db, searchIndex, tagger }) });
+  const { searchIndex, tagger, overlap, ...rest } = opts;
+  return ingestFiles(db, files, { ...rest, events: ingestBus({ db, searchIndex, tagger, overlap }) });
 }

@@ -11,6 +11,7 @@ import { logWarnings, recordFailure } from './ingest-one.js';
 import { SittingRepository, type ApplyResult } from './sitting-repository.js';
 import { DayWrites } from './day-writes.js';
 import { searchVectorSettings } from './search-index.js';
+import { analyzeAfterBatch } from './table-stats.js';
 import { emptyReport, type IngestBus } from '../events/ingest.js';
 import type { SourceFile } from './source-files.js';
 
@@ -154,9 +155,12 @@ export async function ingestFiles(db: Db, files: SourceFile[], opts: IngestOptio
       if (inFlight.size >= maxInFlight) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
+    // The indexer and tagger below plan their per-day reads from these statistics.
+    await analyzeAfterBatch(db, summary.changedSpeechGids.length, opts.log);
     summary.committedSeconds = (performance.now() - started) / 1000;
     // Indexing after the writes, not beside them: measured, overlapping only made both
-    // fight for the same two cores. A day that cannot be indexed or tagged is recorded and
+    // fight for the same two cores (indexing and tagging do overlap each other: see
+    // app/subscriptions.ts). A day that cannot be indexed or tagged is recorded and
     // left behind, not fatal: it must not stop this run's other days, nor (still queued)
     // every later run.
     const report = emptyReport();

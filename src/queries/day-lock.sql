@@ -2,4 +2,4 @@
 -- Interpolations are shown as ${…}; fragments are pieces a statement is assembled from at run time.
 
 -- tryLockDay
-SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok
+SELECT pg_try_advisory_xact_lock_shared(hashtext($1)) AS ok

@@ -68,7 +68,8 @@ export async function tagNextDay(
       }
       const before = await repo.daySpeechTags(tx, groupKey, only);
       await repo.replaceDay(tx, groupKey, tagged, tagger.modelVersion, only);
-      const after = await repo.daySpeechTags(tx, groupKey, only);
+      // What replaceDay just wrote is the day's tags now: no need to read them back.
+      const after = speechTagKeys(tagged, only);
       const added = [...after].filter((k) => !before.has(k)).length;
       const removed = [...before].filter((k) => !after.has(k)).length;
       return { groupKey, speeches: bySpeech.size, added, removed };
@@ -80,6 +81,14 @@ export async function tagNextDay(
     await repo.finishDay(tx, groupKey);
     return done.value;
   });
+}
+
+/** `gid|tag` of the speech tags in `tagged` (restricted to `only`), as daySpeechTags gives them. */
+function speechTagKeys(tagged: Map<string, SpeechTagging>, only: string[] | null): Set<string> {
+  const out = new Set<string>();
+  for (const [gid, t] of tagged)
+    for (const { tag } of t.speech) if (only === null || only.includes(tag)) out.add(`${gid}|${tag}`);
+  return out;
 }
 
 export interface TagRunSummary {

@@ -13,6 +13,7 @@ import {
   textProbability,
   type Classifiers,
 } from './classifier.js';
+import { compileFastPath } from './fast-path.js';
 import type { SparseVector } from './features.js';
 import { combine, keywordDecision, type Decision } from './fusion.js';
 import {
@@ -61,6 +62,8 @@ export interface TaggerInput {
    * --heading-prior`; grouped CV: it only added false tags); 0, the default: none.
    */
   headingPrior?: number;
+  /** false: analyse every paragraph in full, without the fast path (to compare both ways). */
+  fastPath?: boolean;
 }
 
 export interface Tagger {
@@ -80,9 +83,10 @@ interface Analysis {
   vector: SparseVector | null;
 }
 
-export function createTagger({ taxonomy, model, headingPrior = 0 }: TaggerInput): Tagger {
+export function createTagger({ taxonomy, model, headingPrior = 0, fastPath = true }: TaggerInput): Tagger {
   const rules = compileKeywordRules(taxonomy);
   const classifiers = model === null ? null : compileClassifiers(model);
+  const fast = fastPath ? compileFastPath(rules, model, classifiers) : null;
   // Neighbour words are read only by a model trained on them: tokenising them costs time.
   const neighbourFeatures = (model?.training.options['neighbourFeatures'] ?? 0) !== 0;
   const modelVersion = `${model?.id ?? 'rules-only'}/taxonomy-${taxonomyHash(taxonomy)}`;
@@ -98,13 +102,21 @@ export function createTagger({ taxonomy, model, headingPrior = 0 }: TaggerInput)
     return x.idx.some((j) => j < mask.length && mask[j] === 1 && w[j]! > 0);
   }
 
-  function analyse(text: string, opts: ParagraphContext): Analysis {
+  /** The words the classifier reads: the paragraph's, then any context the model was trained on. */
+  const classifierWords = (text: string, opts: ParagraphContext): readonly Word[] =>
+    withContext(words(text), opts, neighbourFeatures);
+
+  function analyse(
+    text: string,
+    opts: ParagraphContext,
+    ws: readonly Word[] = classifierWords(text, opts),
+  ): Analysis {
     const matches = rules.tags.map((t) => matchTag(t, text, opts));
     const strengths = matches.map(strongestWeight);
     const vector =
       classifiers === null
         ? null
-        : paragraphVector(classifiers, withContext(words(text), opts, neighbourFeatures), {
+        : paragraphVector(classifiers, ws, {
             matches: matches.flat(),
             concepts: conceptsPresent(rules, text),
           });
@@ -161,7 +173,11 @@ export function createTagger({ taxonomy, model, headingPrior = 0 }: TaggerInput)
   }
 
   function tagParagraph(text: string, opts: ParagraphContext = {}): ParagraphTag[] {
-    const a = analyse(text, opts);
+    // A rules-only tagger never needs the words (they feed the classifier and its gate).
+    const ws = classifiers === null ? [] : classifierWords(text, opts);
+    // Most paragraphs provably get no tag (fast-path.ts): skip the classifier for them.
+    if (fast !== null && !fast.mayTag(text, ws)) return [];
+    const a = analyse(text, opts, ws);
     return a.scores.filter((s) => s.combined.positive).map((s) => toParagraphTag(s, a, classifiers, text));
   }
 
