@@ -14,6 +14,7 @@ import { FEED_TYPES, type FeedType } from '../parliament/index.js';
 import { ingestBatch } from '../app/ingest.js';
 import type { IngestSummary } from '../ingest/ingest.js';
 import { listSourceFiles, type SourceFile } from '../ingest/source-files.js';
+import { vacuumAfterBackfill } from '../ingest/table-stats.js';
 import { MemberRepository } from '../member/member-repository.js';
 import { loadMembersFile } from '../member/member-service.js';
 import { createDefaultTagger } from '../tag/index.js';
@@ -166,6 +167,9 @@ export async function runSourceBackfill(args: SourceBackfillArgs): Promise<numbe
     } finally {
       clearInterval(timer);
     }
+    process.stderr.write('vacuuming and analysing the loaded tables…\n');
+    const vacuumed = await vacuumAfterBackfill(db, log);
+    if (vacuumed !== null) process.stderr.write(`vacuumed and analysed in ${vacuumed.toFixed(1)} s\n`);
     process.stdout.write(`${progress.line()}; ${failed} failed\n`);
     return failed > 0 ? 1 : 0;
   });

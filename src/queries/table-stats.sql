@@ -6,3 +6,10 @@ SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE oid = to_regclass
 
 -- analyzeAfterBatch#2
 ANALYZE speeches, paragraphs
+
+-- vacuumAfterBackfill
+SELECT format('%I.%I', schemaname, relname) AS name FROM pg_stat_user_tables
+WHERE schemaname = current_schema() ORDER BY relname
+
+-- vacuumAfterBackfill#2
+VACUUM (ANALYZE) ${name}

@@ -139,5 +139,15 @@ describe.skipIf(!corpusAvailable())('hansard-watch backfill --source', () => {
 
     expect(await count(db, 'SELECT count(*)::int AS n FROM search_pending')).toBe(0);
     expect(await endState(db)).toEqual(await endState(clean));
+    // The loaded tables were vacuumed and analysed: the planner knows their size (VACUUM
+    // updates pg_class itself; without it the search table read 0 pages after a load).
+    // Not relallvisible: other tests' open transactions in the same database can hold it back.
+    expect(second.stderr()).toMatch(/vacuumed and analysed in [\d.]+ s/);
+    const [searchTable] = await db.query<{ pages: number; tuples: number }>(
+      `SELECT relpages AS pages, reltuples::float8 AS tuples
+         FROM pg_class WHERE oid = to_regclass('paragraph_search')`,
+    );
+    expect(searchTable?.tuples).toBeGreaterThan(0);
+    expect(searchTable?.pages).toBeGreaterThan(0);
   }, 600_000);
 });
