@@ -333,6 +333,10 @@ export async function main(args: string[]): Promise<void> {
     console.log(
       `  end to end: ${load.seconds.toFixed(0)} s wall (${rate(load.seconds)}); ratio to fast-xml-parser ${(mbps(stages.bytes, load.seconds) / parseOnly).toFixed(2)}`,
     );
+    const vacuum = load.stderrLines
+      .map((l) => /^vacuumed and analysed in ([\d.]+) s/.exec(l)?.[1])
+      .find(Boolean);
+    console.log(`  VACUUM (ANALYZE) at the end of the backfill (in the wall time): ${vacuum ?? '?'} s`);
     console.log(
       `  CPU seconds: CLI ${load.nodeCpu.toFixed(0)} (all threads), its Postgres backends ${load.backendCpu.toFixed(0)}`,
     );

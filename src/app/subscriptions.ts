@@ -110,7 +110,13 @@ export function subscribeIngest(bus: IngestBus, features: IngestFeatures): void 
       const alongside = indexing.get(event);
       indexing.delete(event);
       const [tagging, indexed] = await Promise.allSettled([tagQueued(event, ctx), alongside]);
-      for (const r of [indexed, tagging]) if (r.status === 'rejected') throw r.reason;
+      const failures = [indexed, tagging].flatMap((r) =>
+        r.status === 'rejected' ? [r.reason as unknown] : [],
+      );
+      // Both reasons, not the first: before the overlap a failed index meant no tagging, so
+      // there was only ever one.
+      if (failures.length === 1) throw failures[0];
+      if (failures.length > 1) throw new AggregateError(failures, 'search indexing and tagging both failed');
     });
   }
 }

@@ -4,8 +4,9 @@
  * src/events, never who listens.
  *
  * Publishing awaits every subscriber of the event, one after another in subscription
- * order, so the root's order is a guarantee (search indexing before tagging, tagging
- * before alerts). A subscriber that throws stops the rest and fails the publish, which is
+ * order, so the root's order is a guarantee (tagging before alerts; search indexing
+ * before tagging, except in a batch on a server, where the root runs the two at once:
+ * src/app/subscriptions.ts). A subscriber that throws stops the rest and fails the publish, which is
  * how a queue job gets retried; subscribers must therefore be idempotent.
  */
 import type { Logger } from '../log.js';

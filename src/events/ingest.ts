@@ -5,7 +5,8 @@
  *   file-ingested      published by ingest after its commit (one file live, or a whole batch);
  *                      days wait in search_pending and tag_pending
  *     → search index   drains search_pending, then publishes days-indexed
- *     → tagging        drains tag_pending, then publishes speeches-tagged
+ *     → tagging        drains tag_pending, then publishes speeches-tagged (in a batch on a
+ *                      server, at the same time as the search index; it returns when both have)
  *   speeches-ingested  published by the pipeline's `speeches-ingested` stage, after the file's
  *                      days were indexed and tagged: alerts match the speeches
  *

@@ -24,13 +24,28 @@ export async function analyzeAfterBatch(db: Db, speechesWritten: number, log?: L
   );
   if (speechesWritten <= 50 + 0.1 * Number(row?.n ?? 0)) return false;
   const started = performance.now();
-  await db.query('ANALYZE speeches, paragraphs');
+  try {
+    // A VACUUM or index build holding the tables must not hold up, let alone fail, a batch
+    // whose rows are already committed: statistics are an optimisation, so give up quickly.
+    await db.transaction(async (tx) => {
+      await tx.query(`SET LOCAL lock_timeout = '${ANALYZE_LOCK_WAIT}'`);
+      await tx.query('ANALYZE speeches, paragraphs');
+    });
+  } catch (err) {
+    log?.warn(
+      { err, speechesWritten },
+      'could not analyse after the batch commit; indexing and tagging go on',
+    );
+    return false;
+  }
   log?.debug(
     { speechesWritten, ms: Math.round(performance.now() - started) },
     'analysed after the batch commit',
   );
   return true;
 }
+
+const ANALYZE_LOCK_WAIT = '5s';
 
 /**
  * VACUUM (ANALYZE) every table of the store's schema once a backfill has loaded it. Without
@@ -42,16 +57,27 @@ export async function analyzeAfterBatch(db: Db, speechesWritten: number, log?: L
  * loaded before costs little. Returns the seconds it took, or null on the embedded store
  * (one small batch at a time; PGlite's own maintenance suffices).
  */
-export async function vacuumAfterBackfill(db: Db, log?: Logger): Promise<number | null> {
+export async function vacuumAfterBackfill(
+  db: Db,
+  log?: Logger,
+  { lockWaitMs = 30_000 }: { lockWaitMs?: number } = {},
+): Promise<number | null> {
   if (db.kind !== 'postgres') return null;
   const started = performance.now();
   const tables = await db.query<{ name: string }>(
     `SELECT format('%I.%I', schemaname, relname) AS name FROM pg_stat_user_tables
       WHERE schemaname = current_schema() ORDER BY relname`,
   );
-  // One statement per table: VACUUM cannot run in a transaction, and a table list in one
-  // statement would hold every table's lock until the slowest finished.
-  for (const { name } of tables) await db.query(`VACUUM (ANALYZE) ${name}`);
+  // One statement per table, so each table's lock is held only while it is vacuumed. A
+  // failure (a lock held elsewhere, a cancelled statement) loses no data: it is logged
+  // with the command to run later, and the other tables are still done.
+  for (const { name } of tables) {
+    try {
+      await db.maintenance(`VACUUM (ANALYZE) ${name}`, { lockTimeoutMs: lockWaitMs });
+    } catch (err) {
+      log?.warn({ err, table: name }, `could not vacuum ${name}; run VACUUM (ANALYZE) ${name} later`);
+    }
+  }
   const seconds = (performance.now() - started) / 1000;
   log?.info({ tables: tables.length, seconds: Math.round(seconds * 10) / 10 }, 'vacuumed after the backfill');
   return seconds;

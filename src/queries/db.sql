@@ -4,6 +4,9 @@
 -- openPostgres
 CREATE SCHEMA IF NOT EXISTS ${opts.schema}
 
+-- openPostgres.maintenance
+SET statement_timeout = 0; SET lock_timeout = ${Math.trunc(mOpts?.lockTimeoutMs ?? 0)}
+
 -- openPostgres.transaction
 BEGIN; SET LOCAL synchronous_commit = off
 

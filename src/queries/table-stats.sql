@@ -5,6 +5,9 @@
 SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE oid = to_regclass('speeches')
 
 -- analyzeAfterBatch#2
+SET LOCAL lock_timeout = '${ANALYZE_LOCK_WAIT}'
+
+-- analyzeAfterBatch#3
 ANALYZE speeches, paragraphs
 
 -- vacuumAfterBackfill

@@ -32,6 +32,12 @@ export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /** Runs a multi-statement script without parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /**
+   * Runs one maintenance statement (VACUUM) outside any transaction and without the
+   * statement timeout, which is for requests: on an archive a VACUUM takes minutes. It
+   * waits at most `lockTimeoutMs` (default: no limit) for a lock another session holds.
+   */
+  maintenance(sql: string, opts?: { lockTimeoutMs?: number }): Promise<void>;
   transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   /** Connections in use and waited for (Postgres); null on PGlite, which has one and no queue to count. */
   poolStats(): PoolStats | null;
@@ -154,6 +160,18 @@ async function openPostgres(url: string, opts: DbOptions): Promise<Db> {
     async exec(sql) {
       await pool.query(sql);
     },
+    async maintenance(sql, mOpts) {
+      const client = await pool.connect();
+      try {
+        await client.query(
+          `SET statement_timeout = 0; SET lock_timeout = ${Math.trunc(mOpts?.lockTimeoutMs ?? 0)}`,
+        );
+        await client.query(sql);
+      } finally {
+        // Destroyed rather than returned: its session setting must not reach a request.
+        client.release(true);
+      }
+    },
     async transaction(fn, txOpts) {
       const client = await pool.connect();
       // A checked-out client whose server connection drops emits 'error'; unheard, that
@@ -227,6 +245,9 @@ async function openPglite(dataDir: string, opts: DbOptions): Promise<Db> {
     kind: 'pglite',
     ...wrap(db),
     async exec(sql) {
+      await db.exec(sql);
+    },
+    async maintenance(sql) {
       await db.exec(sql);
     },
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),

@@ -62,4 +62,25 @@ describe('ingest events', () => {
     const [tagQueue] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tag_pending');
     expect(tagQueue?.n).toBe(1);
   });
+
+  it('fails a batch with both reasons when indexing and tagging both fail at once', async () => {
+    const db = await store();
+    // Both queues gone: each subscriber fails on its first statement, with its own error.
+    await db.exec('DROP TABLE search_pending; DROP TABLE tag_pending');
+    const bus = createIngestBus();
+    subscribeIngest(bus, { db, tagger: createDefaultTagger() });
+    const publish = bus.publish(
+      'file-ingested',
+      { files: [], batch: true, report: emptyReport() },
+      { log: silentLog },
+    );
+    const err: unknown = await publish.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(AggregateError);
+    const messages = (err as AggregateError).errors.map((e: Error) => e.message).join(' | ');
+    expect(messages).toMatch(/search_pending/);
+    expect(messages).toMatch(/tag_pending/);
+  });
 });
