@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { analyzeAfterBatch, vacuumAfterBackfill } from '../../src/ingest/table-stats.js';
+import type { Queryable } from '../../src/store/db.js';
 import { storePerTest, testDatabaseUrl } from '../support/db.js';
 
 /** Runs `body` while another session holds `lock` on a table of the schema, in an open transaction. */
@@ -21,18 +22,22 @@ async function whileLocked<T>(schema: string, lock: string, body: () => Promise<
   }
 }
 
+/** `table reltuples` per table, by name: -1 until the table was first analysed or vacuumed. */
+async function rowEstimates(db: Queryable, tables: string[]): Promise<string[]> {
+  const rows = await db.query<{ relname: string; n: number }>(
+    `SELECT relname, reltuples::int AS n FROM pg_class
+      WHERE oid = ANY (SELECT to_regclass(t) FROM unnest($1::text[]) AS t) ORDER BY relname`,
+    [tables],
+  );
+  return rows.map((r) => `${r.relname} ${r.n}`);
+}
+
 describe('statistics after a batch commit', () => {
   const store = storePerTest('postgres');
 
   it('analyses speeches and paragraphs past autovacuum’s threshold, not before', async () => {
     const db = await store();
-    const analysed = async () =>
-      (
-        await db.query<{ relname: string; n: number }>(
-          `SELECT relname, reltuples::int AS n FROM pg_class
-            WHERE oid IN (to_regclass('speeches'), to_regclass('paragraphs')) ORDER BY relname`,
-        )
-      ).map((r) => `${r.relname} ${r.n}`);
+    const analysed = () => rowEstimates(db, ['speeches', 'paragraphs']);
     // Never analysed: reltuples is -1 (Postgres 14 on).
     expect(await analysed()).toEqual(['paragraphs -1', 'speeches -1']);
     expect(await analyzeAfterBatch(db, 50)).toBe(false);
@@ -53,13 +58,7 @@ describe('statistics after a batch commit', () => {
 
   it('vacuums every table of the schema after a backfill, and leaves out one held elsewhere without failing', async () => {
     const db = await store();
-    const analysed = async () =>
-      (
-        await db.query<{ relname: string; n: number }>(
-          `SELECT relname, reltuples::int AS n FROM pg_class
-            WHERE oid IN (to_regclass('speeches'), to_regclass('paragraph_search')) ORDER BY relname`,
-        )
-      ).map((r) => `${r.relname} ${r.n}`);
+    const analysed = () => rowEstimates(db, ['speeches', 'paragraph_search']);
     expect(await analysed()).toEqual(['paragraph_search -1', 'speeches -1']);
     const seconds = await whileLocked(db.schema, 'speeches IN SHARE UPDATE EXCLUSIVE MODE', () =>
       vacuumAfterBackfill(db, undefined, { lockWaitMs: 300 }),

@@ -8,16 +8,13 @@ import {
   normaliseDebateTitle,
 } from '../../src/tag/heading.js';
 import { createTagger } from '../../src/tag/tagger.js';
-import { parseTaxonomy } from '../../src/tag/taxonomy.js';
 import { DEFAULT_TRAIN_OPTIONS, trainModels } from '../../src/tag/train.js';
 import { corpusAvailable, corpusDir } from '../support/corpus.js';
+import { FRUIT, fruitTaxonomy } from './fruit-fixture.js';
 import { committedTagger } from './helpers.js';
 
-const taxonomy = parseTaxonomy({
-  version: 1,
-  tags: [{ id: 'fruit', label: 'Fruit', patterns: [{ id: 'apple', pattern: '\\bapples?\\b', weight: 0.9 }] }],
-});
-const fruit = ['pear', 'plum', 'cherry', 'peach', 'mango', 'damson'];
+const taxonomy = fruitTaxonomy;
+const fruit = FRUIT;
 // Every positive sits under an "Orchards" heading; so do some negatives, which the heading alone
 // therefore cannot settle. "ripe" is the paragraphs' own topical word.
 const examples = [

@@ -7,37 +7,15 @@ import { compileKeywordRules } from '../../src/tag/keyword.js';
 import { loadTaggerInput } from '../../src/tag/load.js';
 import type { TagModel } from '../../src/tag/model.js';
 import { createTagger } from '../../src/tag/tagger.js';
-import { parseTaxonomy } from '../../src/tag/taxonomy.js';
 import { words } from '../../src/tag/text.js';
 import { DEFAULT_TRAIN_OPTIONS, trainModels } from '../../src/tag/train.js';
 import { corpusAvailable, corpusDir } from '../support/corpus.js';
+import { fruitTaxonomy, publicFillerExamples } from './fruit-fixture.js';
 import { repoTagsDir } from './helpers.js';
 
-const taxonomy = parseTaxonomy({
-  version: 1,
-  tags: [{ id: 'fruit', label: 'Fruit', patterns: [{ id: 'apple', pattern: '\\bapples?\\b', weight: 0.9 }] }],
-});
 // As in topical.test.ts: "public" comes with most positives but is in too many negatives to be topical.
-const fruit = ['pear', 'plum', 'cherry', 'peach', 'mango', 'damson'];
-const examples = [
-  ...fruit.map((f, i) => ({
-    id: `p${i}`,
-    text: `The public ate a ripe ${f} from the orchard.`,
-    labels: ['fruit'],
-  })),
-  ...fruit.map((f, i) => ({
-    id: `q${i}`,
-    text: `The public liked a ripe ${f} in the orchard.`,
-    labels: ['fruit'],
-  })),
-  ...Array.from({ length: 12 }, (_, i) => ({
-    id: `n${i}`,
-    text: `We mended broken fence number ${i}.`,
-    labels: [],
-  })),
-  { id: 'm1', text: 'The public mended a fence.', labels: [] },
-  { id: 'm2', text: 'The public saw a broken fence.', labels: [] },
-];
+const taxonomy = fruitTaxonomy;
+const examples = publicFillerExamples;
 const train = (topicalPrecision: number): TagModel =>
   trainModels(examples, taxonomy, 'model-v1', {
     ...DEFAULT_TRAIN_OPTIONS,

@@ -4,34 +4,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeC1, loadRealRows } from '../../src/tag/real-cv.js';
 import { createTagger } from '../../src/tag/tagger.js';
-import { parseTaxonomy } from '../../src/tag/taxonomy.js';
 import { DEFAULT_TRAIN_OPTIONS, trainModels, wilsonLower } from '../../src/tag/train.js';
+import { fruitTaxonomy, publicFillerExamples } from './fruit-fixture.js';
 
-const taxonomy = parseTaxonomy({
-  version: 1,
-  tags: [{ id: 'fruit', label: 'Fruit', patterns: [{ id: 'apple', pattern: '\\bapples?\\b', weight: 0.9 }] }],
-});
-// "the public" comes with every positive, so a classifier learns it; it is filler all the same.
-const fruit = ['pear', 'plum', 'cherry', 'peach', 'mango', 'damson'];
-const examples = [
-  ...fruit.map((f, i) => ({
-    id: `p${i}`,
-    text: `The public ate a ripe ${f} from the orchard.`,
-    labels: ['fruit'],
-  })),
-  ...fruit.map((f, i) => ({
-    id: `q${i}`,
-    text: `The public liked a ripe ${f} in the orchard.`,
-    labels: ['fruit'],
-  })),
-  ...Array.from({ length: 12 }, (_, i) => ({
-    id: `n${i}`,
-    text: `We mended broken fence number ${i}.`,
-    labels: [],
-  })),
-  { id: 'm1', text: 'The public mended a fence.', labels: [] },
-  { id: 'm2', text: 'The public saw a broken fence.', labels: [] },
-];
+const taxonomy = fruitTaxonomy;
+const examples = publicFillerExamples;
 // "public" is in 12 of 14 paragraphs with the tag (0.86): below the test's topical share of 0.9.
 
 describe('topical terms', () => {
