@@ -41,7 +41,7 @@ import type { SpeechFilters } from '../src/search/filters.js';
 import { exportRows, isExportFormat, type ExportFormat } from '../src/export/index.js';
 import { openDb, type Db } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
-import { corpusDir, requireCorpus } from './support.js';
+import { corpusDir, positiveArg, requireCorpus } from './support.js';
 
 // The server, the load loop and the ingest are imported where they are used, so that an
 // export child loads only the export's own code and its peak RSS is the export's.
@@ -85,11 +85,7 @@ function parseOptions(args: string[]): Options {
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    const value = (): number => {
-      const n = Number(args[++i]);
-      if (!Number.isFinite(n) || n <= 0) throw new Error(`${a} needs a positive number`);
-      return n;
-    };
+    const value = (): number => positiveArg(a, args[++i]);
     if (a === '--speeches') opts.speeches = value();
     else if (a === '--concurrency')
       opts.concurrency = String(args[++i])

@@ -25,7 +25,7 @@ import pg from 'pg';
 import { decodeXml } from '../src/debate/decode.js';
 import { listSourceFiles } from '../src/ingest/source-files.js';
 import { procCpuSeconds, tagUrl } from './lib/backend-cpu.js';
-import { corpusDir, mbps, requireCorpus } from './support.js';
+import { corpusDir, mbps, positiveArg, requireCorpus } from './support.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SHIFT_DAYS = 28;
@@ -45,11 +45,7 @@ function parseOptions(args: string[]): Options {
   const opts: Options = { speeches: TARGET.speeches, keep: false, chunkMb: 256, seconds: 30 };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    const value = (): number => {
-      const n = Number(args[++i]);
-      if (!Number.isFinite(n) || n <= 0) throw new Error(`${a} needs a positive number`);
-      return n;
-    };
+    const value = (): number => positiveArg(a, args[++i]);
     if (a === '--speeches') opts.speeches = value();
     else if (a === '--chunk-mb') opts.chunkMb = value();
     else if (a === '--seconds') opts.seconds = value();

@@ -53,3 +53,10 @@ export function replicateCorpus(
 export function mbps(bytes: number, seconds: number): number {
   return bytes / 1e6 / seconds;
 }
+
+/** The value after a flag such as `--seconds`, which must be a positive number. */
+export function positiveArg(flag: string | undefined, raw: string | undefined): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number`);
+  return n;
+}
